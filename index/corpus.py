@@ -1,0 +1,155 @@
+"""Load a corpus directory into clean ``Document``s.
+
+Plain-text news files (``.txt``/``.md``, optional `` date YYYY-MM-DD`` header on
+the first line) and JSONL files with one document a line (``id``, ``title``,
+``text``, optional ``date``, ``lang``, ``url``) load the same way, so a
+benchmark or a user's own corpus indexes exactly like the seeds. A file that
+cannot be read is reported by name and skipped; it never stops the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .clean import clean_paragraphs
+from .lang import LANGS, detect_language
+from .text import split_sentences
+
+TEXT_SUFFIXES = {".txt", ".md"}
+JSONL_SUFFIXES = {".jsonl"}
+_DATE_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*")
+_TITLE_MAX = 120
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    title: str
+    text: str  # cleaned article text; passages carry offsets into it
+    date: str | None
+    lang: str
+    url: str | None = None
+    source: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        payload = json.dumps([self.doc_id, self.title, self.text, self.date, self.lang, self.url])
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A corpus file (or line) that was skipped, and why."""
+
+    source: str
+    reason: str
+
+
+def parse_text_document(doc_id: str, raw: str, source: str = "") -> Document | None:
+    """A news page as scraped: header date, clutter removed, title = first sentence."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    first, _, rest = raw.partition("\n")
+    date = None
+    header = _DATE_HEADER.match(first)
+    if header:
+        date = header.group(1)
+        first = first[header.end() :]
+    paragraphs = clean_paragraphs([first, *rest.split("\n")])
+    if not paragraphs:
+        return None
+    text = "\n\n".join(paragraphs)
+    return Document(doc_id, make_title(paragraphs[0]), text, date, detect_language(text), None, source)
+
+
+def make_title(paragraph: str) -> str:
+    """First sentence of the first paragraph, cut at a word boundary if long."""
+    spans = split_sentences(paragraph)
+    start, end = spans[0] if spans else (0, len(paragraph))
+    title = paragraph[start:end].strip()
+    if len(title) > _TITLE_MAX:
+        title = title[:_TITLE_MAX].rsplit(" ", 1)[0].rstrip(",;:—-– ") + "…"
+    return title
+
+
+def parse_jsonl_record(record: object, source: str) -> Document:
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    doc_id, text = record.get("id"), record.get("text")
+    if not isinstance(doc_id, (str, int)) or str(doc_id).strip() == "":
+        raise ValueError("missing 'id'")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("missing or empty 'text'")
+    paragraphs = clean_paragraphs(text.split("\n")) or [" ".join(text.split())]
+    clean = "\n\n".join(paragraphs)
+    lang = record.get("lang")
+    if lang not in LANGS:
+        lang = detect_language(clean)
+    title = record.get("title") or make_title(paragraphs[0])
+    date = record.get("date")
+    return Document(str(doc_id), str(title), clean, str(date) if date else None, lang,
+                    record.get("url") or None, source)
+
+
+def load_corpus(directory: Path) -> tuple[list[Document], list[Problem]]:
+    """All documents under ``directory`` (sorted by file name) and what was skipped."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"corpus directory {directory} does not exist")
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+
+    def add(doc: Document) -> None:
+        if doc.doc_id in seen:
+            problems.append(Problem(doc.source, f"duplicate document id {doc.doc_id!r}; skipped"))
+        else:
+            seen.add(doc.doc_id)
+            docs.append(doc)
+
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        suffix = path.suffix.lower()
+        if path.name.startswith(".") or suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES:
+            continue
+        if path.name.lower() == "readme.md":
+            continue
+        name = str(path.relative_to(directory))
+        try:
+            raw = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(name, f"not UTF-8 text (byte {exc.start})"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(name, f"cannot read: {exc.strerror}"))
+            continue
+        if "\x00" in raw:
+            problems.append(Problem(name, "binary file (contains NUL bytes)"))
+            continue
+        if suffix in TEXT_SUFFIXES:
+            doc = parse_text_document(path.stem, raw, name)
+            if doc is None:
+                problems.append(Problem(name, "no article text"))
+            else:
+                add(doc)
+            continue
+        for lineno, line in enumerate(raw.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                add(parse_jsonl_record(json.loads(line), f"{name}:{lineno}"))
+            except (json.JSONDecodeError, ValueError) as exc:
+                problems.append(Problem(f"{name}:{lineno}", f"bad JSONL record: {exc}"))
+    return docs, problems
+
+
+def corpus_fingerprint(docs: list[Document]) -> str:
+    digest = hashlib.sha256()
+    for doc in sorted(docs, key=lambda d: d.doc_id):
+        digest.update(doc.content_hash.encode())
+    return digest.hexdigest()
