@@ -1,0 +1,115 @@
+"""Compose a short extractive answer with numbered citations from retrieved passages.
+
+The answer is made only of sentences that stand in the cited passages, so it
+can never say something the corpus does not. Sentences are ranked by their
+embedding similarity to the question (which works across languages) plus a
+little of their passage's own score, so a sentence from a strong passage wins
+a tie.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .lang import detect_language
+from .search import Hit
+from .text import fold, split_sentences
+
+ANSWER_PASSAGES = 3  # sentences are drawn from this many top passages
+MAX_SENTENCES = 3
+SENTENCE_MARGIN = 0.025  # a 2nd/3rd sentence must score within this of the best
+PASSAGE_WEIGHT = 0.3  # share of the passage score in a sentence's score
+MAX_ANSWER_CHARS = 600
+
+NOT_FOUND = {
+    "en": "I could not find an answer to this in the corpus.",
+    "ru": "В корпусе не нашлось ответа на этот вопрос.",
+    "kk": "Корпустан бұл сұраққа жауап табылмады.",
+    "ky": "Корпустан бул суроого жооп табылган жок.",
+}
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc_id: str
+    passage_id: str
+    title: str
+    date: str | None
+    lang: str
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    citations: list[Citation]
+
+    @property
+    def found(self) -> bool:
+        return bool(self.citations)
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "answer": self.answer,
+                "citations": [asdict(c) for c in self.citations]}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved passage that may go into the answer."""
+
+    hit: int  # index into the hits list
+    text: str
+
+
+def candidate_sentences(hits: list[Hit], passages: int = ANSWER_PASSAGES) -> list[Candidate]:
+    seen: set[str] = set()
+    out: list[Candidate] = []
+    for i, hit in enumerate(hits[:passages]):
+        text = hit.passage.text
+        for start, end in split_sentences(text):
+            sentence = " ".join(text[start:end].split())
+            key = fold(sentence)
+            if len(sentence.split()) >= 3 and key not in seen:
+                seen.add(key)
+                out.append(Candidate(i, sentence))
+    return out
+
+
+def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: list[Hit]) -> list[Candidate]:
+    """Best sentence, plus up to two more that score nearly as well, best first."""
+    if not candidates:
+        return []
+    scores = np.array([
+        (1 - PASSAGE_WEIGHT) * float(sim) + PASSAGE_WEIGHT * hits[c.hit].score
+        for c, sim in zip(candidates, similarity)
+    ])
+    order = np.argsort(-scores, kind="stable")
+    best = scores[order[0]]
+    chosen: list[Candidate] = []
+    length = 0
+    for i in order[:MAX_SENTENCES]:
+        candidate = candidates[i]
+        if chosen and (scores[i] < best - SENTENCE_MARGIN or length + len(candidate.text) > MAX_ANSWER_CHARS):
+            break
+        chosen.append(candidate)
+        length += len(candidate.text)
+    return chosen
+
+
+def compose_answer(question: str, hits: list[Hit], chosen: list[Candidate]) -> Answer:
+    citations = [
+        Citation(h.rank, h.passage.doc_id, h.passage.passage_id, h.passage.title, h.passage.date,
+                 h.passage.lang, h.passage.text, round(h.score, 4))
+        for h in hits
+    ]
+    text = " ".join(f"{c.text} [{hits[c.hit].rank}]" for c in chosen)
+    return Answer(question, text, citations)
+
+
+def not_found(question: str) -> Answer:
+    return Answer(question, NOT_FOUND[detect_language(question)], [])

@@ -1,0 +1,135 @@
+"""Offline retrieval evaluation against a gold set (JSONL).
+
+Each line: ``{"id", "question", "lang", "relevant": [{"doc", "contains"?}]}``.
+A retrieved passage is a hit when it belongs to ``doc`` and, if ``contains`` is
+given, its text contains it (case-insensitive, whitespace folded). An empty
+``relevant`` list marks a question the corpus cannot answer.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .chunk import Passage
+from .search import Hit
+from .text import fold
+
+CUTOFFS = (1, 5, 10)
+
+
+@dataclass(frozen=True)
+class Relevant:
+    doc: str
+    contains: str | None = None
+
+
+@dataclass(frozen=True)
+class GoldQuestion:
+    id: str
+    question: str
+    lang: str
+    relevant: tuple[Relevant, ...]
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.relevant)
+
+
+class GoldFormatError(ValueError):
+    pass
+
+
+def load_gold(path: Path) -> list[GoldQuestion]:
+    out: list[GoldQuestion] = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise GoldFormatError(f"gold file {path} does not exist") from None
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            relevant = tuple(Relevant(r["doc"], r.get("contains")) for r in row.get("relevant", []))
+            out.append(GoldQuestion(str(row["id"]), row["question"], row.get("lang", "?"), relevant))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise GoldFormatError(f"{path}:{lineno}: not a gold record ({type(exc).__name__}: {exc})") from None
+    if not out:
+        raise GoldFormatError(f"gold file {path} has no questions")
+    return out
+
+
+def is_hit(passage: Passage, relevant: tuple[Relevant, ...]) -> bool:
+    return any(
+        passage.doc_id == r.doc and (r.contains is None or fold(r.contains) in fold(passage.text))
+        for r in relevant
+    )
+
+
+def first_hit_rank(hits: list[Hit], relevant: tuple[Relevant, ...]) -> int | None:
+    for position, hit in enumerate(hits, 1):
+        if is_hit(hit.passage, relevant):
+            return position
+    return None
+
+
+def _metrics(ranks: list[int | None]) -> dict:
+    n = len(ranks)
+    if n == 0:
+        return {"n": 0}
+    out: dict = {"n": n}
+    for k in CUTOFFS:
+        out[f"recall@{k}"] = round(sum(1 for r in ranks if r is not None and r <= k) / n, 4)
+    out["mrr@10"] = round(sum(1 / r for r in ranks if r is not None and r <= 10) / n, 4)
+    return out
+
+
+def evaluate(
+    gold: list[GoldQuestion],
+    retrieve: Callable[[str], list[Hit]],
+    min_score: float | None = None,
+) -> dict:
+    """Recall@1/5/10 and MRR@10 over answerable questions, overall and per language.
+
+    ``retrieve`` returns at least 10 ranked hits for a question. With
+    ``min_score``, also how often the answer/abstain decision (top-1 score
+    against the threshold) is right.
+    """
+    ranks: dict[str, int | None] = {}
+    top_scores: dict[str, float] = {}
+    latencies: list[float] = []
+    for q in gold:
+        t = time.perf_counter()
+        hits = retrieve(q.question)
+        latencies.append((time.perf_counter() - t) * 1000)
+        top_scores[q.id] = hits[0].score if hits else float("-inf")
+        if q.answerable:
+            ranks[q.id] = first_hit_rank(hits[:10], q.relevant)
+    answerable = [q for q in gold if q.answerable]
+    report = _metrics([ranks[q.id] for q in answerable])
+    report["by_lang"] = {
+        lang: _metrics([ranks[q.id] for q in answerable if q.lang == lang])
+        for lang in sorted({q.lang for q in answerable})
+    }
+    unanswerable = [q for q in gold if not q.answerable]
+    if unanswerable and min_score is not None:
+        correct = sum(1 for q in gold if (top_scores[q.id] >= min_score) == q.answerable)
+        report["no_answer_accuracy"] = round(correct / len(gold), 4)
+        report["no_answer"] = {
+            "threshold": min_score,
+            "unanswerable": len(unanswerable),
+            "abstained_on_unanswerable": sum(1 for q in unanswerable if top_scores[q.id] < min_score),
+            "abstained_on_answerable": sum(1 for q in answerable if top_scores[q.id] < min_score),
+        }
+    report["latency_ms"] = {"p50": round(float(np.percentile(latencies, 50)), 2),
+                            "p95": round(float(np.percentile(latencies, 95)), 2)}
+    report["misses"] = [q.id for q in answerable if ranks[q.id] is None or ranks[q.id] > 5]
+    report["_ranks"] = ranks
+    report["_top_scores"] = top_scores
+    return report

@@ -1,0 +1,40 @@
+"""What the index holds and whether the corpus has moved on since it was built."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from .corpus import corpus_fingerprint, load_corpus
+from .store import IndexMissingError, current_build, load_index
+
+
+def index_status(index_dir: Path, corpus_dir: Path) -> dict:
+    """A JSON-ready summary; ``exists`` is false when there is no index yet."""
+    try:
+        current_build(index_dir)
+    except IndexMissingError:
+        return {"exists": False, "path": str(index_dir)}
+    index = load_index(index_dir)  # checks files; no model needed to read the summary
+    manifest = index.manifest
+    try:
+        docs, _ = load_corpus(corpus_dir)
+        current = corpus_fingerprint(docs)
+    except FileNotFoundError:
+        current = None
+    dates = sorted(d.date for d in index.documents if d.date)
+    return {
+        "exists": True,
+        "path": str(index.path),
+        "documents": manifest["doc_count"],
+        "passages": manifest["passage_count"],
+        "languages": dict(sorted(Counter(d.lang for d in index.documents).items())),
+        "date_range": [dates[0], dates[-1]] if dates else None,
+        "model": manifest["model_id"],
+        "model_fingerprint": manifest["model_fingerprint"],
+        "dims": manifest["dim"],
+        "built_at": manifest["built_at"],
+        "corpus_dir": str(corpus_dir),
+        "corpus_fingerprint": manifest["corpus_fingerprint"],
+        "stale": current != manifest["corpus_fingerprint"],
+    }
