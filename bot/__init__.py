@@ -1,0 +1,1 @@
+"""Shells around the retrieval core: the ``corpusbot`` CLI and the Telegram bot."""

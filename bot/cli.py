@@ -1,0 +1,200 @@
+"""``corpusbot``: build the index, ask questions, evaluate retrieval, run the Telegram bot.
+
+A thin shell: every command turns options into ``Settings``, calls the core,
+and prints text or (with ``--json``) one JSON object. Errors are one line on
+stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from index.settings import Settings, SettingsError, load_settings
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def emit_json(obj: object) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def common_options(func: Callable) -> Callable:
+    """--corpus and --index-dir override the settings on every command."""
+
+    @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=None,
+                  help="Corpus directory (overrides CORPUS_DIR).")
+    @click.option("--index-dir", "index_dir", type=click.Path(path_type=Path), default=None,
+                  help="Index directory (overrides INDEX_DIR).")
+    @functools.wraps(func)
+    def wrapper(*args, corpus_dir: Path | None, index_dir: Path | None, **kwargs):
+        try:
+            settings = load_settings(corpus_dir=corpus_dir, index_dir=index_dir)
+        except SettingsError as exc:
+            fail(str(exc), EXIT_USAGE)
+        return func(*args, settings=settings, **kwargs)
+
+    return wrapper
+
+
+def handle_errors(func: Callable) -> Callable:
+    """Known failures become one clear line; anything else is reported without a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from index.corpus import Problem  # noqa: F401 - keep import cheap for --help
+        from index.embed import ModelError
+        from index.engine import QuestionError
+        from index.evaluate import GoldFormatError
+        from index.store import StoreError
+
+        try:
+            return func(*args, **kwargs)
+        except QuestionError as exc:
+            fail(str(exc), EXIT_USAGE)
+        except (ModelError, StoreError, GoldFormatError, FileNotFoundError, ValueError) as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+
+    return wrapper
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="corpusbot")
+def main() -> None:
+    """Ask questions of a multilingual news corpus (ru, kk, ky, en) and get answers with citations."""
+
+
+@main.group("index")
+def index_group() -> None:
+    """Build and inspect the passage index."""
+
+
+@index_group.command("build")
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@handle_errors
+def index_build(settings: Settings, as_json: bool) -> None:
+    """(Re)build the index of the corpus directory."""
+    from index.build import build_index
+    from index.embed import load_embedder
+
+    embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
+    report = build_index(settings.corpus_dir, settings.index_dir, embedder,
+                         show_progress=not as_json and sys.stderr.isatty(),
+                         language_debias=settings.language_debias)
+    for problem in report.problems:
+        _say(f"skipped {problem.source}: {problem.reason}")
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        click.echo(f"Indexed {report.documents} documents as {report.passages} passages "
+                   f"in {report.seconds:.1f}s (embedding {report.embed_seconds:.1f}s) → {report.path}")
+
+
+@index_group.command("status")
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Print status as JSON.")
+@handle_errors
+def index_status(settings: Settings, as_json: bool) -> None:
+    """Show what the index holds and whether the corpus changed since it was built."""
+    from index.status import index_status as status_of
+
+    status = status_of(settings.index_dir, settings.corpus_dir)
+    if as_json:
+        emit_json(status)
+        return
+    if not status["exists"]:
+        click.echo(f"No index at {settings.index_dir}. Run `corpusbot index build`.")
+        sys.exit(EXIT_ERROR)
+    langs = ", ".join(f"{k} {v}" for k, v in status["languages"].items())
+    click.echo("\n".join([
+        f"index:       {status['path']}",
+        f"documents:   {status['documents']} ({langs})",
+        f"passages:    {status['passages']}",
+        f"model:       {status['model']} (dim {status['dims']})",
+        f"built at:    {status['built_at']}",
+        f"corpus:      {status['corpus_dir']} ({status['corpus_fingerprint'][:12]})",
+        f"stale:       {'yes — run `corpusbot index build`' if status['stale'] else 'no'}",
+    ]))
+
+
+@main.command("ask")
+@click.argument("question")
+@click.option("--top-k", "-k", type=click.IntRange(1, 50), default=None, help="How many passages to cite (TOP_K).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@common_options
+@handle_errors
+def ask(question: str, top_k: int | None, as_json: bool, settings: Settings) -> None:
+    """Answer QUESTION from the corpus, citing the passages it comes from."""
+    from index.engine import open_engine, validate_question
+
+    validate_question(question, settings.max_question_chars)  # before loading the model
+    engine = open_engine(settings, notify=_say)
+    answer = engine.ask(question, top_k or settings.top_k)
+    if as_json:
+        emit_json(answer.to_dict())
+        return
+    click.echo(answer.answer)
+    if answer.citations:
+        click.echo("\nSources:")
+    for c in answer.citations:
+        click.echo(f"[{c.n}] {c.title} — {c.date or 'undated'}, {c.lang}, {c.doc_id} (score {c.score:.3f})")
+        for paragraph in c.text.split("\n\n"):
+            click.echo(click.wrap_text(paragraph, width=100, initial_indent="    ", subsequent_indent="    "))
+
+
+@main.command("eval")
+@click.option("--gold", "gold_path", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Gold questions, JSONL.")
+@click.option("--json", "as_json", is_flag=True, help="Print metrics as one JSON object.")
+@click.option("--per-question", is_flag=True, help="Also report each question's rank and top score.")
+@common_options
+@handle_errors
+def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, settings: Settings) -> None:
+    """Measure recall@1/5/10 and MRR@10 of retrieval on a gold set."""
+    from index.engine import open_engine
+    from index.evaluate import evaluate, load_gold
+
+    gold = load_gold(gold_path)
+    engine = open_engine(settings, notify=_say)
+    started = time.perf_counter()
+    report = evaluate(gold, lambda q: engine.retrieve(q, 10), engine.min_score)
+    report["seconds"] = round(time.perf_counter() - started, 2)
+    details = {"ranks": report.pop("_ranks"), "top_scores": report.pop("_top_scores")}
+    if per_question:
+        report["per_question"] = details
+    if as_json:
+        emit_json(report)
+        return
+    click.echo(f"{report['n']} answerable questions · recall@1 {report['recall@1']:.3f} · "
+               f"recall@5 {report['recall@5']:.3f} · recall@10 {report['recall@10']:.3f} · "
+               f"MRR@10 {report['mrr@10']:.3f}")
+    for lang, m in report["by_lang"].items():
+        click.echo(f"  {lang}: n={m['n']} recall@5 {m['recall@5']:.3f} MRR@10 {m['mrr@10']:.3f}")
+    if "no_answer_accuracy" in report:
+        click.echo(f"no-answer accuracy {report['no_answer_accuracy']:.3f} (threshold {engine.min_score})")
+    click.echo(f"latency p50 {report['latency_ms']['p50']} ms, p95 {report['latency_ms']['p95']} ms")
+    if report["misses"]:
+        click.echo(f"not in top 5: {', '.join(report['misses'])}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

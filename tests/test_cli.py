@@ -1,0 +1,173 @@
+"""Every ``corpusbot`` command: exit codes, messages, and the --json shapes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from conftest import GOLD, ROOT
+
+
+@pytest.fixture()
+def run(seed_index_dir, model_cache, monkeypatch):
+    monkeypatch.setenv("INDEX_DIR", str(seed_index_dir))
+    monkeypatch.setenv("MODEL_CACHE_DIR", str(model_cache))
+    monkeypatch.chdir(ROOT / "tests")  # no .env here
+
+    def invoke(*args: str, env: dict | None = None):
+        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def test_help_lists_commands(run):
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("ask", "eval", "index"):
+        assert command in result.stdout
+
+
+def test_unknown_command(run):
+    result = run("frobnicate")
+    assert result.exit_code == 2 and "No such command" in result.stderr
+
+
+def test_status_json(run):
+    result = run("index", "status", "--json")
+    assert result.exit_code == 0
+    status = json.loads(result.stdout)
+    assert status["exists"] and not status["stale"]
+    assert status["documents"] == 5 and status["passages"] > 10 and status["dims"] == 384
+    assert status["languages"] == {"en": 1, "kk": 1, "ky": 1, "ru": 2}
+    assert status["date_range"] == ["2025-09-18", "2025-12-28"]
+    for key in ("model", "built_at", "corpus_fingerprint", "model_fingerprint"):
+        assert status[key]
+
+
+def test_status_sees_a_changed_corpus(run, seeds_copy):
+    (seeds_copy / "005_new.txt").write_text(" date 2026-01-01 Новая статья о погоде в Бишкеке.\n", "utf-8")
+    result = run("index", "status", "--json", "--corpus", str(seeds_copy))
+    assert json.loads(result.stdout)["stale"] is True
+    assert "stale:       yes" in run("index", "status", "--corpus", str(seeds_copy)).stdout
+
+
+def test_status_without_index(run, tmp_path):
+    result = run("index", "status", "--index-dir", str(tmp_path / "none"))
+    assert result.exit_code == 1 and "corpusbot index build" in result.stdout
+
+
+def test_ask_json_shape(run):
+    result = run("ask", "When did Putin meet Nazarbayev?", "--json", "--top-k", "4")
+    assert result.exit_code == 0, result.stderr
+    answer = json.loads(result.stdout)  # exactly one JSON object on stdout
+    assert set(answer) == {"question", "answer", "citations"}
+    assert len(answer["citations"]) == 4 and "[1]" in answer["answer"]
+    for n, citation in enumerate(answer["citations"], 1):
+        assert set(citation) == {"n", "doc_id", "passage_id", "title", "date", "lang", "text", "score"}
+        assert citation["n"] == n
+    assert {c["doc_id"] for c in answer["citations"][:2]} & {"004_2a95a0a8ff3325d7", "000_f84121460bca48ab"}
+
+
+def test_ask_text_output(run):
+    result = run("ask", "Кто такой Самат Абиш?")
+    assert result.exit_code == 0
+    assert "Sources:" in result.stdout and "[1] " in result.stdout and "004_2a95a0a8ff3325d7" in result.stdout
+
+
+@pytest.mark.parametrize("question,fragment", [("", "empty"), ("   ", "empty"), ("q" * 2500, "too long")])
+def test_ask_rejects_bad_questions(run, question, fragment):
+    result = run("ask", question)
+    assert result.exit_code == 2 and fragment in result.stderr and "Traceback" not in result.output
+
+
+def test_ask_builds_a_missing_index_first(run, tmp_path, seeds_copy):
+    index_dir = tmp_path / "fresh-index"
+    result = run("ask", "Who is Samat Abish?", "--json", "--index-dir", str(index_dir), "--corpus", str(seeds_copy))
+    assert result.exit_code == 0
+    assert "building it" in result.stderr
+    assert json.loads(result.stdout)["citations"][0]["doc_id"] == "004_2a95a0a8ff3325d7"
+    assert (index_dir / "current").is_symlink()
+
+
+def test_ask_on_a_corrupt_index(run, tmp_path, seed_index_dir):
+    broken = tmp_path / "broken"
+    shutil.copytree(seed_index_dir, broken, symlinks=True)
+    vectors = broken / "current" / "vectors.faiss"
+    vectors.write_bytes(vectors.read_bytes()[:100])
+    result = run("ask", "Who is Samat Abish?", "--index-dir", str(broken))
+    assert result.exit_code == 1
+    assert "damaged" in result.stderr and "corpusbot index build" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_bad_setting_is_one_clear_line(run):
+    result = run("ask", "anything", env={"TOP_K": "lots"})
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("error: bad setting TOP_K")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_model_names_the_setting(run):
+    result = run("ask", "anything", env={"EMBEDDING_MODEL": "/no/such/model"})
+    assert result.exit_code == 1
+    assert "EMBEDDING_MODEL" in result.stderr and "Traceback" not in result.output
+
+
+def test_eval_json(run):
+    result = run("eval", "--gold", str(GOLD), "--json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    for key in ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "by_lang", "no_answer_accuracy", "latency_ms"):
+        assert key in report
+    assert set(report["by_lang"]) == {"en", "ru", "kk", "ky"}
+    assert set(report["latency_ms"]) == {"p50", "p95"}
+    assert report["n"] == 75
+
+
+def test_eval_accepts_doc_level_relevance(run, tmp_path):
+    gold = tmp_path / "docs.jsonl"
+    gold.write_text(json.dumps({"id": "x", "question": "Who is Samat Abish?", "lang": "en",
+                                "relevant": [{"doc": "004_2a95a0a8ff3325d7"}]}) + "\n")
+    report = json.loads(run("eval", "--gold", str(gold), "--json").stdout)
+    assert report["recall@1"] == 1.0 and "no_answer_accuracy" not in report
+
+
+def test_eval_missing_or_bad_gold(run, tmp_path):
+    assert "does not exist" in run("eval", "--gold", str(tmp_path / "none.jsonl")).stderr
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1}\n')
+    result = run("eval", "--gold", str(bad))
+    assert result.exit_code == 1 and "bad.jsonl:1" in result.stderr
+
+
+def test_index_build_json(run, tmp_path, seeds_copy):
+    result = run("index", "build", "--json", "--corpus", str(seeds_copy), "--index-dir", str(tmp_path / "ix"))
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["documents"] == 5 and report["passages"] > 10 and report["problems"] == []
+
+
+def test_index_build_reports_bad_files(run, tmp_path, seeds_copy):
+    (seeds_copy / "broken.txt").write_bytes(b"\xff\xfe\x00junk")
+    result = run("index", "build", "--corpus", str(seeds_copy), "--index-dir", str(tmp_path / "ix"))
+    assert result.exit_code == 0
+    assert "skipped broken.txt" in result.stderr and "Indexed 5 documents" in result.stdout
+
+
+def test_console_script_end_to_end(seed_index_dir, model_cache):
+    """The installed entry point, as a user runs it."""
+    exe = Path(sys.executable).with_name("corpusbot")
+    env = {**os.environ, "INDEX_DIR": str(seed_index_dir), "MODEL_CACHE_DIR": str(model_cache)}
+    proc = subprocess.run([str(exe), "ask", "Сколько человек погибло в январе 2022 года?", "--json"],
+                          capture_output=True, text=True, env=env, cwd=ROOT / "tests", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    answer = json.loads(proc.stdout)
+    assert "238" in answer["answer"]

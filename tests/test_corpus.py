@@ -1,0 +1,121 @@
+"""Loading, cleaning, language detection and sentence splitting."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import SEEDS
+from index.clean import clean_paragraphs
+from index.corpus import load_corpus
+from index.lang import detect_language
+from index.text import split_sentences
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    docs, problems = load_corpus(SEEDS)
+    assert problems == []
+    return {d.doc_id: d for d in docs}
+
+
+def test_seed_metadata(seeds):
+    got = {k: (d.lang, d.date) for k, d in seeds.items()}
+    assert got == {
+        "000_f84121460bca48ab": ("ky", "2025-12-28"),
+        "001_0e6c78818ac585cd": ("ru", "2025-11-13"),
+        "002_72360f42ea55f008": ("ru", "2025-11-13"),
+        "003_d23ac1e4305185a3": ("kk", "2025-09-18"),
+        "004_2a95a0a8ff3325d7": ("en", None),
+    }
+    assert seeds["004_2a95a0a8ff3325d7"].title == "Putin holds ‘private’ talks with Kazakhstan’s ex-president"
+    assert seeds["003_d23ac1e4305185a3"].title.startswith("Жыл соңында Президент Қасым-Жомарт Тоқаев")
+    assert not seeds["001_0e6c78818ac585cd"].title.startswith(("USD", "Рауф"))
+    assert all(len(d.title) <= 121 for d in seeds.values())
+
+
+@pytest.mark.parametrize("junk", ["USD 1.7000", "01:44 646", "собкор", "Join our community", "Support Us",
+                                  "Casino", "Signup", "Comments", "Notify of", "guest", "Read also",
+                                  "Article Rating", "You Might Also Like", "Consider supporting", " date "])
+def test_web_clutter_is_removed(seeds, junk):
+    assert all(junk.lower() not in d.text.lower() for d in seeds.values())
+
+
+def test_article_text_is_kept(seeds):
+    assert "resulting in the deaths of 238 civilians" in seeds["004_2a95a0a8ff3325d7"].text
+    assert "stronger ties with the West." in seeds["004_2a95a0a8ff3325d7"].text
+    assert seeds["001_0e6c78818ac585cd"].text.startswith("Как уже сообщал haqqin.az")
+    assert seeds["000_f84121460bca48ab"].text.startswith("Орусиянын президенти Владимир Путин")
+    assert seeds["003_d23ac1e4305185a3"].text.rstrip().endswith("деді Мемлекет басшысы.")
+
+
+def test_repeated_captions_are_dropped(seeds):
+    text = seeds["001_0e6c78818ac585cd"].text
+    assert text.count("сопровождали истребители Су-35 Воздушно-космических сил РФ") == 1
+    assert text.count("стал площадкой для политического маневра") == 1
+
+
+def test_clean_rules_are_general():
+    page = ["EUR 0.93", "Jane Doe, staff writer", "12:01 88", "", "The council approved the budget on Monday.",
+            "Subscribe to our newsletter", "It will fund 12 new schools.", "The council approved the budget on Monday",
+            "3 Comments", "Share on Facebook", "Login"]
+    assert clean_paragraphs(page) == ["The council approved the budget on Monday.", "It will fund 12 new schools."]
+
+
+def test_long_line_mentioning_comments_is_article_text():
+    line = ("The minister declined to give any comments on the report, saying that the commission would publish "
+            "its own findings after the review of all regional budgets was complete next spring.")
+    assert clean_paragraphs([line]) == [line]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("When did Putin meet Nazarbayev?", "en"),
+    ("Когда Токаев прилетел в Москву?", "ru"),
+    ("Путин кіммен кездесті?", "kk"),
+    ("Сапар қашан өтеді?", "kk"),
+    ("Назарбаев Путин менен качан жолукту?", "ky"),
+    ("Каңтар окуясында канча адам каза болгон?", "ky"),
+    ("Статья о визите Қасым-Жомарта Токаева в Москву и переговорах с президентом России.", "ru"),
+])
+def test_language_detection(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_sentence_split_keeps_abbreviations():
+    text = "Peskov confirmed on Dec. 20. The meeting was on Dec. 19. В. Путин встретился с ним."
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    assert sentences == ["Peskov confirmed on Dec. 20.", "The meeting was on Dec. 19.", "В. Путин встретился с ним."]
+
+
+def test_headline_without_period_is_its_own_sentence():
+    text = "Putin holds talks\n\nThe Kremlin confirmed it."
+    assert [text[s:e] for s, e in split_sentences(text)] == ["Putin holds talks", "The Kremlin confirmed it."]
+
+
+def test_jsonl_and_bad_files_are_reported_by_name(tmp_path):
+    (tmp_path / "good.txt").write_text(" date 2024-01-02 Первая строка статьи о событиях.\nВторой абзац.", "utf-8")
+    rows = [
+        {"id": "a1", "title": "Alpha", "text": "Alpha text about something important.", "lang": "en"},
+        {"id": "a2", "text": "Қазақстан туралы мәтін."},
+        {"id": "a3"},
+    ]
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows] + ["{not json"]
+    (tmp_path / "more.jsonl").write_text("\n".join(lines), "utf-8")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "empty.txt").write_text("", "utf-8")
+    (tmp_path / "notes.csv").write_text("ignored", "utf-8")
+    docs, problems = load_corpus(tmp_path)
+    by_id = {d.doc_id: d for d in docs}
+    assert set(by_id) == {"good", "a1", "a2"}
+    assert by_id["good"].date == "2024-01-02" and by_id["good"].lang == "ru"
+    assert by_id["a2"].lang == "kk" and by_id["a2"].title == "Қазақстан туралы мәтін."
+    reported = {p.source: p.reason for p in problems}
+    assert set(reported) == {"more.jsonl:3", "more.jsonl:4", "latin1.txt", "blob.txt", "empty.txt"}
+    assert "UTF-8" in reported["latin1.txt"] and "binary" in reported["blob.txt"]
+
+
+def test_missing_corpus_dir(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        load_corpus(tmp_path / "nope")

@@ -1,0 +1,98 @@
+"""Retrieval quality on the gold set with the real model and index, and the composed answers."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from conftest import GOLD
+from index.answer import NOT_FOUND
+from index.engine import QuestionError
+from index.evaluate import evaluate, load_gold
+from index.language_subspace import project
+from index.text import fold, split_sentences
+
+
+@pytest.fixture(scope="module")
+def gold():
+    return load_gold(GOLD)
+
+
+@pytest.fixture(scope="module")
+def report(gold, engine):
+    return evaluate(gold, lambda q: engine.retrieve(q, 10), engine.min_score)
+
+
+def test_gold_set_shape(gold, seed_index):
+    answerable = [q for q in gold if q.answerable]
+    langs = {d.doc_id: d.lang for d in seed_index.documents}
+    assert len(answerable) >= 60 and sum(not q.answerable for q in gold) >= 10
+    assert all(n >= 15 for n in Counter(q.lang for q in answerable).values())
+    assert set(Counter(q.lang for q in answerable)) == {"en", "ru", "kk", "ky"}
+    cross = [q for q in answerable if all(langs[r.doc] != q.lang for r in q.relevant)]
+    assert len(cross) * 2 >= len(answerable)
+    assert {r.doc for q in answerable for r in q.relevant} == set(langs)
+    for q in answerable:  # every expected substring really is in a passage of that document
+        for r in q.relevant:
+            assert any(p.doc_id == r.doc and fold(r.contains) in fold(p.text) for p in seed_index.passages), q.id
+
+
+def test_recall_floors(report):
+    assert report["recall@5"] >= 0.90, report
+    for lang, metrics in report["by_lang"].items():
+        assert metrics["recall@5"] >= 0.80, (lang, metrics)
+
+
+def test_no_answer_decision(report):
+    assert report["no_answer_accuracy"] >= 0.90, report["no_answer"]
+
+
+def test_cross_lingual_fact_cites_the_kazakh_article(engine):
+    answer = engine.ask("Which political scientist previewed Tokayev's state visit to Moscow for BAQ.KZ?")
+    cited = [c.doc_id for c in answer.citations[:3]]
+    assert "003_d23ac1e4305185a3" in cited, cited
+    assert "Риззат Тасым" in answer.answer
+
+
+def test_answer_sentences_come_from_cited_passages(engine):
+    answer = engine.ask("How many civilians died in the January 2022 protests in Kazakhstan?")
+    assert "238" in answer.answer
+    by_n = {c.n: c for c in answer.citations}
+    pieces = [p for p in answer.answer.split("] ") if p]
+    assert 1 <= len(pieces) <= 3
+    for piece in pieces:
+        sentence, marker = piece.rstrip("]").rsplit(" [", 1)
+        assert fold(sentence) in fold(by_n[int(marker)].text)
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    scores = [c.score for c in answer.citations]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_unanswerable_question_says_so(engine):
+    answer = engine.ask("What is the capital of Peru?")
+    assert answer.citations == [] and answer.answer == NOT_FOUND["en"]
+    assert engine.ask("Какой самый популярный рецепт борща?").answer == NOT_FOUND["ru"]
+
+
+@pytest.mark.parametrize("question,message", [("   ", "empty"), ("x" * 2001, "too long")])
+def test_bad_questions(engine, question, message):
+    with pytest.raises(QuestionError, match=message):
+        engine.ask(question)
+
+
+def test_language_projection_removes_the_basis(seed_index):
+    basis = seed_index.language_basis
+    assert basis is not None and basis.shape[0] == 6
+    v = np.random.default_rng(0).normal(size=(3, basis.shape[1])).astype(np.float32)
+    out = project(v, basis)
+    assert np.allclose(out @ basis.T, 0, atol=1e-5)
+    assert np.allclose(np.linalg.norm(out, axis=1), 1, atol=1e-5)
+
+
+def test_sentences_of_answers_are_whole(engine):
+    answer = engine.ask("Когда Песков подтвердил встречу Путина с Назарбаевым?")
+    first = answer.answer.split(" [")[0]
+    cited = answer.citations[int(answer.answer.split(" [")[1].split("]")[0]) - 1].text
+    assert any(fold(cited[s:e]) == fold(first) for s, e in split_sentences(cited))
