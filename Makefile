@@ -1,0 +1,35 @@
+# Two commands do everything on a fresh machine:
+#   make run    set up, then answer a sample question (Q="..." to ask your own)
+#   make test   set up, then run the test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+Q ?= When did Putin meet Nazarbayev?
+
+.PHONY: setup run test index eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch is pinned to the CPU build (2.13.0); install it first so nothing pulls another.
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/corpusbot ask "$(Q)"
+
+index: setup
+	$(BIN)/corpusbot index build
+
+eval: setup
+	$(BIN)/corpusbot eval --gold tests/data/gold.jsonl
+
+test: setup
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) var
