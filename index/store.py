@@ -174,7 +174,8 @@ def write_index(
             fh.flush()
             os.fsync(fh.fileno())
         _fsync_dir(tmp)
-        build_id = built_at.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 100000:05d}"
+        # Names sort in build order (pruning relies on it), even for builds within one second.
+        build_id = f"{built_at:%Y%m%dT%H%M%S}.{time.time_ns() % 10**9:09d}-{os.getpid()}"
         final = builds / build_id
         os.rename(tmp, final)
         _publish(index_dir, final)
