@@ -196,5 +196,33 @@ def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, settings: Setti
         click.echo(f"not in top 5: {', '.join(report['misses'])}")
 
 
+@main.command("serve")
+@common_options
+@handle_errors
+def serve(settings: Settings) -> None:
+    """Run the Telegram bot (long polling; webhook when TELEGRAM_WEBHOOK_URL is set)."""
+    import logging
+
+    from telegram import Update
+
+    from bot.telegram import build_application, check_token
+    from index.engine import open_engine
+
+    try:
+        check_token(settings)
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    engine = open_engine(settings, notify=_say)
+    app = build_application(settings, engine)
+    _say(f"corpusbot: serving {engine.index.manifest['passage_count']} passages "
+         f"via {'webhook' if settings.telegram_webhook_url else 'long polling'}")
+    if settings.telegram_webhook_url:
+        app.run_webhook(listen=settings.telegram_webhook_listen, port=settings.telegram_webhook_port,
+                        webhook_url=settings.telegram_webhook_url, allowed_updates=Update.ALL_TYPES)
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,80 @@
+"""What the bot says, in each language it speaks (the user's Telegram language, else English)."""
+
+from __future__ import annotations
+
+EXAMPLES = {
+    "en": "When did Putin meet Nazarbayev?",
+    "ru": "Сколько человек погибло в январе 2022 года?",
+    "kk": "Тоқаев Мәскеуге қашан барады?",
+    "ky": "Назарбаевдин басма сөз катчысы ким?",
+}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "help": ("I answer questions from a news corpus of {docs} documents in {langs}, "
+                 "dated {first} to {last}. Ask in any of these languages; I reply with a short answer "
+                 "taken from the articles and numbered sources — tap a number to read the passage.\n\n"
+                 "In groups, mention me, reply to me, or use /ask your question.\n\n"
+                 "Commands: /help, /sources (the documents), /about (the index).\n\nExamples:\n{examples}"),
+        "empty": "Please write a question, for example: /ask {example}",
+        "too_long": "That message is too long for a question ({chars} characters; the limit is {limit}). "
+                    "Please ask something shorter.",
+        "not_text": "I can only read text questions. Please type your question.",
+        "unknown": "I don't know that command. Try /help.",
+        "slow_down": "You are asking faster than I can keep up ({limit} questions a minute). "
+                     "Please wait {wait} seconds.",
+        "refused": "Sorry, this bot is private. Ask its owner to add your user id ({uid}).",
+        "error": "Sorry, something went wrong on my side. Please try again in a moment.",
+        "about": "Index built {built}: {docs} documents, {passages} passages.\nModel: {model}",
+    },
+    "ru": {
+        "help": ("Я отвечаю на вопросы по корпусу новостей: {docs} документов ({langs}), "
+                 "с {first} по {last}. Спрашивайте на любом из этих языков: я дам короткий ответ "
+                 "из статей и пронумерованные источники — нажмите номер, чтобы прочитать фрагмент.\n\n"
+                 "В группах упомяните меня, ответьте на моё сообщение или напишите /ask вопрос.\n\n"
+                 "Команды: /help, /sources (документы), /about (индекс).\n\nПримеры:\n{examples}"),
+        "empty": "Напишите вопрос, например: /ask {example}",
+        "too_long": "Сообщение слишком длинное для вопроса ({chars} символов; предел {limit}). "
+                    "Спросите короче.",
+        "not_text": "Я понимаю только текстовые вопросы. Напишите вопрос текстом.",
+        "unknown": "Я не знаю такой команды. Попробуйте /help.",
+        "slow_down": "Слишком много вопросов ({limit} в минуту). Подождите {wait} с.",
+        "refused": "Извините, это закрытый бот. Попросите владельца добавить ваш id ({uid}).",
+        "error": "Извините, у меня что-то сломалось. Попробуйте ещё раз чуть позже.",
+        "about": "Индекс построен {built}: {docs} документов, {passages} фрагментов.\nМодель: {model}",
+    },
+    "kk": {
+        "help": ("Мен жаңалықтар корпусы бойынша сұрақтарға жауап беремін: {docs} құжат ({langs}), "
+                 "{first} – {last}. Осы тілдердің кез келгенінде сұраңыз: мақалалардан алынған қысқа жауап "
+                 "пен нөмірленген дереккөздер беремін — үзіндіні оқу үшін нөмірді басыңыз.\n\n"
+                 "Топтарда мені атаңыз, хабарыма жауап беріңіз немесе /ask сұрақ деп жазыңыз.\n\n"
+                 "Командалар: /help, /sources (құжаттар), /about (индекс).\n\nМысалдар:\n{examples}"),
+        "empty": "Сұрақ жазыңыз, мысалы: /ask {example}",
+        "too_long": "Хабар сұрақ үшін тым ұзын ({chars} таңба; шегі {limit}). Қысқарақ сұраңыз.",
+        "not_text": "Мен тек мәтіндік сұрақтарды түсінемін. Сұрағыңызды жазыңыз.",
+        "unknown": "Мұндай команда жоқ. /help көріңіз.",
+        "slow_down": "Сұрақтар тым жиі ({limit} минутына). {wait} секунд күтіңіз.",
+        "refused": "Кешіріңіз, бұл жабық бот. Иесінен id-іңізді ({uid}) қосуды сұраңыз.",
+        "error": "Кешіріңіз, бір қате кетті. Сәлден соң қайталап көріңіз.",
+        "about": "Индекс {built} құрылды: {docs} құжат, {passages} үзінді.\nМодель: {model}",
+    },
+    "ky": {
+        "help": ("Мен жаңылыктар корпусу боюнча суроолорго жооп берем: {docs} документ ({langs}), "
+                 "{first} – {last}. Бул тилдердин каалаганында сураңыз: макалалардан алынган кыска жооп "
+                 "жана номерленген булактар берем — үзүндүнү окуу үчүн номерди басыңыз.\n\n"
+                 "Топтордо мени атаңыз, билдирүүмө жооп бериңиз же /ask суроо деп жазыңыз.\n\n"
+                 "Буйруктар: /help, /sources (документтер), /about (индекс).\n\nМисалдар:\n{examples}"),
+        "empty": "Суроо жазыңыз, мисалы: /ask {example}",
+        "too_long": "Билдирүү суроо үчүн өтө узун ({chars} белги; чеги {limit}). Кыскараак сураңыз.",
+        "not_text": "Мен текст түрүндөгү суроолорду гана түшүнөм. Сурооңузду жазыңыз.",
+        "unknown": "Мындай буйрук жок. /help караңыз.",
+        "slow_down": "Суроолор өтө көп ({limit} мүнөтүнө). {wait} секунд күтө туруңуз.",
+        "refused": "Кечиресиз, бул жабык бот. Ээсинен id'иңизди ({uid}) кошууну сураңыз.",
+        "error": "Кечиресиз, бир ката кетти. Бир аздан кийин кайра аракет кылыңыз.",
+        "about": "Индекс {built} түзүлгөн: {docs} документ, {passages} үзүндү.\nМодель: {model}",
+    },
+}
+
+
+def say(lang: str, key: str, **values: object) -> str:
+    return MESSAGES.get(lang, MESSAGES["en"])[key].format(**values)

@@ -1,0 +1,146 @@
+"""Turn answers into Telegram messages: escaped HTML, size-limited pieces, inline keyboards.
+
+Pure functions, so the rules (escaping, 4096-character limit, 64-byte callback
+data) are tested without a network.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from index.answer import Answer, Citation
+from index.text import split_sentences
+
+MESSAGE_LIMIT = 4096
+CALLBACK_LIMIT = 64
+LANG_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "ky": "Kyrgyz"}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "sources": "Sources", "more": "More results", "no_more": "No more results.",
+        "nearest": "Nearest documents", "undated": "undated", "passage": "Passage",
+        "gone": "That source is no longer in the index; please ask again.",
+        "expired": "That answer is too old to page; please ask again.",
+    },
+    "ru": {
+        "sources": "Источники", "more": "Ещё результаты", "no_more": "Больше результатов нет.",
+        "nearest": "Ближайшие документы", "undated": "без даты", "passage": "Фрагмент",
+        "gone": "Этого источника больше нет в индексе; задайте вопрос ещё раз.",
+        "expired": "Этот ответ устарел; задайте вопрос ещё раз.",
+    },
+    "kk": {
+        "sources": "Дереккөздер", "more": "Тағы нәтижелер", "no_more": "Басқа нәтиже жоқ.",
+        "nearest": "Ең жақын құжаттар", "undated": "күні жоқ", "passage": "Үзінді",
+        "gone": "Бұл дереккөз индексте жоқ; сұрақты қайта қойыңыз.",
+        "expired": "Бұл жауап ескірді; сұрақты қайта қойыңыз.",
+    },
+    "ky": {
+        "sources": "Булактар", "more": "Дагы натыйжалар", "no_more": "Башка натыйжа жок.",
+        "nearest": "Эң жакын документтер", "undated": "күнү жок", "passage": "Үзүндү",
+        "gone": "Бул булак индексте жок; суроону кайра бериңиз.",
+        "expired": "Бул жооп эскирди; суроону кайра бериңиз.",
+    },
+}
+
+
+def ui_lang(code: str | None) -> str:
+    """The user's Telegram language if we speak it, else English."""
+    base = (code or "en").split("-")[0].lower()
+    return base if base in TEXTS else "en"
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def source_line(c: Citation, lang: str) -> str:
+    date = c.date or TEXTS[lang]["undated"]
+    return f"[{c.n}] <b>{esc(c.title)}</b> — {esc(date)}, {esc(LANG_NAMES.get(c.lang, c.lang))}"
+
+
+def answer_blocks(answer: Answer, lang: str) -> list[str]:
+    """Self-contained HTML blocks; messages are packed from whole blocks, so tags never split."""
+    blocks = [esc(piece) for piece in split_plain(answer.answer, MESSAGE_LIMIT // 2)]
+    if answer.citations:
+        blocks.append(f"<b>{esc(TEXTS[lang]['sources'])}</b>")
+        blocks.extend(source_line(c, lang) for c in answer.citations)
+    return blocks
+
+
+def split_plain(text: str, limit: int) -> list[str]:
+    """Plain text in pieces of at most ``limit`` characters, cut at sentence, then line, then word ends."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for start, end in split_sentences(text) or [(0, len(text))]:
+        sentence = text[start:end]
+        while len(sentence) > limit:  # one huge "sentence": cut at the last space that fits
+            cut = sentence.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(sentence[:cut])
+            sentence = sentence[cut:].lstrip()
+        if current and len(current) + 1 + len(sentence) > limit:
+            pieces.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}" if current else sentence
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def pack(blocks: list[str], limit: int = MESSAGE_LIMIT, sep: str = "\n\n") -> list[str]:
+    """Join blocks into as few messages as fit the limit (a block is never split)."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        if len(block) > limit:
+            raise ValueError("a block is longer than a message")
+        candidate = f"{current}{sep}{block}" if current else block
+        if len(candidate) > limit:
+            messages.append(current)
+            current = block
+        else:
+            current = candidate
+    if current:
+        messages.append(current)
+    return messages
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str
+
+
+def passage_data(passage_id: str) -> str:
+    """Callback data for 'show passage': the stable passage id, so it works after a restart."""
+    data = f"p|{passage_id}"
+    return data if len(data.encode()) <= CALLBACK_LIMIT else f"p|{passage_id[-(CALLBACK_LIMIT - 2):]}"
+
+
+def more_data(answer_key: str, page: int) -> str:
+    return f"m|{answer_key}|{page}"
+
+
+def keyboard(citations: list[Citation], answer_key: str | None, next_page: int | None, lang: str) -> list[list[Button]]:
+    rows = [[Button(f"[{c.n}]", passage_data(c.passage_id)) for c in citations[i:i + 5]]
+            for i in range(0, len(citations), 5)]
+    if answer_key is not None and next_page is not None:
+        rows.append([Button(f"{TEXTS[lang]['more']} ▸", more_data(answer_key, next_page))])
+    for row in rows:
+        for button in row:
+            assert len(button.data.encode()) <= CALLBACK_LIMIT, button.data
+    return rows
+
+
+def passage_message(title: str, date: str | None, doc_lang: str, doc_id: str, text: str, lang: str) -> list[str]:
+    header = (f"<b>{esc(title)}</b>\n{esc(date or TEXTS[lang]['undated'])} · "
+              f"{esc(LANG_NAMES.get(doc_lang, doc_lang))} · <code>{esc(doc_id)}</code>")
+    blocks = [header] + [esc(piece) for para in text.split("\n\n") for piece in split_plain(para, 3000)]
+    return pack(blocks)

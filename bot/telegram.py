@@ -1,0 +1,276 @@
+"""The Telegram shell: python-telegram-bot handlers around the same Engine the CLI uses.
+
+Small handlers, one job each, wired in ``build_application``. Retrieval runs in
+a thread pool so one slow question never stalls other chats; Telegram's own
+flood limits (429) are handled by ``AIORateLimiter``; every unexpected error
+reaches one error handler that logs it (with the token redacted) and tells the
+user something went wrong, and the bot keeps running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+import time
+from collections import OrderedDict, defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop,
+                          CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler,
+                          PicklePersistence, TypeHandler, filters)
+
+from index.answer import compose_answer
+from index.engine import Engine, QuestionError
+from index.settings import Settings
+
+from . import render
+from .messages import EXAMPLES, say
+
+log = logging.getLogger("corpusbot.telegram")
+TOKEN_RE = re.compile(r"^\d{5,12}:[A-Za-z0-9_-]{30,}$")
+RECENT_ANSWERS = 500  # answers whose "more results" button keeps working (persisted across restarts)
+COMMANDS = [("help", "How to ask, with examples"), ("ask", "Ask a question (in groups)"),
+            ("sources", "The indexed documents"), ("about", "Index status")]
+
+
+class RedactSecrets(logging.Filter):
+    """Replace the bot token wherever it would appear in a log line (httpx logs request URLs)."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.secret and self.secret in message:
+            record.msg, record.args = message.replace(self.secret, "<redacted>"), ()
+        return True
+
+
+class CorpusBot:
+    """The handlers and the state they share (engine, executor, per-user rate windows)."""
+
+    def __init__(self, engine: Engine, settings: Settings, executor: ThreadPoolExecutor | None = None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.executor = executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="retrieval")
+        self.allowed = set(settings.telegram_allowed_users)
+        self.recent: dict[int, deque[float]] = defaultdict(deque)
+
+    # ---- gates -------------------------------------------------------------------------
+    async def check_allowed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if not self.allowed or (user and user.id in self.allowed):
+            return
+        lang = render.ui_lang(user.language_code if user else None)
+        if update.callback_query:
+            await update.callback_query.answer(say(lang, "refused", uid=user.id if user else "?"), show_alert=True)
+        elif update.effective_message and update.effective_chat.type == "private":
+            await update.effective_message.reply_text(say(lang, "refused", uid=user.id if user else "?"))
+        raise ApplicationHandlerStop
+
+    def _rate_limited(self, user_id: int) -> int:
+        """Seconds to wait, or 0 when the user may ask now (sliding one-minute window)."""
+        window, now = self.recent[user_id], time.monotonic()
+        while window and now - window[0] >= 60:
+            window.popleft()
+        if len(window) >= self.settings.rate_limit_per_minute:
+            return max(1, int(60 - (now - window[0])) + 1)
+        window.append(now)
+        return 0
+
+    # ---- commands ----------------------------------------------------------------------
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        lang = _lang(update)
+        docs = self.engine.index.documents
+        dates = sorted(d.date for d in docs if d.date) or ["?"]
+        langs = ", ".join(render.LANG_NAMES[code] for code in sorted({d.lang for d in docs}))
+        examples = "\n".join(f"• {render.esc(text)}" for text in EXAMPLES.values())
+        await update.effective_message.reply_text(
+            say(lang, "help", docs=len(docs), langs=langs, first=dates[0], last=dates[-1], examples=examples),
+            parse_mode=ParseMode.HTML)
+
+    async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        lang = _lang(update)
+        lines = [f"• <b>{render.esc(d.title)}</b> — {render.esc(d.date or render.TEXTS[lang]['undated'])}, "
+                 f"{render.LANG_NAMES.get(d.lang, d.lang)} (<code>{render.esc(d.doc_id)}</code>)"
+                 for d in self.engine.index.documents]
+        for text in render.pack(lines, sep="\n"):
+            await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+
+    async def about(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        m = self.engine.index.manifest
+        await update.effective_message.reply_text(say(
+            _lang(update), "about", built=m["built_at"], docs=m["doc_count"], passages=m["passage_count"],
+            model=m["model_id"]))
+
+    async def ask_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.answer(update, context, " ".join(context.args or []))
+
+    async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_message.reply_text(say(_lang(update), "unknown"))
+
+    # ---- messages ----------------------------------------------------------------------
+    async def private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.answer(update, context, update.effective_message.text or "")
+
+    async def group_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """In groups, only a mention of the bot or a reply to it is a question."""
+        message, me = update.effective_message, context.bot
+        mention = f"@{me.username}".lower() if me.username else None
+        text = message.text or ""
+        replied = message.reply_to_message and message.reply_to_message.from_user \
+            and message.reply_to_message.from_user.id == me.id
+        if mention and mention in text.lower():
+            text = re.sub(re.escape(mention), " ", text, flags=re.IGNORECASE)
+        elif not replied:
+            return
+        await self.answer(update, context, text)
+
+    async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_message.reply_text(say(_lang(update), "not_text"))
+
+    async def answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+        message, lang = update.effective_message, _lang(update)
+        if not question.strip():
+            await message.reply_text(say(lang, "empty", example=EXAMPLES[lang]))
+            return
+        if len(question) > self.settings.max_question_chars:
+            await message.reply_text(say(lang, "too_long", chars=len(question), limit=self.settings.max_question_chars))
+            return
+        wait = self._rate_limited(update.effective_user.id)
+        if wait:
+            await message.reply_text(say(lang, "slow_down", limit=self.settings.rate_limit_per_minute, wait=wait))
+            return
+        await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+        loop = asyncio.get_running_loop()
+        try:
+            result = await loop.run_in_executor(self.executor, self.engine.ask, question, self.settings.top_k)
+        except QuestionError:
+            await message.reply_text(say(lang, "empty", example=EXAMPLES[lang]))
+            return
+        key = None
+        if result.citations:
+            key = _remember(context.bot_data, {"q": question, "lang": lang})
+        blocks = render.answer_blocks(result, lang)
+        markup = _markup(render.keyboard(result.citations, key, 1 if result.citations else None, lang))
+        texts = render.pack(blocks)
+        for i, text in enumerate(texts):
+            last = i == len(texts) - 1
+            await message.reply_text(text, parse_mode=ParseMode.HTML,
+                                     reply_markup=markup if last and result.citations else None,
+                                     do_quote=i == 0)
+
+    # ---- buttons -----------------------------------------------------------------------
+    async def show_passage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query, lang = update.callback_query, _lang(update)
+        wanted = query.data.split("|", 1)[1]
+        passage = next((p for p in self.engine.index.passages if p.passage_id.endswith(wanted)), None)
+        if passage is None:
+            await query.answer(render.TEXTS[lang]["gone"], show_alert=True)
+            return
+        await query.answer()
+        for text in render.passage_message(passage.title, passage.date, passage.lang, passage.doc_id,
+                                           passage.text, lang):
+            await query.message.reply_text(text, parse_mode=ParseMode.HTML)
+
+    async def more_results(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        _, key, page_text = query.data.split("|")
+        saved = context.bot_data.get("answers", {}).get(key)
+        lang = _lang(update)
+        if saved is None:
+            await query.answer(render.TEXTS[lang]["expired"], show_alert=True)
+            return
+        await query.answer()
+        page, k = int(page_text), self.settings.top_k
+        loop = asyncio.get_running_loop()
+        hits = await loop.run_in_executor(self.executor, self.engine.retrieve, saved["q"], k * (page + 1) + 1)
+        citations = compose_answer(saved["q"], hits, []).citations
+        shown, has_more = citations[k * page: k * (page + 1)], len(citations) > k * (page + 1)
+        if not shown:
+            await query.message.reply_text(render.TEXTS[lang]["no_more"])
+            return
+        text = render.pack([render.source_line(c, lang) for c in shown], sep="\n")[0]
+        markup = _markup(render.keyboard(shown, key, page + 1 if has_more else None, lang))
+        await query.message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    # ---- errors ------------------------------------------------------------------------
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_message:
+            try:
+                await update.effective_message.reply_text(say(_lang(update), "error"))
+            except Exception:  # noqa: BLE001 - the network may be what failed
+                log.warning("could not tell the user about the error")
+
+
+def _lang(update: Update) -> str:
+    user = update.effective_user
+    return render.ui_lang(user.language_code if user else None)
+
+
+def _markup(rows: list[list[render.Button]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in rows])
+
+
+def _remember(bot_data: dict, entry: dict) -> str:
+    answers = bot_data.setdefault("answers", OrderedDict())
+    key = secrets.token_urlsafe(6)
+    answers[key] = entry
+    while len(answers) > RECENT_ANSWERS:
+        answers.popitem(last=False)
+    return key
+
+
+async def post_init(application: Application) -> None:
+    await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+
+
+def build_application(settings: Settings, engine: Engine, state_file: Path | None = None) -> Application:
+    """The whole bot, wired in one place."""
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactSecrets(token))
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    state_file = state_file or settings.index_dir.parent / "bot-state.pickle"
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    app = (ApplicationBuilder().token(token)
+           .base_url(settings.telegram_base_url).base_file_url(settings.telegram_base_file_url)
+           .rate_limiter(AIORateLimiter(max_retries=3))
+           .persistence(PicklePersistence(state_file, update_interval=5))
+           .concurrent_updates(True)
+           .post_init(post_init)
+           .build())
+    bot = CorpusBot(engine, settings)
+    private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    app.add_handler(TypeHandler(Update, bot.check_allowed), group=-1)
+    app.add_handler(CommandHandler(["start", "help"], bot.help))
+    app.add_handler(CommandHandler("sources", bot.sources))
+    app.add_handler(CommandHandler("about", bot.about))
+    app.add_handler(CommandHandler("ask", bot.ask_command))
+    app.add_handler(MessageHandler(filters.COMMAND, bot.unknown_command))
+    app.add_handler(MessageHandler(private & filters.TEXT, bot.private_text))
+    app.add_handler(MessageHandler(groups & filters.TEXT, bot.group_text))
+    app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, bot.not_text))
+    app.add_handler(CallbackQueryHandler(bot.show_passage, pattern=r"^p\|"))
+    app.add_handler(CallbackQueryHandler(bot.more_results, pattern=r"^m\|"))
+    app.add_error_handler(bot.on_error)
+    return app
+
+
+def check_token(settings: Settings) -> str:
+    """The token, or a ValueError with one clear line (never echoing the token)."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set; get one from @BotFather and put it in .env")
+    token = settings.telegram_bot_token.get_secret_value().strip()
+    if not TOKEN_RE.match(token):
+        raise ValueError("TELEGRAM_BOT_TOKEN is malformed (expected <digits>:<35 letters> from @BotFather)")
+    return token
