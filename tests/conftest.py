@@ -62,3 +62,4 @@ def seeds_copy(tmp_path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(SEEDS, target)
     return target
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # opt in to python-telegram-bot's next-major behaviour now

@@ -1,0 +1,72 @@
+"""Rendering rules for Telegram, without a network: escaping, the 4096 limit, callback data size."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.render import (CALLBACK_LIMIT, MESSAGE_LIMIT, answer_blocks, esc, keyboard, pack, passage_data,
+                        passage_message, split_plain, ui_lang)
+from fake_telegram import EntityError, parse_html
+from index.answer import Answer, Citation
+
+
+def _citation(n: int, title: str = "Title <b>&", text: str = "Body") -> Citation:
+    return Citation(n, "000_f84121460bca48ab", f"000_f84121460bca48ab:{n:012d}", title, None, "ky", text, 0.9)
+
+
+def test_corpus_and_user_text_are_escaped():
+    answer = Answer("<script>", "A < B & C > D [1]", [_citation(1)])
+    html = "\n\n".join(answer_blocks(answer, "en"))
+    assert "<script>" not in html and "A &lt; B &amp; C &gt; D" in html
+    assert "Title &lt;b&gt;&amp;" in html
+    assert parse_html(html)  # Telegram would accept it
+
+
+def test_split_prefers_sentence_ends():
+    text = " ".join(f"Sentence number {i} ends here." for i in range(400))
+    pieces = split_plain(text, 500)
+    assert all(len(p) <= 500 for p in pieces)
+    assert all(p.endswith("ends here.") for p in pieces)
+    assert " ".join(pieces) == text
+
+
+def test_split_handles_a_giant_word_run():
+    pieces = split_plain("word " * 3000, 1000)
+    assert all(len(p) <= 1000 for p in pieces) and len(pieces) >= 15
+
+
+def test_pack_never_splits_a_block():
+    blocks = [f"<b>{i}</b> " + "x" * 900 for i in range(12)]
+    messages = pack(blocks)
+    assert all(len(m) <= MESSAGE_LIMIT for m in messages) and len(messages) >= 3
+    for m in messages:
+        parse_html(m)  # every message is well-formed on its own
+    assert sum(m.count("<b>") for m in messages) == 12
+
+
+def test_long_passage_becomes_several_valid_messages():
+    text = "\n\n".join("Абзац " + "слово " * 700 for _ in range(3))
+    messages = passage_message("T", "2025-01-01", "ru", "doc", text, "ru")
+    assert len(messages) >= 2 and all(len(parse_html(m)) <= MESSAGE_LIMIT for m in messages)
+
+
+def test_callback_data_fits_64_bytes():
+    rows = keyboard([_citation(n) for n in range(1, 11)], "AbCdEf12", 1, "kk")
+    data = [b.data for row in rows for b in row]
+    assert all(len(d.encode()) <= CALLBACK_LIMIT for d in data)
+    assert len(rows) == 3 and rows[-1][0].text.startswith("Тағы")
+    assert len(passage_data("x" * 100).encode()) <= CALLBACK_LIMIT
+
+
+def test_fake_server_rejects_bad_html():
+    with pytest.raises(EntityError):
+        parse_html("<b>open")
+    with pytest.raises(EntityError):
+        parse_html("<div>x</div>")
+    assert parse_html(esc("<div>")) == "<div>"
+
+
+@pytest.mark.parametrize("code,lang", [("ru", "ru"), ("kk", "kk"), ("ky-KG", "ky"), ("en-GB", "en"), ("de", "en"),
+                                       (None, "en")])
+def test_ui_language(code, lang):
+    assert ui_lang(code) == lang

@@ -1,0 +1,208 @@
+"""The Telegram bot end to end: the real Application, model and index against a local Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+
+import pytest
+import pytest_asyncio
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.telegram import build_application, post_init
+from fake_telegram import BOT_ID, BOT_USERNAME, FakeTelegram
+from index.settings import Settings
+
+TOKEN = "123456789:" + "A" * 35
+_users = itertools.count(5000)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(engine, tmp_path, **overrides):
+    server = FakeTelegram(TOKEN)
+    await server.start()
+    settings = Settings(_env_file=None, telegram_bot_token=TOKEN, telegram_base_url=server.base_url,
+                        index_dir=tmp_path / "index", **overrides)
+    app = build_application(settings, engine, state_file=tmp_path / "bot-state.pickle")
+    await app.initialize()
+    await post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield server
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await server.stop()
+
+
+@pytest_asyncio.fixture(scope="module")
+async def tg(engine, tmp_path_factory):
+    async with running_bot(engine, tmp_path_factory.mktemp("bot"), rate_limit_per_minute=5) as server:
+        yield server
+
+
+async def ask(tg: FakeTelegram, text: str | None, *, lang: str = "en", count: int = 1, user: int | None = None,
+              **kw) -> list:
+    user = user or next(_users)
+    chat = kw.pop("chat_id", user)
+    before = len(tg.messages_to(chat))
+    tg.message(text, user_id=user, chat_id=chat, lang=lang, **kw)
+    return await tg.replies(chat, before, count)
+
+
+def buttons(sent) -> list[dict]:
+    return [b for row in sent.params.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+
+
+async def test_start_commands_and_typing(tg):
+    assert tg.calls["setMyCommands"] >= 1 and tg.calls["getMe"] >= 1
+    (reply,) = await ask(tg, "/start", lang="ru")
+    assert "Я отвечаю" in reply.result["text"] and "5 документов" in reply.result["text"]
+    assert "2025-09-18" in reply.result["text"] and "2025-12-28" in reply.result["text"]
+    (reply,) = await ask(tg, "/help", lang="de")  # not one of ours: English
+    assert reply.result["text"].startswith("I answer questions")
+
+
+@pytest.mark.parametrize("question,lang,doc_title", [
+    ("Who is Samat Abish?", "en", "Putin holds ‘private’ talks"),
+    ("Кто такой Самат Абиш?", "ru", "Putin holds ‘private’ talks"),
+    ("Риззат Тасым кім және ол қай басылымға сұхбат берді?", "kk", "Жыл соңында Президент"),
+    ("Назарбаевдин басма сөз катчысы ким?", "ky", "Орусиянын президенти Владимир Путин"),
+])
+async def test_question_in_each_language(tg, question, lang, doc_title):
+    (reply,) = await ask(tg, question, lang=lang)
+    text = reply.result["text"]
+    assert "[1]" in text and doc_title in text
+    assert reply.params["parse_mode"] == "HTML"
+    assert any(s.method == "sendChatAction" for s in tg.sent)
+    data = [b["callback_data"] for b in buttons(reply)]
+    assert data[0].startswith("p|") and data[-1].startswith("m|")
+
+
+async def test_citation_button_opens_the_passage(tg, engine):
+    (reply,) = await ask(tg, "How many civilians died in the January 2022 protests in Kazakhstan?")
+    first = buttons(reply)[0]["callback_data"]
+    chat = int(reply.params["chat_id"])
+    before = len(tg.messages_to(chat))
+    tg.press(first, reply.result, user_id=chat)
+    (passage_msg,) = await tg.replies(chat, before)
+    pid = first.split("|", 1)[1]
+    passage = next(p for p in engine.index.passages if p.passage_id.endswith(pid))
+    assert passage.text.split("\n\n")[0][:60] in passage_msg.result["text"]
+    assert passage.doc_id in passage_msg.result["text"]
+    assert tg.calls["answerCallbackQuery"] >= 1
+
+
+async def test_more_results_pages_on(tg):
+    (reply,) = await ask(tg, "When did Putin meet Nazarbayev?")
+    more = buttons(reply)[-1]["callback_data"]
+    chat = int(reply.params["chat_id"])
+    before = len(tg.messages_to(chat))
+    tg.press(more, reply.result, user_id=chat)
+    (page,) = await tg.replies(chat, before)
+    assert "[6]" in page.result["text"] and "[1]" not in page.result["text"]
+    assert buttons(page)[0]["callback_data"].startswith("p|")
+
+
+async def test_sources_and_about(tg, engine):
+    (reply,) = await ask(tg, "/sources")
+    assert all(d.doc_id in reply.result["text"] for d in engine.index.documents)
+    (reply,) = await ask(tg, "/about")
+    assert f"{engine.index.manifest['passage_count']} passages" in reply.result["text"]
+
+
+async def test_unanswerable_is_honest(tg):
+    (reply,) = await ask(tg, "What is the capital of Peru?")
+    assert reply.result["text"] == "I could not find an answer to this in the corpus."
+    assert not buttons(reply)
+
+
+@pytest.mark.parametrize("kind,expected", [
+    ({"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 1, "height": 1,
+                  "is_animated": False, "is_video": False}}, "only read text"),
+    ({"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]}, "only read text"),
+    ({"voice": {"file_id": "v", "file_unique_id": "v", "duration": 1}}, "only read text"),
+])
+async def test_non_text_messages(tg, kind, expected):
+    (reply,) = await ask(tg, None, **kind)
+    assert expected in reply.result["text"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("x " * 1200, "too long"), ("/frobnicate", "don't know that command"), ("/ask", "Please write a question"),
+])
+async def test_bad_text_inputs(tg, text, expected):
+    (reply,) = await ask(tg, text)
+    assert expected in reply.result["text"]
+
+
+async def test_group_behaviour(tg):
+    group = -100123
+    user = next(_users)
+    before = len(tg.messages_to(group))
+    tg.message("Who is Samat Abish?", user_id=user, chat_id=group, chat_type="supergroup")
+    await asyncio.sleep(2)
+    assert len(tg.messages_to(group)) == before  # plain chatter is ignored
+    (reply,) = await ask(tg, f"@{BOT_USERNAME} Who is Samat Abish?", user=user, chat_id=group, chat_type="supergroup")
+    assert "Samat Abish" in reply.result["text"]
+    bot_msg = {"message_id": reply.result["message_id"], "date": 0, "chat": {"id": group, "type": "supergroup"},
+               "from": {"id": BOT_ID, "is_bot": True, "first_name": "Corpus"}, "text": "x"}
+    (reply,) = await ask(tg, "And how many civilians died in January 2022?", user=user, chat_id=group,
+                         chat_type="supergroup", reply_to=bot_msg)
+    assert "238" in reply.result["text"]
+    (reply,) = await ask(tg, "/ask Кто такой Джон Хербст?", user=user, chat_id=group, chat_type="supergroup")
+    assert "Хербст" in reply.result["text"]
+
+
+async def test_rate_limit(tg):
+    user = next(_users)
+    for _ in range(5):
+        await ask(tg, "Who is Samat Abish?", user=user)
+    (reply,) = await ask(tg, "Who is Samat Abish?", user=user)
+    assert "faster than I can keep up" in reply.result["text"]
+
+
+async def test_survives_429_and_handler_errors(tg):
+    tg.failures["sendMessage"].append(429)
+    (reply,) = await ask(tg, "Who is Samat Abish?")
+    assert "Samat Abish" in reply.result["text"]
+    tg.failures["sendChatAction"].append(500)  # the handler fails mid-way
+    (reply,) = await ask(tg, "Who is Samat Abish?")
+    assert "something went wrong" in reply.result["text"]
+    (reply,) = await ask(tg, "Who is Samat Abish?")  # and the bot keeps going
+    assert "Samat Abish" in reply.result["text"]
+
+
+async def test_twenty_chats_at_once(tg):
+    users = [next(_users) for _ in range(20)]
+    before = {u: len(tg.messages_to(u)) for u in users}
+    for u in users:
+        tg.message("How many civilians died in the January 2022 protests?", user_id=u)
+    for u in users:
+        (reply,) = await tg.replies(u, before[u], timeout=120)
+        assert "238" in reply.result["text"]
+
+
+async def test_allow_list_refuses_politely(engine, tmp_path):
+    async with running_bot(engine, tmp_path, telegram_allowed_users=[1]) as server:
+        server.message("Who is Samat Abish?", user_id=99)
+        (reply,) = await server.replies(99, 0)
+        assert "private" in reply.result["text"] and "Samat" not in reply.result["text"]
+        server.message("Who is Samat Abish?", user_id=1)
+        (reply,) = await server.replies(1, 0)
+        assert "Samat Abish" in reply.result["text"]
+
+
+@pytest.mark.parametrize("token,fragment", [(None, "not set"), ("12345:short", "malformed")])
+def test_serve_checks_the_token(monkeypatch, token, fragment):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    env = {"TELEGRAM_BOT_TOKEN": token} if token else {}
+    result = CliRunner().invoke(main, ["serve"], env=env)
+    assert result.exit_code == 2 and fragment in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    if token:
+        assert token not in result.output
