@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine:
-#   make run    set up, then answer a sample question (Q="..." to ask your own)
+#   make run    set up, then answer a sample question (Q="..." to ask your own),
+#               or run the Telegram bot when TELEGRAM_BOT_TOKEN is set (environment or .env)
 #   make test   set up, then run the test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -20,7 +21,11 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: setup
-	$(BIN)/corpusbot ask "$(Q)"
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || grep -Eqs '^TELEGRAM_BOT_TOKEN=.+' .env; then \
+		$(BIN)/corpusbot serve; \
+	else \
+		$(BIN)/corpusbot ask "$(Q)"; \
+	fi
 
 index: setup
 	$(BIN)/corpusbot index build
