@@ -206,3 +206,14 @@ def test_serve_checks_the_token(monkeypatch, token, fragment):
     assert len(result.stderr.strip().splitlines()) == 1
     if token:
         assert token not in result.output
+
+
+async def test_token_never_reaches_the_logs(tg, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        tg.failures["sendChatAction"].append(500)  # an error path logs a traceback too
+        (reply,) = await ask(tg, "Who is Samat Abish?")
+        (reply,) = await ask(tg, "Who is Samat Abish?")
+    assert caplog.records and TOKEN not in caplog.text
+    assert TOKEN.split(":")[1] not in caplog.text
