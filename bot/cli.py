@@ -54,7 +54,6 @@ def handle_errors(func: Callable) -> Callable:
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from index.corpus import Problem  # noqa: F401 - keep import cheap for --help
         from index.embed import ModelError
         from index.engine import QuestionError
         from index.evaluate import GoldFormatError

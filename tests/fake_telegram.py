@@ -212,20 +212,6 @@ class FakeTelegram:
     def messages_to(self, chat_id: int) -> list[Sent]:
         return [s for s in self.sent if s.method == "sendMessage" and int(s.params["chat_id"]) == chat_id]
 
-    async def wait_for(self, predicate, timeout: float = 60.0) -> list[Sent]:
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [s for s in self.sent if predicate(s)]
-            if found:
-                return found
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out; sent so far: {[(s.method, s.params.get('text', '')[:60]) for s in self.sent]}")
-            self._new_sent.clear()
-            try:
-                await asyncio.wait_for(self._new_sent.wait(), 0.5)
-            except asyncio.TimeoutError:
-                pass
-
     async def replies(self, chat_id: int, after: int, count: int = 1, timeout: float = 60.0) -> list[Sent]:
         """Wait for ``count`` messages to ``chat_id`` beyond the first ``after``."""
         deadline = time.monotonic() + timeout
