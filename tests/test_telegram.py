@@ -217,3 +217,16 @@ async def test_token_never_reaches_the_logs(tg, caplog):
         (reply,) = await ask(tg, "Who is Samat Abish?")
     assert caplog.records and TOKEN not in caplog.text
     assert TOKEN.split(":")[1] not in caplog.text
+
+
+async def test_buttons_work_after_a_restart(engine, tmp_path):
+    async with running_bot(engine, tmp_path) as server:
+        server.message("When did Putin meet Nazarbayev?", user_id=7)
+        (reply,) = await server.replies(7, 0)
+    async with running_bot(engine, tmp_path) as server:  # a new process would see the same state file
+        data = [b["callback_data"] for b in buttons(reply)]
+        server.press(data[0], reply.result, user_id=7)
+        server.press(data[-1], reply.result, user_id=7)
+        passage, page = await server.replies(7, 0, count=2)
+        texts = passage.result["text"] + page.result["text"]
+        assert "[6]" in texts and "expired" not in texts and "no longer" not in texts
