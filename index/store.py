@@ -16,7 +16,6 @@ embedded with a different model than the passages were.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -33,6 +32,7 @@ import numpy as np
 
 from .chunk import Passage
 from .corpus import Document
+from .hashing import sha256_file
 
 FORMAT_VERSION = 1
 CURRENT = "current"
@@ -74,18 +74,6 @@ class LoadedIndex:
     passages: list[Passage]
     documents: list[Document]
     language_basis: np.ndarray | None = None  # project queries with it too (language_subspace.py)
-
-    @property
-    def documents_by_id(self) -> dict[str, Document]:
-        return {d.doc_id: d for d in self.documents}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:
@@ -166,7 +154,7 @@ def write_index(
             "passage_count": len(passages),
             "doc_count": len(documents),
             "built_at": built_at.isoformat(timespec="seconds"),
-            "files": {name: {"sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size}
+            "files": {name: {"sha256": sha256_file(tmp / name), "bytes": (tmp / name).stat().st_size}
                       for name in names},
         }
         with open(tmp / MANIFEST, "w", encoding="utf-8") as fh:
@@ -235,7 +223,7 @@ def verify_files(build: Path, manifest: dict) -> None:
         if size != expected.get("bytes"):
             raise IndexCorruptError(
                 f"index file {name} is damaged ({size} bytes, expected {expected.get('bytes')}); {REBUILD}")
-        if _sha256(path) != expected.get("sha256"):
+        if sha256_file(path) != expected.get("sha256"):
             raise IndexCorruptError(f"index file {name} is damaged (checksum mismatch); {REBUILD}")
 
 
