@@ -25,7 +25,7 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, Appli
                           PicklePersistence, TypeHandler, filters)
 
 from index.answer import compose_answer
-from index.engine import Engine, QuestionError
+from index.engine import Engine, QuestionError, validate_question
 from index.settings import Settings
 
 from . import render
@@ -137,11 +137,11 @@ class CorpusBot:
 
     async def answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
         message, lang = update.effective_message, _lang(update)
-        if not question.strip():
-            await message.reply_text(say(lang, "empty", example=EXAMPLES[lang]))
-            return
-        if len(question) > self.settings.max_question_chars:
-            await message.reply_text(say(lang, "too_long", chars=len(question), limit=self.settings.max_question_chars))
+        try:
+            validate_question(question, self.settings.max_question_chars)
+        except QuestionError as exc:
+            await message.reply_text(say(lang, exc.kind, example=EXAMPLES[lang], chars=len(question),
+                                         limit=self.settings.max_question_chars))
             return
         wait = self._rate_limited(update.effective_user.id)
         if wait:
@@ -149,22 +149,13 @@ class CorpusBot:
             return
         await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
         loop = asyncio.get_running_loop()
-        try:
-            result = await loop.run_in_executor(self.executor, self.engine.ask, question, self.settings.top_k)
-        except QuestionError:
-            await message.reply_text(say(lang, "empty", example=EXAMPLES[lang]))
-            return
-        key = None
-        if result.citations:
-            key = _remember(context.bot_data, {"q": question, "lang": lang})
-        blocks = render.answer_blocks(result, lang)
-        markup = _markup(render.keyboard(result.citations, key, 1 if result.citations else None, lang))
-        texts = render.pack(blocks)
+        result = await loop.run_in_executor(self.executor, self.engine.ask, question, self.settings.top_k)
+        key = _remember(context.bot_data, {"q": question, "lang": lang}) if result.citations else None
+        markup = _markup(render.keyboard(result.citations, key, 1, lang))  # None when nothing is cited
+        texts = render.pack(render.answer_blocks(result, lang))
         for i, text in enumerate(texts):
-            last = i == len(texts) - 1
             await message.reply_text(text, parse_mode=ParseMode.HTML,
-                                     reply_markup=markup if last and result.citations else None,
-                                     do_quote=i == 0)
+                                     reply_markup=markup if i == len(texts) - 1 else None, do_quote=i == 0)
 
     # ---- buttons -----------------------------------------------------------------------
     async def show_passage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -21,15 +21,20 @@ DEFAULT_MIN_SCORE = 0.80
 
 
 class QuestionError(ValueError):
-    """The question itself is unusable (empty, too long); the message is for the user."""
+    """The question itself is unusable; ``kind`` ("empty", "too_long") lets a shell word it for its user."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def validate_question(question: str, max_chars: int) -> str:
     text = " ".join(question.split())
     if not text:
-        raise QuestionError("the question is empty")
+        raise QuestionError("empty", "the question is empty")
     if len(question) > max_chars:
-        raise QuestionError(f"the question is too long ({len(question)} characters; the limit is {max_chars})")
+        raise QuestionError("too_long",
+                            f"the question is too long ({len(question)} characters; the limit is {max_chars})")
     return text
 
 
