@@ -88,24 +88,65 @@ def index_group() -> None:
 
 @index_group.command("build")
 @common_options
+@click.option("--full", is_flag=True, help="Re-embed every passage instead of reusing earlier embeddings.")
+@click.option("--dry-run", is_flag=True, help="Only say what would be added, changed, removed and embedded.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @handle_errors
-def index_build(settings: Settings, as_json: bool) -> None:
-    """(Re)build the index of the corpus directory."""
-    from index.build import build_index
-    from index.embed import load_embedder
+def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool) -> None:
+    """Build the index of the corpus directory, embedding only new and changed documents."""
+    from index.build import build_index, plan_build
+    from index.embed import load_embedder, model_fingerprint
 
-    embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
-    report = build_index(settings.corpus_dir, settings.index_dir, embedder,
-                         show_progress=not as_json and sys.stderr.isatty(),
-                         language_debias=settings.language_debias)
+    if dry_run:
+        report = plan_build(settings.corpus_dir, settings.index_dir,
+                            model_fingerprint(settings.embedding_model, settings.model_cache_dir), full,
+                            settings.max_document_bytes)
+    else:
+        embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
+        report = build_index(settings.corpus_dir, settings.index_dir, embedder,
+                             show_progress=not as_json and sys.stderr.isatty(),
+                             language_debias=settings.language_debias, full=full,
+                             max_document_bytes=settings.max_document_bytes, notify=_say)
     for problem in report.problems:
         _say(f"skipped {problem.source}: {problem.reason}")
     if as_json:
         emit_json(report.to_dict())
+        return
+    c = report.changes
+    summary = (f"{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed, "
+               f"{len(c.unchanged)} unchanged documents; {report.embedded} passages to embed, "
+               f"{report.reused} reused")
+    if report.dry_run:
+        click.echo(f"Dry run: {summary}. Nothing was written.")
     else:
-        click.echo(f"Indexed {report.documents} documents as {report.passages} passages "
-                   f"in {report.seconds:.1f}s (embedding {report.embed_seconds:.1f}s) → {report.path}")
+        click.echo(f"Indexed {report.documents} documents as {report.passages} passages in {report.seconds:.1f}s "
+                   f"(embedding {report.embed_seconds:.1f}s): {summary} → {report.path}")
+    for label, ids in (("added", c.added), ("changed", c.changed), ("removed", c.removed)):
+        if ids:
+            click.echo(f"  {label}: {', '.join(ids[:20])}{' …' if len(ids) > 20 else ''}")
+
+
+@index_group.command("verify")
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+@handle_errors
+def index_verify(settings: Settings, as_json: bool) -> None:
+    """Check the index against its manifest, the model and the corpus; exit 1 on any mismatch."""
+    from index.embed import model_fingerprint
+    from index.verify import verify_index
+
+    result = verify_index(settings.index_dir, settings.corpus_dir,
+                          model_fingerprint(settings.embedding_model, settings.model_cache_dir),
+                          settings.max_document_bytes)
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        for check in result.checks:
+            click.echo(f"ok    {check}")
+        for problem in result.problems:
+            click.echo(f"FAIL  {problem}")
+    if not result.ok:
+        sys.exit(EXIT_ERROR)
 
 
 @index_group.command("status")
@@ -135,19 +176,25 @@ def index_status(settings: Settings, as_json: bool) -> None:
     ]))
 
 
+MODE_OPTION = click.option("--mode", type=click.Choice(["dense", "bm25", "hybrid"]), default=None,
+                           help="Retrieval: dense (embeddings), bm25 (words) or hybrid (both, fused; "
+                                "the default, RETRIEVAL_MODE).")
+
+
 @main.command("ask")
 @click.argument("question")
 @click.option("--top-k", "-k", type=click.IntRange(1, 50), default=None, help="How many passages to cite (TOP_K).")
+@MODE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
 @common_options
 @handle_errors
-def ask(question: str, top_k: int | None, as_json: bool, settings: Settings) -> None:
+def ask(question: str, top_k: int | None, mode: str | None, as_json: bool, settings: Settings) -> None:
     """Answer QUESTION from the corpus, citing the passages it comes from."""
     from index.engine import open_engine, validate_question
 
     validate_question(question, settings.max_question_chars)  # before loading the model
     engine = open_engine(settings, notify=_say)
-    answer = engine.ask(question, top_k or settings.top_k)
+    answer = engine.ask(question, top_k or settings.top_k, mode)
     if as_json:
         emit_json(answer.to_dict())
         return
@@ -165,17 +212,24 @@ def ask(question: str, top_k: int | None, as_json: bool, settings: Settings) -> 
               help="Gold questions, JSONL.")
 @click.option("--json", "as_json", is_flag=True, help="Print metrics as one JSON object.")
 @click.option("--per-question", is_flag=True, help="Also report each question's rank and top score.")
+@click.option("--curve", is_flag=True, help="Also report recall@k for k = 1…20.")
+@MODE_OPTION
 @common_options
 @handle_errors
-def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, settings: Settings) -> None:
+def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, curve: bool, mode: str | None,
+             settings: Settings) -> None:
     """Measure recall@1/5/10 and MRR@10 of retrieval on a gold set."""
     from index.engine import open_engine
     from index.evaluate import evaluate, load_gold
 
     gold = load_gold(gold_path)
     engine = open_engine(settings, notify=_say)
+    depth = 20 if curve else 10
     started = time.perf_counter()
-    report = evaluate(gold, lambda q: engine.retrieve(q, 10), engine.min_score)
+    report = evaluate(gold, lambda q: engine.retrieve(q, depth, mode), engine.confident, engine.min_score, depth)
+    report = {"mode": mode or engine.mode, **report}
+    if not curve:
+        report.pop("recall_curve")
     report["seconds"] = round(time.perf_counter() - started, 2)
     details = {"ranks": report.pop("_ranks"), "top_scores": report.pop("_top_scores")}
     if per_question:
@@ -183,7 +237,7 @@ def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, settings: Setti
     if as_json:
         emit_json(report)
         return
-    click.echo(f"{report['n']} answerable questions · recall@1 {report['recall@1']:.3f} · "
+    click.echo(f"{report['mode']}: {report['n']} answerable questions · recall@1 {report['recall@1']:.3f} · "
                f"recall@5 {report['recall@5']:.3f} · recall@10 {report['recall@10']:.3f} · "
                f"MRR@10 {report['mrr@10']:.3f}")
     for lang, m in report["by_lang"].items():

@@ -4,7 +4,8 @@ The answer is made only of sentences that stand in the cited passages, so it
 can never say something the corpus does not. Sentences are ranked by their
 embedding similarity to the question (which works across languages) plus a
 little of their passage's own score, so a sentence from a strong passage wins
-a tie.
+a tie. Sentence vectors come from the index (pooled at build time), so
+composing an answer runs no model.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from .lang import detect_language
 from .search import Hit
+from .store import LoadedIndex
 from .text import fold, split_sentences
 
 ANSWER_PASSAGES = 3  # sentences are drawn from this many top passages
@@ -22,6 +24,7 @@ MAX_SENTENCES = 3
 SENTENCE_MARGIN = 0.025  # a 2nd/3rd sentence must score within this of the best
 PASSAGE_WEIGHT = 0.3  # share of the passage score in a sentence's score
 MAX_ANSWER_CHARS = 600
+LEXICAL_WEIGHT = 0.1  # weight of the sentence's share of the question's IDF mass
 
 NOT_FOUND = {
     "en": "I could not find an answer to this in the corpus.",
@@ -60,29 +63,36 @@ class Candidate:
 
     hit: int  # index into the hits list
     text: str
+    row: int  # the sentence's vector in the index (LoadedIndex.sentence_vectors)
 
 
-def candidate_sentences(hits: list[Hit], passages: int = ANSWER_PASSAGES) -> list[Candidate]:
+def candidate_sentences(hits: list[Hit], index: LoadedIndex, passages: int = ANSWER_PASSAGES) -> list[Candidate]:
     seen: set[str] = set()
     out: list[Candidate] = []
     for i, hit in enumerate(hits[:passages]):
         text = hit.passage.text
-        for start, end in split_sentences(text):
+        for (start, end), row in zip(hit.passage.sentences, index.sentence_rows(hit.row)):
             sentence = " ".join(text[start:end].split())
             key = fold(sentence)
-            if len(sentence.split()) >= 3 and key not in seen:
+            if key not in seen:
                 seen.add(key)
-                out.append(Candidate(i, sentence))
+                out.append(Candidate(i, sentence, row))
     return out
 
 
-def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: list[Hit]) -> list[Candidate]:
-    """Best sentence, plus up to two more that score nearly as well, best first."""
+def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: list[Hit],
+                     coverage: np.ndarray | None = None) -> list[Candidate]:
+    """Best sentence, plus up to two more that score nearly as well, best first.
+
+    ``coverage`` (share of the question's rare words in the sentence) lifts the
+    sentence that names what was asked about.
+    """
     if not candidates:
         return []
+    lexical = coverage if coverage is not None else np.zeros(len(candidates))
     scores = np.array([
-        (1 - PASSAGE_WEIGHT) * float(sim) + PASSAGE_WEIGHT * hits[c.hit].score
-        for c, sim in zip(candidates, similarity)
+        (1 - PASSAGE_WEIGHT) * float(sim) + PASSAGE_WEIGHT * float(hits[c.hit].dense or 0.0) + LEXICAL_WEIGHT * float(cov)
+        for c, sim, cov in zip(candidates, similarity, lexical)
     ])
     order = np.argsort(-scores, kind="stable")
     best = scores[order[0]]

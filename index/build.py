@@ -1,49 +1,135 @@
-"""Corpus → passages → embeddings → published index, in one function."""
+"""Corpus → passages → embeddings + BM25 → published index, embedding only what changed.
+
+Documents are compared with the current build by content hash; passages whose
+text was embedded before (by the same model) take their vectors from the
+embedding cache, so adding or editing one document embeds that document's
+passages alone. The lexical index is rebuilt whole every time: it is cheap
+and its statistics (IDF) depend on every passage.
+"""
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from .chunk import MAX_WORDS, MIN_WORDS, TARGET_WORDS, chunk_corpus
-from .corpus import Problem, corpus_fingerprint, load_corpus
+import numpy as np
+
+from .cache import EmbeddingCache, passage_key
+from .chunk import MAX_WORDS, MIN_WORDS, TARGET_WORDS, Passage, chunk_corpus
+from .corpus import Document, Problem, corpus_fingerprint, load_corpus
 from .embed import Embedder
-from .language_subspace import estimate_basis, project
-from .store import build_lock, write_index
+from .hashing import sha256_text
+from .language_subspace import estimate_basis, project, reference_text
+from .lexical import Analyzer, LexicalIndex, lexical_text, own_titles
+from .store import DOCUMENTS, StoreError, build_lock, current_build, write_index
+
+CACHE_FILE = Path("cache") / "embeddings.sqlite"
+
+
+@dataclass
+class Changes:
+    """Documents of the corpus against the current build, by doc id and content hash."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"added": self.added, "changed": self.changed, "removed": self.removed,
+                "unchanged": len(self.unchanged)}
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
 
 
 @dataclass
 class BuildReport:
-    path: Path
+    path: Path | None  # None for a dry run
     documents: int
     passages: int
+    embedded: int  # passages run through the model
+    reused: int  # passages whose vectors came from the cache
+    changes: Changes
     seconds: float
     embed_seconds: float
     problems: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
 
     def to_dict(self) -> dict:
         return {
-            "index": str(self.path), "documents": self.documents, "passages": self.passages,
+            "index": str(self.path) if self.path else None, "dry_run": self.dry_run,
+            "documents": self.documents, "passages": self.passages,
+            "embedded": self.embedded, "reused": self.reused, "changes": self.changes.to_dict(),
             "seconds": round(self.seconds, 3), "embed_seconds": round(self.embed_seconds, 3),
-            "passages_per_second": round(self.passages / self.embed_seconds, 1) if self.embed_seconds else None,
+            "passages_per_second": round(self.embedded / self.embed_seconds, 1) if self.embed_seconds else None,
             "problems": [{"source": p.source, "reason": p.reason} for p in self.problems],
         }
 
 
+def previous_documents(index_dir: Path) -> dict[str, str]:
+    """doc_id → content hash of the current build; empty when there is none or it cannot be read."""
+    try:
+        build = current_build(index_dir)
+        lines = (build / DOCUMENTS).read_text(encoding="utf-8").splitlines()
+        return {doc.doc_id: doc.content_hash for doc in (Document(**json.loads(line)) for line in lines)}
+    except (StoreError, OSError, ValueError, TypeError):
+        return {}
+
+
+def diff_documents(docs: list[Document], previous: dict[str, str]) -> Changes:
+    changes = Changes()
+    for doc in docs:
+        if doc.doc_id not in previous:
+            changes.added.append(doc.doc_id)
+        elif previous[doc.doc_id] != doc.content_hash:
+            changes.changed.append(doc.doc_id)
+        else:
+            changes.unchanged.append(doc.doc_id)
+    current = {d.doc_id for d in docs}
+    changes.removed = sorted(d for d in previous if d not in current)
+    return changes
+
+
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_progress: bool = False,
-                language_debias: bool = True) -> BuildReport:
+                language_debias: bool = True, full: bool = False,
+                max_document_bytes: int | None = None, notify: Callable[[str], None] = lambda _m: None,
+                ) -> BuildReport:
+    """Build and publish an index; ``full`` ignores what earlier builds embedded."""
     started = time.perf_counter()
-    with build_lock(Path(index_dir)):
-        docs, problems = load_corpus(Path(corpus_dir))
+    index_dir = Path(index_dir)
+    with build_lock(index_dir):
+        docs, problems = load_corpus(Path(corpus_dir), max_document_bytes)
         if not docs:
             raise ValueError(f"corpus directory {corpus_dir} has no readable documents")
+        changes = diff_documents(docs, {} if full else previous_documents(index_dir))
         passages = chunk_corpus(docs)
-        t0 = time.perf_counter()
-        vectors = embedder.encode_passages([p.text for p in passages], show_progress=show_progress)
-        embed_seconds = time.perf_counter() - t0
-        basis = estimate_basis(embedder.encode_queries, embedder.encode_passages) if language_debias else None
-        vectors = project(vectors, basis)
+        cache = EmbeddingCache(index_dir / CACHE_FILE, embedder.fingerprint, embedder.dim)
+        try:
+            if cache.reset:
+                notify("the embedding cache was damaged and has been started afresh")
+            keys = [passage_key(p.text, p.sentences) for p in passages]
+            known = {} if full else cache.get(keys)
+            todo = [i for i, key in enumerate(keys) if key not in known]
+            t0 = time.perf_counter()
+            fresh = _embed(embedder, [passages[i] for i in todo], show_progress)
+            embed_seconds = time.perf_counter() - t0
+            cache.put({keys[i]: vectors for i, vectors in zip(todo, fresh)})
+            known.update({keys[i]: vectors for i, vectors in zip(todo, fresh)})
+            basis = _language_basis(embedder, cache, full) if language_debias else None
+            cache.keep_only(set(keys))
+        finally:
+            cache.close()
+        vectors = project(np.stack([known[k][0] for k in keys]), basis)
+        sentence_vectors = project(
+            np.concatenate([known[k][1] for k in keys] or [np.zeros((0, embedder.dim), np.float32)]), basis)
+        titles = own_titles(docs)
+        lexical = LexicalIndex.build([lexical_text(p, titles) for p in passages], [p.lang for p in passages],
+                                     Analyzer())
         meta = {
             "model_id": embedder.model_id,
             "model_fingerprint": embedder.fingerprint,
@@ -52,7 +138,50 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             "chunking": {"target_words": TARGET_WORDS, "max_words": MAX_WORDS, "min_words": MIN_WORDS},
             "language_debias": {"enabled": basis is not None,
                                 "directions": 0 if basis is None else int(basis.shape[0])},
+            "lexical": {"analyzer": lexical.analyzer.to_dict()},
+            "changes": changes.to_dict(),
+            "embedded": len(todo),
             "build_seconds": round(time.perf_counter() - started, 3),
         }
-        path = write_index(Path(index_dir), docs, passages, vectors, meta, basis)
-    return BuildReport(path, len(docs), len(passages), time.perf_counter() - started, embed_seconds, problems)
+        path = write_index(index_dir, docs, passages, vectors, sentence_vectors, lexical, meta, basis)
+    return BuildReport(path, len(docs), len(passages), len(todo), len(passages) - len(todo), changes,
+                       time.perf_counter() - started, embed_seconds, problems)
+
+
+def _embed(embedder: Embedder, passages: list[Passage], show_progress: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    if not passages:
+        return []
+    vectors, sentences = embedder.encode_passages_with_sentences(
+        [p.text for p in passages], [list(p.sentences) for p in passages], show_progress=show_progress)
+    return list(zip(vectors, sentences))
+
+
+def _language_basis(embedder: Embedder, cache: EmbeddingCache, full: bool) -> np.ndarray:
+    """The model's language directions; a property of the model, so computed once and cached."""
+    name = "language_basis:" + sha256_text(reference_text())
+    basis = None if full else cache.get_array(name)
+    if basis is None:
+        basis = estimate_basis(embedder.encode_queries, embedder.encode_passages)
+        cache.put_array(name, basis)
+    return basis
+
+
+def plan_build(corpus_dir: Path, index_dir: Path, model_fingerprint: str, full: bool = False,
+               max_document_bytes: int | None = None) -> BuildReport:
+    """What ``build_index`` would do, without loading the model or writing anything (``--dry-run``)."""
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    docs, problems = load_corpus(Path(corpus_dir), max_document_bytes)
+    changes = diff_documents(docs, {} if full else previous_documents(index_dir))
+    passages = chunk_corpus(docs)
+    keys = [passage_key(p.text, p.sentences) for p in passages]
+    known: set[str] = set()
+    if not full and (index_dir / CACHE_FILE).exists():
+        cache = EmbeddingCache(index_dir / CACHE_FILE, model_fingerprint, 0)
+        try:
+            known = cache.has(keys)
+        finally:
+            cache.close()
+    embedded = sum(1 for k in keys if k not in known)
+    return BuildReport(None, len(docs), len(passages), embedded, len(passages) - embedded, changes,
+                       time.perf_counter() - started, 0.0, problems, dry_run=True)

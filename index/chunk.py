@@ -21,6 +21,7 @@ TARGET_WORDS = 60  # close a passage at the next paragraph break after this many
 MAX_WORDS = 100  # never exceed this (Kazakh/Kyrgyz run ~2.5 tokens a word: well under 512)
 MIN_WORDS = 25  # a shorter tail is merged into the passage before it
 OVERLAP_MAX_WORDS = 35  # the repeated sentence at a mid-paragraph break is at most this long
+MIN_ANSWER_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,16 @@ class Passage:
     title: str
     date: str | None
     lang: str
+    # Spans (into ``text``) of the sentences an answer may quote; each has a
+    # vector in the index, pooled at build time (embed.py, late chunking).
+    sentences: tuple[tuple[int, int], ...] = ()
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, row: dict) -> "Passage":
+        return cls(**{**row, "sentences": tuple(tuple(span) for span in row.get("sentences", ()))})
 
 
 @dataclass(frozen=True)
@@ -93,10 +101,16 @@ def chunk_document(
     return [_passage(doc, group[0].start, group[-1].end) for group in groups]
 
 
+def quotable_sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentences long enough to answer with (a 1–2 word line is a caption or a label)."""
+    return tuple((s, e) for s, e in split_sentences(text) if len(text[s:e].split()) >= MIN_ANSWER_WORDS)
+
+
 def _passage(doc: Document, start: int, end: int) -> Passage:
     text = doc.text[start:end]
     digest = hashlib.sha256(f"{doc.doc_id}\n{text}".encode("utf-8")).hexdigest()[:12]
-    return Passage(f"{doc.doc_id}:{digest}", doc.doc_id, start, end, text, doc.title, doc.date, doc.lang)
+    return Passage(f"{doc.doc_id}:{digest}", doc.doc_id, start, end, text, doc.title, doc.date, doc.lang,
+                   quotable_sentences(text))
 
 
 def chunk_corpus(docs: list[Document]) -> list[Passage]:

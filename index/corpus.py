@@ -97,8 +97,17 @@ def parse_jsonl_record(record: object, source: str) -> Document:
                     record.get("url") or None, source)
 
 
-def load_corpus(directory: Path) -> tuple[list[Document], list[Problem]]:
-    """All documents under ``directory`` (sorted by file name) and what was skipped."""
+DEFAULT_MAX_DOCUMENT_BYTES = 2_000_000
+
+
+def load_corpus(directory: Path, max_document_bytes: int | None = None) -> tuple[list[Document], list[Problem]]:
+    """All documents under ``directory`` (sorted by file name) and what was skipped.
+
+    A document over ``max_document_bytes`` (a whole text file, or one JSONL
+    record) is skipped and reported: it is almost always a dump or a mistake,
+    and embedding it would hold the build for hours.
+    """
+    limit = max_document_bytes or DEFAULT_MAX_DOCUMENT_BYTES
     directory = Path(directory)
     if not directory.is_dir():
         raise FileNotFoundError(f"corpus directory {directory} does not exist")
@@ -121,6 +130,10 @@ def load_corpus(directory: Path) -> tuple[list[Document], list[Problem]]:
             continue
         name = str(path.relative_to(directory))
         try:
+            size = path.stat().st_size
+            if suffix in TEXT_SUFFIXES and size > limit:
+                problems.append(Problem(name, f"too large ({size:,} bytes; the limit is {limit:,}, MAX_DOCUMENT_BYTES)"))
+                continue
             raw = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
             problems.append(Problem(name, f"not UTF-8 text (byte {exc.start})"))
@@ -140,6 +153,10 @@ def load_corpus(directory: Path) -> tuple[list[Document], list[Problem]]:
             continue
         for lineno, line in enumerate(raw.splitlines(), 1):
             if not line.strip():
+                continue
+            if len(line) > limit:
+                problems.append(Problem(f"{name}:{lineno}", f"record too large ({len(line):,} characters; "
+                                                           f"the limit is {limit:,}, MAX_DOCUMENT_BYTES)"))
                 continue
             try:
                 add(parse_jsonl_record(json.loads(line), f"{name}:{lineno}"))

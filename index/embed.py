@@ -95,20 +95,57 @@ class Embedder:
         self.batch_size = batch_size
         self.dim = int(model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension")
                        else model.get_sentence_embedding_dimension())
-        self.calls = 0  # number of encode calls, for tests that check work is not repeated
+        self.calls = 0  # encode calls and texts encoded, for tests that check work is not repeated
+        self.texts_encoded = 0
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         self.calls += 1
+        self.texts_encoded += len(texts)
         return self._as_array(self.model.encode_query(texts, batch_size=self.batch_size,
                                                       normalize_embeddings=True, show_progress_bar=False))
 
     def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         self.calls += 1
+        self.texts_encoded += len(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return self._as_array(self.model.encode_document(texts, batch_size=self.batch_size,
                                                          normalize_embeddings=True,
                                                          show_progress_bar=show_progress))
+
+    def encode_passages_with_sentences(
+        self, texts: list[str], sentence_spans: list[list[tuple[int, int]]], show_progress: bool = False,
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Passage vectors, and a vector for each given sentence span pooled from the same forward pass.
+
+        The sentence vectors are "late chunked": the mean of the passage's own
+        token embeddings over the sentence's characters, so they cost no extra
+        model call and carry the passage's context. The answer composer ranks
+        sentences with them at question time without running the model again.
+        """
+        self.calls += 1
+        self.texts_encoded += len(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32), []
+        outputs = self.model.encode_document(texts, batch_size=self.batch_size, output_value=None,
+                                             show_progress_bar=show_progress)
+        prompt = self.model.prompts.get("document", "")
+        offsets = self.model.tokenizer([prompt + t for t in texts], return_offsets_mapping=True,
+                                       truncation=True, max_length=self.model.max_seq_length)["offset_mapping"]
+        passages = np.stack([_unit(out["sentence_embedding"].float().numpy()) for out in outputs])
+        sentences: list[np.ndarray] = []
+        for out, spans, token_offsets, passage in zip(outputs, sentence_spans, offsets, passages):
+            mask = out["attention_mask"].bool()
+            tokens = out["token_embeddings"][mask].float().numpy()
+            starts = np.array([s for s, _ in token_offsets], dtype=np.int64)[: len(tokens)] - len(prompt)
+            ends = np.array([e for _, e in token_offsets], dtype=np.int64)[: len(tokens)] - len(prompt)
+            real = ends > starts
+            rows = []
+            for a, b in spans:
+                inside = real & (starts >= a) & (ends <= b)
+                rows.append(_unit(tokens[inside].mean(axis=0)) if inside.any() else passage)
+            sentences.append(np.asarray(rows, dtype=np.float32).reshape(len(spans), self.dim))
+        return self._as_array(passages), sentences
 
     @staticmethod
     def _as_array(vectors: object) -> np.ndarray:
@@ -147,6 +184,14 @@ def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batc
     return Embedder(model, model_id, _fingerprint(folder, name), batch_size)
 
 
+def model_fingerprint(name: str = DEFAULT_MODEL, cache_dir: Path | None = None) -> str:
+    """The fingerprint ``load_embedder`` would give, without loading the model (for dry runs and verify)."""
+    cache_dir = Path(cache_dir) if cache_dir else Path.home() / ".cache" / "corpusbot"
+    if name == DEFAULT_MODEL:
+        return weights_fingerprint(ensure_default_model(cache_dir))
+    return _fingerprint(Path(name), name)
+
+
 def _fingerprint(folder: Path, name: str) -> str:
     if folder.exists():
         return weights_fingerprint(folder)
@@ -156,3 +201,8 @@ def _fingerprint(folder: Path, name: str) -> str:
         return weights_fingerprint(Path(snapshot_download(name, local_files_only=True)))
     except Exception:  # noqa: BLE001 - no snapshot on disk: fall back to the name
         return f"hub:{name}"
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector

@@ -10,8 +10,10 @@ import numpy as np
 
 from .answer import Answer, candidate_sentences, compose_answer, not_found, select_sentences
 from .embed import Embedder
+from .fuse import FusionParams, Mode, collapse_near_duplicates, rank
+from .lang import detect_language
 from .language_subspace import project
-from .search import Hit, dense_search
+from .search import Hit, candidates, to_hits
 from .store import LoadedIndex
 
 # Below this top-1 cosine the corpus is taken not to hold an answer. Calibrated
@@ -51,39 +53,71 @@ class Timings:
 
 
 class Engine:
+    """Model + index → hits and answers. Immutable: a new index means a new engine (``with_index``)."""
+
     def __init__(self, embedder: Embedder, index: LoadedIndex, min_score: float | None = None,
-                 max_question_chars: int = 2000) -> None:
+                 max_question_chars: int = 2000, mode: Mode = "hybrid",
+                 fusion: FusionParams = FusionParams()) -> None:
         self.embedder = embedder
         self.index = index
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
         self.max_question_chars = max_question_chars
+        self.mode = mode
+        self.fusion = fusion
 
-    def retrieve(self, question: str, k: int, timings: Timings | None = None) -> list[Hit]:
-        return self._retrieve(question, k, timings or Timings())[1]
+    def with_index(self, index: LoadedIndex) -> "Engine":
+        return Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion)
 
-    def _retrieve(self, question: str, k: int, timings: Timings) -> tuple[np.ndarray, list[Hit]]:
+    def embed_question(self, question: str) -> np.ndarray:
+        return project(self.embedder.encode_queries([question])[0], self.index.language_basis)
+
+    def retrieve(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
+                 vector: np.ndarray | None = None) -> list[Hit]:
+        """The ``k`` best passages for ``question``, near-duplicates collapsed."""
+        mode = mode or self.mode
+        timings = timings or Timings()
         t = time.perf_counter()
-        vector = project(self.embedder.encode_queries([question])[0], self.index.language_basis)
-        t = timings.add("embed_query", t)
-        hits = dense_search(self.index, vector, k)
-        timings.add("dense_search", t)
-        return vector, hits
+        if vector is None:
+            vector = self.embed_question(question)
+            t = timings.add("embed_query", t)
+        lang = detect_language(question)
+        lexical = self.index.lexical.score(question, lang)
+        t = timings.add("lexical_search", t)
+        scored = candidates(self.index, vector, lexical, max(self.fusion.depth, k), lang, self.fusion.sentence_weight)
+        t = timings.add("dense_search", t)
+        ranking = rank(scored, mode, self.fusion)
+        order = np.argsort(-ranking, kind="stable")
+        if mode == "bm25":
+            order = order[scored.bm25[order] > 0]
+        analyzer = self.index.lexical.analyzer
+        tokens_of = lambda i: set(analyzer.tokens(self.index.passages[int(scored.rows[i])].text))  # noqa: E731
+        kept = collapse_near_duplicates(order, tokens_of, self.fusion.duplicate_jaccard, k)
+        hits = to_hits(self.index, scored, ranking, np.array(kept, dtype=np.int64), k)
+        timings.add("fusion", t)
+        return hits
 
-    def ask(self, question: str, k: int = 5, timings: Timings | None = None) -> Answer:
+    def ask(self, question: str, k: int = 5, mode: Mode | None = None, timings: Timings | None = None) -> Answer:
         timings = timings or Timings()
         text = validate_question(question, self.max_question_chars)
-        vector, hits = self._retrieve(text, k, timings)
         t = time.perf_counter()
-        if not hits or hits[0].score < self.min_score:
+        vector = self.embed_question(text)
+        timings.add("embed_query", t)
+        hits = self.retrieve(text, k, mode, timings, vector)
+        t = time.perf_counter()
+        if not self.confident(hits):
             timings.add("compose", t)
             return not_found(question)
-        candidates = candidate_sentences(hits)
-        similarity = (project(self.embedder.encode_passages([c.text for c in candidates]),
-                              self.index.language_basis) @ vector
-                      if candidates else np.zeros(0))
-        answer = compose_answer(question, hits, select_sentences(candidates, similarity, hits))
+        candidates_ = candidate_sentences(hits, self.index)
+        rows = np.array([c.row for c in candidates_], dtype=np.int64)
+        similarity = self.index.sentence_vectors[rows] @ vector if len(rows) else np.zeros(0)
+        coverage = self.index.lexical.text_coverage(text, [c.text for c in candidates_], detect_language(text))
+        answer = compose_answer(question, hits, select_sentences(candidates_, similarity, hits, coverage))
         timings.add("compose", t)
         return answer
+
+    def confident(self, hits: list[Hit]) -> bool:
+        """Whether the corpus holds an answer: some retrieved passage is close enough in meaning."""
+        return any((h.dense or 0.0) >= self.min_score for h in hits)
 
 
 def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, build_if_missing: bool = True) -> Engine:
@@ -99,6 +133,7 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
         if not build_if_missing:
             raise
         notify(f"No index at {settings.index_dir}; building it from {settings.corpus_dir} first…")
-        build_index(settings.corpus_dir, settings.index_dir, embedder, language_debias=settings.language_debias)
+        build_index(settings.corpus_dir, settings.index_dir, embedder, language_debias=settings.language_debias,
+                    max_document_bytes=settings.max_document_bytes)
         index = load_index(settings.index_dir, embedder.fingerprint)
-    return Engine(embedder, index, settings.min_score, settings.max_question_chars)
+    return Engine(embedder, index, settings.min_score, settings.max_question_chars, settings.retrieval_mode)

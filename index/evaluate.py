@@ -93,24 +93,29 @@ def _metrics(ranks: list[int | None]) -> dict:
 def evaluate(
     gold: list[GoldQuestion],
     retrieve: Callable[[str], list[Hit]],
-    min_score: float | None = None,
+    confident: Callable[[list[Hit]], bool] | None = None,
+    threshold: float | None = None,
+    depth: int = 10,
 ) -> dict:
     """Recall@1/5/10 and MRR@10 over answerable questions, overall and per language.
 
     ``retrieve`` returns at least 10 ranked hits for a question. With
-    ``min_score``, also how often the answer/abstain decision (top-1 score
-    against the threshold) is right.
+    ``confident`` (the engine's answer/abstain decision), also how often that
+    decision is right.
     """
     ranks: dict[str, int | None] = {}
     top_scores: dict[str, float] = {}
+    answered: dict[str, bool] = {}
     latencies: list[float] = []
     for q in gold:
         t = time.perf_counter()
         hits = retrieve(q.question)
         latencies.append((time.perf_counter() - t) * 1000)
-        top_scores[q.id] = hits[0].score if hits else float("-inf")
+        top_scores[q.id] = max((h.dense for h in hits if h.dense is not None), default=float("-inf"))
+        if confident is not None:
+            answered[q.id] = confident(hits)
         if q.answerable:
-            ranks[q.id] = first_hit_rank(hits[:10], q.relevant)
+            ranks[q.id] = first_hit_rank(hits[:depth], q.relevant)
     answerable = [q for q in gold if q.answerable]
     report = _metrics([ranks[q.id] for q in answerable])
     report["by_lang"] = {
@@ -118,17 +123,19 @@ def evaluate(
         for lang in sorted({q.lang for q in answerable})
     }
     unanswerable = [q for q in gold if not q.answerable]
-    if unanswerable and min_score is not None:
-        correct = sum(1 for q in gold if (top_scores[q.id] >= min_score) == q.answerable)
+    if unanswerable and confident is not None:
+        correct = sum(1 for q in gold if answered[q.id] == q.answerable)
         report["no_answer_accuracy"] = round(correct / len(gold), 4)
         report["no_answer"] = {
-            "threshold": min_score,
+            "threshold": threshold,
             "unanswerable": len(unanswerable),
-            "abstained_on_unanswerable": sum(1 for q in unanswerable if top_scores[q.id] < min_score),
-            "abstained_on_answerable": sum(1 for q in answerable if top_scores[q.id] < min_score),
+            "abstained_on_unanswerable": sum(1 for q in unanswerable if not answered[q.id]),
+            "abstained_on_answerable": sum(1 for q in answerable if not answered[q.id]),
         }
     report["latency_ms"] = {"p50": round(float(np.percentile(latencies, 50)), 2),
                             "p95": round(float(np.percentile(latencies, 95)), 2)}
+    report["recall_curve"] = {k: round(sum(1 for q in answerable if (ranks[q.id] or depth + 1) <= k) / len(answerable), 4)
+                              for k in range(1, depth + 1)} if answerable else {}
     report["misses"] = [q.id for q in answerable if ranks[q.id] is None or ranks[q.id] > 5]
     report["_ranks"] = ranks
     report["_top_scores"] = top_scores

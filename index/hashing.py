@@ -1,4 +1,4 @@
-"""Content hashes of files: index manifests and model fingerprints use the same one."""
+"""Content hashes: index manifests, model fingerprints and cache keys use the same one."""
 
 from __future__ import annotations
 
@@ -12,3 +12,7 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
         while block := fh.read(chunk):
             digest.update(block)
     return digest.hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

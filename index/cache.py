@@ -1,0 +1,103 @@
+"""Embeddings already computed, keyed by model and passage text, so a rebuild embeds only what changed.
+
+A SQLite file beside the builds (``INDEX_DIR/cache/embeddings.sqlite``):
+transactions make it safe against a build killed mid-write, and a damaged
+file is simply started afresh. It is a cache, never a source of truth: the
+published build holds its own copy of every vector.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+CACHE_VERSION = "1"
+
+
+def passage_key(text: str, sentences: tuple[tuple[int, int], ...]) -> str:
+    payload = json.dumps([CACHE_VERSION, text, sentences], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors for one model; ``get``/``put`` work on batches of passage keys."""
+
+    def __init__(self, path: Path, model_fingerprint: str, dim: int) -> None:
+        self.path = Path(path)
+        self.model = model_fingerprint
+        self.dim = dim
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.reset = False  # True when a damaged cache file was discarded
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError:
+            self.path.unlink(missing_ok=True)
+            self.reset = True
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path)
+        db.execute("CREATE TABLE IF NOT EXISTS passages (model TEXT, key TEXT, vector BLOB, sentences BLOB,"
+                    " PRIMARY KEY (model, key))")
+        db.execute("CREATE TABLE IF NOT EXISTS arrays (model TEXT, name TEXT, shape TEXT, data BLOB,"
+                   " PRIMARY KEY (model, name))")
+        db.execute("SELECT count(*) FROM passages").fetchone()  # fails here if the file is damaged
+        return db
+
+    def get(self, keys: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        wanted = list(dict.fromkeys(keys))
+        for i in range(0, len(wanted), 500):
+            batch = wanted[i:i + 500]
+            rows = self._db.execute(
+                f"SELECT key, vector, sentences FROM passages WHERE model = ? AND key IN ({','.join('?' * len(batch))})",
+                [self.model, *batch])
+            for key, vector, sentences in rows:
+                found[key] = (np.frombuffer(vector, dtype=np.float32),
+                              np.frombuffer(sentences, dtype=np.float32).reshape(-1, self.dim))
+        return found
+
+    def has(self, keys: list[str]) -> set[str]:
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        for i in range(0, len(wanted), 500):
+            batch = wanted[i:i + 500]
+            found.update(k for (k,) in self._db.execute(
+                f"SELECT key FROM passages WHERE model = ? AND key IN ({','.join('?' * len(batch))})",
+                [self.model, *batch]))
+        return found
+
+    def put(self, items: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO passages VALUES (?, ?, ?, ?)",
+                [(self.model, key, np.asarray(v, np.float32).tobytes(), np.asarray(s, np.float32).tobytes())
+                 for key, (v, s) in items.items()])
+
+    def keep_only(self, keys: set[str]) -> int:
+        """Forget this model's vectors for passages no longer in the index; returns how many."""
+        stored = [k for (k,) in self._db.execute("SELECT key FROM passages WHERE model = ?", [self.model])]
+        stale = [k for k in stored if k not in keys]
+        with self._db:
+            self._db.executemany("DELETE FROM passages WHERE model = ? AND key = ?", [(self.model, k) for k in stale])
+        return len(stale)
+
+    def get_array(self, name: str) -> np.ndarray | None:
+        row = self._db.execute("SELECT shape, data FROM arrays WHERE model = ? AND name = ?",
+                               [self.model, name]).fetchone()
+        if row is None:
+            return None
+        return np.frombuffer(row[1], dtype=np.float32).reshape(json.loads(row[0]))
+
+    def put_array(self, name: str, array: np.ndarray) -> None:
+        array = np.asarray(array, dtype=np.float32)
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO arrays VALUES (?, ?, ?, ?)",
+                             (self.model, name, json.dumps(list(array.shape)), array.tobytes()))
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,111 @@
+"""Rank candidates for each retrieval mode; fuse dense and lexical evidence for ``hybrid``.
+
+Plain reciprocal-rank fusion trusts the lexical ranking as much as the dense
+one. Across languages that is wrong: an English question shares almost no
+tokens with a Kazakh passage, so BM25 ranks a few stray matches as
+confidently as real ones, and RRF (k=60) then *lowers* recall (measured in
+docs/benchmarks.md). Here the lexical side only adds to the dense cosine in
+proportion to its evidence: the share of the question's IDF mass a passage
+actually contains (``coverage``). A passage that holds the question's rare
+name and number is lifted; one that shares a stray token is not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Literal
+
+import numpy as np
+
+from .search import Scored
+
+Mode = Literal["dense", "bm25", "hybrid"]
+MODES: tuple[Mode, ...] = ("dense", "bm25", "hybrid")
+
+
+@dataclass(frozen=True)
+class FusionParams:
+    """Chosen on the seeds gold set and KazQAD together (bench/lexical_ablation.py, docs/benchmarks.md).
+
+    The lexical term is ``weight * coverage ** power * bm25 / max_bm25``, with
+    separate values for a passage in the question's own language (lexical
+    matches are real evidence: KazQAD wants a strong term) and in another
+    language (only a near-complete match of rare names and numbers counts:
+    the high power silences partial, accidental overlap).
+    """
+
+    weight_same: float = 0.2
+    power_same: float = 1.0
+    weight_cross: float = 0.3
+    power_cross: float = 2.0
+    reach_power: float = 3.0  # same-language weight *= reach ** power (see ``lexical_reach``)
+    reach_depth: int = 20
+    sentence_weight: float = 1.0  # dense score = (passage cosine + w * best sentence cosine) / (1 + w)
+    depth: int = 100  # each retriever's candidates handed to fusion
+    duplicate_jaccard: float = 0.8  # passages whose token sets overlap this much collapse to one
+
+
+def rank(scored: Scored, mode: Mode, params: FusionParams = FusionParams()) -> np.ndarray:
+    """One score per candidate row, higher is better."""
+    if mode == "dense":
+        return scored.dense.astype(np.float64)
+    if mode == "bm25":
+        return scored.bm25.astype(np.float64)
+    top = float(scored.bm25.max(initial=0.0))
+    lexical = scored.bm25 / top if top > 0 else np.zeros_like(scored.bm25)
+    coverage = scored.coverage
+    reach = lexical_reach(scored, params.reach_depth)
+    weight = np.where(scored.same_language, params.weight_same * reach ** params.reach_power, params.weight_cross)
+    power = np.where(scored.same_language, params.power_same, params.power_cross)
+    return scored.dense + weight * coverage ** power * lexical
+
+
+def lexical_reach(scored: Scored, depth: int) -> float:
+    """Share of the dense top ``depth`` written in the question's language.
+
+    Word overlap can only vouch for passages in the question's language. When
+    most of what the dense side finds relevant is in other languages (an
+    English question over a mostly Kazakh and Russian corpus), boosting the
+    few same-language passages would bring back the language bias the dense
+    side had removed, so the boost shrinks with this share. On a corpus in
+    the question's language (KazQAD) it is 1 and lexical evidence counts fully.
+    """
+    if len(scored.rows) == 0:
+        return 0.0
+    top = np.argsort(-scored.dense, kind="stable")[:depth]
+    return float(scored.same_language[top].mean())
+
+
+def rrf(scored: Scored, k: int = 60) -> np.ndarray:
+    """Plain reciprocal-rank fusion, kept as the baseline the benchmarks compare against."""
+    out = np.zeros(len(scored.rows))
+    for scores in (scored.dense, scored.bm25):
+        order = np.argsort(-scores, kind="stable")
+        out[order] += 1.0 / (k + np.arange(1, len(order) + 1))
+    return out
+
+
+def collapse_near_duplicates(order: np.ndarray, tokens_of: Callable[[int], set[str]], threshold: float,
+                             k: int) -> list[int]:
+    """The first ``k`` of ``order``, skipping any candidate that nearly repeats one already kept.
+
+    Syndicated news repeats a story across sites with a changed word or two;
+    showing it twice wastes a citation slot.
+    """
+    kept: list[int] = []
+    kept_tokens: list[set[str]] = []
+    for i in order:
+        tokens = tokens_of(int(i))
+        if any(_jaccard(tokens, other) >= threshold for other in kept_tokens):
+            continue
+        kept.append(int(i))
+        kept_tokens.append(tokens)
+        if len(kept) == k:
+            break
+    return kept
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)

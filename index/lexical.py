@@ -1,0 +1,189 @@
+"""The lexical side of retrieval: an analyzer for ru/kk/ky/en text and a bm25s index.
+
+The analyzer brings the four languages and two scripts onto common ground,
+because names and numbers are what cross languages ("Тоқаев" / "Токаев" /
+"Tokayev", "Су-35" / "Su-35"):
+
+1. lower-case and split on Unicode letters and digits (Cyrillic, the Kazakh
+   and Kyrgyz letters ә ғ қ ң ө ұ ү һ і, Latin);
+2. fold the Kazakh/Kyrgyz letters to their Russian neighbours (қ→к, ә→а, …);
+3. romanize Cyrillic and normalise spelling variants (zh/ж→j, й/y→i, double
+   letters, an i between vowels), so Cyrillic and Latin spellings meet;
+4. cut every word to a prefix, a crude but sound stemmer for agglutinative
+   Kazakh and Kyrgyz (no Snowball stemmer exists for them), which also serves
+   Russian and English; numbers stay whole.
+
+Each step was kept because it raised recall on the seeds gold set and on
+KazQAD (``bench/lexical_ablation.py``, docs/benchmarks.md); a Snowball
+stemmer for Russian was measured against the prefix and lost.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+_FOLD = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у",
+                       "һ": "х", "і": "и", "ё": "е"})
+_ROMAN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "j", "з": "z", "и": "i",
+    "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
+    "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "",
+    "ы": "i", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+}
+_ROMAN_TABLE = str.maketrans(_ROMAN)
+_LATIN_VARIANTS = [("zh", "j"), ("kh", "h"), ("y", "i"), ("x", "ks"), ("w", "v"), ("q", "k"), ("c", "k")]
+_DOUBLE = re.compile(r"(.)\1+")
+_I_BETWEEN_VOWELS = re.compile(r"(?<=[aeiou])i(?=[aeiou])")
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    """How text becomes lexical tokens; saved with the index so queries are analysed the same way."""
+
+    fold: bool = True
+    romanize: bool = True
+    prefix: int | None = 5  # keep this many characters of a word; None keeps it whole
+    stem_russian: bool = False  # Snowball for Russian text instead of the prefix
+
+    def tokens(self, text: str, lang: str = "") -> list[str]:
+        out = []
+        for word in _WORD.findall(text.lower()):
+            if word.isdigit():
+                out.append(word)
+                continue
+            if self.stem_russian and lang == "ru":
+                word = _russian_stemmer().stemWord(word)
+            token = _normalise(word, self.fold, self.romanize)
+            if self.prefix and not (self.stem_russian and lang == "ru"):
+                token = token[: self.prefix]
+            if len(token) > 1 or token.isdigit():
+                out.append(token)
+        return out
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@lru_cache(maxsize=200_000)
+def _normalise(word: str, fold: bool, romanize: bool) -> str:
+    if fold:
+        word = word.translate(_FOLD)
+    if romanize:
+        word = word.translate(_ROMAN_TABLE)
+        for latin, canonical in _LATIN_VARIANTS:
+            word = word.replace(latin, canonical)
+        word = _I_BETWEEN_VOWELS.sub("", _DOUBLE.sub(r"\1", word))
+    return word
+
+
+@lru_cache(maxsize=1)
+def _russian_stemmer():
+    import Stemmer  # PyStemmer
+
+    return Stemmer.Stemmer("russian")
+
+
+def own_titles(documents) -> dict[str, str]:
+    """doc_id → title, for documents whose title is not simply the start of their text."""
+    return {d.doc_id: d.title for d in documents if d.title.rstrip("…").strip() not in d.text}
+
+
+def lexical_text(passage, titles: dict[str, str]) -> str:
+    """What BM25 indexes for a passage: its text, after its document's title when that title is not in the text.
+
+    Encyclopaedia and benchmark documents carry a title the text never repeats
+    (KazQAD's article names); a news page's title is its own first sentence.
+    """
+    title = titles.get(passage.doc_id)
+    return f"{title}\n{passage.text}" if title else passage.text
+
+
+@dataclass(frozen=True)
+class LexicalScores:
+    """BM25 score of every passage for one query, and how much of the query each passage matched.
+
+    ``coverage`` is the share of the query's IDF mass found in the passage: the
+    evidence that a BM25 score means something. An English question over a
+    Kazakh passage can get a BM25 score from a shared stray token; its coverage
+    stays near zero.
+    """
+
+    bm25: np.ndarray
+    coverage: np.ndarray
+
+
+class LexicalIndex:
+    """A bm25s index over passages, in passage row order."""
+
+    FOLDER = "lexical"
+    ANALYZER_FILE = "analyzer.json"
+
+    def __init__(self, retriever, analyzer: Analyzer) -> None:
+        self.retriever = retriever
+        self.analyzer = analyzer
+        indptr = np.asarray(retriever.scores["indptr"])
+        self._df = np.diff(indptr).astype(np.float64)  # passages holding each token
+        n = float(retriever.scores["num_docs"])
+        self._idf = np.log1p((n - self._df + 0.5) / (self._df + 0.5))
+        self._unknown_idf = float(np.log1p((n + 0.5) / 0.5))
+        self._indices = np.asarray(retriever.scores["indices"])
+        self._indptr = indptr
+
+    @classmethod
+    def build(cls, texts: list[str], langs: list[str], analyzer: Analyzer) -> "LexicalIndex":
+        import bm25s
+
+        retriever = bm25s.BM25()
+        retriever.index([analyzer.tokens(t, lang) for t, lang in zip(texts, langs)], show_progress=False)
+        return cls(retriever, analyzer)
+
+    def save(self, folder: Path) -> list[Path]:
+        """Write the index into ``folder``; returns the files written (for the manifest)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.retriever.save(str(folder), show_progress=False)
+        (folder / self.ANALYZER_FILE).write_text(json.dumps(self.analyzer.to_dict()), encoding="utf-8")
+        return sorted(p for p in folder.iterdir() if p.is_file())
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        import bm25s
+
+        analyzer = Analyzer(**json.loads((folder / cls.ANALYZER_FILE).read_text(encoding="utf-8")))
+        retriever = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
+        return cls(retriever, analyzer)
+
+    @property
+    def size(self) -> int:
+        return int(self.retriever.scores["num_docs"])
+
+    def text_coverage(self, query: str, texts: list[str], lang: str = "") -> np.ndarray:
+        """Share of the query's IDF mass each text contains (for ranking answer sentences)."""
+        tokens = set(self.analyzer.tokens(query, lang))
+        vocab = self.retriever.vocab_dict
+        idf = {t: float(self._idf[vocab[t]]) if t in vocab else self._unknown_idf for t in tokens}
+        total = sum(idf.values())
+        if total <= 0:
+            return np.zeros(len(texts))
+        return np.array([sum(idf[t] for t in tokens & set(self.analyzer.tokens(text))) / total for text in texts])
+
+    def score(self, query: str, lang: str = "") -> LexicalScores:
+        tokens = set(self.analyzer.tokens(query, lang))
+        vocab = self.retriever.vocab_dict
+        known = [vocab[t] for t in tokens if t in vocab]
+        total_idf = sum(float(self._idf[i]) for i in known) + self._unknown_idf * (len(tokens) - len(known))
+        bm25 = (self.retriever.get_scores_from_ids(known) if known
+                else np.zeros(self.size, dtype=np.float32))
+        coverage = np.zeros(self.size, dtype=np.float64)
+        for i in known:
+            coverage[self._indices[self._indptr[i]:self._indptr[i + 1]]] += self._idf[i]
+        if total_idf > 0:
+            coverage /= total_idf
+        return LexicalScores(np.asarray(bm25, dtype=np.float64), coverage)

@@ -1,0 +1,64 @@
+"""``corpusbot index verify``: is the published index whole, self-consistent and up to date with the corpus?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .build import diff_documents, previous_documents
+from .corpus import load_corpus
+from .store import StoreError, load_index
+
+
+@dataclass
+class Verification:
+    index: str
+    checks: list[str] = field(default_factory=list)  # what passed
+    problems: list[str] = field(default_factory=list)  # what did not, each a specific message
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict:
+        return {"index": self.index, "ok": self.ok, "checks": self.checks, "problems": self.problems}
+
+
+def verify_index(index_dir: Path, corpus_dir: Path, model_fingerprint: str | None,
+                 max_document_bytes: int | None = None) -> Verification:
+    """Files against the manifest, counts across FAISS/metadata/BM25, the model, then the corpus."""
+    result = Verification(str(index_dir))
+    try:
+        index = load_index(index_dir, model_fingerprint)  # hashes, sizes, model, counts, shapes
+    except StoreError as exc:
+        result.problems.append(str(exc))
+        return result
+    result.index = str(index.path)
+    result.checks.append(f"{len(index.manifest['files'])} files match their manifest sizes and sha256")
+    if model_fingerprint:
+        result.checks.append("built with the configured embedding model")
+    result.checks.append(f"{index.vectors.ntotal} vectors = {len(index.passages)} passages = "
+                         f"{index.lexical.size} BM25 rows; {len(index.sentence_vectors)} sentence vectors")
+    doc_ids = {d.doc_id for d in index.documents}
+    orphans = sorted({p.doc_id for p in index.passages} - doc_ids)
+    if len(doc_ids) != index.manifest.get("doc_count"):
+        result.problems.append(f"manifest says {index.manifest.get('doc_count')} documents, the index holds {len(doc_ids)}")
+    if orphans:
+        result.problems.append(f"passages of documents missing from the index: {', '.join(orphans[:5])}")
+    if len(index.row_of) != len(index.passages):
+        result.problems.append("passage ids are not unique")
+    try:
+        docs, _ = load_corpus(Path(corpus_dir), max_document_bytes)
+    except FileNotFoundError as exc:
+        result.problems.append(str(exc))
+        return result
+    changes = diff_documents(docs, previous_documents(index_dir))
+    if changes.any:
+        parts = [f"{label} {', '.join(ids[:5])}{' …' if len(ids) > 5 else ''}"
+                 for label, ids in (("added", changes.added), ("changed", changes.changed),
+                                    ("removed", changes.removed)) if ids]
+        result.problems.append(f"the corpus at {corpus_dir} differs from the index ({'; '.join(parts)}); "
+                               "run `corpusbot index build`")
+    else:
+        result.checks.append(f"all {len(docs)} corpus documents are indexed, unchanged")
+    return result
