@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fake_telegram import FakeTelegram  # noqa: E402
 
-from bot.telegram import build_application, post_init  # noqa: E402
+from bot.telegram import build_application  # noqa: E402
 from index.engine import open_engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
 from index.settings import load_settings  # noqa: E402
@@ -42,7 +42,7 @@ async def run(n: int) -> dict:
     with tempfile.TemporaryDirectory() as state:
         app = build_application(settings, engine, state_file=Path(state) / "state.pickle")
         await app.initialize()
-        await post_init(app)
+        await app.post_init(app)
         await app.start()
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
         questions = [q.question for q in load_gold(ROOT / "tests" / "data" / "gold.jsonl")]

@@ -114,8 +114,8 @@ def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool) ->
         return
     c = report.changes
     summary = (f"{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed, "
-               f"{len(c.unchanged)} unchanged documents; {report.embedded} passages to embed, "
-               f"{report.reused} reused")
+               f"{len(c.unchanged)} unchanged documents; {report.embedded} passages "
+               f"{'to embed' if report.dry_run else 'embedded'}, {report.reused} reused")
     if report.dry_run:
         click.echo(f"Dry run: {summary}. Nothing was written.")
     else:

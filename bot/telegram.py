@@ -10,6 +10,7 @@ user something went wrong, and the bot keeps running.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import secrets
@@ -30,6 +31,7 @@ from index.settings import Settings
 
 from . import render
 from .messages import EXAMPLES, say
+from .reload import IndexReloader
 
 log = logging.getLogger("corpusbot.telegram")
 TOKEN_RE = re.compile(r"^\d{5,12}:[A-Za-z0-9_-]{30,}$")
@@ -61,6 +63,11 @@ class CorpusBot:
         self.executor = executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="retrieval")
         self.allowed = set(settings.telegram_allowed_users)
         self.recent: dict[int, deque[float]] = defaultdict(deque)
+        self.reloader: IndexReloader | None = None
+
+    def use_engine(self, engine: Engine) -> None:
+        """Serve a new index from the next question on (in-flight ones keep the engine they started with)."""
+        self.engine = engine
 
     # ---- gates -------------------------------------------------------------------------
     async def check_allowed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -221,8 +228,15 @@ def _remember(bot_data: dict, entry: dict) -> str:
     return key
 
 
-async def post_init(application: Application) -> None:
+async def post_init(application: Application, reloader: IndexReloader | None = None) -> None:
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+    if reloader:
+        reloader.start()
+
+
+async def post_stop(application: Application, reloader: IndexReloader | None = None) -> None:
+    if reloader:
+        await reloader.stop()
 
 
 def build_application(settings: Settings, engine: Engine, state_file: Path | None = None) -> Application:
@@ -238,9 +252,12 @@ def build_application(settings: Settings, engine: Engine, state_file: Path | Non
            .rate_limiter(AIORateLimiter(max_retries=3))
            .persistence(PicklePersistence(state_file, update_interval=5))
            .concurrent_updates(True)
-           .post_init(post_init)
            .build())
     bot = CorpusBot(engine, settings)
+    reloader = IndexReloader(lambda: bot.engine, bot.use_engine, settings.index_dir, settings.reload_interval)
+    app.post_init = functools.partial(post_init, reloader=reloader)
+    app.post_stop = functools.partial(post_stop, reloader=reloader)
+    bot.reloader = reloader
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     app.add_handler(TypeHandler(Update, bot.check_allowed), group=-1)
     app.add_handler(CommandHandler(["start", "help"], bot.help))

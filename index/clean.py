@@ -64,15 +64,25 @@ def clean_paragraphs(lines: list[str]) -> list[str]:
     return _drop_repeats(paras)
 
 
+REPEAT_WINDOW = 30  # a caption or pull quote repeats text this many paragraphs away at most
+
+
 def _drop_repeats(paras: list[str]) -> list[str]:
-    """Drop a paragraph whose text already stands inside another one (captions, pull quotes)."""
+    """Drop a paragraph whose text already stands inside another one (captions, pull quotes).
+
+    Exact repeats are found anywhere by hash; a paragraph contained in a longer
+    one is looked for among its neighbours only, which keeps a book-length
+    file linear instead of quadratic.
+    """
     folded = [fold(p).rstrip(".!?…") for p in paras]
+    seen: set[str] = set()
     keep: list[str] = []
     for i, (para, key) in enumerate(zip(paras, folded)):
-        repeated = any(
-            j != i and key in other and (len(other) > len(key) or j < i)
-            for j, other in enumerate(folded)
-        )
-        if not repeated:
-            keep.append(para)
+        if key in seen:
+            continue
+        seen.add(key)
+        near = range(max(0, i - REPEAT_WINDOW), min(len(paras), i + REPEAT_WINDOW + 1))
+        if any(j != i and len(folded[j]) > len(key) and key in folded[j] for j in near):
+            continue
+        keep.append(para)
     return keep

@@ -11,7 +11,7 @@ import pytest_asyncio
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.telegram import build_application, post_init
+from bot.telegram import build_application
 from fake_telegram import BOT_ID, BOT_USERNAME, FakeTelegram
 from index.settings import Settings
 
@@ -24,10 +24,10 @@ async def running_bot(engine, tmp_path, **overrides):
     server = FakeTelegram(TOKEN)
     await server.start()
     settings = Settings(_env_file=None, telegram_bot_token=TOKEN, telegram_base_url=server.base_url,
-                        index_dir=tmp_path / "index", **overrides)
+                        **{"index_dir": tmp_path / "index", **overrides})
     app = build_application(settings, engine, state_file=tmp_path / "bot-state.pickle")
     await app.initialize()
-    await post_init(app)
+    await app.post_init(app)
     await app.start()
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
     try:
@@ -35,6 +35,7 @@ async def running_bot(engine, tmp_path, **overrides):
     finally:
         await app.updater.stop()
         await app.stop()
+        await app.post_stop(app)
         await app.shutdown()
         await server.stop()
 
