@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 Q ?= When did Putin meet Nazarbayev?
 
-.PHONY: setup run test index eval clean
+.PHONY: setup run test index eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,16 @@ eval: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The full benchmarks (about 20 minutes): KazQAD in three modes, the seeds gold set, speed, and the plot.
+# Results land in docs/results/*.json and docs/recall_at_k.png (docs/benchmarks.md explains them).
+bench: setup
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/retrieval.py --out docs/results/seeds.json
+	$(BIN)/python bench/kazqad.py --out var/bench/kazqad > docs/results/kazqad.json
+	$(BIN)/python bench/speed.py --out docs/results/speed.json
+	$(BIN)/python bench/incremental.py --out docs/results/incremental.json
+	$(BIN)/python bench/plot.py
 
 clean:
 	rm -rf $(VENV) var

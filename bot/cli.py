@@ -202,7 +202,8 @@ def ask(question: str, top_k: int | None, mode: str | None, as_json: bool, setti
     if answer.citations:
         click.echo("\nSources:")
     for c in answer.citations:
-        click.echo(f"[{c.n}] {c.title} — {c.date or 'undated'}, {c.lang}, {c.doc_id} (score {c.score:.3f})")
+        also = f"; also in {', '.join(c.also_in)}" if c.also_in else ""
+        click.echo(f"[{c.n}] {c.title} — {c.date or 'undated'}, {c.lang}, {c.doc_id} (score {c.score:.3f}{also})")
         for paragraph in c.text.split("\n\n"):
             click.echo(click.wrap_text(paragraph, width=100, initial_indent="    ", subsequent_indent="    "))
 

@@ -44,6 +44,7 @@ class Citation:
     lang: str
     text: str
     score: float
+    also_in: tuple[str, ...] = ()  # documents holding a near-identical copy of this passage
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: 
 def compose_answer(question: str, hits: list[Hit], chosen: list[Candidate]) -> Answer:
     citations = [
         Citation(h.rank, h.passage.doc_id, h.passage.passage_id, h.passage.title, h.passage.date,
-                 h.passage.lang, h.passage.text, round(h.score, 4))
+                 h.passage.lang, h.passage.text, round(h.score, 4),
+                 tuple(dict.fromkeys(p.doc_id for p in h.also if p.doc_id != h.passage.doc_id)))
         for h in hits
     ]
     text = " ".join(f"{c.text} [{hits[c.hit].rank}]" for c in chosen)

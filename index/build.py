@@ -96,7 +96,7 @@ def diff_documents(docs: list[Document], previous: dict[str, str]) -> Changes:
 
 
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_progress: bool = False,
-                language_debias: bool = True, full: bool = False,
+                language_debias: bool | str = "auto", full: bool = False,
                 max_document_bytes: int | None = None, notify: Callable[[str], None] = lambda _m: None,
                 ) -> BuildReport:
     """Build and publish an index; ``full`` ignores what earlier builds embedded."""
@@ -120,7 +120,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             embed_seconds = time.perf_counter() - t0
             cache.put({keys[i]: vectors for i, vectors in zip(todo, fresh)})
             known.update({keys[i]: vectors for i, vectors in zip(todo, fresh)})
-            basis = _language_basis(embedder, cache, full) if language_debias else None
+            mixed = len({d.lang for d in docs}) > 1
+            basis = _language_basis(embedder, cache, full) if language_debias is True or (
+                language_debias == "auto" and mixed) else None
             cache.keep_only(set(keys))
         finally:
             cache.close()
@@ -136,7 +138,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             "corpus_dir": str(Path(corpus_dir).resolve()),
             "corpus_fingerprint": corpus_fingerprint(docs),
             "chunking": {"target_words": TARGET_WORDS, "max_words": MAX_WORDS, "min_words": MIN_WORDS},
-            "language_debias": {"enabled": basis is not None,
+            "language_debias": {"setting": language_debias, "enabled": basis is not None,
                                 "directions": 0 if basis is None else int(basis.shape[0])},
             "lexical": {"analyzer": lexical.analyzer.to_dict()},
             "changes": changes.to_dict(),

@@ -91,8 +91,8 @@ class Engine:
             order = order[scored.bm25[order] > 0]
         analyzer = self.index.lexical.analyzer
         tokens_of = lambda i: set(analyzer.tokens(self.index.passages[int(scored.rows[i])].text))  # noqa: E731
-        kept = collapse_near_duplicates(order, tokens_of, self.fusion.duplicate_jaccard, k)
-        hits = to_hits(self.index, scored, ranking, np.array(kept, dtype=np.int64), k)
+        groups = collapse_near_duplicates(order, tokens_of, self.fusion.duplicate_jaccard, k)
+        hits = to_hits(self.index, scored, ranking, groups)
         timings.add("fusion", t)
         return hits
 

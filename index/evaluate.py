@@ -73,8 +73,9 @@ def is_hit(passage: Passage, relevant: tuple[Relevant, ...]) -> bool:
 
 
 def first_hit_rank(hits: list[Hit], relevant: tuple[Relevant, ...]) -> int | None:
+    """1-based rank of the first relevant hit; a near-duplicate folded into a hit counts with it."""
     for position, hit in enumerate(hits, 1):
-        if is_hit(hit.passage, relevant):
+        if any(is_hit(p, relevant) for p in (hit.passage, *hit.also)):
             return position
     return None
 

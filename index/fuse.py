@@ -86,22 +86,26 @@ def rrf(scored: Scored, k: int = 60) -> np.ndarray:
 
 
 def collapse_near_duplicates(order: np.ndarray, tokens_of: Callable[[int], set[str]], threshold: float,
-                             k: int) -> list[int]:
-    """The first ``k`` of ``order``, skipping any candidate that nearly repeats one already kept.
+                             k: int) -> list[tuple[int, list[int]]]:
+    """The first ``k`` of ``order``, each with the later candidates that nearly repeat it folded into it.
 
-    Syndicated news repeats a story across sites with a changed word or two;
-    showing it twice wastes a citation slot.
+    Syndicated news repeats a story across sites with a changed word or two,
+    and encyclopaedias keep near-identical revisions; showing the text twice
+    wastes a citation slot, so the repeat rides along with the first copy
+    ("also in …") instead of taking a rank of its own.
     """
-    kept: list[int] = []
+    kept: list[tuple[int, list[int]]] = []
     kept_tokens: list[set[str]] = []
     for i in order:
         tokens = tokens_of(int(i))
-        if any(_jaccard(tokens, other) >= threshold for other in kept_tokens):
+        twin = next((n for n, other in enumerate(kept_tokens) if _jaccard(tokens, other) >= threshold), None)
+        if twin is not None:
+            kept[twin][1].append(int(i))
             continue
-        kept.append(int(i))
-        kept_tokens.append(tokens)
         if len(kept) == k:
             break
+        kept.append((int(i), []))
+        kept_tokens.append(tokens)
     return kept
 
 

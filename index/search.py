@@ -19,6 +19,7 @@ class Hit:
     row: int  # the passage's row in the index
     dense: float | None = None  # cosine with the question
     coverage: float | None = None  # share of the question's IDF mass the passage contains
+    also: tuple[Passage, ...] = ()  # near-duplicates of this passage (other copies of the same text)
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,11 @@ def candidates(index: LoadedIndex, query_vector: np.ndarray, lexical: LexicalSco
     return Scored(rows, dense, lexical.bm25[rows], lexical.coverage[rows], same)
 
 
-def to_hits(index: LoadedIndex, scored: Scored, ranking: np.ndarray, order: np.ndarray, k: int) -> list[Hit]:
+def to_hits(index: LoadedIndex, scored: Scored, ranking: np.ndarray, groups: list[tuple[int, list[int]]]) -> list[Hit]:
+    """Hits in ``groups`` order: each a candidate and the near-duplicates folded into it."""
     return [
         Hit(index.passages[int(scored.rows[i])], float(ranking[i]), rank, int(scored.rows[i]),
-            float(scored.dense[i]), float(scored.coverage[i]))
-        for rank, i in enumerate(order[:k], 1)
+            float(scored.dense[i]), float(scored.coverage[i]),
+            tuple(index.passages[int(scored.rows[j])] for j in twins))
+        for rank, (i, twins) in enumerate(groups, 1)
     ]

@@ -35,7 +35,9 @@ class Settings(BaseSettings):
     model_cache_dir: Path = Field(default_factory=_default_cache)
     top_k: int = Field(5, ge=1, le=50)
     min_score: float | None = Field(None, ge=-1.0, le=1.0)
-    language_debias: bool = True  # project the language subspace out of embeddings (language_subspace.py)
+    # Project the language subspace out of embeddings (language_subspace.py); "auto": only when the
+    # corpus mixes languages (on a one-language corpus it only costs recall: docs/benchmarks.md).
+    language_debias: bool | Literal["auto"] = "auto"
     max_question_chars: int = Field(2000, ge=10, le=100_000)
     embed_batch_size: int = Field(32, ge=1, le=1024)
     retrieval_mode: Literal["dense", "bm25", "hybrid"] = "hybrid"

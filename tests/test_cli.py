@@ -71,7 +71,7 @@ def test_ask_json_shape(run):
     assert set(answer) == {"question", "answer", "citations"}
     assert len(answer["citations"]) == 4 and "[1]" in answer["answer"]
     for n, citation in enumerate(answer["citations"], 1):
-        assert set(citation) == {"n", "doc_id", "passage_id", "title", "date", "lang", "text", "score"}
+        assert set(citation) == {"n", "doc_id", "passage_id", "title", "date", "lang", "text", "score", "also_in"}
         assert citation["n"] == n
     assert {c["doc_id"] for c in answer["citations"][:2]} & {"004_2a95a0a8ff3325d7", "000_f84121460bca48ab"}
 

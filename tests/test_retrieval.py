@@ -11,7 +11,7 @@ from conftest import GOLD
 from index.answer import NOT_FOUND
 from index.engine import QuestionError
 from index.evaluate import evaluate, load_gold
-from index.fuse import MODES
+from index.fuse import MODES, collapse_near_duplicates
 from index.language_subspace import project
 from index.text import fold, split_sentences
 
@@ -139,3 +139,9 @@ def test_sentences_of_answers_are_whole(engine):
     first = answer.answer.split(" [")[0]
     cited = answer.citations[int(answer.answer.split(" [")[1].split("]")[0]) - 1].text
     assert any(fold(cited[s:e]) == fold(first) for s, e in split_sentences(cited))
+
+
+def test_near_duplicates_fold_into_the_first_copy():
+    tokens = [{"a", "b", "c", "d", "e"}, {"a", "b", "c", "d", "e"}, {"x", "y"}, {"a", "b", "c", "d", "f"}, {"z"}]
+    groups = collapse_near_duplicates(np.arange(5), lambda i: tokens[i], 0.8, k=3)
+    assert groups == [(0, [1]), (2, []), (3, [])]

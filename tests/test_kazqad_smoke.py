@@ -1,0 +1,35 @@
+"""A CI-sized slice of the KazQAD benchmark (40 questions over a 120-context pool); `make bench` runs it all."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conftest import ROOT
+from index.build import build_index
+from index.engine import Engine
+from index.evaluate import evaluate, load_gold
+from index.fuse import MODES
+from index.store import load_index
+
+sys.path.insert(0, str(ROOT / "bench"))
+from kazqad import prepare  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def kazqad_reports(tmp_path_factory, embedder):
+    work = tmp_path_factory.mktemp("kazqad")
+    corpus_dir, gold_path, contexts, questions = prepare(work, smoke=40)
+    assert questions == 40 and contexts >= 100
+    build_index(corpus_dir, work / "index", embedder)
+    engine = Engine(embedder, load_index(work / "index", embedder.fingerprint))
+    gold = load_gold(gold_path)
+    return {mode: evaluate(gold, lambda q, mode=mode: engine.retrieve(q, 10, mode)) for mode in MODES}
+
+
+def test_hybrid_is_at_least_as_good_as_either_side(kazqad_reports):
+    hybrid, dense, bm25 = (kazqad_reports[m] for m in ("hybrid", "dense", "bm25"))
+    assert hybrid["recall@10"] >= max(dense["recall@10"], bm25["recall@10"]), kazqad_reports
+    assert hybrid["mrr@10"] >= max(dense["mrr@10"], bm25["mrr@10"]) - 0.02, kazqad_reports
+    assert hybrid["recall@10"] >= 0.85
