@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kazqad import prepare  # noqa: E402
+from report import emit  # noqa: E402
 
 from bot.reload import IndexReloader  # noqa: E402
 from index.build import build_index  # noqa: E402
@@ -70,11 +71,7 @@ def main() -> None:
     report = {"documents": contexts, "first_build": first, "incremental_after_one_edit": incremental,
               "full_rebuild": full, "bot_swap_ms": swap,
               "speedup": round(full["seconds"] / incremental["seconds"], 1)}
-    text = json.dumps(report, ensure_ascii=False, indent=2)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
-    print(text)
+    emit(report, args.out)
 
 
 if __name__ == "__main__":

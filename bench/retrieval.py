@@ -12,7 +12,7 @@ language and on the cross-lingual questions alone, and recall@k for k = 1…20
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 from pathlib import Path
 
 from index.build import build_index
@@ -24,6 +24,8 @@ from index.settings import load_settings
 from index.store import load_index
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from report import emit  # noqa: E402
 
 
 def main() -> None:
@@ -57,11 +59,7 @@ def main() -> None:
             "misses": main_report["misses"],
             "recall_curve": main_report["recall_curve"],
         }
-    text = json.dumps(report, ensure_ascii=False, indent=2)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
-    print(text)
+    emit(report, args.out)
 
 
 if __name__ == "__main__":

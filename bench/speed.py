@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import subprocess
@@ -29,6 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kazqad import prepare  # noqa: E402
+from report import emit  # noqa: E402
 
 from index.build import build_index  # noqa: E402
 from index.chunk import chunk_corpus  # noqa: E402
@@ -120,11 +120,7 @@ def main() -> None:
     report["latency_seeds"] = latency(embedder, seeds_index, gold, args.rounds)
     report["latency_kazqad_pool"] = latency(embedder, args.work / "index", kazqad, 1)
     report["cold_start_ask"] = cold_start(seeds_index)
-    text = json.dumps(report, indent=2)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
-    print(text)
+    emit(report, args.out)
 
 
 if __name__ == "__main__":

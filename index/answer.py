@@ -17,7 +17,7 @@ import numpy as np
 from .lang import detect_language
 from .search import Hit
 from .store import LoadedIndex
-from .text import fold, split_sentences
+from .text import fold
 
 ANSWER_PASSAGES = 3  # sentences are drawn from this many top passages
 MAX_SENTENCES = 3

@@ -38,9 +38,11 @@ class Changes:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        return {"added": self.added, "changed": self.changed, "removed": self.removed,
-                "unchanged": len(self.unchanged)}
+    def to_dict(self, ids: int = 100) -> dict:
+        """Counts, and the first ``ids`` document ids of each kind of change."""
+        return {"added": len(self.added), "changed": len(self.changed), "removed": len(self.removed),
+                "unchanged": len(self.unchanged), "added_ids": self.added[:ids],
+                "changed_ids": self.changed[:ids], "removed_ids": self.removed[:ids]}
 
     @property
     def any(self) -> bool:

@@ -124,15 +124,16 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
     """Load the model and the index named by ``settings``; build the index first if there is none."""
     from .build import build_index
     from .embed import load_embedder
-    from .store import IndexMissingError, load_index
+    from .store import IndexFormatError, IndexMissingError, load_index
 
     embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
     try:
         index = load_index(settings.index_dir, embedder.fingerprint)
-    except IndexMissingError:
+    except (IndexMissingError, IndexFormatError) as exc:
         if not build_if_missing:
             raise
-        notify(f"No index at {settings.index_dir}; building it from {settings.corpus_dir} first…")
+        what = "No index" if isinstance(exc, IndexMissingError) else "An index from another corpusbot version"
+        notify(f"{what} at {settings.index_dir}; building it from {settings.corpus_dir} first…")
         build_index(settings.corpus_dir, settings.index_dir, embedder, language_debias=settings.language_debias,
                     max_document_bytes=settings.max_document_bytes)
         index = load_index(settings.index_dir, embedder.fingerprint)

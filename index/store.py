@@ -61,6 +61,10 @@ class IndexCorruptError(StoreError):
     pass
 
 
+class IndexFormatError(IndexCorruptError):
+    """Built by another version of corpusbot: rebuilding it is safe and enough."""
+
+
 class ModelMismatchError(StoreError):
     pass
 
@@ -236,7 +240,9 @@ def read_manifest(build: Path) -> dict:
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise IndexCorruptError(f"index manifest {build / MANIFEST} is damaged; {REBUILD}") from None
     if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexCorruptError(f"index at {build} has an unknown format version; {REBUILD}")
+        raise IndexFormatError(f"index at {build} was built by another corpusbot version "
+                               f"(format {manifest.get('format_version') if isinstance(manifest, dict) else '?'}, "
+                               f"this one reads {FORMAT_VERSION}); {REBUILD}")
     return manifest
 
 

@@ -126,3 +126,11 @@ def test_manifest_is_valid_json_written_last(tmp_path):
     build = _write(tmp_path, 2)
     manifest = json.loads((build / "manifest.json").read_text())
     assert manifest["built_at"].endswith("+00:00")
+
+
+def test_an_index_from_another_version_is_named_as_such(tmp_path):
+    build = _write(tmp_path, 2)
+    manifest = json.loads((build / "manifest.json").read_text())
+    (build / "manifest.json").write_text(json.dumps({**manifest, "format_version": 1}))
+    with pytest.raises(store.IndexFormatError, match="another corpusbot version"):
+        load_index(tmp_path)
