@@ -31,7 +31,6 @@ class IndexReloader:
         self.index_dir = Path(index_dir)
         self.interval = interval
         self.seen = self._target()  # the build the bot is serving, or the last one that failed to load
-        self.swaps = 0
         self.last_swap_ms: float | None = None
         self._task: asyncio.Task | None = None
         self._lock = asyncio.Lock()
@@ -58,7 +57,6 @@ class IndexReloader:
                 log.warning("new index build %s not loaded, still serving the previous one: %s", target, exc)
                 return False
             self.set_engine(engine.with_index(index))
-            self.swaps += 1
             self.last_swap_ms = (time.perf_counter() - started) * 1000
             log.info("serving index build %s (%d passages), swapped in %.0f ms",
                      index.path.name, len(index.passages), self.last_swap_ms)

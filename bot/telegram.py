@@ -63,7 +63,6 @@ class CorpusBot:
         self.executor = executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="retrieval")
         self.allowed = set(settings.telegram_allowed_users)
         self.recent: dict[int, deque[float]] = defaultdict(deque)
-        self.reloader: IndexReloader | None = None
 
     def use_engine(self, engine: Engine) -> None:
         """Serve a new index from the next question on (in-flight ones keep the engine they started with)."""
@@ -257,7 +256,6 @@ def build_application(settings: Settings, engine: Engine, state_file: Path | Non
     reloader = IndexReloader(lambda: bot.engine, bot.use_engine, settings.index_dir, settings.reload_interval)
     app.post_init = functools.partial(post_init, reloader=reloader)
     app.post_stop = functools.partial(post_stop, reloader=reloader)
-    bot.reloader = reloader
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     app.add_handler(TypeHandler(Update, bot.check_allowed), group=-1)
     app.add_handler(CommandHandler(["start", "help"], bot.help))

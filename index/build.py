@@ -105,16 +105,13 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
     started = time.perf_counter()
     index_dir = Path(index_dir)
     with build_lock(index_dir):
-        docs, problems = load_corpus(Path(corpus_dir), max_document_bytes)
+        docs, problems, changes, passages, keys = _read_corpus(corpus_dir, index_dir, full, max_document_bytes)
         if not docs:
             raise ValueError(f"corpus directory {corpus_dir} has no readable documents")
-        changes = diff_documents(docs, {} if full else previous_documents(index_dir))
-        passages = chunk_corpus(docs)
         cache = EmbeddingCache(index_dir / CACHE_FILE, embedder.fingerprint, embedder.dim)
         try:
             if cache.reset:
                 notify("the embedding cache was damaged and has been started afresh")
-            keys = [passage_key(p.text, p.sentences) for p in passages]
             known = {} if full else cache.get(keys)
             todo = [i for i, key in enumerate(keys) if key not in known]
             t0 = time.perf_counter()
@@ -152,6 +149,15 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
                        time.perf_counter() - started, embed_seconds, problems)
 
 
+def _read_corpus(corpus_dir: Path, index_dir: Path, full: bool, max_document_bytes: int | None,
+                 ) -> tuple[list[Document], list[Problem], Changes, list[Passage], list[str]]:
+    """Documents, what was skipped, the diff against the current build, passages and their cache keys."""
+    docs, problems = load_corpus(Path(corpus_dir), max_document_bytes)
+    changes = diff_documents(docs, {} if full else previous_documents(index_dir))
+    passages = chunk_corpus(docs)
+    return docs, problems, changes, passages, [passage_key(p.text, p.sentences) for p in passages]
+
+
 def _embed(embedder: Embedder, passages: list[Passage], show_progress: bool) -> list[tuple[np.ndarray, np.ndarray]]:
     if not passages:
         return []
@@ -175,10 +181,7 @@ def plan_build(corpus_dir: Path, index_dir: Path, model_fingerprint: str, full: 
     """What ``build_index`` would do, without loading the model or writing anything (``--dry-run``)."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    docs, problems = load_corpus(Path(corpus_dir), max_document_bytes)
-    changes = diff_documents(docs, {} if full else previous_documents(index_dir))
-    passages = chunk_corpus(docs)
-    keys = [passage_key(p.text, p.sentences) for p in passages]
+    docs, problems, changes, passages, keys = _read_corpus(corpus_dir, index_dir, full, max_document_bytes)
     known: set[str] = set()
     if not full and (index_dir / CACHE_FILE).exists():
         cache = EmbeddingCache(index_dir / CACHE_FILE, model_fingerprint, 0)

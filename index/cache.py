@@ -12,6 +12,7 @@ import hashlib
 import json
 import sqlite3
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -48,28 +49,22 @@ class EmbeddingCache:
         db.execute("SELECT count(*) FROM passages").fetchone()  # fails here if the file is damaged
         return db
 
-    def get(self, keys: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    def _rows(self, columns: str, keys: list[str]) -> Iterator[tuple]:
+        """This model's stored rows for ``keys``, queried in batches under SQLite's parameter limit."""
         wanted = list(dict.fromkeys(keys))
         for i in range(0, len(wanted), 500):
             batch = wanted[i:i + 500]
-            rows = self._db.execute(
-                f"SELECT key, vector, sentences FROM passages WHERE model = ? AND key IN ({','.join('?' * len(batch))})",
+            yield from self._db.execute(
+                f"SELECT {columns} FROM passages WHERE model = ? AND key IN ({','.join('?' * len(batch))})",
                 [self.model, *batch])
-            for key, vector, sentences in rows:
-                found[key] = (np.frombuffer(vector, dtype=np.float32),
-                              np.frombuffer(sentences, dtype=np.float32).reshape(-1, self.dim))
-        return found
+
+    def get(self, keys: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        return {key: (np.frombuffer(vector, dtype=np.float32),
+                      np.frombuffer(sentences, dtype=np.float32).reshape(-1, self.dim))
+                for key, vector, sentences in self._rows("key, vector, sentences", keys)}
 
     def has(self, keys: list[str]) -> set[str]:
-        wanted = list(dict.fromkeys(keys))
-        found: set[str] = set()
-        for i in range(0, len(wanted), 500):
-            batch = wanted[i:i + 500]
-            found.update(k for (k,) in self._db.execute(
-                f"SELECT key FROM passages WHERE model = ? AND key IN ({','.join('?' * len(batch))})",
-                [self.model, *batch]))
-        return found
+        return {key for (key,) in self._rows("key", keys)}
 
     def put(self, items: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
         with self._db:

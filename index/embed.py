@@ -95,17 +95,14 @@ class Embedder:
         self.batch_size = batch_size
         self.dim = int(model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension")
                        else model.get_sentence_embedding_dimension())
-        self.calls = 0  # encode calls and texts encoded, for tests that check work is not repeated
-        self.texts_encoded = 0
+        self.texts_encoded = 0  # for tests that check work is not repeated
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        self.calls += 1
         self.texts_encoded += len(texts)
         return self._as_array(self.model.encode_query(texts, batch_size=self.batch_size,
                                                       normalize_embeddings=True, show_progress_bar=False))
 
     def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        self.calls += 1
         self.texts_encoded += len(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -123,7 +120,6 @@ class Embedder:
         model call and carry the passage's context. The answer composer ranks
         sentences with them at question time without running the model again.
         """
-        self.calls += 1
         self.texts_encoded += len(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32), []

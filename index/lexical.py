@@ -164,21 +164,26 @@ class LexicalIndex:
     def size(self) -> int:
         return int(self.retriever.scores["num_docs"])
 
+    def _query_idf(self, query: str, lang: str) -> dict[str, float]:
+        """The query's distinct tokens and their IDF; a token no passage has gets the highest IDF."""
+        vocab = self.retriever.vocab_dict
+        return {t: float(self._idf[vocab[t]]) if t in vocab else self._unknown_idf
+                for t in set(self.analyzer.tokens(query, lang))}
+
     def text_coverage(self, query: str, texts: list[str], lang: str = "") -> np.ndarray:
         """Share of the query's IDF mass each text contains (for ranking answer sentences)."""
-        tokens = set(self.analyzer.tokens(query, lang))
-        vocab = self.retriever.vocab_dict
-        idf = {t: float(self._idf[vocab[t]]) if t in vocab else self._unknown_idf for t in tokens}
+        idf = self._query_idf(query, lang)
         total = sum(idf.values())
         if total <= 0:
             return np.zeros(len(texts))
-        return np.array([sum(idf[t] for t in tokens & set(self.analyzer.tokens(text))) / total for text in texts])
+        return np.array([sum(idf[t] for t in idf.keys() & set(self.analyzer.tokens(text))) / total
+                         for text in texts])
 
     def score(self, query: str, lang: str = "") -> LexicalScores:
-        tokens = set(self.analyzer.tokens(query, lang))
+        idf = self._query_idf(query, lang)
+        total_idf = sum(idf.values())
         vocab = self.retriever.vocab_dict
-        known = [vocab[t] for t in tokens if t in vocab]
-        total_idf = sum(float(self._idf[i]) for i in known) + self._unknown_idf * (len(tokens) - len(known))
+        known = [vocab[t] for t in idf if t in vocab]
         bm25 = (self.retriever.get_scores_from_ids(known) if known
                 else np.zeros(self.size, dtype=np.float32))
         coverage = np.zeros(self.size, dtype=np.float64)

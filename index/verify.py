@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import diff_documents, previous_documents
+from .build import diff_documents
 from .corpus import load_corpus
 from .store import StoreError, load_index
 
@@ -52,7 +52,7 @@ def verify_index(index_dir: Path, corpus_dir: Path, model_fingerprint: str | Non
     except FileNotFoundError as exc:
         result.problems.append(str(exc))
         return result
-    changes = diff_documents(docs, previous_documents(index_dir))
+    changes = diff_documents(docs, {d.doc_id: d.content_hash for d in index.documents})
     if changes.any:
         parts = [f"{label} {', '.join(ids[:5])}{' …' if len(ids) > 5 else ''}"
                  for label, ids in (("added", changes.added), ("changed", changes.changed),
