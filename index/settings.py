@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     language_debias: bool | Literal["auto"] = "auto"
     max_question_chars: int = Field(2000, ge=10, le=100_000)
     embed_batch_size: int = Field(32, ge=1, le=1024)
+    # Questions are embedded with onnxruntime (no torch import: fast start, small process); "torch"
+    # uses sentence-transformers as builds do. Both give the same vectors (tests/test_onnx.py).
+    query_encoder: Literal["onnx", "torch"] = "onnx"
+    onnx_threads: int = Field(0, ge=0, le=256, description="onnxruntime threads per question; 0 = one per core")
     retrieval_mode: Literal["dense", "bm25", "hybrid"] = "hybrid"
     max_document_bytes: int = Field(DEFAULT_MAX_DOCUMENT_BYTES, ge=1_000, le=1_000_000_000)
     reload_interval: float = Field(2.0, ge=0.0, le=3600.0, description="seconds between index checks; 0 = off")

