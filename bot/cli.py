@@ -219,7 +219,7 @@ def ask(question: str, top_k: int | None, mode: str | None, as_json: bool, setti
 @handle_errors
 def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, curve: bool, mode: str | None,
              settings: Settings) -> None:
-    """Measure recall@1/5/10 and MRR@10 of retrieval on a gold set."""
+    """Measure retrieval (recall@1/5/10, MRR@10), answers (answer_hit) and declining on a gold set."""
     from index.engine import open_engine
     from index.evaluate import evaluate, load_gold
 
@@ -227,24 +227,38 @@ def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, curve: bool, mo
     engine = open_engine(settings, notify=_say)
     depth = 20 if curve else 10
     started = time.perf_counter()
-    report = evaluate(gold, lambda q: engine.retrieve(q, depth, mode), engine.confident, engine.min_score, depth)
+    top_k = settings.top_k
+    report = evaluate(gold, lambda q: engine.retrieve(q, depth, mode), engine.confident, engine.min_score, depth,
+                      answer=lambda q, hits: engine.compose(q, hits[:top_k]))
     report = {"mode": mode or engine.mode, **report}
     if not curve:
         report.pop("recall_curve")
     report["seconds"] = round(time.perf_counter() - started, 2)
-    details = {"ranks": report.pop("_ranks"), "top_scores": report.pop("_top_scores")}
+    replies = report.pop("_replies")
+    details = {"ranks": report.pop("_ranks"), "top_scores": report.pop("_top_scores"),
+               "verdicts": {qid: r.verdict for qid, r in replies.items()},
+               "answers": {qid: r.answer for qid, r in replies.items()}}
     if per_question:
         report["per_question"] = details
     if as_json:
         emit_json(report)
         return
-    click.echo(f"{report['mode']}: {report['n']} answerable questions · recall@1 {report['recall@1']:.3f} · "
-               f"recall@5 {report['recall@5']:.3f} · recall@10 {report['recall@10']:.3f} · "
-               f"MRR@10 {report['mrr@10']:.3f}")
+    if report["n"]:
+        click.echo(f"{report['mode']}: {report['n']} answerable questions · recall@1 {report['recall@1']:.3f} · "
+                   f"recall@5 {report['recall@5']:.3f} · recall@10 {report['recall@10']:.3f} · "
+                   f"MRR@10 {report['mrr@10']:.3f}")
+    else:
+        click.echo(f"{report['mode']}: no answerable questions (a set of questions the corpus cannot answer)")
     for lang, m in report["by_lang"].items():
         click.echo(f"  {lang}: n={m['n']} recall@5 {m['recall@5']:.3f} MRR@10 {m['mrr@10']:.3f}")
-    if "no_answer_accuracy" in report:
-        click.echo(f"no-answer accuracy {report['no_answer_accuracy']:.3f} (threshold {engine.min_score})")
+    if report.get("answer_hit") is not None:
+        by_lang = ", ".join(f"{lang} {m['answer_hit']:.3f}" for lang, m in report["by_lang"].items())
+        click.echo(f"answer holds a gold phrase: {report['answer_hit']:.3f} ({by_lang})")
+    a = report.get("abstention") or {}
+    if a.get("unanswerable"):
+        number = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
+        click.echo(f"declining: recall {number(a['recall'])} on {a['unanswerable']} unanswerable, precision "
+                   f"{number(a['precision'])}; {number(a['declined_answerable'])} of answerable declined")
     click.echo(f"latency p50 {report['latency_ms']['p50']} ms, p95 {report['latency_ms']['p95']} ms")
     if report["misses"]:
         click.echo(f"not in top 5: {', '.join(report['misses'])}")

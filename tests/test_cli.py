@@ -68,7 +68,7 @@ def test_ask_json_shape(run):
     result = run("ask", "When did Putin meet Nazarbayev?", "--json", "--top-k", "4")
     assert result.exit_code == 0, result.stderr
     answer = json.loads(result.stdout)  # exactly one JSON object on stdout
-    assert set(answer) == {"question", "answer", "citations"}
+    assert set(answer) == {"question", "answer", "verdict", "citations"} and answer["verdict"] == "answer"
     assert len(answer["citations"]) == 4 and "[1]" in answer["answer"]
     for n, citation in enumerate(answer["citations"], 1):
         assert set(citation) == {"n", "doc_id", "passage_id", "title", "date", "lang", "text", "score", "also_in"}
@@ -130,6 +130,31 @@ def test_eval_json(run):
     assert set(report["by_lang"]) == {"en", "ru", "kk", "ky"}
     assert set(report["latency_ms"]) == {"p50", "p95"}
     assert report["n"] == 75
+    # answer-level metrics on every gold file: the composed text, and declining as precision/recall
+    assert 0.5 <= report["answer_hit"] <= 1.0 and all("answer_hit" in m for m in report["by_lang"].values())
+    abstention = report["abstention"]
+    assert abstention["unanswerable"] == 10 and abstention["answerable"] == 75
+    assert abstention["recall"] >= 0.5 and abstention["precision"] >= 0.8
+    assert set(abstention["verdicts_unanswerable"]) == {"answer", "not_stated", "not_found"}
+
+
+def test_eval_scores_the_answer_text_not_only_the_citation(run, tmp_path):
+    """A gold phrase that is in the cited document but in no answer sentence is a retrieval hit, not an answer hit."""
+    gold = tmp_path / "answer.jsonl"
+    rows = [{"id": "hit", "question": "How many civilians died in the January 2022 protests in Kazakhstan?",
+             "lang": "en", "relevant": [{"doc": "004_2a95a0a8ff3325d7", "contains": "238"}]},
+            {"id": "miss", "question": "How many civilians died in the January 2022 protests in Kazakhstan?",
+             "lang": "en", "relevant": [{"doc": "004_2a95a0a8ff3325d7", "contains": "Kyiv Independent"}]}]
+    gold.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    report = json.loads(run("eval", "--gold", str(gold), "--json", "--per-question").stdout)
+    assert report["answer_hit"] == 0.5 and report["answer_misses"] == ["miss"]
+    assert "238" in report["per_question"]["answers"]["hit"]
+
+
+def test_eval_of_only_unanswerable_questions(run):
+    result = run("eval", "--gold", str(ROOT / "tests" / "data" / "dev_nearmiss.jsonl"))
+    assert result.exit_code == 0 and "no answerable questions" in result.stdout
+    assert "declining: recall" in result.stdout
 
 
 def test_eval_accepts_doc_level_relevance(run, tmp_path):
