@@ -30,7 +30,7 @@ from .store import LoadedIndex
 
 _WORD = re.compile(r"[^\W_]+(?:[-‐][^\W_]+)*")
 # A term embedded alone sits this close to its own spelling in another script and
-# below it to other names: the middle of the plateau 0.865–0.89 on the dev questions (bench/abstention.py).
+# below it to other names: the middle of the plateau 0.86–0.89 on the dev questions (bench/abstention.py).
 DEFAULT_NAME_MATCH = 0.875
 
 
@@ -48,9 +48,9 @@ def key_terms(question: str) -> list[str]:
             if any(c.isdigit() for c in w) or (len(w) > 1 and w.isupper()) or (i > 0 and w[:1].isupper())]
 
 
-def _names_in(text: str) -> set[str]:
-    words = _WORD.findall(text)
-    return {w for w in words if any(c.isdigit() for c in w) or w[:1].isupper()}
+def _names_in(text: str, sentences: list[tuple[int, int]]) -> set[str]:
+    """The passage's names and numbers: key terms of each sentence (a sentence's first word is not a name)."""
+    return {term for start, end in sentences for term in key_terms(text[start:end])}
 
 
 def weigh(question: str, hits: list[Hit], index: LoadedIndex,
@@ -64,10 +64,29 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
     unknown = [t for t in terms if any(tok not in vocab for tok in analyzer.tokens(t))]
     if not unknown:
         return Evidence(tuple(terms), (), known)
-    names = sorted(set().union(*(_names_in(h.passage.text) for h in hits)) - set(unknown))
+    names = sorted(set().union(*(_names_in(h.passage.text, h.passage.sentences) for h in hits)) - set(unknown))
     missing = list(unknown)
     if names:
         vectors = embed_terms(unknown + names)
         similarity = vectors[: len(unknown)] @ vectors[len(unknown):].T
-        missing = [t for t, row in zip(unknown, similarity) if float(row.max()) < name_match]
+        initial = [_initial(analyzer, n) for n in names]
+        missing = [t for t, row in zip(unknown, similarity)
+                   if not any(score >= name_match and _may_spell(analyzer, t, n, i)
+                              for score, n, i in zip(row.tolist(), names, initial))]
     return Evidence(tuple(terms), tuple(missing), known)
+
+
+def _initial(analyzer, word: str) -> str:
+    tokens = analyzer.tokens(word)
+    return tokens[0][:1] if tokens else ""
+
+
+def _may_spell(analyzer, term: str, name: str, name_initial: str) -> bool:
+    """Two spellings of one name start alike once romanized (Moscow/Москва); acronyms need not (US/США).
+
+    Without this, a shared case ending makes unrelated names close: the
+    Kazakh datives Осакаға and Қазақстанға embed at 0.92.
+    """
+    if term.isupper() and name.isupper():
+        return True
+    return _initial(analyzer, term) == name_initial

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import GOLD
-from index.answer import NOT_FOUND
+from index.answer import MAX_SENTENCES, NOT_FOUND
 from index.engine import QuestionError
 from index.evaluate import evaluate, load_gold
 from index.fuse import MODES, collapse_near_duplicates
@@ -104,7 +104,7 @@ def test_answer_sentences_come_from_cited_passages(engine):
     assert "238" in answer.answer
     by_n = {c.n: c for c in answer.citations}
     pieces = [p for p in answer.answer.split("] ") if p]
-    assert 1 <= len(pieces) <= 3
+    assert 1 <= len(pieces) <= MAX_SENTENCES
     for piece in pieces:
         sentence, marker = piece.rstrip("]").rsplit(" [", 1)
         assert fold(sentence) in fold(by_n[int(marker)].text)
