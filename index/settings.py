@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     # corpus mixes languages (on a one-language corpus it only costs recall: docs/benchmarks.md).
     language_debias: bool | Literal["auto"] = "auto"
     max_question_chars: int = Field(2000, ge=10, le=100_000)
-    embed_batch_size: int = Field(16, ge=1, le=1024)  # 16 beat 32 by 17% on 2 cores (bench/speed.py)
+    embed_batch_size: int = Field(16, ge=1, le=1024)  # 16 beat 32 by 12% on 2 cores (bench/speed.py)
     # Questions are embedded with onnxruntime (no torch import: fast start, small process); "torch"
     # uses sentence-transformers as builds do. Both give the same vectors (tests/test_onnx.py).
     query_encoder: Literal["onnx", "torch"] = "onnx"
