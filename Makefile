@@ -47,6 +47,7 @@ bench: setup
 	$(BIN)/python bench/incremental.py --out docs/results/incremental.json
 	$(BIN)/python bench/quantize.py --out docs/results/quantize.json
 	$(BIN)/python bench/abstention.py --out docs/results/abstention-dev.json
+	$(BIN)/python bench/kazqad_dev_sweep.py --out docs/results/kazqad-dev-sweep.json
 	$(BIN)/python bench/plot.py
 
 clean:

@@ -27,6 +27,10 @@ def fail(message: str, code: int = EXIT_ERROR) -> None:
     sys.exit(code)
 
 
+def _redact(text: str, secret: str) -> str:
+    return text.replace(secret, "<redacted>") if secret else text
+
+
 def emit_json(obj: object) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 
@@ -269,27 +273,34 @@ def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, curve: bool, mo
 @handle_errors
 def serve(settings: Settings) -> None:
     """Run the Telegram bot (long polling; webhook when TELEGRAM_WEBHOOK_URL is set)."""
-    import logging
-
     from telegram import Update
+    from telegram.error import InvalidToken, NetworkError, TelegramError
 
-    from bot.telegram import build_application, check_token
+    from bot.telegram import build_application, check_token, configure_logging, webhook_config
     from index.engine import open_engine
 
     try:
-        check_token(settings)
+        token = check_token(settings)
     except ValueError as exc:
         fail(str(exc), EXIT_USAGE)
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    webhook = webhook_config(settings) if settings.telegram_webhook_url else None
+    configure_logging(settings.log_level, [token, webhook["secret_token"] if webhook else ""])
     engine = open_engine(settings, notify=_say)
     app = build_application(settings, engine)
     _say(f"corpusbot: serving {engine.index.manifest['passage_count']} passages "
-         f"via {'webhook' if settings.telegram_webhook_url else 'long polling'}")
-    if settings.telegram_webhook_url:
-        app.run_webhook(listen=settings.telegram_webhook_listen, port=settings.telegram_webhook_port,
-                        webhook_url=settings.telegram_webhook_url, allowed_updates=Update.ALL_TYPES)
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+         f"via {'webhook' if webhook else 'long polling'}")
+    try:
+        if webhook:
+            app.run_webhook(**webhook)
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        fail("Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped); get a valid one from @BotFather")
+    except NetworkError as exc:
+        fail(f"cannot reach the Bot API at {settings.telegram_base_url.split('/bot')[0]}: "
+             f"{_redact(str(exc), token)}")
+    except TelegramError as exc:
+        fail(f"the Bot API refused to start the bot: {_redact(str(exc), token)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -54,6 +54,58 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class RedactingFormatter(logging.Formatter):
+    """Redacts secrets in the *formatted* line, so exception text and tracebacks are covered too.
+
+    A filter only sees the message; python-telegram-bot puts the token into
+    exception messages (InvalidToken) and URLs inside tracebacks.
+    """
+
+    def __init__(self, secrets_: list[str], fmt: str | None = None, tracebacks: bool = False) -> None:
+        super().__init__(fmt)
+        self.secrets = [s for s in secrets_ if s]
+        self.tracebacks = tracebacks
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+        """Below DEBUG an exception is one line (its type and message): an outage is not 90 lines a poll."""
+        if self.tracebacks:
+            return super().formatException(ei)
+        return f"{ei[0].__name__}: {ei[1]}"
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self.secrets:
+            text = text.replace(secret, "<redacted>")
+        return text
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(level: str, secrets_: list[str]) -> None:
+    """One root handler on stderr whose every line, tracebacks included, has the secrets removed."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter(secrets_, LOG_FORMAT, tracebacks=level == "DEBUG"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def webhook_config(settings: Settings) -> dict:
+    """``run_webhook`` arguments: listen on the webhook URL's own path, and require Telegram's secret header."""
+    from urllib.parse import urlparse
+
+    url = settings.telegram_webhook_url or ""
+    secret = (settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret
+              else secrets.token_urlsafe(32))
+    return {"listen": settings.telegram_webhook_listen, "port": settings.telegram_webhook_port,
+            "url_path": urlparse(url).path.strip("/"), "webhook_url": url, "secret_token": secret,
+            "allowed_updates": Update.ALL_TYPES}
+
+
 class CorpusBot:
     """The handlers and the state they share (engine, executor, per-user rate windows)."""
 
@@ -197,6 +249,9 @@ class CorpusBot:
         markup = _markup(render.keyboard(shown, key, page + 1 if has_more else None, lang))
         await query.message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
+    async def unknown_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.callback_query.answer(render.TEXTS[_lang(update)]["expired"], show_alert=True)
+
     # ---- errors ------------------------------------------------------------------------
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
@@ -266,8 +321,9 @@ def build_application(settings: Settings, engine: Engine, state_file: Path | Non
     app.add_handler(MessageHandler(private & filters.TEXT, bot.private_text))
     app.add_handler(MessageHandler(groups & filters.TEXT, bot.group_text))
     app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, bot.not_text))
-    app.add_handler(CallbackQueryHandler(bot.show_passage, pattern=r"^p\|"))
-    app.add_handler(CallbackQueryHandler(bot.more_results, pattern=r"^m\|"))
+    app.add_handler(CallbackQueryHandler(bot.show_passage, pattern=r"^p\|[\w-]{1,62}$"))
+    app.add_handler(CallbackQueryHandler(bot.more_results, pattern=r"^m\|[\w-]{1,40}\|\d{1,4}$"))
+    app.add_handler(CallbackQueryHandler(bot.unknown_button))  # forged or outdated data: answered, never run
     app.add_error_handler(bot.on_error)
     return app
 

@@ -7,6 +7,7 @@ core never reads the environment itself.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -56,6 +57,10 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = Field(8443, ge=1, le=65535)
+    # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token with every update; requests without it
+    # are refused. Unset: a new random one is registered at every start.
+    telegram_webhook_secret: SecretStr | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     telegram_allowed_users: Annotated[list[int], NoDecode] = Field(default_factory=list)
     rate_limit_per_minute: int = Field(10, ge=1, le=10_000)
 
@@ -65,6 +70,18 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part for part in value.replace(";", ",").replace(" ", ",").split(",") if part]
         return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -75,6 +75,7 @@ class FakeTelegram:
     failures: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     port: int = 0
+    webhook: dict | None = None  # the last setWebhook call's parameters
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
@@ -147,6 +148,11 @@ class FakeTelegram:
                 pass
 
     async def m_deleteWebhook(self, p):
+        return True
+
+    async def m_setWebhook(self, p):
+        self.webhook = dict(p)
+        self._new_sent.set()
         return True
 
     async def m_setMyCommands(self, p):
