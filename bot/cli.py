@@ -273,10 +273,10 @@ def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, curve: bool, mo
 @handle_errors
 def serve(settings: Settings) -> None:
     """Run the Telegram bot (long polling; webhook when TELEGRAM_WEBHOOK_URL is set)."""
-    from telegram import Update
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
-    from bot.telegram import build_application, check_token, configure_logging, webhook_config
+    from bot.telegram import (PollingWatchdog, build_application, check_token, configure_logging, run_polling,
+                              webhook_config)
     from index.engine import open_engine
 
     try:
@@ -286,14 +286,15 @@ def serve(settings: Settings) -> None:
     webhook = webhook_config(settings) if settings.telegram_webhook_url else None
     configure_logging(settings.log_level, [token, webhook["secret_token"] if webhook else ""])
     engine = open_engine(settings, notify=_say)
-    app = build_application(settings, engine)
+    watchdog = None if webhook else PollingWatchdog()
+    app = build_application(settings, engine, watchdog=watchdog)
     _say(f"corpusbot: serving {engine.index.manifest['passage_count']} passages "
          f"via {'webhook' if webhook else 'long polling'}")
     try:
         if webhook:
             app.run_webhook(**webhook)
         else:
-            app.run_polling(allowed_updates=Update.ALL_TYPES)
+            run_polling(app, watchdog)
     except InvalidToken:
         fail("Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped); get a valid one from @BotFather")
     except NetworkError as exc:

@@ -10,6 +10,7 @@ user something went wrong, and the bot keeps running.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import re
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop,
                           CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler,
                           PicklePersistence, TypeHandler, filters)
@@ -282,18 +284,92 @@ def _remember(bot_data: dict, entry: dict) -> str:
     return key
 
 
-async def post_init(application: Application, reloader: IndexReloader | None = None) -> None:
+POLLING_TASK = "Updater:start_polling:polling_task"  # the name python-telegram-bot gives its polling task
+
+
+class PollingWatchdog:
+    """Ends the process when polling has died for good, instead of leaving a silent zombie.
+
+    python-telegram-bot stops its polling task when the token is rejected
+    (revoked while the bot runs) but keeps the application alive, so a
+    supervisor never learns of it. This watches that task and stops the
+    application; ``failure`` then tells the shell to exit non-zero.
+    """
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self.failure: BaseException | None = None
+        self._task: asyncio.Task | None = None
+
+    def start(self, application: Application) -> None:
+        self._task = asyncio.create_task(self._watch(application), name="corpusbot:polling-watchdog")
+
+    async def stop(self) -> None:
+        if self._task and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _watch(self, application: Application) -> None:
+        task: asyncio.Task | None = None
+        while True:
+            await asyncio.sleep(self.interval)
+            if task is None:  # all_tasks() lists live tasks only: hold on to it while it runs
+                task = next((t for t in asyncio.all_tasks() if t.get_name() == POLLING_TASK), None)
+                continue
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                self.failure = task.exception()
+                log.error("polling stopped for good (%s); shutting down", type(self.failure).__name__)
+                application.stop_running()
+                return
+
+
+def run_polling(application: Application, watchdog: PollingWatchdog) -> None:
+    """``run_polling``, but a polling failure the watchdog caught ends in a clean shutdown and is re-raised.
+
+    When the updater's task died, python-telegram-bot's own shutdown stops at
+    ``updater.stop()`` (which re-raises that task's error) and skips stopping
+    the application, so pending tasks would be destroyed with noise at exit.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        try:
+            application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+        except TelegramError:
+            if watchdog.failure is None:
+                raise
+            for step in (application.stop() if application.running else None,
+                         application.post_stop(application) if application.post_stop else None,
+                         application.shutdown()):
+                if step is not None:
+                    with contextlib.suppress(TelegramError, RuntimeError):
+                        loop.run_until_complete(step)
+        if watchdog.failure is not None:
+            raise watchdog.failure
+    finally:
+        loop.close()
+
+
+async def post_init(application: Application, reloader: IndexReloader | None = None,
+                    watchdog: PollingWatchdog | None = None) -> None:
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
     if reloader:
         reloader.start()
+    if watchdog:
+        watchdog.start(application)
 
 
-async def post_stop(application: Application, reloader: IndexReloader | None = None) -> None:
+async def post_stop(application: Application, reloader: IndexReloader | None = None,
+                    watchdog: PollingWatchdog | None = None) -> None:
     if reloader:
         await reloader.stop()
+    if watchdog:
+        await watchdog.stop()
 
 
-def build_application(settings: Settings, engine: Engine, state_file: Path | None = None) -> Application:
+def build_application(settings: Settings, engine: Engine, state_file: Path | None = None,
+                      watchdog: PollingWatchdog | None = None) -> Application:
     """The whole bot, wired in one place."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     for handler in logging.getLogger().handlers:
@@ -309,8 +385,8 @@ def build_application(settings: Settings, engine: Engine, state_file: Path | Non
            .build())
     bot = CorpusBot(engine, settings)
     reloader = IndexReloader(lambda: bot.engine, bot.use_engine, settings.index_dir, settings.reload_interval)
-    app.post_init = functools.partial(post_init, reloader=reloader)
-    app.post_stop = functools.partial(post_stop, reloader=reloader)
+    app.post_init = functools.partial(post_init, reloader=reloader, watchdog=watchdog)
+    app.post_stop = functools.partial(post_stop, reloader=reloader, watchdog=watchdog)
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     app.add_handler(TypeHandler(Update, bot.check_allowed), group=-1)
     app.add_handler(CommandHandler(["start", "help"], bot.help))
@@ -321,7 +397,7 @@ def build_application(settings: Settings, engine: Engine, state_file: Path | Non
     app.add_handler(MessageHandler(private & filters.TEXT, bot.private_text))
     app.add_handler(MessageHandler(groups & filters.TEXT, bot.group_text))
     app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, bot.not_text))
-    app.add_handler(CallbackQueryHandler(bot.show_passage, pattern=r"^p\|[\w-]{1,62}$"))
+    app.add_handler(CallbackQueryHandler(bot.show_passage, pattern=r"^p\|[^|]{1,62}$"))
     app.add_handler(CallbackQueryHandler(bot.more_results, pattern=r"^m\|[\w-]{1,40}\|\d{1,4}$"))
     app.add_handler(CallbackQueryHandler(bot.unknown_button))  # forged or outdated data: answered, never run
     app.add_error_handler(bot.on_error)

@@ -143,3 +143,27 @@ async def test_webhook_refuses_forged_updates_and_answers_genuine_ones(serve_env
         await server.stop()
     output = Path(tmp_path / "serve.log").read_text("utf-8", "replace")
     assert TOKEN not in output and secret not in output and "Traceback" not in output, output[-3000:]
+
+
+async def test_token_revoked_while_polling_ends_the_process(serve_env, tmp_path):
+    """No zombie: the process exits 1 with one line a supervisor can act on, and never shows the token."""
+    server = FakeTelegram(TOKEN)
+    await server.start()
+    env = {**serve_env, "TELEGRAM_BASE_URL": server.base_url}
+    proc = await asyncio.create_subprocess_exec(*SERVE, env=env, cwd=ROOT / "tests", stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.STDOUT)
+    try:
+        await _wait_for(lambda: server.calls["getUpdates"] > 0)
+        server.message("Who is Samat Abish?", user_id=4242)
+        await server.replies(4242, 0)  # alive and answering
+        server.token = OTHER  # revoked: every call with the old token now gets 401
+        out, _ = await asyncio.wait_for(proc.communicate(), 90)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await server.stop()
+    output = out.decode("utf-8", "replace")
+    assert proc.returncode == 1, output[-2000:]
+    assert output.strip().splitlines()[-1].startswith("error: Telegram rejected TELEGRAM_BOT_TOKEN")
+    assert TOKEN not in output and TOKEN.split(":")[1] not in output and "Traceback" not in output
