@@ -22,8 +22,11 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> None:
+def fail(message: str, code: int = EXIT_ERROR, kind: str = "error", as_json: bool = False) -> None:
+    """One line on stderr and an exit code; with ``--json`` also ``{"error": {"kind", "message"}}`` on stdout."""
     click.echo(f"error: {message}", err=True)
+    if as_json:
+        click.echo(json.dumps({"error": {"kind": kind, "message": message}}, ensure_ascii=False))
     sys.exit(code)
 
 
@@ -47,7 +50,7 @@ def common_options(func: Callable) -> Callable:
         try:
             settings = load_settings(corpus_dir=corpus_dir, index_dir=index_dir)
         except SettingsError as exc:
-            fail(str(exc), EXIT_USAGE)
+            fail(str(exc), EXIT_USAGE, "setting", bool(kwargs.get("as_json")))
         return func(*args, settings=settings, **kwargs)
 
     return wrapper
@@ -63,14 +66,24 @@ def handle_errors(func: Callable) -> Callable:
         from index.evaluate import GoldFormatError
         from index.store import StoreError
 
+        as_json = bool(kwargs.get("as_json"))
         try:
             return func(*args, **kwargs)
         except QuestionError as exc:
-            fail(str(exc), EXIT_USAGE)
-        except (ModelError, StoreError, GoldFormatError, FileNotFoundError, ValueError) as exc:
-            fail(str(exc))
+            fail(str(exc), EXIT_USAGE, exc.kind, as_json)
+        except ModelError as exc:
+            fail(str(exc), EXIT_ERROR, "model", as_json)
+        except StoreError as exc:
+            fail(str(exc), EXIT_ERROR, "index", as_json)
+        except GoldFormatError as exc:
+            fail(str(exc), EXIT_ERROR, "gold", as_json)
+        except (FileNotFoundError, ValueError) as exc:
+            fail(str(exc), EXIT_ERROR, "input", as_json)
+        except OSError as exc:  # unwritable INDEX_DIR, a full disk, a path through a file
+            where = f"cannot use {exc.filename}: " if exc.filename else ""
+            fail(f"{where}{exc.strerror or exc}", EXIT_ERROR, "os", as_json)
         except KeyboardInterrupt:
-            fail("interrupted", 130)
+            fail("interrupted", 130, "interrupted", as_json)
 
     return wrapper
 

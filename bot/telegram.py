@@ -152,7 +152,8 @@ class CorpusBot:
         langs = ", ".join(render.LANG_NAMES[code] for code in sorted({d.lang for d in docs}))
         examples = "\n".join(f"• {render.esc(text)}" for text in EXAMPLES.values())
         await update.effective_message.reply_text(
-            say(lang, "help", docs=len(docs), langs=langs, first=dates[0], last=dates[-1], examples=examples),
+            say(lang, "help", docs=len(docs), langs=render.esc(langs), first=render.esc(dates[0]),
+                last=render.esc(dates[-1]), examples=examples),
             parse_mode=ParseMode.HTML)
 
     async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -207,7 +208,10 @@ class CorpusBot:
         if wait:
             await message.reply_text(say(lang, "slow_down", limit=self.settings.rate_limit_per_minute, wait=wait))
             return
-        await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+        try:  # "typing…" is a courtesy: never worth losing the answer over
+            await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+        except TelegramError as exc:
+            log.warning("typing action failed (%s); answering anyway", type(exc).__name__)
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(self.executor, self.engine.ask, question, self.settings.top_k)
         key = _remember(context.bot_data, {"q": question, "lang": lang}) if result.citations else None

@@ -91,10 +91,30 @@ def parse_jsonl_record(record: object, source: str) -> Document:
     lang = record.get("lang")
     if lang not in LANGS:
         lang = detect_language(clean)
-    title = record.get("title") or make_title(paragraphs[0])
-    date = record.get("date")
-    return Document(str(doc_id), str(title), clean, str(date) if date else None, lang,
+    title = plain_text(str(record.get("title") or "")) or make_title(paragraphs[0])
+    return Document(str(doc_id), title, clean, iso_date(record.get("date")), lang,
                     record.get("url") or None, source)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def plain_text(text: str, limit: int = 300) -> str:
+    """A title as one line of plain text: no control or direction characters, spaces folded, bounded."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def iso_date(value: object) -> str | None:
+    """``YYYY-MM-DD`` (a timestamp's date part is kept), or None: metadata is shown to users, so it is checked."""
+    import datetime as dt
+
+    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}(?:$|[T ])", value.strip()):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10]).isoformat()
+    except ValueError:
+        return None
 
 
 DEFAULT_MAX_DOCUMENT_BYTES = 2_000_000

@@ -94,6 +94,8 @@ def load_settings(**overrides: object) -> Settings:
     clean = {k: v for k, v in overrides.items() if v is not None}
     try:
         return Settings(**clean)
+    except UnicodeDecodeError:
+        raise SettingsError(".env is not UTF-8 text; save it as UTF-8") from None
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]).upper() if err.get("loc") else "?"

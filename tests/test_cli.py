@@ -196,3 +196,24 @@ def test_console_script_end_to_end(seed_index_dir, model_cache):
     assert proc.returncode == 0, proc.stderr
     answer = json.loads(proc.stdout)
     assert "238" in answer["answer"]
+
+
+@pytest.mark.parametrize("args, code, kind", [
+    (["ask", "?", "--json"], 2, "no_words"),
+    (["ask", "   ", "--json"], 2, "empty"),
+    (["eval", "--gold", "/nonexistent/gold.jsonl", "--json"], 1, "gold"),
+    (["index", "build", "--index-dir", "/etc/hostname/sub", "--json"], 1, "os"),
+])
+def test_errors_are_one_line_and_json_on_stdout(run, args, code, kind):
+    result = run(*args)
+    assert result.exit_code == code
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("error: ")
+    assert json.loads(result.stdout) == {"error": {"kind": kind, "message": result.stderr[7:].strip()}}
+
+
+def test_env_file_that_is_not_utf8_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_bytes(b"TOP_K=\xff\xfe5\n")
+    result = CliRunner().invoke(main, ["ask", "Who is Samat Abish?", "--json"])
+    assert result.exit_code == 2 and "not UTF-8" in result.stderr and "Traceback" not in result.output
+    assert json.loads(result.stdout)["error"]["kind"] == "setting"

@@ -119,3 +119,20 @@ def test_jsonl_and_bad_files_are_reported_by_name(tmp_path):
 def test_missing_corpus_dir(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         load_corpus(tmp_path / "nope")
+
+
+def test_jsonl_metadata_is_validated(tmp_path):
+    """A hostile date or title becomes plain data: dates ISO or null, titles one line of plain text."""
+    import json as _json
+
+    from index.corpus import load_corpus
+
+    records = [{"id": "a", "text": "Police closed a casino in Kapchagay on Tuesday.", "date": "<i>2025",
+                "title": "<b>Bold</b>\u202e title\x00 with\ncontrols"},
+               {"id": "b", "text": "The parliament met in Astana.", "date": "2025-03-04T10:00:00Z"},
+               {"id": "c", "text": "A third text about Bishkek.", "date": "2025-13-40", "title": "   "}]
+    (tmp_path / "docs.jsonl").write_text("\n".join(_json.dumps(r) for r in records), "utf-8")
+    docs = {d.doc_id: d for d in load_corpus(tmp_path)[0]}
+    assert docs["a"].date is None and docs["b"].date == "2025-03-04" and docs["c"].date is None
+    assert docs["a"].title == "<b>Bold</b> title with controls"  # kept as text; escaped when rendered
+    assert docs["c"].title.startswith("A third text")

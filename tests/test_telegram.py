@@ -211,6 +211,14 @@ def test_serve_checks_the_token(monkeypatch, token, fragment):
         assert token not in result.output
 
 
+async def test_a_failed_typing_action_never_costs_the_answer(tg):
+    tg.failures["sendChatAction"].extend([500, 502])
+    (reply,) = await ask(tg, "Who is Samat Abish?")
+    assert "Abish" in reply.result["text"]
+    (reply,) = await ask(tg, "Who is Samat Abish?")
+    assert "Abish" in reply.result["text"]
+
+
 async def test_token_never_reaches_the_logs(tg, caplog):
     import logging
 
