@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     embedding_model: str = Field(DEFAULT_MODEL, min_length=1)
     model_cache_dir: Path = Field(default_factory=_default_cache)
     top_k: int = Field(5, ge=1, le=50)
-    min_score: float | None = Field(None, ge=-1.0, le=1.0)
+    min_score: float | None = Field(None, ge=-1.0, le=1.0, allow_inf_nan=False)
     # Project the language subspace out of embeddings (language_subspace.py); "auto": only when the
     # corpus mixes languages (on a one-language corpus it only costs recall: docs/benchmarks.md).
     language_debias: bool | Literal["auto"] = "auto"

@@ -196,6 +196,7 @@ def write_index(
         # Names sort in build order (pruning relies on it), even for builds within one second.
         build_id = f"{built_at:%Y%m%dT%H%M%S}.{time.time_ns() % 10**9:09d}-{os.getpid()}"
         final = builds / build_id
+        tmp.chmod(0o755)  # mkdtemp made it 0700: a bot running as another user must be able to read it
         os.rename(tmp, final)
         _publish(index_dir, final)
     except BaseException:

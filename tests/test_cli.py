@@ -217,3 +217,12 @@ def test_env_file_that_is_not_utf8_is_one_line(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["ask", "Who is Samat Abish?", "--json"])
     assert result.exit_code == 2 and "not UTF-8" in result.stderr and "Traceback" not in result.output
     assert json.loads(result.stdout)["error"]["kind"] == "setting"
+
+
+def test_nan_setting_is_named_for_what_it_is(run):
+    result = run("ask", "Who is Samat Abish?", env={"MIN_SCORE": "nan"})
+    assert result.exit_code == 2 and "MIN_SCORE" in result.stderr and "finite number" in result.stderr
+
+
+def test_published_build_is_readable_by_another_user(seed_index_dir):
+    assert (seed_index_dir / "current").resolve().stat().st_mode & 0o777 == 0o755
