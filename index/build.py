@@ -27,6 +27,9 @@ from .lexical import Analyzer, LexicalIndex, lexical_text, own_titles
 from .store import DOCUMENTS, StoreError, build_lock, current_build, write_index
 
 CACHE_FILE = Path("cache") / "embeddings.sqlite"
+# Embeddings are committed to the cache every this many passages (about 10 s of work here), so an
+# interrupted build loses at most that much, and a build without a terminal reports progress as lines.
+CHECKPOINT_PASSAGES = 256
 
 
 @dataclass
@@ -115,10 +118,15 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             known = {} if full else cache.get(keys)
             todo = [i for i, key in enumerate(keys) if key not in known]
             t0 = time.perf_counter()
-            fresh = _embed(embedder, [passages[i] for i in todo], show_progress)
+            for start in range(0, len(todo), CHECKPOINT_PASSAGES):
+                chunk = todo[start:start + CHECKPOINT_PASSAGES]
+                fresh = dict(zip((keys[i] for i in chunk), _embed(embedder, [passages[i] for i in chunk],
+                                                                  show_progress)))
+                cache.put(fresh)  # committed now: a build killed later resumes from here
+                known.update(fresh)
+                if not show_progress:
+                    notify(_progress(start + len(chunk), len(todo), time.perf_counter() - t0))
             embed_seconds = time.perf_counter() - t0
-            cache.put({keys[i]: vectors for i, vectors in zip(todo, fresh)})
-            known.update({keys[i]: vectors for i, vectors in zip(todo, fresh)})
             mixed = len({d.lang for d in docs}) > 1
             basis = _language_basis(embedder, cache, full) if language_debias is True or (
                 language_debias == "auto" and mixed) else None
@@ -156,6 +164,12 @@ def _read_corpus(corpus_dir: Path, index_dir: Path, full: bool, max_document_byt
     changes = diff_documents(docs, {} if full else previous_documents(index_dir))
     passages = chunk_corpus(docs)
     return docs, problems, changes, passages, [passage_key(p.text, p.sentences) for p in passages]
+
+
+def _progress(done: int, total: int, seconds: float) -> str:
+    rate = done / seconds if seconds > 0 else 0.0
+    left = f", about {(total - done) / rate:.0f} s left" if rate and done < total else ""
+    return f"embedded {done}/{total} passages ({rate:.1f}/s{left})"
 
 
 def _embed(embedder: Embedder, passages: list[Passage], show_progress: bool) -> list[tuple[np.ndarray, np.ndarray]]:

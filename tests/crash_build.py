@@ -3,7 +3,8 @@
     python tests/crash_build.py POINT [corpusbot build options]
 
 Prints ``AT POINT`` and sleeps when the build reaches POINT:
-before_embed (corpus read, nothing embedded), mid_write (passages file half
+before_embed (corpus read, nothing embedded), mid_embed (one checkpoint of
+4 passages embedded and committed), mid_write (passages file half
 written), before_rename (build folder complete, not yet renamed into place),
 before_publish (renamed, ``current`` not yet switched).
 """
@@ -27,6 +28,18 @@ def arm(point: str) -> None:
 
     if point == "before_embed":
         Embedder.encode_passages_with_sentences = lambda self, *a, **k: halt(point)
+    elif point == "mid_embed":  # after the first checkpoint of embeddings was committed
+        from index import build
+
+        build.CHECKPOINT_PASSAGES = 4
+        encode = Embedder.encode_passages_with_sentences
+        calls = []
+
+        def second_call_halts(self, *a, **k):
+            calls.append(1)
+            return encode(self, *a, **k) if len(calls) == 1 else halt(point)
+
+        Embedder.encode_passages_with_sentences = second_call_halts
     elif point == "mid_write":
         write = store._write_jsonl
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from conftest import ROOT
+from conftest import ROOT, SEEDS
 from index.build import build_index
 from index.engine import Engine
 from index.store import KEEP_BUILDS, load_index
@@ -135,6 +136,28 @@ def test_killed_build_keeps_the_old_index_serving(point, built, embedder, model_
     builds = index_dir / "builds"
     assert not list(builds.glob(".tmp-*")) and len([p for p in builds.iterdir()]) <= KEEP_BUILDS + 1
     assert Engine(embedder, load_index(index_dir)).retrieve(NEW_QUESTION, 1)[0].passage.doc_id == "900_solar"
+
+
+def test_killed_build_resumes_its_embedding_work(tmp_path, embedder, model_cache):
+    """Embeddings are committed as they go: the build after a kill re-embeds only what was not yet done."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    index_dir = tmp_path / "index"
+    proc = _start_crash("mid_embed", corpus, index_dir, model_cache)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    report = build_index(corpus, index_dir, embedder)
+    assert report.reused == 4 and report.embedded == report.passages - 4
+
+
+def test_build_without_a_terminal_reports_progress_as_lines(tmp_path, embedder, monkeypatch):
+    from index import build
+
+    monkeypatch.setattr(build, "CHECKPOINT_PASSAGES", 10)
+    said: list[str] = []
+    report = build_index(SEEDS, tmp_path / "index", embedder, show_progress=False, notify=said.append)
+    lines = [s for s in said if s.startswith("embedded ")]
+    assert len(lines) == -(-report.embedded // 10) and lines[-1].startswith(f"embedded {report.embedded}/")
 
 
 @pytest.mark.parametrize("damage", ["vectors.faiss", "passages.jsonl", "lexical/params.index.json"])
