@@ -22,7 +22,7 @@ from pathlib import Path
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop,
                           CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler,
                           PicklePersistence, TypeHandler, filters)
@@ -218,8 +218,9 @@ class CorpusBot:
         markup = _markup(render.keyboard(result.citations, key, 1, lang))  # None when nothing is cited
         texts = render.pack(render.answer_blocks(result, lang))
         for i, text in enumerate(texts):
-            await message.reply_text(text, parse_mode=ParseMode.HTML,
-                                     reply_markup=markup if i == len(texts) - 1 else None, do_quote=i == 0)
+            await with_retries(lambda i=i, text=text: message.reply_text(
+                text, parse_mode=ParseMode.HTML, reply_markup=markup if i == len(texts) - 1 else None,
+                do_quote=i == 0))
 
     # ---- buttons -----------------------------------------------------------------------
     async def show_passage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -241,6 +242,11 @@ class CorpusBot:
         lang = _lang(update)
         if saved is None:
             await query.answer(render.TEXTS[lang]["expired"], show_alert=True)
+            return
+        wait = self._rate_limited(update.effective_user.id)  # a page is a retrieval too
+        if wait:
+            await query.answer(say(lang, "slow_down", limit=self.settings.rate_limit_per_minute, wait=wait),
+                               show_alert=True)
             return
         await query.answer()
         page, k = int(page_text), self.settings.top_k
@@ -266,6 +272,24 @@ class CorpusBot:
                 await update.effective_message.reply_text(say(_lang(update), "error"))
             except Exception:  # noqa: BLE001 - the network may be what failed
                 log.warning("could not tell the user about the error")
+
+
+SEND_ATTEMPTS = 3
+
+
+async def with_retries(send, attempts: int = SEND_ATTEMPTS, delay: float = 0.5):
+    """Send, retrying transient Bot API failures (5xx, dropped connections, timeouts) with backoff.
+
+    429s are AIORateLimiter's; a 4xx other than that is our own mistake and is not retried.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return await send()
+        except NetworkError as exc:  # TimedOut is one; BadRequest and Forbidden are not
+            if attempt == attempts:
+                raise
+            log.warning("sending failed (%s); retry %d of %d", type(exc).__name__, attempt, attempts - 1)
+            await asyncio.sleep(delay * 2 ** (attempt - 1))
 
 
 def _lang(update: Update) -> str:

@@ -167,13 +167,24 @@ async def test_rate_limit(tg):
         await ask(tg, "Who is Samat Abish?", user=user)
     (reply,) = await ask(tg, "Who is Samat Abish?", user=user)
     assert "faster than I can keep up" in reply.result["text"]
+    first = tg.messages_to(user)[0]
+    more = buttons(first)[-1]["callback_data"]
+    before, answered = len(tg.messages_to(user)), len([s for s in tg.sent if s.method == "answerCallbackQuery"])
+    tg.press(more, first.result, user_id=user)  # "More results" is a retrieval too: limited alike
+    for _ in range(100):
+        alerts = [s for s in tg.sent if s.method == "answerCallbackQuery"][answered:]
+        if alerts:
+            break
+        await asyncio.sleep(0.1)
+    assert alerts and "faster than I can keep up" in alerts[0].params.get("text", "")
+    assert len(tg.messages_to(user)) == before
 
 
 async def test_survives_429_and_handler_errors(tg):
     tg.failures["sendMessage"].append(429)
     (reply,) = await ask(tg, "Who is Samat Abish?")
     assert "Abish" in reply.result["text"]
-    tg.failures["sendChatAction"].append(500)  # the handler fails mid-way
+    tg.failures["sendMessage"].extend([500, 500, 500])  # every retry fails: the handler gives up
     (reply,) = await ask(tg, "Who is Samat Abish?")
     assert "something went wrong" in reply.result["text"]
     (reply,) = await ask(tg, "Who is Samat Abish?")  # and the bot keeps going
@@ -215,6 +226,12 @@ async def test_a_failed_typing_action_never_costs_the_answer(tg):
     tg.failures["sendChatAction"].extend([500, 502])
     (reply,) = await ask(tg, "Who is Samat Abish?")
     assert "Abish" in reply.result["text"]
+    (reply,) = await ask(tg, "Who is Samat Abish?")
+    assert "Abish" in reply.result["text"]
+
+
+async def test_transient_send_failures_are_retried(tg):
+    tg.failures["sendMessage"].extend([500, 502])  # two failed attempts, the third goes through
     (reply,) = await ask(tg, "Who is Samat Abish?")
     assert "Abish" in reply.result["text"]
 
