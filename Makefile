@@ -48,6 +48,7 @@ bench: setup
 	$(BIN)/python bench/quantize.py --out docs/results/quantize.json
 	$(BIN)/python bench/abstention.py --out docs/results/abstention-dev.json
 	$(BIN)/python bench/kazqad_dev_sweep.py --out docs/results/kazqad-dev-sweep.json
+	$(BIN)/python bench/cleaning.py --out docs/results/cleaning.json
 	$(BIN)/python bench/plot.py
 
 clean:

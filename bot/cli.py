@@ -141,6 +141,9 @@ def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool) ->
     for label, ids in (("added", c.added), ("changed", c.changed), ("removed", c.removed)):
         if ids:
             click.echo(f"  {label}: {', '.join(ids[:20])}{' …' if len(ids) > 20 else ''}")
+    if report.removed:
+        click.echo(f"  cleaning removed {sum(map(len, report.removed.values()))} paragraphs of page furniture "
+                   f"from {len(report.removed)} documents (--json lists them)")
 
 
 @index_group.command("verify")

@@ -64,6 +64,7 @@ class BuildReport:
     embed_seconds: float
     problems: list[Problem] = field(default_factory=list)
     dry_run: bool = False
+    removed: dict[str, list[str]] = field(default_factory=dict)  # doc_id → paragraphs cleaning took
 
     def to_dict(self) -> dict:
         return {
@@ -73,6 +74,8 @@ class BuildReport:
             "seconds": round(self.seconds, 3), "embed_seconds": round(self.embed_seconds, 3),
             "passages_per_second": round(self.embedded / self.embed_seconds, 1) if self.embed_seconds else None,
             "problems": [{"source": p.source, "reason": p.reason} for p in self.problems],
+            "cleaning": {"documents": len(self.removed), "paragraphs_removed": sum(map(len, self.removed.values())),
+                         "removed": self.removed},
         }
 
 
@@ -154,7 +157,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
         }
         path = write_index(index_dir, docs, passages, vectors, sentence_vectors, lexical, meta, basis)
     return BuildReport(path, len(docs), len(passages), len(todo), len(passages) - len(todo), changes,
-                       time.perf_counter() - started, embed_seconds, problems)
+                       time.perf_counter() - started, embed_seconds, problems, removed=_removed(docs))
 
 
 def _read_corpus(corpus_dir: Path, index_dir: Path, full: bool, max_document_bytes: int | None,
@@ -190,6 +193,10 @@ def _language_basis(embedder: Embedder, cache: EmbeddingCache, full: bool) -> np
     return basis
 
 
+def _removed(docs: list[Document]) -> dict[str, list[str]]:
+    return {d.doc_id: list(d.removed) for d in docs if d.removed}
+
+
 def plan_build(corpus_dir: Path, index_dir: Path, model_fingerprint: str, full: bool = False,
                max_document_bytes: int | None = None) -> BuildReport:
     """What ``build_index`` would do, without loading the model or writing anything (``--dry-run``)."""
@@ -205,4 +212,4 @@ def plan_build(corpus_dir: Path, index_dir: Path, model_fingerprint: str, full: 
             cache.close()
     embedded = sum(1 for k in keys if k not in known)
     return BuildReport(None, len(docs), len(passages), embedded, len(passages) - embedded, changes,
-                       time.perf_counter() - started, 0.0, problems, dry_run=True)
+                       time.perf_counter() - started, 0.0, problems, dry_run=True, removed=_removed(docs))

@@ -1,10 +1,12 @@
 """Strip web clutter that is not article text from scraped news.
 
 General rules, not per-file fixes: a page's text is a list of paragraphs
-(lines); clutter is recognisable by shape (tickers, counters, by-lines at the
-top, one- or two-word widget labels at the bottom), by the vocabulary of calls
-to action, adverts and comment widgets, and by repetition (photo captions and
-pull quotes repeat a sentence of the article).
+(lines); clutter is recognisable by position and shape (tickers, counters,
+by-lines at the top, one- or two-word widget labels at the bottom, advert
+labels that are not sentences), by phrases addressed to the reader (calls to
+action, "read also"), and by repetition (photo captions and pull quotes repeat
+a sentence of the article). Topic words alone never remove a sentence: news
+about a casino or a donation drive is news. What is removed is reported.
 """
 
 from __future__ import annotations
@@ -21,29 +23,41 @@ _BYLINE = re.compile(
     r"correspondent|reporter|staff writer|photo|author)\b",
     re.IGNORECASE,
 )
-# Calls to action, adverts, related-article links and comment widgets.
-_CLUTTER = re.compile(
-    r"\b(?:join (?:our|us)|support (?:us|independent|our)|consider supporting|subscribe|sign ?up|"
-    r"donate|become a (?:member|patron)|read (?:also|more)|see also|you might also like|related articles?|"
-    r"follow us|share (?:this|on)|newsletter|advertisement|sponsored|casino|betting|"
-    r"view all comments|inline feedbacks?|notify of|article rating|"
-    r"читайте (?:также|еще)|подписывайтесь|подпишитесь|реклама|"
-    r"оқыңыз|жазылыңыз|окуңуз)\b"
+# What a page says *to its reader* (calls to action, widget labels, related links). These are
+# furniture wherever they stand; they are phrases addressed to "you"/"us", never topic words, so a
+# news sentence about a casino, a donation drive or advertising is never touched.
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:join (?:our|us)|support (?:us|our)|consider supporting|subscribe (?:to (?:our|us)|now|here)|"
+    r"sign ?up (?:now|here|for our|to our)|follow us|share (?:this|on)|become a (?:member|patron)|"
+    r"read (?:also|more)|see also|you might also like|related articles?|view all comments|"
+    r"inline feedbacks?|notify of|article rating|we(?:'|’)ve been working hard to bring you|"
+    r"читайте (?:также|еще|ещё)|подписывайтесь|подпишитесь на|оқыңыз|жазылыңыз|окуңуз)\b"
     r"|^\d+\s+(?:\d+\s+)?(?:comments?|votes?|replies|likes|views)$",
     re.IGNORECASE,
 )
+# Words that make a *label* (a short line that is not a sentence) an advert or a widget. On a line
+# that is a sentence they are topic words and mean nothing here.
+_WIDGET_WORDS = re.compile(
+    r"\b(?:subscribe|sign ?up|donate|newsletter|advertisement|sponsored|casino|betting|bonus|"
+    r"comments?|реклама|подписаться)\b",
+    re.IGNORECASE,
+)
 _CLUTTER_MAX_WORDS = 25  # a long line that mentions "comments" is article text
+_LABEL_MAX_WORDS = 14
 _SENTENCE_END = re.compile(r"[.!?…»\"”)]$")
 
 
 def is_clutter(line: str) -> bool:
-    """A line that is not article text wherever it stands."""
+    """Page furniture wherever it stands: tickers, reader-addressed calls to action, advert and widget labels."""
     text = line.strip()
     if not text:
         return False
     if _NUMERIC.match(text):
         return True
-    return word_count(text) <= _CLUTTER_MAX_WORDS and bool(_CLUTTER.search(text))
+    if word_count(text) <= _CLUTTER_MAX_WORDS and _CALL_TO_ACTION.search(text):
+        return True
+    is_label = word_count(text) <= _LABEL_MAX_WORDS and not _SENTENCE_END.search(text)
+    return is_label and bool(_WIDGET_WORDS.search(text))
 
 
 def _is_fragment(line: str) -> bool:
@@ -53,15 +67,25 @@ def _is_fragment(line: str) -> bool:
 
 def clean_paragraphs(lines: list[str]) -> list[str]:
     """Article paragraphs of a page, clutter and repeated captions removed."""
+    return clean_page(lines)[0]
+
+
+def clean_page(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(article paragraphs, removed paragraphs): the build reports what cleaning took, never silently."""
     paras = [" ".join(line.split()) for line in lines]
-    paras = [p for p in paras if p and not is_clutter(p)]
+    paras = [p for p in paras if p]
+    removed = [p for p in paras if is_clutter(p)]
+    paras = [p for p in paras if not is_clutter(p)]
     # Leading by-lines and widget fragments before the first real paragraph.
     while paras and (_BYLINE.match(paras[0]) or (_is_fragment(paras[0]) and len(paras) > 1)):
-        paras.pop(0)
+        removed.append(paras.pop(0))
     # Trailing widget fragments after the last real paragraph.
     while paras and _is_fragment(paras[-1]):
-        paras.pop()
-    return _drop_repeats(paras)
+        removed.append(paras.pop())
+    kept = _drop_repeats(paras)
+    kept_set = set(kept)
+    removed.extend(p for p in paras if p not in kept_set)
+    return kept, removed
 
 
 REPEAT_WINDOW = 30  # a caption or pull quote repeats text this many paragraphs away at most

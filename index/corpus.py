@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .clean import clean_paragraphs
+from .clean import clean_page
 from .lang import LANGS, detect_language
 from .text import split_sentences
 
@@ -34,6 +34,7 @@ class Document:
     lang: str
     url: str | None = None
     source: str = ""
+    removed: tuple[str, ...] = field(default=(), compare=False)  # paragraphs cleaning took (for the report)
 
     @property
     def content_hash(self) -> str:
@@ -41,7 +42,9 @@ class Document:
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        out.pop("removed")
+        return out
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Problem:
     reason: str
 
 
-def parse_text_document(doc_id: str, raw: str, source: str = "") -> Document | None:
+def parse_text_document(doc_id: str, raw: str, source: str = "") -> Document:
     """A news page as scraped: header date, clutter removed, title = first sentence."""
     raw = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     first, _, rest = raw.partition("\n")
@@ -61,11 +64,20 @@ def parse_text_document(doc_id: str, raw: str, source: str = "") -> Document | N
     if header:
         date = header.group(1)
         first = first[header.end() :]
-    paragraphs = clean_paragraphs([first, *rest.split("\n")])
+    paragraphs, removed = clean_page([first, *rest.split("\n")])
     if not paragraphs:
-        return None
+        raise EmptyDocument(len(removed))
     text = "\n\n".join(paragraphs)
-    return Document(doc_id, make_title(paragraphs[0]), text, date, detect_language(text), None, source)
+    return Document(doc_id, make_title(paragraphs[0]), text, date, detect_language(text), None, source,
+                    tuple(removed))
+
+
+class EmptyDocument(ValueError):
+    """Cleaning left no article text; the loader reports the document by name with what was removed."""
+
+    def __init__(self, removed: int) -> None:
+        super().__init__(f"no article text ({removed} paragraphs removed as page furniture)" if removed
+                         else "no article text")
 
 
 def make_title(paragraph: str) -> str:
@@ -86,14 +98,16 @@ def parse_jsonl_record(record: object, source: str) -> Document:
         raise ValueError("missing 'id'")
     if not isinstance(text, str) or not text.strip():
         raise ValueError("missing or empty 'text'")
-    paragraphs = clean_paragraphs(text.split("\n")) or [" ".join(text.split())]
+    paragraphs, removed = clean_page(text.split("\n"))
+    if not paragraphs:  # a record is one article: never drop it whole for looking like furniture
+        paragraphs, removed = [" ".join(text.split())], []
     clean = "\n\n".join(paragraphs)
     lang = record.get("lang")
     if lang not in LANGS:
         lang = detect_language(clean)
     title = plain_text(str(record.get("title") or "")) or make_title(paragraphs[0])
     return Document(str(doc_id), title, clean, iso_date(record.get("date")), lang,
-                    record.get("url") or None, source)
+                    record.get("url") or None, source, tuple(removed))
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
@@ -165,11 +179,10 @@ def load_corpus(directory: Path, max_document_bytes: int | None = None) -> tuple
             problems.append(Problem(name, "binary file (contains NUL bytes)"))
             continue
         if suffix in TEXT_SUFFIXES:
-            doc = parse_text_document(path.stem, raw, name)
-            if doc is None:
-                problems.append(Problem(name, "no article text"))
-            else:
-                add(doc)
+            try:
+                add(parse_text_document(path.stem, raw, name))
+            except EmptyDocument as exc:
+                problems.append(Problem(name, str(exc)))
             continue
         for lineno, line in enumerate(raw.splitlines(), 1):
             if not line.strip():

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import SEEDS
+from conftest import ROOT, SEEDS
 from index.clean import clean_paragraphs
 from index.corpus import load_corpus
 from index.lang import detect_language
@@ -136,3 +136,38 @@ def test_jsonl_metadata_is_validated(tmp_path):
     assert docs["a"].date is None and docs["b"].date == "2025-03-04" and docs["c"].date is None
     assert docs["a"].title == "<b>Bold</b> title with controls"  # kept as text; escaped when rendered
     assert docs["c"].title.startswith("A third text")
+
+
+def test_cleaning_removes_furniture_and_never_news():
+    """News sentences about casinos, donations, adverts survive; tickers, calls to action and widgets go."""
+    import json as _json
+    import sys as _sys
+
+    _sys.path.insert(0, str(ROOT / "bench"))
+    from cleaning import news_like_page
+
+    from index.clean import clean_page
+
+    rows = [_json.loads(line) for line in (ROOT / "tests" / "data" / "cleaning.jsonl").read_text("utf-8").splitlines()]
+    page, real, furniture = news_like_page(rows)
+    kept, removed = clean_page(page)
+    assert [t for t in real if t not in kept] == []
+    assert [t for t in furniture if t in kept] == []
+    assert sorted(removed) == sorted(t for t in page if t not in kept)
+
+
+def test_removed_paragraphs_are_reported_per_document(seeds_copy):
+    from index.build import plan_build
+
+    report = plan_build(seeds_copy, seeds_copy.parent / "index", "sha256:x").to_dict()["cleaning"]
+    assert report["documents"] == 2 and report["paragraphs_removed"] >= 18
+    assert "Subscribe" in report["removed"]["004_2a95a0a8ff3325d7"]
+    assert "USD 1.7000" in report["removed"]["001_0e6c78818ac585cd"]
+
+
+def test_a_page_that_is_all_furniture_is_reported_by_name(tmp_path):
+    (tmp_path / "ad.txt").write_text("Subscribe\nSupport Us\n0 Comments\n", "utf-8")
+    (tmp_path / "real.txt").write_text("Police closed an illegal casino in Kapchagay on Tuesday.\n", "utf-8")
+    docs, problems = load_corpus(tmp_path)
+    assert [d.doc_id for d in docs] == ["real"]
+    assert [(p.source, p.reason) for p in problems] == [("ad.txt", "no article text (3 paragraphs removed as page furniture)")]
