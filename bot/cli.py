@@ -291,6 +291,7 @@ def serve(settings: Settings) -> None:
     """Run the Telegram bot (long polling; webhook when TELEGRAM_WEBHOOK_URL is set)."""
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
+    from bot.metrics import BotMetrics
     from bot.telegram import (PollingWatchdog, build_application, check_token, configure_logging, run_polling,
                               webhook_config)
     from index.engine import open_engine
@@ -303,7 +304,14 @@ def serve(settings: Settings) -> None:
     configure_logging(settings.log_level, [token, webhook["secret_token"] if webhook else ""])
     engine = open_engine(settings, notify=_say)
     watchdog = None if webhook else PollingWatchdog()
-    app = build_application(settings, engine, watchdog=watchdog)
+    metrics = BotMetrics()
+    app = build_application(settings, engine, watchdog=watchdog, metrics=metrics)
+    if settings.metrics_port:
+        try:
+            metrics.serve(settings.metrics_listen, settings.metrics_port)
+        except OSError as exc:
+            fail(f"cannot serve metrics on {settings.metrics_listen}:{settings.metrics_port}: {exc.strerror} "
+                 f"(set METRICS_PORT, or 0 to turn it off)")
     _say(f"corpusbot: serving {engine.index.manifest['passage_count']} passages "
          f"via {'webhook' if webhook else 'long polling'}")
     try:

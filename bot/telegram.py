@@ -32,6 +32,7 @@ from index.engine import Engine, QuestionError, validate_question
 from index.settings import Settings
 
 from . import render
+from .metrics import BotMetrics
 from .messages import EXAMPLES, say
 from .reload import IndexReloader
 
@@ -111,16 +112,20 @@ def webhook_config(settings: Settings) -> dict:
 class CorpusBot:
     """The handlers and the state they share (engine, executor, per-user rate windows)."""
 
-    def __init__(self, engine: Engine, settings: Settings, executor: ThreadPoolExecutor | None = None) -> None:
+    def __init__(self, engine: Engine, settings: Settings, executor: ThreadPoolExecutor | None = None,
+                 metrics: BotMetrics | None = None) -> None:
         self.engine = engine
         self.settings = settings
         self.executor = executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="retrieval")
         self.allowed = set(settings.telegram_allowed_users)
         self.recent: dict[int, deque[float]] = defaultdict(deque)
+        self.metrics = metrics or BotMetrics()
+        self.metrics.observe(lambda: self.engine)
 
     def use_engine(self, engine: Engine) -> None:
         """Serve a new index from the next question on (in-flight ones keep the engine they started with)."""
         self.engine = engine
+        self.metrics.reloads.inc()
 
     # ---- gates -------------------------------------------------------------------------
     async def check_allowed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -131,6 +136,7 @@ class CorpusBot:
         if update.callback_query:
             await update.callback_query.answer(say(lang, "refused", uid=user.id if user else "?"), show_alert=True)
         elif update.effective_message and update.effective_chat.type == "private":
+            self.metrics.questions.labels("refused").inc()
             await update.effective_message.reply_text(say(lang, "refused", uid=user.id if user else "?"))
         raise ApplicationHandlerStop
 
@@ -213,6 +219,7 @@ class CorpusBot:
         except TelegramError as exc:
             log.warning("typing action failed (%s); answering anyway", type(exc).__name__)
         loop = asyncio.get_running_loop()
+        started = time.perf_counter()
         result = await loop.run_in_executor(self.executor, self.engine.ask, question, self.settings.top_k)
         key = _remember(context.bot_data, {"q": question, "lang": lang}) if result.citations else None
         markup = _markup(render.keyboard(result.citations, key, 1, lang))  # None when nothing is cited
@@ -221,6 +228,8 @@ class CorpusBot:
             await with_retries(lambda i=i, text=text: message.reply_text(
                 text, parse_mode=ParseMode.HTML, reply_markup=markup if i == len(texts) - 1 else None,
                 do_quote=i == 0))
+        self.metrics.latency.observe(time.perf_counter() - started)
+        self.metrics.questions.labels(result.verdict).inc()
 
     # ---- buttons -----------------------------------------------------------------------
     async def show_passage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -267,6 +276,10 @@ class CorpusBot:
     # ---- errors ------------------------------------------------------------------------
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
+        if isinstance(context.error, TelegramError):
+            self.metrics.api_errors.labels(type(context.error).__name__).inc()
+        if isinstance(update, Update) and update.effective_message and update.effective_message.text:
+            self.metrics.questions.labels("failed").inc()
         if isinstance(update, Update) and update.effective_message:
             try:
                 await update.effective_message.reply_text(say(_lang(update), "error"))
@@ -397,7 +410,7 @@ async def post_stop(application: Application, reloader: IndexReloader | None = N
 
 
 def build_application(settings: Settings, engine: Engine, state_file: Path | None = None,
-                      watchdog: PollingWatchdog | None = None) -> Application:
+                      watchdog: PollingWatchdog | None = None, metrics: BotMetrics | None = None) -> Application:
     """The whole bot, wired in one place."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     for handler in logging.getLogger().handlers:
@@ -411,7 +424,7 @@ def build_application(settings: Settings, engine: Engine, state_file: Path | Non
            .persistence(PicklePersistence(state_file, update_interval=5))
            .concurrent_updates(True)
            .build())
-    bot = CorpusBot(engine, settings)
+    bot = CorpusBot(engine, settings, metrics=metrics)
     reloader = IndexReloader(lambda: bot.engine, bot.use_engine, settings.index_dir, settings.reload_interval)
     app.post_init = functools.partial(post_init, reloader=reloader, watchdog=watchdog)
     app.post_stop = functools.partial(post_stop, reloader=reloader, watchdog=watchdog)

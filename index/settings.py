@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     # are refused. Unset: a new random one is registered at every start.
     telegram_webhook_secret: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    metrics_listen: str = "127.0.0.1"
+    metrics_port: int = Field(9464, ge=0, le=65535, description="/metrics and /healthz of serve; 0 = off")
     telegram_allowed_users: Annotated[list[int], NoDecode] = Field(default_factory=list)
     rate_limit_per_minute: int = Field(10, ge=1, le=10_000)
 

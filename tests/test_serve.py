@@ -33,7 +33,7 @@ def _free_port() -> int:
 def serve_env(seed_index_dir, model_cache) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     return {**keep, "INDEX_DIR": str(seed_index_dir), "CORPUS_DIR": str(SEEDS), "MODEL_CACHE_DIR": str(model_cache),
-            "PYTHONPATH": str(ROOT), "TELEGRAM_BOT_TOKEN": TOKEN, "RELOAD_INTERVAL": "0"}
+            "PYTHONPATH": str(ROOT), "TELEGRAM_BOT_TOKEN": TOKEN, "RELOAD_INTERVAL": "0", "METRICS_PORT": "0"}
 
 
 async def _run_to_exit(env: dict[str, str], timeout: float = 120) -> tuple[int, str]:
@@ -167,3 +167,37 @@ async def test_token_revoked_while_polling_ends_the_process(serve_env, tmp_path)
     assert proc.returncode == 1, output[-2000:]
     assert output.strip().splitlines()[-1].startswith("error: Telegram rejected TELEGRAM_BOT_TOKEN")
     assert TOKEN not in output and TOKEN.split(":")[1] not in output and "Traceback" not in output
+
+
+async def test_metrics_and_health_endpoints(serve_env):
+    """/healthz names the build being served; /metrics counts answers, their latency and the index."""
+    server = FakeTelegram(TOKEN)
+    await server.start()
+    port = _free_port()
+    env = {**serve_env, "TELEGRAM_BASE_URL": server.base_url, "METRICS_PORT": str(port)}
+    proc = await asyncio.create_subprocess_exec(*SERVE, env=env, cwd=ROOT / "tests", stdout=asyncio.subprocess.DEVNULL,
+                                                stderr=asyncio.subprocess.DEVNULL)
+    try:
+        await _wait_for(lambda: server.calls["getUpdates"] > 0)
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                health = await response.json()
+                assert response.status == 200 and health["status"] == "ok" and health["passages"] == 33
+                assert health["index_build"] == Path(serve_env["INDEX_DIR"], "current").resolve().name
+            server.message("Who is Samat Abish?", user_id=4343)
+            await server.replies(4343, 0)
+            server.message("lorem ipsum dolor sit amet", user_id=4344)
+            await server.replies(4344, 0)
+            await asyncio.sleep(0.3)
+            async with http.get(f"http://127.0.0.1:{port}/metrics") as response:
+                text = await response.text()
+            async with http.get(f"http://127.0.0.1:{port}/other") as response:
+                assert response.status == 404
+        assert 'corpusbot_questions_total{outcome="answer"} 1.0' in text
+        assert 'corpusbot_questions_total{outcome="not_found"} 1.0' in text
+        assert "corpusbot_answer_seconds_count 2.0" in text and "corpusbot_index_passages 33.0" in text
+        assert "corpusbot_index_age_seconds" in text and TOKEN not in text
+    finally:
+        proc.terminate()
+        await asyncio.wait_for(proc.wait(), 30)
+        await server.stop()
