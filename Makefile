@@ -49,6 +49,7 @@ bench: setup
 	$(BIN)/python bench/abstention.py --out docs/results/abstention-dev.json
 	$(BIN)/python bench/kazqad_dev_sweep.py --out docs/results/kazqad-dev-sweep.json
 	$(BIN)/python bench/cleaning.py --out docs/results/cleaning.json
+	$(BIN)/python bench/telegram_load.py --out docs/results/telegram-load.json
 	$(BIN)/python bench/plot.py
 
 clean:

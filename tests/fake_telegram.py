@@ -60,6 +60,9 @@ def parse_html(text: str) -> str:
     return "".join(parser.text)
 
 
+DROP = 0  # a "failure code" that aborts the connection instead of answering
+
+
 @dataclass
 class Sent:
     method: str
@@ -110,6 +113,9 @@ class FakeTelegram:
         self.calls[method] += 1
         if self.failures[method]:
             code = self.failures[method].pop(0)
+            if code == DROP:  # the connection dies mid-request, as on a flaky network
+                request.transport.abort()
+                return web.Response(status=500)
             if code == 429:
                 return web.json_response({"ok": False, "error_code": 429,
                                           "description": "Too Many Requests: retry after 1",

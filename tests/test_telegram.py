@@ -258,3 +258,19 @@ async def test_buttons_work_after_a_restart(engine, tmp_path):
         passage, page = await server.replies(7, 0, count=2)
         texts = passage.result["text"] + page.result["text"]
         assert "[6]" in texts and "expired" not in texts and "no longer" not in texts
+
+
+async def test_hundred_chats_at_once_lose_no_answer_under_faults(tg):
+    """100 chats ask together while the Bot API answers 429s, 5xx and drops connections: every chat is answered."""
+    from fake_telegram import DROP
+
+    users = [next(_users) for _ in range(100)]
+    before = {u: len(tg.messages_to(u)) for u in users}
+    tg.failures["sendMessage"].extend([429, 500, DROP, 502, 503, DROP] * 5)  # an outage burst of 30 failures
+    tg.failures["sendChatAction"].extend([500, DROP] * 10)
+    for u in users:
+        tg.message("How many civilians died in the January 2022 protests?", user_id=u)
+    for u in users:
+        (reply,) = await tg.replies(u, before[u], timeout=300)
+        assert "238" in reply.result["text"], reply.result["text"]
+    assert not tg.failures["sendMessage"], "the injected faults were all hit"
