@@ -23,9 +23,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fake_telegram import FakeTelegram  # noqa: E402
+from fake_telegram import FakeTelegram, polling_bot  # noqa: E402
 
-from bot.telegram import build_application  # noqa: E402
 from index.engine import open_engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
 from index.settings import load_settings  # noqa: E402
@@ -39,24 +38,17 @@ async def run(n: int) -> dict:
     settings = load_settings(telegram_bot_token=TOKEN, telegram_base_url=server.base_url,
                              rate_limit_per_minute=10_000)
     engine = open_engine(settings)
+    questions = [q.question for q in load_gold(ROOT / "tests" / "data" / "gold.jsonl")]
+    latencies = []
     with tempfile.TemporaryDirectory() as state:
-        app = build_application(settings, engine, state_file=Path(state) / "state.pickle")
-        await app.initialize()
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        questions = [q.question for q in load_gold(ROOT / "tests" / "data" / "gold.jsonl")]
-        latencies = []
-        for i, question in enumerate(itertools.islice(itertools.cycle(questions), n + 1)):
-            before = len(server.messages_to(42))
-            started = time.perf_counter()
-            server.message(question, user_id=42)
-            await server.replies(42, before)
-            if i:  # the first question warms caches
-                latencies.append((time.perf_counter() - started) * 1000)
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
+        async with polling_bot(settings, engine, Path(state) / "state.pickle"):
+            for i, question in enumerate(itertools.islice(itertools.cycle(questions), n + 1)):
+                before = len(server.messages_to(42))
+                started = time.perf_counter()
+                server.message(question, user_id=42)
+                await server.replies(42, before)
+                if i:  # the first question warms caches
+                    latencies.append((time.perf_counter() - started) * 1000)
     await server.stop()
     return {"questions": len(latencies), "p50_ms": round(float(np.percentile(latencies, 50)), 1),
             "p95_ms": round(float(np.percentile(latencies, 95)), 1),

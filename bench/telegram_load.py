@@ -25,10 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from fake_telegram import DROP, FakeTelegram  # noqa: E402
+from fake_telegram import DROP, FakeTelegram, polling_bot  # noqa: E402
 from report import emit  # noqa: E402
 
-from bot.telegram import build_application  # noqa: E402
 from index.engine import open_engine  # noqa: E402
 from index.settings import load_settings  # noqa: E402
 
@@ -41,24 +40,17 @@ async def run(chats: int) -> dict:
     await server.start()
     settings = load_settings(telegram_bot_token=TOKEN, telegram_base_url=server.base_url)
     engine = open_engine(settings)
+    users = list(range(1000, 1000 + chats))
     with tempfile.TemporaryDirectory() as state:
-        app = build_application(settings, engine, state_file=Path(state) / "state.pickle")
-        await app.initialize()
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        server.message(QUESTION, user_id=1)  # warm up
-        await server.replies(1, 0)
-        server.failures["sendMessage"].extend([429, 500, DROP, 502, 503, DROP] * 5)
-        server.failures["sendChatAction"].extend([500, DROP] * 10)
-        users = list(range(1000, 1000 + chats))
-        started = time.perf_counter()
-        for user in users:
-            server.message(QUESTION, user_id=user)
-        waits = await asyncio.gather(*(_answered(server, user, started) for user in users))
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
+        async with polling_bot(settings, engine, Path(state) / "state.pickle"):
+            server.message(QUESTION, user_id=1)  # warm up
+            await server.replies(1, 0)
+            server.failures["sendMessage"].extend([429, 500, DROP, 502, 503, DROP] * 5)
+            server.failures["sendChatAction"].extend([500, DROP] * 10)
+            started = time.perf_counter()
+            for user in users:
+                server.message(QUESTION, user_id=user)
+            waits = await asyncio.gather(*(_answered(server, user, started) for user in users))
     await server.stop()
     got = [w for w in waits if w is not None]
     return {"chats": chats, "answered": sum(1 for w in waits if w is not None),

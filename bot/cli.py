@@ -30,10 +30,6 @@ def fail(message: str, code: int = EXIT_ERROR, kind: str = "error", as_json: boo
     sys.exit(code)
 
 
-def _redact(text: str, secret: str) -> str:
-    return text.replace(secret, "<redacted>") if secret else text
-
-
 def emit_json(obj: object) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 
@@ -292,8 +288,8 @@ def serve(settings: Settings) -> None:
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
     from bot.metrics import BotMetrics
-    from bot.telegram import (PollingWatchdog, build_application, check_token, configure_logging, run_polling,
-                              webhook_config)
+    from bot.telegram import (PollingWatchdog, build_application, check_token, configure_logging, redact,
+                              run_polling, webhook_config)
     from index.engine import open_engine
 
     try:
@@ -323,9 +319,9 @@ def serve(settings: Settings) -> None:
         fail("Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped); get a valid one from @BotFather")
     except NetworkError as exc:
         fail(f"cannot reach the Bot API at {settings.telegram_base_url.split('/bot')[0]}: "
-             f"{_redact(str(exc), token)}")
+             f"{redact(str(exc), [token])}")
     except TelegramError as exc:
-        fail(f"the Bot API refused to start the bot: {_redact(str(exc), token)}")
+        fail(f"the Bot API refused to start the bot: {redact(str(exc), [token])}")
 
 
 if __name__ == "__main__":  # pragma: no cover

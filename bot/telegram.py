@@ -43,6 +43,14 @@ COMMANDS = [("help", "How to ask, with examples"), ("ask", "Ask a question (in g
             ("sources", "The indexed documents"), ("about", "Index status")]
 
 
+def redact(text: str, secrets_: list[str]) -> str:
+    """``text`` with every secret (bot token, webhook secret) replaced; empty secrets are skipped."""
+    for secret in secrets_:
+        if secret:
+            text = text.replace(secret, "<redacted>")
+    return text
+
+
 class RedactSecrets(logging.Filter):
     """Replace the bot token wherever it would appear in a log line (httpx logs request URLs)."""
 
@@ -53,7 +61,7 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if self.secret and self.secret in message:
-            record.msg, record.args = message.replace(self.secret, "<redacted>"), ()
+            record.msg, record.args = redact(message, [self.secret]), ()
         return True
 
 
@@ -76,10 +84,7 @@ class RedactingFormatter(logging.Formatter):
         return f"{ei[0].__name__}: {ei[1]}"
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        for secret in self.secrets:
-            text = text.replace(secret, "<redacted>")
-        return text
+        return redact(super().format(record), self.secrets)
 
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

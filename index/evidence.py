@@ -69,10 +69,10 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
     if names:
         vectors = embed_terms(unknown + names)
         similarity = vectors[: len(unknown)] @ vectors[len(unknown):].T
-        initial = [_initial(analyzer, n) for n in names]
+        initial = {w: _initial(analyzer, w) for w in unknown + names}
         missing = [t for t, row in zip(unknown, similarity)
-                   if not any(score >= name_match and _may_spell(analyzer, t, n, i)
-                              for score, n, i in zip(row.tolist(), names, initial))]
+                   if not any(score >= name_match and _may_spell(t, n, initial)
+                              for score, n in zip(row.tolist(), names))]
     return Evidence(tuple(terms), tuple(missing), known)
 
 
@@ -81,7 +81,7 @@ def _initial(analyzer, word: str) -> str:
     return tokens[0][:1] if tokens else ""
 
 
-def _may_spell(analyzer, term: str, name: str, name_initial: str) -> bool:
+def _may_spell(term: str, name: str, initial: dict[str, str]) -> bool:
     """Two spellings of one name start alike once romanized (Moscow/Москва); acronyms need not (US/США).
 
     Without this, a shared case ending makes unrelated names close: the
@@ -89,4 +89,4 @@ def _may_spell(analyzer, term: str, name: str, name_initial: str) -> bool:
     """
     if term.isupper() and name.isupper():
         return True
-    return _initial(analyzer, term) == name_initial
+    return initial[term] == initial[name]

@@ -10,6 +10,7 @@ bot sent, and can make the next calls of a method fail with 429 or 5xx.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -254,3 +255,23 @@ async def _params(request: web.Request) -> dict:
             value = json.loads(value)
         out[key] = value
     return out
+
+
+@contextlib.asynccontextmanager
+async def polling_bot(settings, engine, state_file):
+    """The real Application, long-polling ``settings.telegram_base_url`` (a FakeTelegram), stopped on exit."""
+    from bot.telegram import build_application
+
+    app = build_application(settings, engine, state_file=state_file)
+    await app.initialize()
+    await app.post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.post_stop(app)
+        await app.shutdown()
+

@@ -11,8 +11,7 @@ import pytest_asyncio
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.telegram import build_application
-from fake_telegram import BOT_ID, BOT_USERNAME, FakeTelegram
+from fake_telegram import BOT_ID, BOT_USERNAME, FakeTelegram, polling_bot
 from index.settings import Settings
 
 TOKEN = "123456789:" + "A" * 35
@@ -25,18 +24,10 @@ async def running_bot(engine, tmp_path, **overrides):
     await server.start()
     settings = Settings(_env_file=None, telegram_bot_token=TOKEN, telegram_base_url=server.base_url,
                         **{"index_dir": tmp_path / "index", **overrides})
-    app = build_application(settings, engine, state_file=tmp_path / "bot-state.pickle")
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
     try:
-        yield server
+        async with polling_bot(settings, engine, tmp_path / "bot-state.pickle"):
+            yield server
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.post_stop(app)
-        await app.shutdown()
         await server.stop()
 
 

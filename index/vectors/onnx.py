@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +65,9 @@ class ExportSpec:
     @classmethod
     def read(cls, folder: Path) -> "ExportSpec":
         return cls(**json.loads((folder / EXPORT_MARKER).read_text(encoding="utf-8")))
+
+    def write(self, folder: Path) -> None:
+        (folder / EXPORT_MARKER).write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def is_exported(folder: Path) -> bool:
@@ -192,12 +195,11 @@ def export(model, dest: Path, model_id: str, fingerprint: str, tokenizer_json: P
             normalize=normalize, query_prompt=model.prompts.get("query", ""),
             document_prompt=model.prompts.get("document", ""), tokenizer=tokenizer_kind,
         )
-        (work / EXPORT_MARKER).write_text(json.dumps(spec.__dict__, ensure_ascii=False, indent=1))
+        spec.write(work)  # the encoder reads it: measure the graph exactly as it will be served
         fidelity = _fidelity(model, OnnxEncoder(work))
         if fidelity < MIN_FIDELITY:
             raise ExportError(f"the ONNX graph reproduces the model only to cosine {fidelity:.6f}")
-        spec = ExportSpec(**{**spec.__dict__, "fidelity": round(fidelity, 7)})
-        (work / EXPORT_MARKER).write_text(json.dumps(spec.__dict__, ensure_ascii=False, indent=1))
+        replace(spec, fidelity=round(fidelity, 7)).write(work)
         work.chmod(0o755)  # mkdtemp makes it 0700; a bot running as another user must read it
         if dest.exists():
             shutil.rmtree(dest)
