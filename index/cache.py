@@ -8,9 +8,11 @@ published build holds its own copy of every vector.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -58,6 +60,18 @@ class EmbeddingCache:
                 f"SELECT {columns} FROM passages WHERE model = ? AND key IN ({','.join('?' * len(batch))})",
                 [self.model, *batch])
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One transaction; a full disk or a read-only file becomes an OSError naming the cache, not SQLite's words."""
+        try:
+            with self._db:
+                yield
+        except sqlite3.OperationalError as exc:
+            full = "full" in str(exc)
+            raise OSError(errno.ENOSPC if full else errno.EIO,
+                          "disk full while saving embeddings" if full else f"cannot save embeddings ({exc})",
+                          str(self.path)) from exc
+
     def get(self, keys: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         return {key: (np.frombuffer(vector, dtype=np.float32),
                       np.frombuffer(sentences, dtype=np.float32).reshape(-1, self.dim))
@@ -67,7 +81,7 @@ class EmbeddingCache:
         return {key for (key,) in self._rows("key", keys)}
 
     def put(self, items: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
-        with self._db:
+        with self._writing():
             self._db.executemany(
                 "INSERT OR REPLACE INTO passages VALUES (?, ?, ?, ?)",
                 [(self.model, key, np.asarray(v, np.float32).tobytes(), np.asarray(s, np.float32).tobytes())
@@ -77,7 +91,7 @@ class EmbeddingCache:
         """Forget this model's vectors for passages no longer in the index; returns how many."""
         stored = [k for (k,) in self._db.execute("SELECT key FROM passages WHERE model = ?", [self.model])]
         stale = [k for k in stored if k not in keys]
-        with self._db:
+        with self._writing():
             self._db.executemany("DELETE FROM passages WHERE model = ? AND key = ?", [(self.model, k) for k in stale])
         return len(stale)
 
@@ -90,7 +104,7 @@ class EmbeddingCache:
 
     def put_array(self, name: str, array: np.ndarray) -> None:
         array = np.asarray(array, dtype=np.float32)
-        with self._db:
+        with self._writing():
             self._db.execute("INSERT OR REPLACE INTO arrays VALUES (?, ?, ?, ?)",
                              (self.model, name, json.dumps(list(array.shape)), array.tobytes()))
 

@@ -16,6 +16,7 @@ embedded with a different model than the passages were.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -199,11 +200,21 @@ def write_index(
         tmp.chmod(0o755)  # mkdtemp made it 0700: a bot running as another user must be able to read it
         os.rename(tmp, final)
         _publish(index_dir, final)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, (OSError, RuntimeError)):  # faiss and numpy report a short write in their own words
+            raise _write_failure(exc, builds) from exc
         raise
     _prune(builds, keep=final)
     return final
+
+
+def _write_failure(exc: BaseException, builds: Path) -> OSError:
+    """One line an operator can act on: what failed, and that the served index is untouched."""
+    full = getattr(exc, "errno", None) == errno.ENOSPC or "requested and" in str(exc) or "No space" in str(exc)
+    reason = "disk full" if full else str(exc)
+    return OSError(errno.ENOSPC if full else getattr(exc, "errno", None) or errno.EIO,
+                   f"could not write the new build ({reason}); the served index is unchanged", str(builds))
 
 
 def _publish(index_dir: Path, build: Path) -> None:
