@@ -55,7 +55,8 @@ class Citation:
     date: str | None
     lang: str
     text: str
-    score: float
+    score: float  # what ranked it: a cosine (dense), BM25 (bm25) or a fused score that may pass 1 (hybrid)
+    similarity: float | None = None  # cosine of passage and question, comparable across modes
     also_in: tuple[str, ...] = ()  # documents holding a near-identical copy of this passage
 
 
@@ -133,6 +134,7 @@ def cite(hits: list[Hit]) -> list[Citation]:
     return [
         Citation(h.rank, h.passage.doc_id, h.passage.passage_id, h.passage.title, h.passage.date,
                  h.passage.lang, h.passage.text, round(h.score, 4),
+                 None if h.dense is None else round(float(h.dense), 4),
                  tuple(dict.fromkeys(p.doc_id for p in h.also if p.doc_id != h.passage.doc_id)))
         for h in hits
     ]

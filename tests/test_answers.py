@@ -78,8 +78,8 @@ def test_key_terms_are_names_and_numbers():
 
 def test_dev_near_misses_and_answers_are_scored(engine):
     gold = load_gold(DEV_NEAR) + [q for q in load_gold(ROOT / "tests" / "data" / "names.jsonl")]
-    report = evaluate(gold, lambda q: engine.retrieve(q, 10), engine.confident, engine.min_score,
-                      answer=lambda q, hits: engine.compose(q, hits[:5]))
+    report = evaluate(gold, lambda q, h: engine.retrieve(q, 10, history=h), engine.confident, engine.min_score,
+                      answer=lambda q, hits, h: engine.compose(q, hits[:5], history=h))
     abstention = report["abstention"]
     assert abstention["unanswerable"] == 16 and abstention["answerable"] == 18
     assert abstention["recall"] > 0.1 and abstention["declined_answerable"] <= 0.12

@@ -54,7 +54,9 @@ def test_callback_data_fits_64_bytes():
     rows = keyboard([_citation(n) for n in range(1, 11)], "AbCdEf12", 1, "kk")
     data = [b.data for row in rows for b in row]
     assert all(len(d.encode()) <= CALLBACK_LIMIT for d in data)
-    assert len(rows) == 3 and rows[-1][0].text.startswith("Тағы")
+    assert len(rows) == 4 and rows[-2][0].text.startswith("Тағы") and [b.text for b in rows[-1]] == ["👍", "👎"]
+    later_page = [b.text for row in keyboard([_citation(1)], "AbCdEf12", 2, "kk") for b in row]
+    assert "👍" not in later_page and "👎" not in later_page  # votes belong under the answer only
     assert len(passage_data("x" * 100).encode()) <= CALLBACK_LIMIT
 
 
