@@ -58,7 +58,7 @@ def main() -> None:
 
     def score(index, gold, fusion: FusionParams) -> dict:
         engine = Engine(encoder, index, fusion=fusion)
-        report = evaluate(gold, lambda q: engine.retrieve(q, 10))
+        report = evaluate(gold, lambda q, h: engine.retrieve(q, 10, history=h))
         return {"recall@10": report["recall@10"], "mrr@10": report["mrr@10"]}
 
     titles = own_titles(kazqad.documents)

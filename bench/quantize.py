@@ -123,7 +123,7 @@ def quality(encoder, indexes: dict[str, tuple[Path, Path]], fingerprint: str) ->
     out = {}
     for name, (index_dir, gold_path) in indexes.items():
         engine = Engine(encoder, load_index(index_dir, fingerprint))
-        report = evaluate(load_gold(gold_path), lambda q: engine.retrieve(q, 10), engine.confident, engine.min_score)
+        report = evaluate(load_gold(gold_path), lambda q, h: engine.retrieve(q, 10, history=h), engine.confident, engine.min_score)
         out[name] = {k: report[k] for k in METRICS}
     return out
 

@@ -41,11 +41,11 @@ def split_report(engine: Engine, gold: list, langs: dict[str, str]) -> dict:
     out: dict = {"questions": len(gold), "answerable": sum(q.answerable for q in gold),
                  "cross_lingual": len(cross), "unanswerable": sum(not q.answerable for q in gold)}
     for mode in MODES:
-        def retrieve(q: str, mode: str = mode) -> list:
-            return engine.retrieve(q, 10, mode)
+        def retrieve(q: str, history: tuple = (), mode: str = mode) -> list:
+            return engine.retrieve(q, 10, mode, history=history)
 
-        def answer(q: str, hits: list) -> object:
-            return engine.compose(q, hits[:5])
+        def answer(q: str, hits: list, history: tuple = ()) -> object:
+            return engine.compose(q, hits[:5], history=history)
 
         full = evaluate(gold, retrieve, engine.confident, engine.min_score, answer=answer)
         out[mode] = {
@@ -82,8 +82,8 @@ def main() -> None:
                     "splits": {name: split_report(engine, questions, langs) for name, questions in splits.items()},
                     "modes": {}}
     for mode in MODES:
-        def retrieve(q: str, mode: str = mode) -> list:
-            return engine.retrieve(q, 20, mode)
+        def retrieve(q: str, history: tuple = (), mode: str = mode) -> list:
+            return engine.retrieve(q, 20, mode, history=history)
 
         main_report = evaluate(gold, retrieve, engine.confident, engine.min_score, depth=20)
         report["modes"][mode] = {

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import functools
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
 from .answer import Answer, candidate_sentences, compose_answer, not_found, not_stated, select_sentences
+from .conversation import FollowUp, mix, read_follow_up
 from .evidence import DEFAULT_NAME_MATCH, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank
 from .lang import detect_language
@@ -22,6 +24,9 @@ from .vectors import QueryEncoder
 # on tests/gold.jsonl for multilingual-e5-small (see README, "No-answer threshold");
 # another model needs its own value (MIN_SCORE).
 DEFAULT_MIN_SCORE = 0.80
+# How far a follow-up's vector is pulled toward the question it leans on (chosen on followups_dev.jsonl).
+HISTORY_WEIGHT = 1.0
+VECTOR_CACHE = 256
 
 
 class QuestionError(ValueError):
@@ -69,32 +74,64 @@ class Engine:
         self.mode = mode
         self.fusion = fusion
         self.name_match = name_match
-        # A question is embedded once even when retrieval and answer composition both ask for it.
-        self._embed = functools.lru_cache(maxsize=256)(self._embed_uncached)
+        # A question is embedded once even when retrieval and answer composition both ask for it,
+        # and a chat's earlier question is not embedded again for its follow-up.
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors_lock = threading.Lock()  # the bot asks from several retrieval threads
 
     def with_index(self, index: LoadedIndex) -> "Engine":
         return Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
                       self.name_match)
 
     def embed_question(self, question: str) -> np.ndarray:
-        return self._embed(question)
+        return self.embed_questions([question])[0]
 
-    def _embed_uncached(self, question: str) -> np.ndarray:
-        vector = project(self.embedder.encode_queries([question])[0], self.index.language_basis)
-        vector.setflags(write=False)  # shared by the cache
-        return vector
+    def embed_questions(self, questions: list[str]) -> list[np.ndarray]:
+        """Vectors of ``questions``, the ones not seen lately encoded in one batch."""
+        with self._vectors_lock:
+            found = {q: self._vectors[q] for q in questions if q in self._vectors}
+        missing = [q for q in dict.fromkeys(questions) if q not in found]
+        if missing:  # encoded outside the lock, so two threads embed at once
+            for text, raw in zip(missing, self.embedder.encode_queries(missing)):
+                vector = project(raw, self.index.language_basis)
+                vector.setflags(write=False)  # shared by the cache
+                found[text] = vector
+        with self._vectors_lock:
+            for q in questions:
+                self._vectors[q] = found[q]
+                self._vectors.move_to_end(q)
+            while len(self._vectors) > VECTOR_CACHE:
+                self._vectors.popitem(last=False)
+        return [found[q] for q in questions]
+
+    def forget_vectors(self) -> None:
+        """Drop cached question vectors (benchmarks time cold questions with it)."""
+        with self._vectors_lock:
+            self._vectors.clear()
+
+    def query_vector(self, question: str, follow_up: FollowUp = FollowUp()) -> np.ndarray:
+        """The question's vector; for a follow-up, mixed with the vector of the question read after its anchor.
+
+        The pair (anchor + question) carries the subject, the question alone keeps
+        its own focus from drowning in it (measured on followups_dev.jsonl).
+        """
+        if not follow_up.leans:
+            return self.embed_question(question)
+        alone, paired = self.embed_questions([question, follow_up.pair(question)])
+        return mix(alone, paired, HISTORY_WEIGHT)
 
     def retrieve(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
-                 vector: np.ndarray | None = None) -> list[Hit]:
-        """The ``k`` best passages for ``question``, near-duplicates collapsed."""
+                 vector: np.ndarray | None = None, history: tuple[str, ...] = ()) -> list[Hit]:
+        """The ``k`` best passages for ``question`` (read in the light of ``history``), near-duplicates collapsed."""
         mode = mode or self.mode
         timings = timings or Timings()
         t = time.perf_counter()
+        follow_up = read_follow_up(question, history)
         if vector is None:
-            vector = self.embed_question(question)
+            vector = self.query_vector(question, follow_up)
             t = timings.add("embed_query", t)
         lang = detect_language(question)
-        lexical = self.index.lexical.score(question, lang)
+        lexical = self.index.lexical.score(follow_up.lexical_query(question), lang)
         t = timings.add("lexical_search", t)
         scored = candidates(self.index, vector, lexical, max(self.fusion.depth, k), lang, self.fusion.sentence_weight)
         t = timings.add("dense_search", t)
@@ -109,18 +146,22 @@ class Engine:
         timings.add("fusion", t)
         return hits
 
-    def ask(self, question: str, k: int = 5, mode: Mode | None = None, timings: Timings | None = None) -> Answer:
+    def ask(self, question: str, k: int = 5, mode: Mode | None = None, timings: Timings | None = None,
+            history: tuple[str, ...] = ()) -> Answer:
+        """Answer ``question``; ``history`` holds the chat's earlier questions, oldest first."""
         timings = timings or Timings()
         text = validate_question(question, self.max_question_chars)
-        hits = self.retrieve(text, k, mode, timings)
-        return self.compose(question, hits[:k], timings)
+        hits = self.retrieve(text, k, mode, timings, history=history)
+        return self.compose(question, hits[:k], timings, history)
 
-    def compose(self, question: str, hits: list[Hit], timings: Timings | None = None) -> Answer:
+    def compose(self, question: str, hits: list[Hit], timings: Timings | None = None,
+                history: tuple[str, ...] = ()) -> Answer:
         """The reply to ``question`` from its retrieved ``hits``: an answer, or a graded decline."""
         timings = timings or Timings()
         t = time.perf_counter()
         text = " ".join(question.split())
-        vector = self.embed_question(text)
+        follow_up = read_follow_up(text, history)
+        vector = self.query_vector(text, follow_up)
         if not self.confident(hits):
             timings.add("compose", t)
             return not_found(question)
@@ -134,7 +175,8 @@ class Engine:
         candidates_ = candidate_sentences(hits, self.index)
         rows = np.array([c.row for c in candidates_], dtype=np.int64)
         similarity = self.index.sentence_vectors[rows] @ vector if len(rows) else np.zeros(0)
-        coverage = self.index.lexical.text_coverage(text, [c.text for c in candidates_], detect_language(text))
+        coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
+                                                    detect_language(text))
         answer = compose_answer(question, hits, select_sentences(candidates_, similarity, hits, coverage))
         timings.add("compose", t)
         return answer

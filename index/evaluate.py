@@ -1,6 +1,7 @@
 """Offline retrieval evaluation against a gold set (JSONL).
 
-Each line: ``{"id", "question", "lang", "relevant": [{"doc", "contains"?}], "kind"?}``.
+Each line: ``{"id", "question", "lang", "relevant": [{"doc", "contains"?}], "kind"?, "history"?}``,
+``history`` being the chat's earlier questions, oldest first, used exactly as the bot uses them.
 A retrieved passage is a hit when it belongs to ``doc`` and, if ``contains`` is
 given, its text contains it (case-insensitive, whitespace folded). An empty
 ``relevant`` list marks a question the corpus cannot answer.
@@ -43,6 +44,7 @@ class GoldQuestion:
     lang: str
     relevant: tuple[Relevant, ...]
     kind: str = ""
+    history: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -65,8 +67,11 @@ def load_gold(path: Path) -> list[GoldQuestion]:
         try:
             row = json.loads(line)
             relevant = tuple(Relevant(r["doc"], r.get("contains")) for r in row.get("relevant", []))
+            history = row.get("history") or []
+            if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+                raise TypeError("history must be a list of earlier questions")
             out.append(GoldQuestion(str(row["id"]), row["question"], row.get("lang", "?"), relevant,
-                                    str(row.get("kind", ""))))
+                                    str(row.get("kind", "")), tuple(history)))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise GoldFormatError(f"{path}:{lineno}: not a gold record ({type(exc).__name__}: {exc})") from None
     if not out:
@@ -110,15 +115,15 @@ def answer_hit(answer: Answer, relevant: tuple[Relevant, ...]) -> bool:
 
 def evaluate(
     gold: list[GoldQuestion],
-    retrieve: Callable[[str], list[Hit]],
+    retrieve: Callable[[str, tuple[str, ...]], list[Hit]],
     confident: Callable[[list[Hit]], bool] | None = None,
     threshold: float | None = None,
     depth: int = 10,
-    answer: Callable[[str, list[Hit]], Answer] | None = None,
+    answer: Callable[[str, list[Hit], tuple[str, ...]], Answer] | None = None,
 ) -> dict:
     """Recall@1/5/10 and MRR@10 over answerable questions, overall and per language.
 
-    ``retrieve`` returns at least 10 ranked hits for a question. With
+    ``retrieve`` returns at least 10 ranked hits for a question and its history. With
     ``confident`` (the engine's answer/abstain decision), also how often that
     decision is right. With ``answer`` (the engine's reply composed from those
     hits), also ``answer_hit`` and abstention precision/recall, where the
@@ -131,9 +136,9 @@ def evaluate(
     latencies: list[float] = []
     for q in gold:
         t = time.perf_counter()
-        hits = retrieve(q.question)
+        hits = retrieve(q.question, q.history)
         if answer is not None:
-            replies[q.id] = answer(q.question, hits)
+            replies[q.id] = answer(q.question, hits, q.history)
         latencies.append((time.perf_counter() - t) * 1000)
         top_scores[q.id] = max((h.dense for h in hits if h.dense is not None), default=float("-inf"))
         if answer is not None:

@@ -25,7 +25,7 @@ def kazqad_reports(tmp_path_factory, embedder):
     build_index(corpus_dir, work / "index", embedder)
     engine = Engine(embedder, load_index(work / "index", embedder.fingerprint))
     gold = load_gold(gold_path)
-    return {mode: evaluate(gold, lambda q, mode=mode: engine.retrieve(q, 10, mode)) for mode in MODES}
+    return {mode: evaluate(gold, lambda q, h, mode=mode: engine.retrieve(q, 10, mode, history=h)) for mode in MODES}
 
 
 def test_hybrid_is_at_least_as_good_as_either_side(kazqad_reports):

@@ -68,7 +68,7 @@ def test_eval_metrics_are_identical(embedder, onnx_encoder, seed_index, gold_pat
     gold = load_gold(gold_path)
     torch_engine, onnx_engine = Engine(embedder, seed_index), Engine(onnx_encoder, seed_index)
     for mode in MODES:
-        reports = [evaluate(gold, lambda q, e=e: e.retrieve(q, 10, mode), e.confident, e.min_score)
+        reports = [evaluate(gold, lambda q, h, e=e: e.retrieve(q, 10, mode, history=h), e.confident, e.min_score)
                    for e in (torch_engine, onnx_engine)]
         for report in reports:
             report.pop("latency_ms")

@@ -25,7 +25,7 @@ NAMES = GOLD.with_name("names.jsonl")
 
 
 def _evaluate(gold, engine, mode):
-    return evaluate(gold, lambda q: engine.retrieve(q, 10, mode), engine.confident, engine.min_score)
+    return evaluate(gold, lambda q, h: engine.retrieve(q, 10, mode, history=h), engine.confident, engine.min_score)
 
 
 @pytest.fixture(scope="module")

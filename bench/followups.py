@@ -1,0 +1,126 @@
+"""Follow-up questions: the question alone, naive concatenation, and corpusbot's method, on both splits.
+
+    .venv/bin/python bench/followups.py [--sweep] [--out docs/results/followups.json]
+
+Splits: tests/data/followups_dev.jsonl (tune here; ``--sweep`` tries history
+weights on it and on nothing else) and tests/data/followups_test.jsonl (frozen
+before any output was seen; report here). Each split is scored on its follow-ups
+and, separately, on its topic changes (a standalone question after an unrelated
+history), which must not lose anything against the question alone. The main
+gold sets (gold.jsonl, test.jsonl) are also run with an unrelated history in
+front of every question. Latency: a warm follow-up (its history already
+embedded, as in a chat) against the same question asked standalone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from report import emit  # noqa: E402
+
+import index.engine as engine_module  # noqa: E402
+from index.engine import open_engine  # noqa: E402
+from index.evaluate import evaluate, load_gold  # noqa: E402
+from index.settings import load_settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit")
+WEIGHTS = [0.25, 0.5, 1.0, 1.5, 2.0]
+
+
+def variants(engine) -> dict:
+    """How each variant retrieves and answers a (question, history) pair."""
+    alone = (lambda q, h: engine.retrieve(q, 10), lambda q, hits, h: engine.compose(q, hits[:5]))
+    concat = (lambda q, h: engine.retrieve(" ".join([*h, q]), 10),
+              lambda q, hits, h: engine.compose(" ".join([*h, q]), hits[:5]))
+    method = (lambda q, h: engine.retrieve(q, 10, history=h), lambda q, hits, h: engine.compose(q, hits[:5], history=h))
+    return {"question_alone": alone, "concatenation": concat, "corpusbot": method}
+
+
+def score(engine, gold: list) -> dict:
+    out = {}
+    for name, (retrieve, answer) in variants(engine).items():
+        report = evaluate(gold, retrieve, answer=answer)
+        out[name] = {**{k: report.get(k) for k in KEYS},
+                     "by_lang": {lang: {k: m.get(k) for k in ("n", "recall@5", "mrr@10", "answer_hit")}
+                                 for lang, m in report["by_lang"].items()},
+                     "misses": report["misses"]}
+    return out
+
+
+def split_report(engine, path: Path) -> dict:
+    gold = load_gold(path)
+    return {"follow_ups": score(engine, [q for q in gold if q.kind == "follow_up"]),
+            "topic_changes": score(engine, [q for q in gold if q.kind == "topic_change"])}
+
+
+def with_unrelated_history(gold: list, histories: list) -> list:
+    """Each question behind the history of a follow-up item about another document."""
+    out = []
+    for q in gold:
+        docs = {r.doc for r in q.relevant}
+        history = next((h for h, hdocs in histories if not docs & hdocs), histories[0][0])
+        out.append(replace(q, history=history))
+    return out
+
+
+def latency(engine, gold: list, rounds: int = 3) -> dict:
+    follow, alone = [], []
+    for _ in range(rounds):
+        for q in gold:
+            engine.forget_vectors()
+            engine.embed_questions(list(q.history))  # asked earlier in the chat: already embedded
+            t = time.perf_counter()
+            engine.ask(q.question, 5, history=q.history)
+            follow.append((time.perf_counter() - t) * 1000)
+            engine.forget_vectors()
+            t = time.perf_counter()
+            engine.ask(q.question, 5)
+            alone.append((time.perf_counter() - t) * 1000)
+    p50_f, p50_a = statistics.median(follow), statistics.median(alone)
+    return {"follow_up_p50_ms": round(p50_f, 2), "standalone_p50_ms": round(p50_a, 2),
+            "ratio": round(p50_f / p50_a, 3), "questions": len(gold), "rounds": rounds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--sweep", action="store_true", help="try history weights on the dev split only")
+    args = parser.parse_args()
+    engine = open_engine(load_settings())
+    dev, test = DATA / "followups_dev.jsonl", DATA / "followups_test.jsonl"
+    if args.sweep:
+        dev_gold = [q for q in load_gold(dev) if q.kind == "follow_up"]
+        sweep = {}
+        for weight in WEIGHTS:
+            engine_module.HISTORY_WEIGHT = weight
+            report = evaluate(dev_gold, variants(engine)["corpusbot"][0])
+            sweep[str(weight)] = {k: report[k] for k in ("recall@1", "recall@5", "mrr@10")}
+        emit({"benchmark": "follow-up history weight, dev split only", "sweep": sweep}, args.out)
+        return
+    followups = [q for q in load_gold(test) if q.kind == "follow_up"]
+    histories = [(q.history, {r.doc for r in q.relevant}) for q in followups]
+    main_sets = {}
+    for name in ("gold.jsonl", "test.jsonl"):
+        gold = load_gold(DATA / name)
+        main_sets[name] = {}
+        for label, questions in (("no_history", gold), ("unrelated_history", with_unrelated_history(gold, histories))):
+            report = evaluate(questions, lambda q, h: engine.retrieve(q, 10, history=h),
+                              answer=lambda q, hits, h: engine.compose(q, hits[:5], history=h))
+            main_sets[name][label] = {k: report.get(k) for k in KEYS}
+    report = {"benchmark": "follow-up questions", "history_weight": engine_module.HISTORY_WEIGHT,
+              "dev": split_report(engine, dev), "test": split_report(engine, test),
+              "main_gold_sets": main_sets, "latency": latency(engine, followups)}
+    emit(report, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Follow-up questions without an LLM: decide whether a question leans on the chat, and what it borrows.
+
+"What is her position?" names nobody; the earlier question ("What did Valentina
+Matviyenko say…?") does. A question leans on the history when it refers back
+(pronouns and demonstratives in our four languages) or names nothing of its
+own; it then borrows from the latest earlier question that names something:
+the pair "earlier question + question" is embedded and mixed with the
+question's own vector, and the earlier question's names and numbers join the
+lexical query. A question that names its own subject and does not refer
+back is a topic change and is answered exactly as if it were the first.
+
+``Conversation`` is the per-chat memory the shells keep (last turns, idle expiry).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Words that point back to something said before. Kazakh and Kyrgyz share several.
+REFERRING = frozenset("""
+he she him his her hers they them their it its this that these those there then such same also else
+он она оно они его её ее ему ей им их нем ней них этот эта это эти этого этой этим тот та те того той там
+тогда туда такой такая такие тоже ещё еще
+ол оның оны оған онда олар олардың оларға бұл бұның бұған мұны мұның осы сол соның сонда мұнда тағы
+ал анын аны ага анда алар алардын бул муну мунун ошол ошондо ошого тиги дагы мындай андан
+""".split())
+# Words that open questions: capitalised there, but never names.
+OPENERS = frozenset("""
+who whom whose what which when where why how is are was were do does did can could will would should has have had
+and but so or in on at for from about tell please list give name
+кто кого кому кем чей что чем чего какой какая какое какие каков когда где куда откуда почему зачем как сколько
+ли а и но или в на о об по расскажи скажи назови перечисли
+кім кімге кімнің не неге неше қанша қандай қай қашан қайда қалай нелер ма ме ба бе па пе және бірақ
+ким кимге кимдин эмне эмнеге эмнени канча кандай кайсы качан кайда кантип жана бирок
+""".split())
+WORD = re.compile(r"\w[\w’'.-]*\w|\w", re.UNICODE)
+MAX_TURNS = 3  # earlier questions a conversation keeps
+
+
+def names(text: str) -> list[str]:
+    """Names and numbers: capitalised words not opening a sentence, acronyms, anything with a digit."""
+    out = []
+    for match in WORD.finditer(text):
+        word = match.group()
+        start = match.start()
+        opens = start == 0 or text[:start].rstrip()[-1:] in ".?!«\"“"
+        opener = opens and (word.lower() in OPENERS or word.lower() in REFERRING or len(word) <= 2)
+        if any(c.isdigit() for c in word) or (word[0].isupper() and not opener):
+            out.append(word.strip(".-’'"))
+    return out
+
+
+def refers_back(question: str) -> bool:
+    """A referring word before the question's first name: "What is her position?", "Ол Қазақстан туралы…".
+
+    After a name it usually points at that name ("What did Tokayev say he would
+    visit?", "Самат Абиш ким жана ага…"), so the question stands alone.
+    """
+    own = {n.lower() for n in names(question)}
+    for i, match in enumerate(WORD.finditer(question)):
+        word = match.group().lower()
+        # an opening capital may be an ordinary word ("Мақала авторы мұны…"): only a later name counts
+        if (i > 0 and word.strip(".-’'") in own) or any(c.isdigit() for c in word):
+            return False
+        if word in REFERRING:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """How a question uses its history: ``anchor`` is the earlier question it leans on (None: it stands alone)."""
+
+    anchor: str | None = None
+    carried: tuple[str, ...] = ()  # names and numbers of the anchor the question lacks
+
+    @property
+    def leans(self) -> bool:
+        return self.anchor is not None
+
+    def pair(self, question: str) -> str:
+        return f"{self.anchor} {question}"
+
+    def lexical_query(self, question: str) -> str:
+        return " ".join([question, *self.carried])
+
+
+def read_follow_up(question: str, history: tuple[str, ...] | list[str]) -> FollowUp:
+    """Whether ``question`` leans on ``history`` (oldest first) and on which earlier question."""
+    history = [" ".join(h.split()) for h in history if h.strip()]
+    if not history:
+        return FollowUp()
+    own = names(question)
+    if own and not refers_back(question):
+        return FollowUp()  # names its own subject: a new topic, or a complete question
+    anchor = next((h for h in reversed(history) if names(h)), history[-1])
+    known = {n.lower() for n in own}
+    carried = tuple(dict.fromkeys(n for n in names(anchor) if n.lower() not in known))
+    return FollowUp(anchor, carried)
+
+
+def mix(question_vector: np.ndarray, anchor_vector: np.ndarray, weight: float) -> np.ndarray:
+    """The question's direction, pulled toward the question it leans on; unit length like every query vector."""
+    vector = np.asarray(question_vector, np.float32) + weight * np.asarray(anchor_vector, np.float32)
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
+@dataclass
+class Conversation:
+    """One chat's recent questions, forgotten after ``ttl`` seconds without a new one."""
+
+    turns: list[tuple[float, str]] = field(default_factory=list)  # (time, question), oldest first
+
+    def history(self, now: float, ttl: float) -> tuple[str, ...]:
+        if self.expired(now, ttl):
+            self.turns.clear()
+        return tuple(q for _, q in self.turns)
+
+    def add(self, question: str, now: float, max_turns: int = MAX_TURNS) -> None:
+        self.turns.append((now, question))
+        del self.turns[:-max_turns]
+
+    def expired(self, now: float, ttl: float) -> bool:
+        return not self.turns or now - self.turns[-1][0] > ttl
