@@ -15,7 +15,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "dated {first} to {last}. Ask in any of these languages; I reply with a short answer "
                  "taken from the articles and numbered sources — tap a number to read the passage.\n\n"
                  "In groups, mention me, reply to me, or use /ask your question.\n\n"
-                 "Commands: /help, /sources (the documents), /about (the index).\n\nExamples:\n{examples}"),
+                 "Commands: /help, /new (forget the conversation: follow-ups lean on your last questions), /sources (the documents), /about (the index).\n\nExamples:\n{examples}"),
         "empty": "Please write a question, for example: /ask {example}",
         "no_words": "There are no words in that message to look up. Ask in words, for example: /ask {example}",
         "too_long": "That message is too long for a question ({chars} characters; the limit is {limit}). "
@@ -26,6 +26,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "Please wait {wait} seconds.",
         "refused": "Sorry, this bot is private. Ask its owner to add your user id ({uid}).",
         "error": "Sorry, something went wrong on my side. Please try again in a moment.",
+        "new": "Started a new conversation: your next question is read on its own.",
+        "voted": "Thanks, noted.",
         "about": "Index built {built}: {docs} documents, {passages} passages.\nModel: {model}",
     },
     "ru": {
@@ -33,7 +35,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "с {first} по {last}. Спрашивайте на любом из этих языков: я дам короткий ответ "
                  "из статей и пронумерованные источники — нажмите номер, чтобы прочитать фрагмент.\n\n"
                  "В группах упомяните меня, ответьте на моё сообщение или напишите /ask вопрос.\n\n"
-                 "Команды: /help, /sources (документы), /about (индекс).\n\nПримеры:\n{examples}"),
+                 "Команды: /help, /new (начать разговор заново: уточняющие вопросы опираются на ваши последние вопросы), /sources (документы), /about (индекс).\n\nПримеры:\n{examples}"),
         "empty": "Напишите вопрос, например: /ask {example}",
         "no_words": "В сообщении нет слов, по которым можно искать. Спросите словами, например: /ask {example}",
         "too_long": "Сообщение слишком длинное для вопроса ({chars} символов; предел {limit}). "
@@ -43,6 +45,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "slow_down": "Слишком много вопросов ({limit} в минуту). Подождите {wait} с.",
         "refused": "Извините, это закрытый бот. Попросите владельца добавить ваш id ({uid}).",
         "error": "Извините, у меня что-то сломалось. Попробуйте ещё раз чуть позже.",
+        "new": "Начинаем заново: следующий вопрос я прочту сам по себе.",
+        "voted": "Спасибо, учтено.",
         "about": "Индекс построен {built}: {docs} документов, {passages} фрагментов.\nМодель: {model}",
     },
     "kk": {
@@ -50,7 +54,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "{first} – {last}. Осы тілдердің кез келгенінде сұраңыз: мақалалардан алынған қысқа жауап "
                  "пен нөмірленген дереккөздер беремін — үзіндіні оқу үшін нөмірді басыңыз.\n\n"
                  "Топтарда мені атаңыз, хабарыма жауап беріңіз немесе /ask сұрақ деп жазыңыз.\n\n"
-                 "Командалар: /help, /sources (құжаттар), /about (индекс).\n\nМысалдар:\n{examples}"),
+                 "Командалар: /help, /new (әңгімені жаңадан бастау: нақтылау сұрақтары соңғы сұрақтарыңызға сүйенеді), /sources (құжаттар), /about (индекс).\n\nМысалдар:\n{examples}"),
         "empty": "Сұрақ жазыңыз, мысалы: /ask {example}",
         "no_words": "Хабарда іздейтін сөз жоқ. Сөзбен сұраңыз, мысалы: /ask {example}",
         "too_long": "Хабар сұрақ үшін тым ұзын ({chars} таңба; шегі {limit}). Қысқарақ сұраңыз.",
@@ -59,6 +63,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "slow_down": "Сұрақтар тым жиі ({limit} минутына). {wait} секунд күтіңіз.",
         "refused": "Кешіріңіз, бұл жабық бот. Иесінен id-іңізді ({uid}) қосуды сұраңыз.",
         "error": "Кешіріңіз, бір қате кетті. Сәлден соң қайталап көріңіз.",
+        "new": "Жаңа әңгіме басталды: келесі сұрағыңызды жеке оқимын.",
+        "voted": "Рахмет, ескерілді.",
         "about": "Индекс {built} құрылды: {docs} құжат, {passages} үзінді.\nМодель: {model}",
     },
     "ky": {
@@ -66,7 +72,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "{first} – {last}. Бул тилдердин каалаганында сураңыз: макалалардан алынган кыска жооп "
                  "жана номерленген булактар берем — үзүндүнү окуу үчүн номерди басыңыз.\n\n"
                  "Топтордо мени атаңыз, билдирүүмө жооп бериңиз же /ask суроо деп жазыңыз.\n\n"
-                 "Буйруктар: /help, /sources (документтер), /about (индекс).\n\nМисалдар:\n{examples}"),
+                 "Буйруктар: /help, /new (маекти жаңыдан баштоо: тактоочу суроолор акыркы суроолоруңузга таянат), /sources (документтер), /about (индекс).\n\nМисалдар:\n{examples}"),
         "empty": "Суроо жазыңыз, мисалы: /ask {example}",
         "no_words": "Билдирүүдө издей турган сөз жок. Сөз менен сураңыз, мисалы: /ask {example}",
         "too_long": "Билдирүү суроо үчүн өтө узун ({chars} белги; чеги {limit}). Кыскараак сураңыз.",
@@ -75,6 +81,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "slow_down": "Суроолор өтө көп ({limit} мүнөтүнө). {wait} секунд күтө туруңуз.",
         "refused": "Кечиресиз, бул жабык бот. Ээсинен id'иңизди ({uid}) кошууну сураңыз.",
         "error": "Кечиресиз, бир ката кетти. Бир аздан кийин кайра аракет кылыңыз.",
+        "new": "Жаңы маек башталды: кийинки сурооңузду өзүнчө окуйм.",
+        "voted": "Рахмат, эске алынды.",
         "about": "Индекс {built} түзүлгөн: {docs} документ, {passages} үзүндү.\nМодель: {model}",
     },
 }

@@ -36,6 +36,8 @@ class BotMetrics:
                                  buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10), registry=self.registry)
         self.api_errors = Counter("corpusbot_bot_api_errors", "Bot API calls that failed, by error type", ["type"],
                                   registry=self.registry)
+        self.votes = Counter("corpusbot_answer_votes", "Votes on answers, by direction", ["vote"],
+                             registry=self.registry)
         self.reloads = Counter("corpusbot_index_reloads", "New index builds swapped in while running",
                                registry=self.registry)
         self._engine: Callable[[], object] | None = None

@@ -128,11 +128,17 @@ def more_data(answer_key: str, page: int) -> str:
     return f"m|{answer_key}|{page}"
 
 
+def vote_data(answer_key: str, vote: int) -> str:
+    return f"v|{answer_key}|{'+' if vote > 0 else '-'}"
+
+
 def keyboard(citations: list[Citation], answer_key: str | None, next_page: int | None, lang: str) -> list[list[Button]]:
     rows = [[Button(f"[{c.n}]", passage_data(c.passage_id)) for c in citations[i:i + 5]]
             for i in range(0, len(citations), 5)]
     if answer_key is not None and next_page is not None:
         rows.append([Button(f"{TEXTS[lang]['more']} ▸", more_data(answer_key, next_page))])
+    if answer_key is not None and next_page == 1:  # under the answer itself, not under later pages
+        rows.append([Button("👍", vote_data(answer_key, 1)), Button("👎", vote_data(answer_key, -1))])
     for row in rows:
         for button in row:
             assert len(button.data.encode()) <= CALLBACK_LIMIT, button.data

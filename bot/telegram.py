@@ -25,21 +25,26 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop,
                           CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler,
-                          PicklePersistence, TypeHandler, filters)
+                          TypeHandler, filters)
+from telegram.request import HTTPXRequest
 
 from index.answer import compose_answer
+from index.conversation import Conversation
 from index.engine import Engine, QuestionError, validate_question
 from index.settings import Settings
 
 from . import render
 from .metrics import BotMetrics
+from .feedback import FILE as FEEDBACK_FILE, FeedbackStore
 from .messages import EXAMPLES, say
 from .reload import IndexReloader
+from .state import BotState
 
 log = logging.getLogger("corpusbot.telegram")
 TOKEN_RE = re.compile(r"^\d{5,12}:[A-Za-z0-9_-]{30,}$")
 RECENT_ANSWERS = 500  # answers whose "more results" button keeps working (persisted across restarts)
 COMMANDS = [("help", "How to ask, with examples"), ("ask", "Ask a question (in groups)"),
+            ("new", "Start a new conversation (forget earlier questions)"),
             ("sources", "The indexed documents"), ("about", "Index status")]
 
 
@@ -118,14 +123,18 @@ class CorpusBot:
     """The handlers and the state they share (engine, executor, per-user rate windows)."""
 
     def __init__(self, engine: Engine, settings: Settings, executor: ThreadPoolExecutor | None = None,
-                 metrics: BotMetrics | None = None) -> None:
+                 metrics: BotMetrics | None = None, outage: OutageLog | None = None,
+                 feedback: FeedbackStore | None = None) -> None:
         self.engine = engine
+        self.feedback = feedback
+        self._pruned_at = 0.0
         self.settings = settings
         self.executor = executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="retrieval")
         self.allowed = set(settings.telegram_allowed_users)
         self.recent: dict[int, deque[float]] = defaultdict(deque)
         self.metrics = metrics or BotMetrics()
         self.metrics.observe(lambda: self.engine)
+        self.outage = outage
 
     def use_engine(self, engine: Engine) -> None:
         """Serve a new index from the next question on (in-flight ones keep the engine they started with)."""
@@ -184,6 +193,10 @@ class CorpusBot:
     async def ask_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.answer(update, context, " ".join(context.args or []))
 
+    async def new_conversation(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        _conversation(update, context).turns.clear()
+        await update.effective_message.reply_text(say(_lang(update), "new"))
+
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(say(_lang(update), "unknown"))
 
@@ -225,8 +238,15 @@ class CorpusBot:
             log.warning("typing action failed (%s); answering anyway", type(exc).__name__)
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
-        result = await loop.run_in_executor(self.executor, self.engine.ask, question, self.settings.top_k)
-        key = _remember(context.bot_data, {"q": question, "lang": lang}) if result.citations else None
+        conversation, now = _conversation(update, context), time.time()
+        history = conversation.history(now, self.settings.conversation_ttl)
+        result = await loop.run_in_executor(self.executor, functools.partial(
+            self.engine.ask, question, self.settings.top_k, history=history))
+        conversation.add(question, now)
+        self._forget_idle_chats(context.application, now)
+        key = _remember(context.bot_data, {"q": question, "lang": lang, "history": list(history),
+                                           "cited": [c.passage_id for c in result.citations]}) \
+            if result.citations else None
         markup = _markup(render.keyboard(result.citations, key, 1, lang))  # None when nothing is cited
         texts = render.pack(render.answer_blocks(result, lang))
         for i, text in enumerate(texts):
@@ -265,7 +285,8 @@ class CorpusBot:
         await query.answer()
         page, k = int(page_text), self.settings.top_k
         loop = asyncio.get_running_loop()
-        hits = await loop.run_in_executor(self.executor, self.engine.retrieve, saved["q"], k * (page + 1) + 1)
+        hits = await loop.run_in_executor(self.executor, functools.partial(
+            self.engine.retrieve, saved["q"], k * (page + 1) + 1, history=tuple(saved.get("history", ()))))
         citations = compose_answer(saved["q"], hits, []).citations
         shown, has_more = citations[k * page: k * (page + 1)], len(citations) > k * (page + 1)
         if not shown:
@@ -275,11 +296,39 @@ class CorpusBot:
         markup = _markup(render.keyboard(shown, key, page + 1 if has_more else None, lang))
         await query.message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
+    async def vote(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query, lang = update.callback_query, _lang(update)
+        _, key, sign = query.data.split("|")
+        saved = context.bot_data.get("answers", {}).get(key)
+        if saved is None or self.feedback is None:
+            await query.answer(render.TEXTS[lang]["expired"], show_alert=True)
+            return
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.executor, functools.partial(
+            self.feedback.vote, key, update.effective_user.id, 1 if sign == "+" else -1, saved["q"],
+            saved.get("history", []), saved.get("cited", [])))
+        self.metrics.votes.labels("up" if sign == "+" else "down").inc()
+        await query.answer(say(lang, "voted"))
+
+    def _forget_idle_chats(self, application: Application, now: float) -> None:
+        """Drop the saved data of chats whose conversations have all expired (at most once a minute)."""
+        if now - self._pruned_at < 60:
+            return
+        self._pruned_at = now
+        ttl = self.settings.conversation_ttl
+        for chat_id, data in list(application.chat_data.items()):
+            if all(c.expired(now, ttl) for c in data.get("conversations", {}).values()):
+                application.drop_chat_data(chat_id)
+
     async def unknown_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.callback_query.answer(render.TEXTS[_lang(update)]["expired"], show_alert=True)
 
     # ---- errors ------------------------------------------------------------------------
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update is None and isinstance(context.error, NetworkError) and self.outage is not None:
+            self.metrics.api_errors.labels(type(context.error).__name__).inc()
+            self.outage.failed(context.error)  # a failed poll: python-telegram-bot retries it with backoff
+            return
         log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
         if isinstance(context.error, TelegramError):
             self.metrics.api_errors.labels(type(context.error).__name__).inc()
@@ -321,6 +370,13 @@ def _markup(rows: list[list[render.Button]]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in rows])
 
 
+def _conversation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Conversation:
+    """This chat's conversation; in a group, each member's own (per forum topic)."""
+    chat, message = update.effective_chat, update.effective_message
+    key = 0 if chat.type == "private" else (update.effective_user.id, message.message_thread_id or 0)
+    return context.chat_data.setdefault("conversations", {}).setdefault(key, Conversation())
+
+
 def _remember(bot_data: dict, entry: dict) -> str:
     answers = bot_data.setdefault("answers", OrderedDict())
     key = secrets.token_urlsafe(6)
@@ -328,6 +384,44 @@ def _remember(bot_data: dict, entry: dict) -> str:
     while len(answers) > RECENT_ANSWERS:
         answers.popitem(last=False)
     return key
+
+
+class OutageLog:
+    """A Bot API outage is one episode in the log: a line when polls start failing, one when they succeed again.
+
+    python-telegram-bot already retries failed polls with backoff (up to 30 s
+    apart); without this every retry would be its own error line.
+    """
+
+    def __init__(self) -> None:
+        self.since: float | None = None
+        self.failures = 0
+
+    def failed(self, exc: BaseException) -> None:
+        self.failures += 1
+        if self.since is None:
+            self.since = time.monotonic()
+            log.warning("Bot API unreachable (%s: %s); polling retries with backoff", type(exc).__name__, exc)
+
+    def succeeded(self) -> None:
+        if self.since is not None:
+            log.warning("Bot API reachable again after %.0f s (%d failed polls)",
+                        time.monotonic() - self.since, self.failures)
+            self.since, self.failures = None, 0
+
+
+class PollRequest(HTTPXRequest):
+    """The getUpdates connection, telling ``OutageLog`` when a poll got through again."""
+
+    def __init__(self, outage: OutageLog) -> None:
+        super().__init__(connection_pool_size=1)  # what python-telegram-bot uses for polling
+        self.outage = outage
+
+    async def do_request(self, *args, **kwargs) -> tuple[int, bytes]:
+        code, payload = await super().do_request(*args, **kwargs)
+        if code < 500:
+            self.outage.succeeded()
+        return code, payload
 
 
 POLLING_TASK = "Updater:start_polling:polling_task"  # the name python-telegram-bot gives its polling task
@@ -423,13 +517,16 @@ def build_application(settings: Settings, engine: Engine, state_file: Path | Non
     logging.getLogger("httpx").setLevel(logging.WARNING)
     state_file = state_file or settings.index_dir.parent / "bot-state.pickle"
     state_file.parent.mkdir(parents=True, exist_ok=True)
+    outage = OutageLog()
     app = (ApplicationBuilder().token(token)
            .base_url(settings.telegram_base_url).base_file_url(settings.telegram_base_file_url)
+           .get_updates_request(PollRequest(outage))
            .rate_limiter(AIORateLimiter(max_retries=3))
-           .persistence(PicklePersistence(state_file, update_interval=5))
+           .persistence(BotState(state_file))
            .concurrent_updates(True)
            .build())
-    bot = CorpusBot(engine, settings, metrics=metrics)
+    feedback = FeedbackStore(state_file.with_name(FEEDBACK_FILE))
+    bot = CorpusBot(engine, settings, metrics=metrics, outage=outage, feedback=feedback)
     reloader = IndexReloader(lambda: bot.engine, bot.use_engine, settings.index_dir, settings.reload_interval)
     app.post_init = functools.partial(post_init, reloader=reloader, watchdog=watchdog)
     app.post_stop = functools.partial(post_stop, reloader=reloader, watchdog=watchdog)
@@ -438,6 +535,7 @@ def build_application(settings: Settings, engine: Engine, state_file: Path | Non
     app.add_handler(CommandHandler(["start", "help"], bot.help))
     app.add_handler(CommandHandler("sources", bot.sources))
     app.add_handler(CommandHandler("about", bot.about))
+    app.add_handler(CommandHandler("new", bot.new_conversation))
     app.add_handler(CommandHandler("ask", bot.ask_command))
     app.add_handler(MessageHandler(filters.COMMAND, bot.unknown_command))
     app.add_handler(MessageHandler(private & filters.TEXT, bot.private_text))
@@ -445,6 +543,7 @@ def build_application(settings: Settings, engine: Engine, state_file: Path | Non
     app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, bot.not_text))
     app.add_handler(CallbackQueryHandler(bot.show_passage, pattern=r"^p\|[^|]{1,62}$"))
     app.add_handler(CallbackQueryHandler(bot.more_results, pattern=r"^m\|[\w-]{1,40}\|\d{1,4}$"))
+    app.add_handler(CallbackQueryHandler(bot.vote, pattern=r"^v\|[\w-]{1,40}\|[+-]$"))
     app.add_handler(CallbackQueryHandler(bot.unknown_button))  # forged or outdated data: answered, never run
     app.add_error_handler(bot.on_error)
     return app

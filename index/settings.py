@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     metrics_port: int = Field(9464, ge=0, le=65535, description="/metrics and /healthz of serve; 0 = off")
     telegram_allowed_users: Annotated[list[int], NoDecode] = Field(default_factory=list)
     rate_limit_per_minute: int = Field(10, ge=1, le=10_000)
+    conversation_ttl: float = Field(1800.0, ge=0.0, le=7 * 86400.0,
+                                    description="seconds of quiet after which a chat's history is forgotten")
 
     @field_validator("telegram_allowed_users", mode="before")
     @classmethod

@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 
 from conftest import ROOT, SEEDS
-from fake_telegram import FakeTelegram
+from fake_telegram import DROP, FakeTelegram
 
 TOKEN = "987654321:" + "Zq8" * 12  # realistic shape: digits, colon, 36 token characters
 OTHER = "123456789:" + "B" * 35
@@ -64,6 +64,17 @@ async def test_start_up_failures_are_one_line_and_never_show_the_token(serve_env
         assert "Traceback" not in output, output[-3000:]
     last = output.strip().splitlines()[-1]
     assert last.startswith("error: ") and ("rejected" in last if failure == "token_rejected" else "reach" in last)
+
+
+async def _stop(proc: asyncio.subprocess.Process) -> None:
+    """SIGTERM, as a supervisor stops the bot; SIGKILL if it has not exited in 30 s."""
+    if proc.returncode is None:
+        proc.terminate()
+        try:
+            await asyncio.wait_for(proc.wait(), 30)
+        except asyncio.TimeoutError:
+            proc.kill()
+            await proc.wait()
 
 
 async def _wait_for(predicate, timeout: float = 90) -> None:
@@ -132,13 +143,7 @@ async def test_webhook_refuses_forged_updates_and_answers_genuine_ones(serve_env
         assert not server.messages_to(666), "a forged update reached the attacker's chat"
         assert proc.returncode is None, "the bot died"
     finally:
-        if proc.returncode is None:
-            proc.terminate()
-            try:
-                await asyncio.wait_for(proc.wait(), 30)
-            except asyncio.TimeoutError:
-                proc.kill()
-                await proc.wait()
+        await _stop(proc)
         log.close()
         await server.stop()
     output = Path(tmp_path / "serve.log").read_text("utf-8", "replace")
@@ -167,6 +172,32 @@ async def test_token_revoked_while_polling_ends_the_process(serve_env, tmp_path)
     assert proc.returncode == 1, output[-2000:]
     assert output.strip().splitlines()[-1].startswith("error: Telegram rejected TELEGRAM_BOT_TOKEN")
     assert TOKEN not in output and TOKEN.split(":")[1] not in output and "Traceback" not in output
+
+
+async def test_an_outage_is_one_line_per_episode_not_a_traceback_per_poll(serve_env, tmp_path):
+    """Polls failing with 502s and dropped connections: one line when it starts, one when it ends, answers resume."""
+    server = FakeTelegram(TOKEN)
+    await server.start()
+    log = open(tmp_path / "serve.log", "wb")
+    proc = await asyncio.create_subprocess_exec(*SERVE, env={**serve_env, "TELEGRAM_BASE_URL": server.base_url},
+                                                cwd=ROOT / "tests", stdout=log, stderr=asyncio.subprocess.STDOUT)
+    try:
+        await _wait_for(lambda: server.calls["getUpdates"] > 0)
+        server.failures["getUpdates"] = [502, DROP, 502, DROP, 502]
+        server.message("Who is Samat Abish?", user_id=4242)  # ends the running long poll; the next five fail
+        await server.replies(4242, 0)
+        await _wait_for(lambda: not server.failures["getUpdates"])
+        server.message("Who is Samat Abish?", user_id=4343)
+        (reply,) = await server.replies(4343, 0)  # polling came back by itself
+        assert "Abish" in reply.result["text"]
+    finally:
+        await _stop(proc)
+        log.close()
+        await server.stop()
+    output = Path(tmp_path / "serve.log").read_text("utf-8", "replace")
+    assert output.count("Bot API unreachable") == 1, output[-3000:]
+    assert output.count("Bot API reachable again") == 1 and "(5 failed polls)" in output, output[-3000:]
+    assert "Traceback" not in output and "update failed" not in output and TOKEN not in output, output[-3000:]
 
 
 async def test_metrics_and_health_endpoints(serve_env):

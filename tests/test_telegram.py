@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import json
 
 import pytest
 import pytest_asyncio
@@ -72,7 +73,9 @@ async def test_question_in_each_language(tg, question, lang, doc_title):
     assert reply.params["parse_mode"] == "HTML"
     assert any(s.method == "sendChatAction" for s in tg.sent)
     data = [b["callback_data"] for b in buttons(reply)]
-    assert data[0].startswith("p|") and data[-1].startswith("m|")
+    assert data[0].startswith("p|") and data[-3].startswith("m|")
+    key = data[-3].split("|")[1]  # the answer key is random and may itself contain "m"
+    assert data[-2:] == [f"v|{key}|+", f"v|{key}|-"]
 
 
 async def test_citation_button_opens_the_passage(tg, engine):
@@ -91,7 +94,7 @@ async def test_citation_button_opens_the_passage(tg, engine):
 
 async def test_more_results_pages_on(tg):
     (reply,) = await ask(tg, "When did Putin meet Nazarbayev?")
-    more = buttons(reply)[-1]["callback_data"]
+    more = next(b["callback_data"] for b in buttons(reply) if b["callback_data"].startswith("m|"))
     chat = int(reply.params["chat_id"])
     before = len(tg.messages_to(chat))
     tg.press(more, reply.result, user_id=chat)
@@ -159,7 +162,7 @@ async def test_rate_limit(tg):
     (reply,) = await ask(tg, "Who is Samat Abish?", user=user)
     assert "faster than I can keep up" in reply.result["text"]
     first = tg.messages_to(user)[0]
-    more = buttons(first)[-1]["callback_data"]
+    more = next(b["callback_data"] for b in buttons(first) if b["callback_data"].startswith("m|"))
     before, answered = len(tg.messages_to(user)), len([s for s in tg.sent if s.method == "answerCallbackQuery"])
     tg.press(more, first.result, user_id=user)  # "More results" is a retrieval too: limited alike
     for _ in range(100):
@@ -245,10 +248,29 @@ async def test_buttons_work_after_a_restart(engine, tmp_path):
     async with running_bot(engine, tmp_path) as server:  # a new process would see the same state file
         data = [b["callback_data"] for b in buttons(reply)]
         server.press(data[0], reply.result, user_id=7)
-        server.press(data[-1], reply.result, user_id=7)
+        server.press(next(d for d in data if d.startswith("m|")), reply.result, user_id=7)
         passage, page = await server.replies(7, 0, count=2)
         texts = passage.result["text"] + page.result["text"]
         assert "[6]" in texts and "expired" not in texts and "no longer" not in texts
+
+
+async def test_saved_state_is_private_and_an_unreadable_one_is_set_aside(engine, tmp_path, caplog):
+    """The state file holds users' questions: owner-only; a damaged one never stops the bot and is kept."""
+    state = tmp_path / "bot-state.pickle"
+    async with running_bot(engine, tmp_path) as server:
+        server.message("When did Putin meet Nazarbayev?", user_id=7)
+        await server.replies(7, 0)
+    assert state.stat().st_mode & 0o777 == 0o600
+    assert not list(tmp_path.glob("*.partial"))  # written aside, then swapped in
+    state.write_bytes(b"\x80\x05 not a pickle")
+    state.chmod(0o644)
+    async with running_bot(engine, tmp_path) as server:
+        server.message("When did Putin meet Nazarbayev?", user_id=8)
+        (reply,) = await server.replies(8, 0)
+    assert "Dec. 19" in reply.result["text"] or "19" in reply.result["text"]
+    assert (tmp_path / "bot-state.pickle.unreadable").read_bytes() == b"\x80\x05 not a pickle"
+    assert state.stat().st_mode & 0o777 == 0o600
+    assert "unreadable; starting afresh" in caplog.text
 
 
 async def test_hundred_chats_at_once_lose_no_answer_under_faults(tg):
@@ -265,3 +287,62 @@ async def test_hundred_chats_at_once_lose_no_answer_under_faults(tg):
         (reply,) = await tg.replies(u, before[u], timeout=300)
         assert "238" in reply.result["text"], reply.result["text"]
     assert not tg.failures["sendMessage"], "the injected faults were all hit"
+
+
+FIRST = "What did Valentina Matviyenko say about Tokayev's visit?"
+FOLLOW_UP = "What is her position?"
+FACT = "Совета Федерации"  # only found when "her" is read as Matviyenko
+
+
+async def _say(server, user: int, text: str, chat: int | None = None) -> str:
+    chat = chat or user
+    before = len(server.messages_to(chat))
+    server.message(text, user_id=user, chat_id=chat)
+    (reply,) = await server.replies(chat, before)
+    return reply
+
+
+async def test_follow_ups_lean_on_the_chat_and_chats_are_independent(engine, tmp_path):
+    async with running_bot(engine, tmp_path) as server:
+        await _say(server, 11, FIRST)
+        assert FACT in (await _say(server, 11, FOLLOW_UP)).result["text"]
+        assert FACT not in (await _say(server, 12, FOLLOW_UP)).result["text"]  # another chat: no history
+        await _say(server, 11, FIRST)
+        (new,) = [await _say(server, 11, "/new")]
+        assert "new conversation" in new.result["text"]
+        assert FACT not in (await _say(server, 11, FOLLOW_UP)).result["text"]  # /new forgot it
+        await _say(server, 13, FIRST)
+    async with running_bot(engine, tmp_path) as server:  # a restart keeps the conversation
+        assert FACT in (await _say(server, 13, FOLLOW_UP)).result["text"]
+
+
+async def test_history_expires_after_the_idle_time(engine, tmp_path):
+    async with running_bot(engine, tmp_path, conversation_ttl=1.0) as server:
+        await _say(server, 21, FIRST)
+        await asyncio.sleep(1.5)
+        assert FACT not in (await _say(server, 21, FOLLOW_UP)).result["text"]
+
+
+async def test_votes_are_stored_changed_and_exported(engine, tmp_path, monkeypatch):
+    from bot.feedback import FeedbackStore
+
+    async with running_bot(engine, tmp_path) as server:
+        await _say(server, 31, FIRST)
+        reply = await _say(server, 31, FOLLOW_UP)
+        up, down = [b for b in buttons(reply) if b["text"] in ("👍", "👎")]
+        for button in (up, down):  # the second vote replaces the first
+            before = server.calls["answerCallbackQuery"]
+            server.press(button["callback_data"], reply.result, user_id=31)
+            while server.calls["answerCallbackQuery"] == before:
+                await asyncio.sleep(0.05)
+    (vote,) = FeedbackStore(tmp_path / "feedback.sqlite").export()
+    assert vote["question"] == FOLLOW_UP and vote["history"] == [FIRST] and vote["vote"] == "down"
+    assert vote["cited"] and all(":" in p for p in vote["cited"])
+    import sqlite3
+
+    rows = sqlite3.connect(tmp_path / "feedback.sqlite").execute("SELECT * FROM votes").fetchall()
+    assert len(rows) == 1 and "31" not in {str(value) for value in rows[0]}  # the user id only hashed
+    assert (tmp_path / "feedback.sqlite").stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
+    result = CliRunner().invoke(main, ["feedback", "export", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout) == [vote]
