@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -75,6 +76,9 @@ def handle_errors(func: Callable) -> Callable:
             fail(str(exc), EXIT_ERROR, "gold", as_json)
         except (FileNotFoundError, ValueError) as exc:
             fail(str(exc), EXIT_ERROR, "input", as_json)
+        except BrokenPipeError:  # `corpusbot ask … | head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second complaint at exit
+            sys.exit(0)
         except OSError as exc:  # unwritable INDEX_DIR, a full disk, a path through a file
             where = f"cannot use {exc.filename}: " if exc.filename else ""
             fail(f"{where}{exc.strerror or exc}", EXIT_ERROR, "os", as_json)
@@ -201,27 +205,56 @@ MODE_OPTION = click.option("--mode", type=click.Choice(["dense", "bm25", "hybrid
 @click.argument("question")
 @click.option("--top-k", "-k", type=click.IntRange(1, 50), default=None, help="How many passages to cite (TOP_K).")
 @MODE_OPTION
+@click.option("--history", "-H", multiple=True, metavar="EARLIER",
+              help="An earlier question of the conversation, oldest first (repeatable): QUESTION may lean on it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
 @common_options
 @handle_errors
-def ask(question: str, top_k: int | None, mode: str | None, as_json: bool, settings: Settings) -> None:
+def ask(question: str, top_k: int | None, mode: str | None, history: tuple[str, ...], as_json: bool,
+        settings: Settings) -> None:
     """Answer QUESTION from the corpus, citing the passages it comes from."""
     from index.engine import open_engine, validate_question
 
     validate_question(question, settings.max_question_chars)  # before loading the model
     engine = open_engine(settings, notify=_say)
-    answer = engine.ask(question, top_k or settings.top_k, mode)
+    answer = engine.ask(question, top_k or settings.top_k, mode, history=history)
     if as_json:
         emit_json(answer.to_dict())
         return
+    print_answer(answer)
+
+
+def print_answer(answer) -> None:
+    """An answer as people read it in a terminal: the text, then its numbered sources."""
     click.echo(answer.answer)
     if answer.citations:
         click.echo("\nSources:")
     for c in answer.citations:
         also = f"; also in {', '.join(c.also_in)}" if c.also_in else ""
-        click.echo(f"[{c.n}] {c.title} — {c.date or 'undated'}, {c.lang}, {c.doc_id} (score {c.score:.3f}{also})")
+        score = f"similarity {c.similarity:.3f}" if c.similarity is not None else f"BM25 {c.score:.2f}"
+        click.echo(f"[{c.n}] {c.title} — {c.date or 'undated'}, {c.lang}, {c.doc_id} ({score}{also})")
         for paragraph in c.text.split("\n\n"):
             click.echo(click.wrap_text(paragraph, width=100, initial_indent="    ", subsequent_indent="    "))
+
+
+@main.command("chat")
+@click.option("--top-k", "-k", type=click.IntRange(1, 50), default=None, help="How many passages to cite (TOP_K).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Read one question per line from stdin, print one JSON object per line (for scripts).")
+@common_options
+@handle_errors
+def chat(top_k: int | None, as_json: bool, settings: Settings) -> None:
+    """A conversation in the terminal: follow-ups lean on your earlier questions. /new, /help, /quit; Ctrl-D ends."""
+    from index.engine import open_engine
+
+    from .chat import ChatSession
+
+    engine = open_engine(settings, notify=_say)
+    session = ChatSession(engine, top_k or settings.top_k, settings.conversation_ttl)
+    if as_json:
+        session.run_json(sys.stdin, emit_line=lambda obj: click.echo(json.dumps(obj, ensure_ascii=False)))
+    else:
+        session.run_terminal(settings.index_dir.parent / "chat-history", show=print_answer)
 
 
 @main.command("eval")
@@ -244,8 +277,8 @@ def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, curve: bool, mo
     depth = 20 if curve else 10
     started = time.perf_counter()
     top_k = settings.top_k
-    report = evaluate(gold, lambda q: engine.retrieve(q, depth, mode), engine.confident, engine.min_score, depth,
-                      answer=lambda q, hits: engine.compose(q, hits[:top_k]))
+    report = evaluate(gold, lambda q, h: engine.retrieve(q, depth, mode, history=h), engine.confident, engine.min_score, depth,
+                      answer=lambda q, hits, h: engine.compose(q, hits[:top_k], history=h))
     report = {"mode": mode or engine.mode, **report}
     if not curve:
         report.pop("recall_curve")
@@ -278,6 +311,30 @@ def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, curve: bool, mo
     click.echo(f"latency p50 {report['latency_ms']['p50']} ms, p95 {report['latency_ms']['p95']} ms")
     if report["misses"]:
         click.echo(f"not in top 5: {', '.join(report['misses'])}")
+
+
+@main.group("feedback")
+def feedback() -> None:
+    """Votes users gave answers in Telegram (👍/👎)."""
+
+
+@feedback.command("export")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array instead of JSON lines.")
+@common_options
+@handle_errors
+def feedback_export(as_json: bool, settings: Settings) -> None:
+    """Print the votes as gold-set candidates: {"question", "history", "cited", "vote"}, one per line."""
+    from .feedback import FILE, FeedbackStore
+
+    path = settings.index_dir.parent / FILE
+    votes = FeedbackStore(path).export() if path.exists() else []
+    if as_json:
+        emit_json(votes)
+        return
+    for vote in votes:
+        click.echo(json.dumps(vote, ensure_ascii=False))
+    if not votes:
+        _say(f"no votes yet ({path})")
 
 
 @main.command("serve")

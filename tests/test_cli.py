@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -71,8 +72,9 @@ def test_ask_json_shape(run):
     assert set(answer) == {"question", "answer", "verdict", "citations"} and answer["verdict"] == "answer"
     assert len(answer["citations"]) == 4 and "[1]" in answer["answer"]
     for n, citation in enumerate(answer["citations"], 1):
-        assert set(citation) == {"n", "doc_id", "passage_id", "title", "date", "lang", "text", "score", "also_in"}
-        assert citation["n"] == n
+        assert set(citation) == {"n", "doc_id", "passage_id", "title", "date", "lang", "text", "score",
+                                 "similarity", "also_in"}
+        assert citation["n"] == n and -1 <= citation["similarity"] <= 1
     assert {c["doc_id"] for c in answer["citations"][:2]} & {"004_2a95a0a8ff3325d7", "000_f84121460bca48ab"}
 
 
@@ -80,6 +82,11 @@ def test_ask_text_output(run):
     result = run("ask", "Кто такой Самат Абиш?")
     assert result.exit_code == 0
     assert "Sources:" in result.stdout and "[1] " in result.stdout and "004_2a95a0a8ff3325d7" in result.stdout
+    # hybrid ranks by a fused score that can pass 1; what is shown is the cosine, named as such
+    shown = [float(x) for x in re.findall(r"\(similarity (-?[0-9.]+)", result.stdout)]
+    assert len(shown) == 5 and all(-1 <= x <= 1 for x in shown) and "(score" not in result.stdout
+    bm25 = run("ask", "Кто такой Самат Абиш?", "--mode", "bm25")
+    assert bm25.exit_code == 0 and "(similarity" in bm25.stdout
 
 
 @pytest.mark.parametrize("question,fragment", [("", "empty"), ("   ", "empty"), ("q" * 2500, "too long")])
@@ -196,6 +203,11 @@ def test_console_script_end_to_end(seed_index_dir, model_cache):
     assert proc.returncode == 0, proc.stderr
     answer = json.loads(proc.stdout)
     assert "238" in answer["answer"]
+    # piped into a reader that has stopped reading (`| head -1`): a quiet, successful exit
+    piped = subprocess.Popen([str(exe), "ask", "Who is Samat Abish?"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env, cwd=ROOT / "tests")
+    piped.stdout.close()
+    assert piped.wait(timeout=300) == 0 and piped.stderr.read() == b""
 
 
 @pytest.mark.parametrize("args, code, kind", [
@@ -226,3 +238,45 @@ def test_nan_setting_is_named_for_what_it_is(run):
 
 def test_published_build_is_readable_by_another_user(seed_index_dir):
     assert (seed_index_dir / "current").resolve().stat().st_mode & 0o777 == 0o755
+
+
+def _can_mount_tmpfs() -> bool:
+    if not shutil.which("unshare"):
+        return False
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
+                           capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs a private mount namespace (unshare -rm) for a small tmpfs")
+@pytest.mark.parametrize("size, where", [("300k", "embeddings.sqlite"), ("550k", "could not write the new build")])
+def test_a_full_disk_during_a_build_is_one_line(model_cache, size, where):
+    """A real full disk (a tiny tmpfs in a private mount namespace): one line, JSON on stdout, nothing published."""
+    env = {**os.environ, "MODEL_CACHE_DIR": str(model_cache), "CORPUS_DIR": str(ROOT / "seeds"),
+           "PYTHONPATH": str(ROOT)}
+    script = (f"mount -t tmpfs -o size={size} tmpfs /mnt && "
+              f"{sys.executable} -c 'from bot.cli import main; main()' index build --json --index-dir /mnt/index; "
+              "echo \"exit=$?\" >&2; ls -A /mnt/index/builds 2>/dev/null")
+    proc = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, env=env,
+                          cwd=ROOT / "tests", timeout=300)
+    errors = [line for line in proc.stderr.splitlines() if not line.startswith("embedded ")]
+    assert errors[-1] == "exit=1" and len(errors) == 2 and errors[0].startswith("error: "), proc.stderr
+    assert "disk full" in errors[0] and where in errors[0] and "Traceback" not in proc.stderr
+    report = json.loads(proc.stdout.splitlines()[0])
+    assert report["error"]["kind"] == "os" and "disk full" in report["error"]["message"]
+    assert proc.stdout.splitlines()[1:] == [], "a partial build was left behind"
+
+
+def test_ask_with_history_reads_the_follow_up_in_context(run):
+    alone = json.loads(run("ask", "What is her position?", "--json").stdout)
+    follow = run("ask", "What is her position?", "--history", "What did Valentina Matviyenko say about Tokayev's visit?",
+                 "--json")
+    assert follow.exit_code == 0
+    assert "Совета Федерации" in json.loads(follow.stdout)["answer"] and "Совета Федерации" not in alone["answer"]
+
+
+def test_feedback_export_without_votes(run, tmp_path):
+    result = run("feedback", "export", "--json", "--index-dir", str(tmp_path / "index"))
+    assert result.exit_code == 0 and json.loads(result.stdout) == [] and "no votes yet" not in result.stdout
+    text = run("feedback", "export", "--index-dir", str(tmp_path / "index"))
+    assert text.exit_code == 0 and text.stdout == "" and "no votes yet" in text.stderr
