@@ -50,6 +50,8 @@ bench: setup
 	$(BIN)/python bench/kazqad_dev_sweep.py --out docs/results/kazqad-dev-sweep.json
 	$(BIN)/python bench/cleaning.py --out docs/results/cleaning.json
 	$(BIN)/python bench/telegram_load.py --out docs/results/telegram-load.json
+	$(BIN)/python bench/followups.py --sweep --out docs/results/followups-dev-sweep.json
+	$(BIN)/python bench/followups.py --out docs/results/followups.json
 	$(BIN)/python bench/plot.py
 
 clean:
