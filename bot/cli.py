@@ -123,7 +123,8 @@ def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool) ->
         report = build_index(settings.corpus_dir, settings.index_dir, embedder,
                              show_progress=not as_json and sys.stderr.isatty(),
                              language_debias=settings.language_debias, full=full,
-                             max_document_bytes=settings.max_document_bytes, notify=_say)
+                             max_document_bytes=settings.max_document_bytes, notify=_say,
+                             faiss_index=settings.faiss_index)
     for problem in report.problems:
         _say(f"skipped {problem.source}: {problem.reason}")
     if as_json:
@@ -189,11 +190,18 @@ def index_status(settings: Settings, as_json: bool) -> None:
         f"index:       {status['path']}",
         f"documents:   {status['documents']} ({langs})",
         f"passages:    {status['passages']}",
+        f"faiss index: {_describe_ann(status['faiss_index'])}",
         f"model:       {status['model']} (dim {status['dims']})",
         f"built at:    {status['built_at']}",
         f"corpus:      {status['corpus_dir']} ({status['corpus_fingerprint'][:12]})",
         f"stale:       {'yes — run `corpusbot index build`' if status['stale'] else 'no'}",
     ]))
+
+
+def _describe_ann(spec: dict) -> str:
+    params = ", ".join(f"{k} {v}" for k, v in spec.items() if k not in ("kind", "setting", "seconds"))
+    exact = "exact" if spec["kind"] == "flat" else "approximate, re-scored exactly"
+    return f"{spec['kind']} ({exact}{', ' + params if params else ''}; FAISS_INDEX={spec['setting']})"
 
 
 MODE_OPTION = click.option("--mode", type=click.Choice(["dense", "bm25", "hybrid"]), default=None,

@@ -28,6 +28,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error": "Sorry, something went wrong on my side. Please try again in a moment.",
         "new": "Started a new conversation: your next question is read on its own.",
         "voted": "Thanks, noted.",
+        "newest": "The {shown} newest of {docs} documents:",
         "about": "Index built {built}: {docs} documents, {passages} passages.\nModel: {model}",
     },
     "ru": {
@@ -47,6 +48,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error": "Извините, у меня что-то сломалось. Попробуйте ещё раз чуть позже.",
         "new": "Начинаем заново: следующий вопрос я прочту сам по себе.",
         "voted": "Спасибо, учтено.",
+        "newest": "{shown} самых новых из {docs} документов:",
         "about": "Индекс построен {built}: {docs} документов, {passages} фрагментов.\nМодель: {model}",
     },
     "kk": {
@@ -65,6 +67,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error": "Кешіріңіз, бір қате кетті. Сәлден соң қайталап көріңіз.",
         "new": "Жаңа әңгіме басталды: келесі сұрағыңызды жеке оқимын.",
         "voted": "Рахмет, ескерілді.",
+        "newest": "{docs} құжаттың ең жаңа {shown} құжаты:",
         "about": "Индекс {built} құрылды: {docs} құжат, {passages} үзінді.\nМодель: {model}",
     },
     "ky": {
@@ -83,6 +86,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error": "Кечиресиз, бир ката кетти. Бир аздан кийин кайра аракет кылыңыз.",
         "new": "Жаңы маек башталды: кийинки сурооңузду өзүнчө окуйм.",
         "voted": "Рахмат, эске алынды.",
+        "newest": "{docs} документтин эң жаңы {shown} документи:",
         "about": "Индекс {built} түзүлгөн: {docs} документ, {passages} үзүндү.\nМодель: {model}",
     },
 }

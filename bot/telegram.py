@@ -43,6 +43,7 @@ from .state import BotState
 log = logging.getLogger("corpusbot.telegram")
 TOKEN_RE = re.compile(r"^\d{5,12}:[A-Za-z0-9_-]{30,}$")
 RECENT_ANSWERS = 500  # answers whose "more results" button keeps working (persisted across restarts)
+SOURCES_LISTED = 40  # /sources lists this many of the newest documents
 COMMANDS = [("help", "How to ask, with examples"), ("ask", "Ask a question (in groups)"),
             ("new", "Start a new conversation (forget earlier questions)"),
             ("sources", "The indexed documents"), ("about", "Index status")]
@@ -168,8 +169,8 @@ class CorpusBot:
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lang = _lang(update)
         docs = self.engine.index.documents
-        dates = sorted(d.date for d in docs if d.date) or ["?"]
-        langs = ", ".join(render.LANG_NAMES[code] for code in sorted({d.lang for d in docs}))
+        dates = docs.date_range() or ("?", "?")
+        langs = ", ".join(render.LANG_NAMES.get(code, code) for code in docs.languages())
         examples = "\n".join(f"• {render.esc(text)}" for text in EXAMPLES.values())
         await update.effective_message.reply_text(
             say(lang, "help", docs=len(docs), langs=render.esc(langs), first=render.esc(dates[0]),
@@ -178,9 +179,12 @@ class CorpusBot:
 
     async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lang = _lang(update)
+        docs = self.engine.index.documents
         lines = [f"• <b>{render.esc(d.title)}</b> — {render.esc(d.date or render.TEXTS[lang]['undated'])}, "
                  f"{render.LANG_NAMES.get(d.lang, d.lang)} (<code>{render.esc(d.doc_id)}</code>)"
-                 for d in self.engine.index.documents]
+                 for d in docs.latest(SOURCES_LISTED)]
+        if len(docs) > SOURCES_LISTED:  # an archive is listed by its newest articles, not in a hundred messages
+            lines.insert(0, say(lang, "newest", shown=SOURCES_LISTED, docs=len(docs)))
         for text in render.pack(lines, sep="\n"):
             await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
 
@@ -260,7 +264,7 @@ class CorpusBot:
     async def show_passage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query, lang = update.callback_query, _lang(update)
         wanted = query.data.split("|", 1)[1]
-        passage = next((p for p in self.engine.index.passages if p.passage_id.endswith(wanted)), None)
+        passage = self.engine.index.passages.find(wanted)
         if passage is None:
             await query.answer(render.TEXTS[lang]["gone"], show_alert=True)
             return

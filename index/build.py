@@ -9,7 +9,7 @@ and its statistics (IDF) depend on every passage.
 
 from __future__ import annotations
 
-import json
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +24,8 @@ from .embed import Embedder
 from .hashing import sha256_text
 from .language_subspace import estimate_basis, project, reference_text
 from .lexical import Analyzer, LexicalIndex, lexical_text, own_titles
-from .store import DOCUMENTS, StoreError, build_lock, current_build, write_index
+from .passage_table import DocumentTable
+from .store import PASSAGES, StoreError, build_lock, current_build, write_index
 
 CACHE_FILE = Path("cache") / "embeddings.sqlite"
 # Embeddings are committed to the cache every this many passages (about 10 s of work here), so an
@@ -82,10 +83,12 @@ class BuildReport:
 def previous_documents(index_dir: Path) -> dict[str, str]:
     """doc_id → content hash of the current build; empty when there is none or it cannot be read."""
     try:
-        build = current_build(index_dir)
-        lines = (build / DOCUMENTS).read_text(encoding="utf-8").splitlines()
-        return {doc.doc_id: doc.content_hash for doc in (Document(**json.loads(line)) for line in lines)}
-    except (StoreError, OSError, ValueError, TypeError):
+        table = DocumentTable(current_build(index_dir) / PASSAGES)
+        try:
+            return table.content_hashes()
+        finally:
+            table.close()
+    except (StoreError, OSError, sqlite3.Error):
         return {}
 
 
@@ -106,7 +109,7 @@ def diff_documents(docs: list[Document], previous: dict[str, str]) -> Changes:
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_progress: bool = False,
                 language_debias: bool | str = "auto", full: bool = False,
                 max_document_bytes: int | None = None, notify: Callable[[str], None] = lambda _m: None,
-                ) -> BuildReport:
+                faiss_index: str = "auto") -> BuildReport:
     """Build and publish an index; ``full`` ignores what earlier builds embedded."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -155,7 +158,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             "embedded": len(todo),
             "build_seconds": round(time.perf_counter() - started, 3),
         }
-        path = write_index(index_dir, docs, passages, vectors, sentence_vectors, lexical, meta, basis)
+        path = write_index(index_dir, docs, passages, vectors, sentence_vectors, lexical, meta, basis, faiss_index)
     return BuildReport(path, len(docs), len(passages), len(todo), len(passages) - len(todo), changes,
                        time.perf_counter() - started, embed_seconds, problems, removed=_removed(docs))
 

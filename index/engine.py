@@ -140,9 +140,9 @@ class Engine:
         if mode == "bm25":
             order = order[scored.bm25[order] > 0]
         analyzer = self.index.lexical.analyzer
-        tokens_of = lambda i: set(analyzer.tokens(self.index.passages[int(scored.rows[i])].text))  # noqa: E731
+        tokens_of = lambda i: set(analyzer.tokens(scored.passages[i].text))  # noqa: E731
         groups = collapse_near_duplicates(order, tokens_of, self.fusion.duplicate_jaccard, k)
-        hits = to_hits(self.index, scored, ranking, groups)
+        hits = to_hits(scored, ranking, groups)
         timings.add("fusion", t)
         return hits
 
@@ -174,7 +174,7 @@ class Engine:
             return not_stated(question, hits, evidence.missing)
         candidates_ = candidate_sentences(hits, self.index)
         rows = np.array([c.row for c in candidates_], dtype=np.int64)
-        similarity = self.index.sentence_vectors[rows] @ vector if len(rows) else np.zeros(0)
+        similarity = self.index.sentence_vectors[rows].astype(np.float32) @ vector if len(rows) else np.zeros(0)
         coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
                                                     detect_language(text))
         answer = compose_answer(question, hits, select_sentences(candidates_, similarity, hits, coverage))
@@ -208,6 +208,6 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
         notify(f"{what} at {settings.index_dir}; building it from {settings.corpus_dir} first…")
         builder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
         build_index(settings.corpus_dir, settings.index_dir, builder, language_debias=settings.language_debias,
-                    max_document_bytes=settings.max_document_bytes)
+                    max_document_bytes=settings.max_document_bytes, faiss_index=settings.faiss_index)
         index = load_index(settings.index_dir, embedder.fingerprint)
     return Engine(embedder, index, settings.min_score, settings.max_question_chars, settings.retrieval_mode)

@@ -153,11 +153,12 @@ class LexicalIndex:
         return sorted(p for p in folder.iterdir() if p.is_file())
 
     @classmethod
-    def load(cls, folder: Path) -> "LexicalIndex":
+    def load(cls, folder: Path, mmap: bool = False) -> "LexicalIndex":
+        """``mmap`` maps the score matrix instead of reading it: a large index starts at once."""
         import bm25s
 
         analyzer = Analyzer(**json.loads((folder / cls.ANALYZER_FILE).read_text(encoding="utf-8")))
-        retriever = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
+        retriever = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0, mmap=mmap)
         return cls(retriever, analyzer)
 
     @property

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     query_encoder: Literal["onnx", "torch"] = "onnx"
     onnx_threads: int = Field(0, ge=0, le=256, description="onnxruntime threads per question; 0 = one per core")
     retrieval_mode: Literal["dense", "bm25", "hybrid"] = "hybrid"
+    # The FAISS index a build writes: "auto" is exact below ann.EXACT_BELOW passages, IVF above (index/ann.py).
+    faiss_index: Literal["auto", "flat", "ivf", "hnsw"] = "auto"
     max_document_bytes: int = Field(DEFAULT_MAX_DOCUMENT_BYTES, ge=1_000, le=1_000_000_000)
     reload_interval: float = Field(2.0, ge=0.0, le=3600.0, description="seconds between index checks; 0 = off")
 

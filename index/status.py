@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from .corpus import corpus_fingerprint, load_corpus
@@ -22,14 +21,15 @@ def index_status(index_dir: Path, corpus_dir: Path) -> dict:
         current = corpus_fingerprint(docs)
     except FileNotFoundError:
         current = None
-    dates = sorted(d.date for d in index.documents if d.date)
+    dates = index.documents.date_range()
     return {
         "exists": True,
         "path": str(index.path),
         "documents": manifest["doc_count"],
         "passages": manifest["passage_count"],
-        "languages": dict(sorted(Counter(d.lang for d in index.documents).items())),
-        "date_range": [dates[0], dates[-1]] if dates else None,
+        "languages": index.documents.languages(),
+        "date_range": list(dates) if dates else None,
+        "faiss_index": manifest["faiss_index"],
         "model": manifest["model_id"],
         "model_fingerprint": manifest["model_fingerprint"],
         "dims": manifest["dim"],

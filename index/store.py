@@ -2,15 +2,21 @@
 
 Layout of ``INDEX_DIR``::
 
-    builds/<build-id>/  manifest.json  vectors.faiss  passages.jsonl  documents.jsonl
-                        sentences.npy  language_basis.npy  lexical/ (bm25s)
+    builds/<build-id>/  manifest.json  vectors.faiss  passage_vectors.npy  passages.sqlite
+                        sentences.npy  sentence_start.npy  language_basis.npy  lexical/ (bm25s)
     current -> builds/<build-id>
+
+Serving maps the build rather than loading it: the FAISS index and the arrays
+are memory-mapped, passages are read from SQLite by row (passage_table.py) and
+bm25s is loaded memory-mapped, so a process serving a million passages starts
+in seconds and holds only what its queries touch.
 
 A build is written into a temporary folder, renamed into ``builds/``, and only
 then published by atomically replacing the ``current`` symlink. A build that
 dies at any point leaves ``current`` pointing at the previous, complete index.
 The manifest records a hash of every file, so a truncated or edited file is
-caught on load, and the model that made the vectors, so a query is never
+caught (sizes on every load, checksums on load for builds up to
+``CHECKSUM_ON_LOAD_BYTES`` and always by ``index verify``), and the model that made the vectors, so a query is never
 embedded with a different model than the passages were.
 """
 
@@ -21,8 +27,10 @@ import fcntl
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import time
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -32,20 +40,26 @@ from typing import Iterator
 import faiss
 import numpy as np
 
+from . import ann
 from .chunk import Passage
 from .corpus import Document
 from .hashing import sha256_file
 from .lexical import LexicalIndex
+from .passage_table import FILE as PASSAGES
+from .passage_table import DocumentTable, PassageTable, write_tables
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
-PASSAGES = "passages.jsonl"
-DOCUMENTS = "documents.jsonl"
+PASSAGE_VECTORS = "passage_vectors.npy"  # float32, for exact re-scoring of whatever the FAISS index proposes
 LANGUAGE_BASIS = "language_basis.npy"
 SENTENCES = "sentences.npy"
+SENTENCE_START = "sentence_start.npy"
+# Hashing every file of a million-passage build takes longer than loading it; above this, a
+# load checks sizes and leaves the checksums to `index verify`.
+CHECKSUM_ON_LOAD_BYTES = 256 * 2**20
 KEEP_BUILDS = 2  # the current build and the one before it (a reader may still hold it)
 REBUILD = "run `corpusbot index build`"
 
@@ -78,27 +92,22 @@ class BuildLockedError(StoreError):
 class LoadedIndex:
     path: Path
     manifest: dict
-    vectors: faiss.Index
-    passages: list[Passage]
-    documents: list[Document]
+    vectors: faiss.Index  # proposes candidates (exact or approximate: ``ann``)
+    passages: PassageTable
+    documents: DocumentTable
     lexical: LexicalIndex
-    sentence_vectors: np.ndarray  # one row per quotable sentence, passage by passage
+    passage_vectors: np.ndarray  # float32 rows, memory-mapped: the exact cosines of candidates
+    sentence_vectors: np.ndarray  # float16, one row per quotable sentence, passage by passage (memory-mapped)
+    sentence_start: np.ndarray  # passage row → its first sentence row; one more entry than passages
     language_basis: np.ndarray | None = None  # project queries with it too (language_subspace.py)
-
-    def __post_init__(self) -> None:
-        counts = [len(p.sentences) for p in self.passages]
-        self.sentence_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        self.row_of = {p.passage_id: row for row, p in enumerate(self.passages)}
+    ann: ann.AnnSpec = ann.AnnSpec("flat")
 
     def sentence_rows(self, row: int) -> range:
         return range(int(self.sentence_start[row]), int(self.sentence_start[row + 1]))
 
 
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        fh.flush()
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as fh:
         os.fsync(fh.fileno())
 
 
@@ -149,12 +158,15 @@ def write_index(
     lexical: LexicalIndex,
     meta: dict,
     language_basis: np.ndarray | None = None,
+    faiss_index: str = "auto",
 ) -> Path:
     """Write a complete build and publish it as ``current``; returns the build folder."""
     if len(passages) != len(vectors):
         raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
-    if sum(len(p.sentences) for p in passages) != len(sentence_vectors):
+    sentence_start = np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64)
+    if sentence_start[-1] != len(sentence_vectors):
         raise ValueError("sentence vectors do not match the passages' sentences")
+    spec = ann.choose(len(passages), faiss_index)
     index_dir = Path(index_dir)
     builds = index_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
@@ -162,20 +174,20 @@ def write_index(
         shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
     try:
-        flat = faiss.IndexFlatIP(int(vectors.shape[1]))
-        if len(vectors):
-            flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        faiss.write_index(flat, str(tmp / VECTORS))
-        _write_jsonl(tmp / PASSAGES, [p.to_dict() for p in passages])
-        _write_jsonl(tmp / DOCUMENTS, [d.to_dict() for d in documents])
+        started = time.perf_counter()
+        faiss.write_index(ann.build(vectors, spec), str(tmp / VECTORS))
+        ann_seconds = time.perf_counter() - started
+        _save_npy(tmp / PASSAGE_VECTORS, np.asarray(vectors, dtype=np.float32))
+        write_tables(tmp / PASSAGES, documents, passages)
+        _fsync_file(tmp / PASSAGES)
         _save_npy(tmp / SENTENCES, np.asarray(sentence_vectors, dtype=np.float16).reshape(-1, vectors.shape[1]))
-        names = [VECTORS, PASSAGES, DOCUMENTS, SENTENCES]
+        _save_npy(tmp / SENTENCE_START, sentence_start)
+        names = [VECTORS, PASSAGE_VECTORS, PASSAGES, SENTENCES, SENTENCE_START]
         if language_basis is not None:
             _save_npy(tmp / LANGUAGE_BASIS, np.asarray(language_basis, dtype=np.float32))
             names.append(LANGUAGE_BASIS)
         for path in lexical.save(tmp / LexicalIndex.FOLDER):
-            with open(path, "rb+") as fh:
-                os.fsync(fh.fileno())
+            _fsync_file(path)
             names.append(str(path.relative_to(tmp)))
         built_at = datetime.now(timezone.utc)
         manifest = {
@@ -185,6 +197,8 @@ def write_index(
             "passage_count": len(passages),
             "doc_count": len(documents),
             "sentence_count": int(len(sentence_vectors)),
+            "faiss_index": {"setting": faiss_index, **spec.to_dict(), "seconds": round(ann_seconds, 3)},
+            "languages": dict(sorted(Counter(d.lang for d in documents).items())),
             "built_at": built_at.isoformat(timespec="seconds"),
             "files": {name: {"sha256": sha256_file(tmp / name), "bytes": (tmp / name).stat().st_size}
                       for name in names},
@@ -258,8 +272,8 @@ def read_manifest(build: Path) -> dict:
     return manifest
 
 
-def verify_files(build: Path, manifest: dict) -> None:
-    """Every file present, of the recorded size and hash."""
+def verify_files(build: Path, manifest: dict, checksums: bool = True) -> None:
+    """Every file present, of the recorded size and (with ``checksums``) hash."""
     for name, expected in manifest.get("files", {}).items():
         path = build / name
         if not path.exists():
@@ -268,12 +282,15 @@ def verify_files(build: Path, manifest: dict) -> None:
         if size != expected.get("bytes"):
             raise IndexCorruptError(
                 f"index file {name} is damaged ({size} bytes, expected {expected.get('bytes')}); {REBUILD}")
-        if sha256_file(path) != expected.get("sha256"):
+        if checksums and sha256_file(path) != expected.get("sha256"):
             raise IndexCorruptError(f"index file {name} is damaged (checksum mismatch); {REBUILD}")
 
 
-def load_index(index_dir: Path, model_fingerprint: str | None = None) -> LoadedIndex:
-    """Load and check the current build; raises an ``StoreError`` that says what to do."""
+def load_index(index_dir: Path, model_fingerprint: str | None = None, checksums: bool | None = None) -> LoadedIndex:
+    """Open and check the current build; raises an ``StoreError`` that says what to do.
+
+    ``checksums`` None hashes the files of builds up to ``CHECKSUM_ON_LOAD_BYTES``.
+    """
     build = current_build(index_dir)
     manifest = read_manifest(build)
     if model_fingerprint is not None and manifest.get("model_fingerprint") != model_fingerprint:
@@ -281,21 +298,30 @@ def load_index(index_dir: Path, model_fingerprint: str | None = None) -> LoadedI
             f"the index was built with model {manifest.get('model_id')!r} "
             f"({str(manifest.get('model_fingerprint'))[:19]}…), not the configured one "
             f"({model_fingerprint[:19]}…); {REBUILD}")
-    verify_files(build, manifest)
+    files = manifest.get("files", {})
+    if checksums is None:
+        checksums = sum(f.get("bytes", 0) for f in files.values()) <= CHECKSUM_ON_LOAD_BYTES
+    verify_files(build, manifest, checksums)
     try:
-        vectors = faiss.read_index(str(build / VECTORS))
-        passages = [Passage.from_dict(json.loads(line)) for line in (build / PASSAGES).read_text("utf-8").splitlines()]
-        documents = [Document(**json.loads(line)) for line in (build / DOCUMENTS).read_text("utf-8").splitlines()]
-        sentences = np.load(build / SENTENCES).astype(np.float32)
-        basis = np.load(build / LANGUAGE_BASIS) if LANGUAGE_BASIS in manifest["files"] else None
-        lexical = LexicalIndex.load(build / LexicalIndex.FOLDER)
-    except (RuntimeError, TypeError, ValueError, KeyError, OSError) as exc:
+        spec = ann.AnnSpec.from_dict({k: v for k, v in manifest["faiss_index"].items()
+                                      if k not in ("setting", "seconds")})
+        vectors = ann.read(str(build / VECTORS), spec)
+        passage_vectors = np.load(build / PASSAGE_VECTORS, mmap_mode="r")
+        passages = PassageTable(build / PASSAGES)
+        documents = DocumentTable(build / PASSAGES)
+        sentences = np.load(build / SENTENCES, mmap_mode="r")
+        sentence_start = np.load(build / SENTENCE_START, mmap_mode="r")
+        basis = np.load(build / LANGUAGE_BASIS) if LANGUAGE_BASIS in files else None
+        lexical = LexicalIndex.load(build / LexicalIndex.FOLDER, mmap=True)
+    except (RuntimeError, TypeError, ValueError, KeyError, OSError, sqlite3.Error) as exc:
         raise IndexCorruptError(f"index at {build} cannot be read ({type(exc).__name__}); {REBUILD}") from None
-    if not (vectors.ntotal == len(passages) == manifest.get("passage_count") == lexical.size) \
-            or vectors.d != manifest.get("dim"):
+    dim = manifest.get("dim")
+    if not (vectors.ntotal == len(passages) == len(passage_vectors) == manifest.get("passage_count") == lexical.size) \
+            or vectors.d != dim or passage_vectors.shape[1:] != (dim,) or len(documents) != manifest.get("doc_count"):
         raise IndexCorruptError(f"index at {build} is inconsistent (vector, passage and lexical counts differ); {REBUILD}")
-    if sentences.shape != (sum(len(p.sentences) for p in passages), vectors.d):
+    if sentence_start.shape != (len(passages) + 1,) or sentences.shape != (int(sentence_start[-1]), dim):
         raise IndexCorruptError(f"index at {build} is inconsistent (sentence vectors do not match); {REBUILD}")
-    if basis is not None and (basis.ndim != 2 or basis.shape[1] != vectors.d):
+    if basis is not None and (basis.ndim != 2 or basis.shape[1] != dim):
         raise IndexCorruptError(f"index at {build} has a language basis of the wrong shape; {REBUILD}")
-    return LoadedIndex(build, manifest, vectors, passages, documents, lexical, sentences, basis)
+    return LoadedIndex(build, manifest, vectors, passages, documents, lexical, passage_vectors, sentences,
+                       sentence_start, basis, spec)

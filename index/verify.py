@@ -29,7 +29,7 @@ def verify_index(index_dir: Path, corpus_dir: Path, model_fingerprint: str | Non
     """Files against the manifest, counts across FAISS/metadata/BM25, the model, then the corpus."""
     result = Verification(str(index_dir))
     try:
-        index = load_index(index_dir, model_fingerprint)  # hashes, sizes, model, counts, shapes
+        index = load_index(index_dir, model_fingerprint, checksums=True)  # hashes, sizes, model, counts, shapes
     except StoreError as exc:
         result.problems.append(str(exc))
         return result
@@ -39,20 +39,19 @@ def verify_index(index_dir: Path, corpus_dir: Path, model_fingerprint: str | Non
         result.checks.append("built with the configured embedding model")
     result.checks.append(f"{index.vectors.ntotal} vectors = {len(index.passages)} passages = "
                          f"{index.lexical.size} BM25 rows; {len(index.sentence_vectors)} sentence vectors")
-    doc_ids = {d.doc_id for d in index.documents}
-    orphans = sorted({p.doc_id for p in index.passages} - doc_ids)
+    hashes = index.documents.content_hashes()
+    doc_ids = set(hashes)
+    orphans = sorted(index.passages.doc_ids() - doc_ids)
     if len(doc_ids) != index.manifest.get("doc_count"):
         result.problems.append(f"manifest says {index.manifest.get('doc_count')} documents, the index holds {len(doc_ids)}")
     if orphans:
         result.problems.append(f"passages of documents missing from the index: {', '.join(orphans[:5])}")
-    if len(index.row_of) != len(index.passages):
-        result.problems.append("passage ids are not unique")
     try:
         docs, _ = load_corpus(Path(corpus_dir), max_document_bytes)
     except FileNotFoundError as exc:
         result.problems.append(str(exc))
         return result
-    changes = diff_documents(docs, {d.doc_id: d.content_hash for d in index.documents})
+    changes = diff_documents(docs, hashes)
     if changes.any:
         parts = [f"{label} {', '.join(ids[:5])}{' …' if len(ids) > 5 else ''}"
                  for label, ids in (("added", changes.added), ("changed", changes.changed),

@@ -11,7 +11,6 @@ before_publish (renamed, ``current`` not yet switched).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -41,17 +40,13 @@ def arm(point: str) -> None:
 
         Embedder.encode_passages_with_sentences = second_call_halts
     elif point == "mid_write":
-        write = store._write_jsonl
+        write = store.write_tables
 
-        def half_written(path, rows):
-            if path.name != store.PASSAGES:
-                return write(path, rows)
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(rows[0], ensure_ascii=False)[:40])
-                fh.flush()
+        def half_written(path, documents, passages):
+            write(path, documents, list(passages)[:1])  # the passage table holds one row of many
             halt(point)
 
-        store._write_jsonl = half_written
+        store.write_tables = half_written
     elif point == "before_rename":
         rename = os.rename
         store.os.rename = lambda src, dst: halt(point) if "builds" in str(dst) else rename(src, dst)

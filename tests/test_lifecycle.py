@@ -160,7 +160,7 @@ def test_build_without_a_terminal_reports_progress_as_lines(tmp_path, embedder, 
     assert len(lines) == -(-report.embedded // 10) and lines[-1].startswith(f"embedded {report.embedded}/")
 
 
-@pytest.mark.parametrize("damage", ["vectors.faiss", "passages.jsonl", "lexical/params.index.json"])
+@pytest.mark.parametrize("damage", ["vectors.faiss", "passages.sqlite", "passage_vectors.npy", "lexical/params.index.json"])
 def test_verify_catches_a_truncated_file(built, model_cache, monkeypatch, damage):
     corpus, index_dir = built
     monkeypatch.setenv("MODEL_CACHE_DIR", str(model_cache))

@@ -42,8 +42,9 @@ def test_round_trip_and_manifest(tmp_path):
     m = index.manifest
     assert m["passage_count"] == 3 and m["doc_count"] == 1 and m["dim"] == 8
     assert m["model_id"] == "test-model" and m["format_version"] == store.FORMAT_VERSION
-    assert {"vectors.faiss", "passages.jsonl", "documents.jsonl", "sentences.npy", "language_basis.npy",
-            "lexical/analyzer.json", "lexical/vocab.index.json"} <= set(m["files"])
+    assert {"vectors.faiss", "passage_vectors.npy", "passages.sqlite", "sentences.npy", "sentence_start.npy",
+            "language_basis.npy", "lexical/analyzer.json", "lexical/vocab.index.json"} <= set(m["files"])
+    assert m["faiss_index"]["kind"] == "flat" and m["languages"] == {"en": 1}
     assert index.sentence_vectors.shape == (3, 8) and index.lexical.size == 3
     assert [p.passage_id for p in index.passages] == ["d1:0", "d1:1", "d1:2"]
     assert np.array_equal(index.language_basis, basis)
@@ -62,23 +63,25 @@ def test_model_mismatch(tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["truncate-vectors", "edit-passages", "drop-manifest", "garble-manifest",
-                                    "delete-documents", "truncate-lexical", "truncate-sentences"])
+                                    "delete-passages", "truncate-lexical", "truncate-sentences",
+                                    "truncate-passage_vectors", "truncate-sentence_start"])
 def test_corruption_is_detected(tmp_path, damage):
     build = _write(tmp_path, 4)
     if damage == "truncate-vectors":
         data = (build / "vectors.faiss").read_bytes()
         (build / "vectors.faiss").write_bytes(data[: len(data) // 2])
-    elif damage == "edit-passages":
-        text = (build / "passages.jsonl").read_text().replace("text 1", "text X")
-        (build / "passages.jsonl").write_text(text)
+    elif damage == "edit-passages":  # same size: only the checksum can tell
+        data = (build / "passages.sqlite").read_bytes()
+        assert b"text 1" in data
+        (build / "passages.sqlite").write_bytes(data.replace(b"text 1", b"text X"))
     elif damage == "drop-manifest":
         (build / "manifest.json").unlink()
     elif damage == "garble-manifest":
         (build / "manifest.json").write_text("{not json")
-    elif damage == "delete-documents":
-        (build / "documents.jsonl").unlink()
+    elif damage == "delete-passages":
+        (build / "passages.sqlite").unlink()
     else:
-        name = "lexical/vocab.index.json" if damage == "truncate-lexical" else "sentences.npy"
+        name = "lexical/vocab.index.json" if damage == "truncate-lexical" else f"{damage.split('-', 1)[1]}.npy"
         data = (build / name).read_bytes()
         (build / name).write_bytes(data[: len(data) // 2])
     with pytest.raises(IndexCorruptError, match="corpusbot index build"):
@@ -89,10 +92,10 @@ def test_failed_build_leaves_previous_index_intact(tmp_path, monkeypatch):
     _write(tmp_path, 2)
     before = load_index(tmp_path).manifest
 
-    def explode(path, rows):
+    def explode(path, documents, passages):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store, "_write_jsonl", explode)
+    monkeypatch.setattr(store, "write_tables", explode)
     with pytest.raises(OSError, match="disk full"):
         _write(tmp_path, 5, seed=1)
     after = load_index(tmp_path)
@@ -134,3 +137,67 @@ def test_an_index_from_another_version_is_named_as_such(tmp_path):
     (build / "manifest.json").write_text(json.dumps({**manifest, "format_version": 1}))
     with pytest.raises(store.IndexFormatError, match="another corpusbot version"):
         load_index(tmp_path)
+
+
+def test_large_builds_leave_checksums_to_verify(tmp_path, monkeypatch):
+    """Hashing a million-passage build costs more than loading it: loads check sizes, `verify` hashes."""
+    build = _write(tmp_path, 4)
+    data = (build / "passages.sqlite").read_bytes()
+    (build / "passages.sqlite").write_bytes(data.replace(b"text 1", b"text X"))
+    monkeypatch.setattr(store, "CHECKSUM_ON_LOAD_BYTES", 0)
+    assert [p.text for p in load_index(tmp_path).passages][1] == "text X"
+    with pytest.raises(IndexCorruptError, match="checksum"):
+        load_index(tmp_path, checksums=True)
+
+
+def test_passages_are_read_by_row_and_found_by_id_or_its_tail(tmp_path):
+    _write(tmp_path, 30)
+    passages = load_index(tmp_path).passages
+    assert len(passages) == 30 and passages[7].passage_id == "d1:7" and passages[7].sentences == ((0, 6),)
+    assert [p.passage_id for p in passages.many([12, 3, 12])] == ["d1:12", "d1:3", "d1:12"]
+    assert passages.row_of("d1:29") == 29 and passages.row_of("nope") is None
+    assert passages.find("1:29").passage_id == "d1:29" and passages.find("%") is None
+    with pytest.raises(IndexError):
+        passages[30]
+
+
+def test_documents_summarised_without_reading_them_all(tmp_path):
+    docs = [Document(f"d{i}", f"T{i}", "x", f"2024-01-{i + 10:02d}" if i % 3 else None, "kk" if i % 2 else "ru")
+            for i in range(9)]
+    passages = [Passage(f"d{i}:0", f"d{i}", 0, 1, "x", f"T{i}", None, d.lang, ((0, 1),)) for i, d in enumerate(docs)]
+    lexical = LexicalIndex.build(["x"] * 9, ["ru"] * 9, Analyzer())
+    write_index(tmp_path, docs, passages, _vectors(9), _vectors(9, 1), lexical, META)
+    table = load_index(tmp_path).documents
+    assert len(table) == 9 and table.languages() == {"kk": 4, "ru": 5}
+    assert table.date_range() == ("2024-01-11", "2024-01-18")
+    assert [d.doc_id for d in table.latest(3)] == ["d8", "d7", "d5"]
+    assert table.content_hashes() == {d.doc_id: d.content_hash for d in docs}
+
+
+@pytest.mark.parametrize("kind", ["flat", "ivf", "hnsw"])
+def test_every_faiss_index_kind_serves_exact_scores(tmp_path, kind):
+    """The kind decides which rows are proposed; the cosines fusion sees are exact whatever the kind."""
+    from index.search import dense_top
+
+    n = 3000
+    vectors = _vectors(n, seed=5)
+    passages = _passages(n)
+    lexical = LexicalIndex.build([p.text for p in passages], [p.lang for p in passages], Analyzer())
+    write_index(tmp_path, DOCS, passages, vectors, _vectors(n, 6), lexical, META, faiss_index=kind)
+    index = load_index(tmp_path)
+    assert index.ann.kind == kind and index.manifest["faiss_index"]["setting"] == kind
+    query = vectors[17]
+    rows, scores = dense_top(index, query, 10)
+    exact = np.argsort(-(vectors @ query), kind="stable")[:10]
+    assert rows[0] == 17 and np.allclose(scores, vectors[rows] @ query, atol=1e-6)
+    assert len(set(rows) & set(exact)) >= 9
+
+
+def test_auto_is_exact_for_small_and_approximate_for_large_corpora():
+    from index import ann
+
+    assert ann.choose(1000).kind == "flat"
+    big = ann.choose(1_000_000)
+    assert big.kind == "ivf" and big.nlist == 4096 and 1 <= big.nprobe <= big.nlist
+    with pytest.raises(ValueError, match="unknown FAISS index"):
+        ann.choose(10, "lsh")

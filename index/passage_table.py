@@ -1,0 +1,163 @@
+"""Passages and documents of a build, looked up by row on demand from one SQLite file.
+
+A million passages held as Python objects cost gigabytes and tens of seconds
+to parse at start-up; a query needs a few hundred of them. The table is opened
+read-only and immutable (a published build never changes), so lookups take no
+locks on disk and the process starts in milliseconds whatever the corpus size.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from .chunk import Passage
+from .corpus import Document
+
+FILE = "passages.sqlite"
+_SCHEMA = """
+CREATE TABLE passages (row INTEGER PRIMARY KEY, passage_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
+                       lang TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE documents (row INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, date TEXT, lang TEXT NOT NULL,
+                        content_hash TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX documents_by_date ON documents (date);
+"""
+_BATCH = 500  # SQLite's default limit on bound parameters is far above this
+
+
+def write_tables(path: Path, documents: Iterable[Document], passages: Iterable[Passage]) -> None:
+    """Write both tables in one transaction; rows are numbered in iteration order (the vectors' order)."""
+    db = sqlite3.connect(path)
+    try:
+        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        with db:
+            db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?)",
+                           ((row, p.passage_id, p.doc_id, p.lang, json.dumps(_compact(p), ensure_ascii=False))
+                            for row, p in enumerate(passages)))
+            db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                           ((row, d.doc_id, d.date, d.lang, d.content_hash,
+                             json.dumps(d.to_dict(), ensure_ascii=False)) for row, d in enumerate(documents)))
+    finally:
+        db.close()
+
+
+def _compact(p: Passage) -> list:
+    """Fields not already in their own columns, as a list (a third of the size of a dict per row)."""
+    return [p.start, p.end, p.text, p.title, p.date, [list(s) for s in p.sentences]]
+
+
+def _passage(passage_id: str, doc_id: str, lang: str, data: str) -> Passage:
+    start, end, text, title, date, sentences = json.loads(data)
+    return Passage(passage_id, doc_id, start, end, text, title, date, lang, tuple(tuple(s) for s in sentences))
+
+
+class _Table:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        # immutable=1: no locking and no journal lookups; a published build is never written again.
+        self._db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()  # one connection shared by the bot's retrieval threads
+
+    def _query(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class PassageTable(_Table):
+    """Sequence-like access to a build's passages: ``table[row]``, ``len(table)``, iteration in row order."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        (self._count,) = self._query("SELECT count(*) FROM passages")[0]
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, row: int) -> Passage:
+        row = int(row)
+        if not 0 <= row < self._count:
+            raise IndexError(row)
+        return self.many([row])[0]
+
+    def many(self, rows: Sequence[int]) -> list[Passage]:
+        """Passages of ``rows``, in that order, in as few queries as the batch size allows."""
+        wanted = list(dict.fromkeys(int(r) for r in rows))
+        found: dict[int, Passage] = {}
+        for i in range(0, len(wanted), _BATCH):
+            batch = wanted[i:i + _BATCH]
+            for row, *fields in self._query(
+                    f"SELECT row, passage_id, doc_id, lang, data FROM passages WHERE row IN ({','.join('?' * len(batch))})",
+                    batch):
+                found[row] = _passage(*fields)
+        return [found[int(r)] for r in rows]
+
+    def __iter__(self) -> Iterator[Passage]:
+        last = -1
+        while True:  # pages by row, so a million rows never sit in memory at once
+            page = self._query("SELECT row, passage_id, doc_id, lang, data FROM passages WHERE row > ? "
+                               "ORDER BY row LIMIT 2000", (last,))
+            if not page:
+                return
+            for row, *fields in page:
+                yield _passage(*fields)
+            last = page[-1][0]
+
+    def row_of(self, passage_id: str) -> int | None:
+        found = self._query("SELECT row FROM passages WHERE passage_id = ?", (passage_id,))
+        return found[0][0] if found else None
+
+    def find(self, id_or_suffix: str) -> Passage | None:
+        """By id, or by the end of an id (callback data keeps only an over-long id's tail)."""
+        row = self.row_of(id_or_suffix)
+        if row is None:
+            escaped = id_or_suffix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            found = self._query("SELECT row FROM passages WHERE passage_id LIKE ? ESCAPE '\\' LIMIT 1",
+                                (f"%{escaped}",))
+            row = found[0][0] if found else None
+        return None if row is None else self[row]
+
+    def doc_ids(self) -> set[str]:
+        return {doc_id for (doc_id,) in self._query("SELECT DISTINCT doc_id FROM passages")}
+
+
+class DocumentTable(_Table):
+    """A build's documents: counted and summarised in SQL, iterated in pages."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        (self._count,) = self._query("SELECT count(*) FROM documents")[0]
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Document]:
+        last = -1
+        while True:
+            page = self._query("SELECT row, data FROM documents WHERE row > ? ORDER BY row LIMIT 500", (last,))
+            if not page:
+                return
+            for _, data in page:
+                yield Document(**json.loads(data))
+            last = page[-1][0]
+
+    def content_hashes(self) -> dict[str, str]:
+        return dict(self._query("SELECT doc_id, content_hash FROM documents"))
+
+    def languages(self) -> dict[str, int]:
+        return dict(sorted(Counter(dict(self._query("SELECT lang, count(*) FROM documents GROUP BY lang"))).items()))
+
+    def date_range(self) -> tuple[str, str] | None:
+        first, last = self._query("SELECT min(date), max(date) FROM documents WHERE date IS NOT NULL")[0]
+        return None if first is None else (first, last)
+
+    def latest(self, n: int) -> list[Document]:
+        """The ``n`` newest documents (undated ones last): what a listing can show of a large archive."""
+        return [Document(**json.loads(data)) for (data,) in self._query(
+            "SELECT data FROM documents ORDER BY date IS NULL, date DESC, row LIMIT ?", (n,))]
