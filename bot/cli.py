@@ -62,6 +62,7 @@ def handle_errors(func: Callable) -> Callable:
         from index.engine import QuestionError
         from index.evaluate import GoldFormatError
         from index.store import StoreError
+        from index.vectors.cluster import ClusterError
 
         as_json = bool(kwargs.get("as_json"))
         try:
@@ -74,6 +75,8 @@ def handle_errors(func: Callable) -> Callable:
             fail(str(exc), EXIT_ERROR, "index", as_json)
         except GoldFormatError as exc:
             fail(str(exc), EXIT_ERROR, "gold", as_json)
+        except ClusterError as exc:
+            fail(str(exc), EXIT_ERROR, "cluster", as_json)
         except (FileNotFoundError, ValueError) as exc:
             fail(str(exc), EXIT_ERROR, "input", as_json)
         except BrokenPipeError:  # `corpusbot ask … | head`: the reader has all it wanted
@@ -108,9 +111,17 @@ def index_group() -> None:
 @click.option("--full", is_flag=True, help="Re-embed every passage instead of reusing earlier embeddings.")
 @click.option("--dry-run", is_flag=True, help="Only say what would be added, changed, removed and embedded.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help="Embed on a Ray cluster: alone, a local one on this machine; with ADDRESS "
+                   "(ray://head:10001, auto), a running one. Default: BUILD_CLUSTER.")
+@click.option("--workers", type=click.IntRange(1, 4096), default=None,
+              help="Ray workers (one CPU each); default: every CPU of the cluster.")
 @handle_errors
-def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool) -> None:
+def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool, ray_address: str | None,
+                workers: int | None) -> None:
     """Build the index of the corpus directory, embedding only new and changed documents."""
+    from contextlib import nullcontext
+
     from index.build import build_index, plan_build
     from index.embed import load_embedder, model_fingerprint
 
@@ -120,11 +131,20 @@ def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool) ->
                             settings.max_document_bytes)
     else:
         embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
-        report = build_index(settings.corpus_dir, settings.index_dir, embedder,
-                             show_progress=not as_json and sys.stderr.isatty(),
-                             language_debias=settings.language_debias, full=full,
-                             max_document_bytes=settings.max_document_bytes, notify=_say,
-                             faiss_index=settings.faiss_index)
+        address = ray_address or settings.build_cluster
+        cluster = nullcontext(None)
+        if address:
+            from index.vectors.cluster import RayEncoder
+
+            cluster = RayEncoder(settings.embedding_model, settings.model_cache_dir, embedder.dim,
+                                 None if address == "local" else address, workers or settings.build_workers,
+                                 settings.embed_batch_size)
+        with cluster as on_ray:
+            report = build_index(settings.corpus_dir, settings.index_dir, embedder,
+                                 show_progress=not as_json and sys.stderr.isatty() and on_ray is None,
+                                 language_debias=settings.language_debias, full=full,
+                                 max_document_bytes=settings.max_document_bytes, notify=_say,
+                                 faiss_index=settings.faiss_index, cluster=on_ray)
     for problem in report.problems:
         _say(f"skipped {problem.source}: {problem.reason}")
     if as_json:

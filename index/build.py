@@ -13,7 +13,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 
@@ -26,6 +26,9 @@ from .language_subspace import estimate_basis, project, reference_text
 from .lexical import Analyzer, LexicalIndex, lexical_text, own_titles
 from .passage_table import DocumentTable
 from .store import PASSAGES, StoreError, build_lock, current_build, write_index
+
+if TYPE_CHECKING:
+    from .vectors.cluster import RayEncoder
 
 CACHE_FILE = Path("cache") / "embeddings.sqlite"
 # Embeddings are committed to the cache every this many passages (about 10 s of work here), so an
@@ -109,8 +112,12 @@ def diff_documents(docs: list[Document], previous: dict[str, str]) -> Changes:
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_progress: bool = False,
                 language_debias: bool | str = "auto", full: bool = False,
                 max_document_bytes: int | None = None, notify: Callable[[str], None] = lambda _m: None,
-                faiss_index: str = "auto") -> BuildReport:
-    """Build and publish an index; ``full`` ignores what earlier builds embedded."""
+                faiss_index: str = "auto", cluster: "RayEncoder | None" = None) -> BuildReport:
+    """Build and publish an index; ``full`` ignores what earlier builds embedded.
+
+    ``cluster`` embeds the new passages on a Ray cluster instead of here
+    (vectors/cluster.py); everything else, the cache included, is the same.
+    """
     started = time.perf_counter()
     index_dir = Path(index_dir)
     with build_lock(index_dir):
@@ -124,14 +131,16 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             known = {} if full else cache.get(keys)
             todo = [i for i, key in enumerate(keys) if key not in known]
             t0 = time.perf_counter()
-            for start in range(0, len(todo), CHECKPOINT_PASSAGES):
-                chunk = todo[start:start + CHECKPOINT_PASSAGES]
-                fresh = dict(zip((keys[i] for i in chunk), _embed(embedder, [passages[i] for i in chunk],
-                                                                  show_progress)))
+            pending = [passages[i] for i in todo]
+            batches = cluster.stream(pending) if cluster else _local_batches(embedder, pending, show_progress)
+            done = 0
+            for batch in batches:
+                fresh = {keys[todo[j]]: vectors for j, vectors in batch}
                 cache.put(fresh)  # committed now: a build killed later resumes from here
                 known.update(fresh)
+                done += len(batch)
                 if not show_progress:
-                    notify(_progress(start + len(chunk), len(todo), time.perf_counter() - t0))
+                    notify(_progress(done, len(todo), time.perf_counter() - t0))
             embed_seconds = time.perf_counter() - t0
             mixed = len({d.lang for d in docs}) > 1
             basis = _language_basis(embedder, cache, full) if language_debias is True or (
@@ -156,6 +165,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             "lexical": {"analyzer": lexical.analyzer.to_dict()},
             "changes": changes.to_dict(),
             "embedded": len(todo),
+            "embedded_on": {"where": "ray", "workers": cluster.workers} if cluster else {"where": "local"},
             "build_seconds": round(time.perf_counter() - started, 3),
         }
         path = write_index(index_dir, docs, passages, vectors, sentence_vectors, lexical, meta, basis, faiss_index)
@@ -178,12 +188,14 @@ def _progress(done: int, total: int, seconds: float) -> str:
     return f"embedded {done}/{total} passages ({rate:.1f}/s{left})"
 
 
-def _embed(embedder: Embedder, passages: list[Passage], show_progress: bool) -> list[tuple[np.ndarray, np.ndarray]]:
-    if not passages:
-        return []
-    vectors, sentences = embedder.encode_passages_with_sentences(
-        [p.text for p in passages], [list(p.sentences) for p in passages], show_progress=show_progress)
-    return list(zip(vectors, sentences))
+def _local_batches(embedder: Embedder, passages: list[Passage], show_progress: bool,
+                   ) -> Iterator[list[tuple[int, tuple[np.ndarray, np.ndarray]]]]:
+    """(position, vectors) pairs, a checkpoint's worth of passages at a time."""
+    for start in range(0, len(passages), CHECKPOINT_PASSAGES):
+        chunk = passages[start:start + CHECKPOINT_PASSAGES]
+        vectors, sentences = embedder.encode_passages_with_sentences(
+            [p.text for p in chunk], [list(p.sentences) for p in chunk], show_progress=show_progress)
+        yield list(enumerate(zip(vectors, sentences), start))
 
 
 def _language_basis(embedder: Embedder, cache: EmbeddingCache, full: bool) -> np.ndarray:

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     retrieval_mode: Literal["dense", "bm25", "hybrid"] = "hybrid"
     # The FAISS index a build writes: "auto" is exact below ann.EXACT_BELOW passages, IVF above (index/ann.py).
     faiss_index: Literal["auto", "flat", "ivf", "hnsw"] = "auto"
+    # Embed builds on Ray (pip install 'corpusbot[ray]'): "local" starts a cluster on this machine, an address
+    # (ray://head:10001, auto) joins one. Unset: embed in this process. `index build --ray` overrides it.
+    build_cluster: str | None = None
+    build_workers: int | None = Field(None, ge=1, le=4096)
     max_document_bytes: int = Field(DEFAULT_MAX_DOCUMENT_BYTES, ge=1_000, le=1_000_000_000)
     reload_interval: float = Field(2.0, ge=0.0, le=3600.0, description="seconds between index checks; 0 = off")
 

@@ -57,6 +57,23 @@ def engine(embedder, seed_index):
     return Engine(embedder, seed_index)
 
 
+@pytest.fixture(scope="session")
+def kazqad_smoke(tmp_path_factory, embedder) -> tuple[Path, Path, Path]:
+    """A CI-sized KazQAD pool (40 questions, 120 contexts) built in this process: corpus, gold, index."""
+    import sys
+
+    from index.build import build_index
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from kazqad import prepare
+
+    work = tmp_path_factory.mktemp("kazqad")
+    corpus_dir, gold_path, contexts, questions = prepare(work, smoke=40)
+    assert questions == 40 and contexts >= 100
+    build_index(corpus_dir, work / "index", embedder)
+    return corpus_dir, gold_path, work / "index"
+
+
 @pytest.fixture()
 def seeds_copy(tmp_path) -> Path:
     target = tmp_path / "corpus"

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from conftest import ROOT
-from index.build import build_index
 from index.engine import Engine
 from index.evaluate import evaluate, load_gold
 from index.fuse import MODES
 from index.store import load_index
 
-sys.path.insert(0, str(ROOT / "bench"))
-from kazqad import prepare  # noqa: E402
-
 
 @pytest.fixture(scope="module")
-def kazqad_reports(tmp_path_factory, embedder):
-    work = tmp_path_factory.mktemp("kazqad")
-    corpus_dir, gold_path, contexts, questions = prepare(work, smoke=40)
-    assert questions == 40 and contexts >= 100
-    build_index(corpus_dir, work / "index", embedder)
-    engine = Engine(embedder, load_index(work / "index", embedder.fingerprint))
+def kazqad_reports(kazqad_smoke, embedder):
+    _, gold_path, index_dir = kazqad_smoke
+    engine = Engine(embedder, load_index(index_dir, embedder.fingerprint))
     gold = load_gold(gold_path)
     return {mode: evaluate(gold, lambda q, h, mode=mode: engine.retrieve(q, 10, mode, history=h)) for mode in MODES}
 
