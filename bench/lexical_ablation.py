@@ -69,7 +69,7 @@ def metrics(ranks: list[int | None], langs: list[str], cross: list[bool]) -> dic
 
 def sentence_max(index, queries: np.ndarray, dense: np.ndarray) -> np.ndarray:
     """Per question and passage, the best cosine of any of the passage's sentences (the passage's own if none)."""
-    sims = queries @ index.sentence_vectors.T
+    sims = queries @ index.sentence_vectors.read_all().T
     out = dense.copy()
     for row in range(len(index.passages)):
         rows = index.sentence_rows(row)
@@ -118,11 +118,11 @@ def main() -> None:
         qlangs = [detect_language(q.question) for q in gold]
         lexical_scores = [lexical.score(q.question, lang) for q, lang in zip(gold, qlangs)]
         same = [np.array([p.lang == lang for p in index.passages]) for lang in qlangs]
-        scored = [Scored(rows, dense[i], lex.bm25, lex.coverage, same[i]) for i, lex in enumerate(lexical_scores)]
+        scored = [Scored(rows, None, dense[i], lex.bm25, lex.coverage, same[i]) for i, lex in enumerate(lexical_scores)]
         entry = {"bm25": metrics(ranks_for([s.bm25 for s in scored]), langs, cross),
                  "rrf60": metrics(ranks_for([rrf(s) for s in scored]), langs, cross), "hybrid": {}}
         for lam in (0.0, *SENTENCE_WEIGHTS):
-            scored = [Scored(rows, (dense[i] + lam * sentence[i]) / (1 + lam), lex.bm25, lex.coverage, same[i])
+            scored = [Scored(rows, None, (dense[i] + lam * sentence[i]) / (1 + lam), lex.bm25, lex.coverage, same[i])
                       for i, lex in enumerate(lexical_scores)]
             for (ws, ps), (wc, pc), rp in itertools.product(SAME, CROSS, REACH):
                 params = replace(FusionParams(), weight_same=ws, power_same=ps, weight_cross=wc, power_cross=pc,

@@ -140,6 +140,7 @@ class Engine:
         if mode == "bm25":
             order = order[scored.bm25[order] > 0]
         analyzer = self.index.lexical.analyzer
+        scored.passages.prefetch(order[:2 * k])  # what folding will read, in one query
         tokens_of = lambda i: set(analyzer.tokens(scored.passages[i].text))  # noqa: E731
         groups = collapse_near_duplicates(order, tokens_of, self.fusion.duplicate_jaccard, k)
         hits = to_hits(scored, ranking, groups)
@@ -174,7 +175,7 @@ class Engine:
             return not_stated(question, hits, evidence.missing)
         candidates_ = candidate_sentences(hits, self.index)
         rows = np.array([c.row for c in candidates_], dtype=np.int64)
-        similarity = self.index.sentence_vectors[rows].astype(np.float32) @ vector if len(rows) else np.zeros(0)
+        similarity = self.index.sentence_vectors.rows(rows) @ vector
         coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
                                                     detect_language(text))
         answer = compose_answer(question, hits, select_sentences(candidates_, similarity, hits, coverage))

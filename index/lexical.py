@@ -116,8 +116,23 @@ class LexicalScores:
     stays near zero.
     """
 
-    bm25: np.ndarray
-    coverage: np.ndarray
+    bm25: np.ndarray  # float32, one score per passage
+    postings: tuple[tuple[float, np.ndarray], ...]  # per known query token: its IDF, the sorted rows holding it
+    total_idf: float
+
+    def coverage_of(self, rows: np.ndarray) -> np.ndarray:
+        """Coverage of the given rows only: a binary search per query token, not a pass over the corpus."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.zeros(len(rows), dtype=np.float64)
+        for idf, posting in self.postings:
+            if len(posting):
+                at = np.minimum(np.searchsorted(posting, rows), len(posting) - 1)
+                out[np.asarray(posting[at]) == rows] += idf
+        return out / self.total_idf if self.total_idf > 0 else out
+
+    @property
+    def coverage(self) -> np.ndarray:
+        return self.coverage_of(np.arange(len(self.bm25)))
 
 
 class LexicalIndex:
@@ -143,6 +158,11 @@ class LexicalIndex:
 
         retriever = bm25s.BM25()
         retriever.index([analyzer.tokens(t, lang) for t, lang in zip(texts, langs)], show_progress=False)
+        indptr, indices = np.asarray(retriever.scores["indptr"]), np.asarray(retriever.scores["indices"])
+        step = np.diff(indices)
+        if np.any(step[np.isin(np.arange(len(step)), indptr[1:-1] - 1, invert=True)] <= 0):
+            # coverage_of binary-searches postings; a bm25s that stops sorting them must be caught here
+            raise RuntimeError("bm25s returned unsorted postings; coverage cannot be computed")
         return cls(retriever, analyzer)
 
     def save(self, folder: Path) -> list[Path]:
@@ -187,9 +207,5 @@ class LexicalIndex:
         known = [vocab[t] for t in idf if t in vocab]
         bm25 = (self.retriever.get_scores_from_ids(known) if known
                 else np.zeros(self.size, dtype=np.float32))
-        coverage = np.zeros(self.size, dtype=np.float64)
-        for i in known:
-            coverage[self._indices[self._indptr[i]:self._indptr[i + 1]]] += self._idf[i]
-        if total_idf > 0:
-            coverage /= total_idf
-        return LexicalScores(np.asarray(bm25, dtype=np.float64), coverage)
+        postings = tuple((float(self._idf[i]), self._indices[self._indptr[i]:self._indptr[i + 1]]) for i in known)
+        return LexicalScores(np.asarray(bm25, dtype=np.float32), postings, total_idf)

@@ -98,6 +98,16 @@ class PassageTable(_Table):
                 found[row] = _passage(*fields)
         return [found[int(r)] for r in rows]
 
+    def langs(self, rows: Sequence[int]) -> list[str]:
+        """The language of each of ``rows``, without reading the passages."""
+        wanted = list(dict.fromkeys(int(r) for r in rows))
+        found: dict[int, str] = {}
+        for i in range(0, len(wanted), _BATCH):
+            batch = wanted[i:i + _BATCH]
+            found.update(self._query(f"SELECT row, lang FROM passages WHERE row IN ({','.join('?' * len(batch))})",
+                                     batch))
+        return [found[int(r)] for r in rows]
+
     def __iter__(self) -> Iterator[Passage]:
         last = -1
         while True:  # pages by row, so a million rows never sit in memory at once

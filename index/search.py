@@ -29,12 +29,33 @@ class Hit:
     also: tuple[Passage, ...] = ()  # near-duplicates of this passage (other copies of the same text)
 
 
+class CandidatePassages:
+    """The passages of candidate rows, read from the table only when something needs their text.
+
+    Fusion needs no text; folding near-duplicates and the hits need a dozen or
+    so of a few hundred candidates.
+    """
+
+    def __init__(self, index: LoadedIndex, rows: np.ndarray) -> None:
+        self._table, self._rows, self._read = index.passages, rows, {}
+
+    def prefetch(self, positions: np.ndarray) -> None:
+        wanted = [int(i) for i in positions if int(i) not in self._read]
+        self._read.update(zip(wanted, self._table.many([int(self._rows[i]) for i in wanted])))
+
+    def __getitem__(self, position: int) -> Passage:
+        position = int(position)
+        if position not in self._read:
+            self._read[position] = self._table[int(self._rows[position])]
+        return self._read[position]
+
+
 @dataclass(frozen=True)
 class Scored:
     """Candidate rows with both retrievers' scores, the input of ranking and fusion."""
 
     rows: np.ndarray
-    passages: list[Passage]  # of ``rows``, read once for fusion, folding and the hits
+    passages: CandidatePassages  # of ``rows``, by position
     dense: np.ndarray  # passage cosine blended with its best sentence's cosine
     bm25: np.ndarray
     coverage: np.ndarray
@@ -60,14 +81,10 @@ def dense_top(index: LoadedIndex, query_vector: np.ndarray, k: int) -> tuple[np.
 
 
 def dense_scores_of(index: LoadedIndex, query_vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Exact cosines for given rows, read from the memory-mapped vectors in file order."""
+    """Exact cosines for given rows, from the stored float32 vectors."""
     if len(rows) == 0:
         return np.zeros(0, dtype=np.float32)
-    rows = np.asarray(rows, dtype=np.int64)
-    order = np.argsort(rows)
-    out = np.empty(len(rows), dtype=np.float32)
-    out[order] = index.passage_vectors[rows[order]] @ np.asarray(query_vector, dtype=np.float32)
-    return out
+    return index.passage_vectors.rows(rows) @ np.asarray(query_vector, dtype=np.float32)
 
 
 def lexical_top(bm25: np.ndarray, k: int) -> np.ndarray:
@@ -88,11 +105,13 @@ def best_sentence_scores(index: LoadedIndex, query_vector: np.ndarray, rows: np.
     passage vector, that sentence's signal is diluted by its neighbours.
     """
     out = np.array(passage_scores, dtype=np.float32)
-    query_vector = np.asarray(query_vector, dtype=np.float32)
-    for i, row in enumerate(rows):
-        span = index.sentence_rows(int(row))
-        if len(span):
-            out[i] = float((index.sentence_vectors[span.start:span.stop].astype(np.float32) @ query_vector).max())
+    rows = np.asarray(rows, dtype=np.int64)
+    starts, stops = index.sentence_start[rows], index.sentence_start[rows + 1]
+    has = stops > starts
+    if has.any():  # one read and one product for all candidates' sentences, then a max per passage
+        scores = index.sentence_vectors.spans(starts[has], stops[has]) @ np.asarray(query_vector, dtype=np.float32)
+        counts = (stops - starts)[has]
+        out[has] = np.maximum.reduceat(scores, np.concatenate([[0], np.cumsum(counts)[:-1]]))
     return out
 
 
@@ -101,12 +120,12 @@ def candidates(index: LoadedIndex, query_vector: np.ndarray, lexical: LexicalSco
     """The union of each retriever's top ``depth``, scored by both, so fusion sees every strong candidate."""
     dense_rows, _ = dense_top(index, query_vector, depth)
     rows = np.unique(np.concatenate([dense_rows, lexical_top(lexical.bm25, depth)]).astype(np.int64))
-    passages = index.passages.many(rows)
     passage = dense_scores_of(index, query_vector, rows)
     sentence = best_sentence_scores(index, query_vector, rows, passage)
     dense = (passage + sentence_weight * sentence) / (1 + sentence_weight)
-    same = np.array([p.lang == query_lang for p in passages], dtype=bool)
-    return Scored(rows, passages, dense, lexical.bm25[rows], lexical.coverage[rows], same)
+    same = np.array([lang == query_lang for lang in index.passages.langs(rows)], dtype=bool)
+    return Scored(rows, CandidatePassages(index, rows), dense, lexical.bm25[rows].astype(np.float64),
+                  lexical.coverage_of(rows), same)
 
 
 def to_hits(scored: Scored, ranking: np.ndarray, groups: list[tuple[int, list[int]]]) -> list[Hit]:

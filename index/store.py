@@ -6,10 +6,10 @@ Layout of ``INDEX_DIR``::
                         sentences.npy  sentence_start.npy  language_basis.npy  lexical/ (bm25s)
     current -> builds/<build-id>
 
-Serving maps the build rather than loading it: the FAISS index and the arrays
-are memory-mapped, passages are read from SQLite by row (passage_table.py) and
-bm25s is loaded memory-mapped, so a process serving a million passages starts
-in seconds and holds only what its queries touch.
+Serving opens the build rather than loading it: the FAISS index and bm25s are
+memory-mapped, vectors are read by row with pread (row_file.py) and passages
+from SQLite by row (passage_table.py), so a process serving a million passages
+starts in a fraction of a second and holds only what its queries touch.
 
 A build is written into a temporary folder, renamed into ``builds/``, and only
 then published by atomically replacing the ``current`` symlink. A build that
@@ -47,6 +47,7 @@ from .hashing import sha256_file
 from .lexical import LexicalIndex
 from .passage_table import FILE as PASSAGES
 from .passage_table import DocumentTable, PassageTable, write_tables
+from .row_file import RowFile
 
 FORMAT_VERSION = 3
 CURRENT = "current"
@@ -96,9 +97,9 @@ class LoadedIndex:
     passages: PassageTable
     documents: DocumentTable
     lexical: LexicalIndex
-    passage_vectors: np.ndarray  # float32 rows, memory-mapped: the exact cosines of candidates
-    sentence_vectors: np.ndarray  # float16, one row per quotable sentence, passage by passage (memory-mapped)
-    sentence_start: np.ndarray  # passage row → its first sentence row; one more entry than passages
+    passage_vectors: RowFile  # float32 rows: the exact cosines of candidates
+    sentence_vectors: RowFile  # float16, one row per quotable sentence, passage by passage
+    sentence_start: np.ndarray  # passage row → its first sentence row; one more entry than passages (mapped)
     language_basis: np.ndarray | None = None  # project queries with it too (language_subspace.py)
     ann: ann.AnnSpec = ann.AnnSpec("flat")
 
@@ -306,10 +307,10 @@ def load_index(index_dir: Path, model_fingerprint: str | None = None, checksums:
         spec = ann.AnnSpec.from_dict({k: v for k, v in manifest["faiss_index"].items()
                                       if k not in ("setting", "seconds")})
         vectors = ann.read(str(build / VECTORS), spec)
-        passage_vectors = np.load(build / PASSAGE_VECTORS, mmap_mode="r")
+        passage_vectors = RowFile(build / PASSAGE_VECTORS)
         passages = PassageTable(build / PASSAGES)
         documents = DocumentTable(build / PASSAGES)
-        sentences = np.load(build / SENTENCES, mmap_mode="r")
+        sentences = RowFile(build / SENTENCES)
         sentence_start = np.load(build / SENTENCE_START, mmap_mode="r")
         basis = np.load(build / LANGUAGE_BASIS) if LANGUAGE_BASIS in files else None
         lexical = LexicalIndex.load(build / LexicalIndex.FOLDER, mmap=True)
