@@ -27,6 +27,9 @@ CREATE TABLE documents (row INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, da
 CREATE INDEX documents_by_date ON documents (date);
 """
 _BATCH = 500  # SQLite's default limit on bound parameters is far above this
+# Up to this many passages are read into memory at open (well under a second, tens of MB): a small index
+# answers faster from a list than from a query per candidate.
+IN_MEMORY_PASSAGES = 20_000
 
 
 def write_tables(path: Path, documents: Iterable[Document], passages: Iterable[Passage]) -> None:
@@ -76,6 +79,7 @@ class PassageTable(_Table):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         (self._count,) = self._query("SELECT count(*) FROM passages")[0]
+        self._all: list[Passage] | None = list(self) if self._count <= IN_MEMORY_PASSAGES else None
 
     def __len__(self) -> int:
         return self._count
@@ -84,10 +88,12 @@ class PassageTable(_Table):
         row = int(row)
         if not 0 <= row < self._count:
             raise IndexError(row)
-        return self.many([row])[0]
+        return self._all[row] if self._all is not None else self.many([row])[0]
 
     def many(self, rows: Sequence[int]) -> list[Passage]:
         """Passages of ``rows``, in that order, in as few queries as the batch size allows."""
+        if self._all is not None:
+            return [self._all[int(r)] for r in rows]
         wanted = list(dict.fromkeys(int(r) for r in rows))
         found: dict[int, Passage] = {}
         for i in range(0, len(wanted), _BATCH):
@@ -100,6 +106,8 @@ class PassageTable(_Table):
 
     def langs(self, rows: Sequence[int]) -> list[str]:
         """The language of each of ``rows``, without reading the passages."""
+        if self._all is not None:
+            return [self._all[int(r)].lang for r in rows]
         wanted = list(dict.fromkeys(int(r) for r in rows))
         found: dict[int, str] = {}
         for i in range(0, len(wanted), _BATCH):

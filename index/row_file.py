@@ -17,6 +17,10 @@ from pathlib import Path
 import numpy as np
 
 
+# A file this small is read whole at open: a few hundred preads cost more than indexing an array.
+IN_MEMORY_BYTES = 32 * 2**20
+
+
 class RowFile:
     """A 2-d C-order ``.npy`` file as rows: ``rows(indices)``, ``spans(starts, stops)``, ``read_all()``."""
 
@@ -36,6 +40,9 @@ class RowFile:
         if self._offset + self.shape[0] * self._row_bytes != self.path.stat().st_size:
             raise ValueError(f"{self.path.name} is shorter or longer than its header says")
         self._fd = os.open(self.path, os.O_RDONLY)
+        self._all: np.ndarray | None = None
+        if self.shape[0] * self._row_bytes <= IN_MEMORY_BYTES:
+            self._all = self.read_all()
 
     def __len__(self) -> int:
         return self.shape[0]
@@ -63,9 +70,15 @@ class RowFile:
             return np.zeros((0, self.shape[1]), dtype=np.float32)
         if int(np.min(starts)) < 0 or int(np.max(stops)) > self.shape[0]:
             raise IndexError(f"row out of range for {self.path.name} ({self.shape[0]} rows)")
+        if self._all is not None:
+            if np.array_equal(np.asarray(stops) - np.asarray(starts), np.ones(len(starts))):
+                return self._all[np.asarray(starts, dtype=np.int64)]
+            return np.concatenate([self._all[int(a):int(b)] for a, b in zip(starts, stops)])
         buffer = b"".join(self._read(int(a), int(b - a)) for a, b in zip(starts, stops) if b > a)
         return np.frombuffer(buffer, dtype=self.dtype).reshape(-1, self.shape[1]).astype(np.float32)
 
     def read_all(self) -> np.ndarray:
         """The whole matrix (benchmarks and tests on small builds)."""
-        return self.spans(np.array([0]), np.array([self.shape[0]]))
+        if getattr(self, "_all", None) is not None:
+            return self._all.copy()
+        return np.frombuffer(self._read(0, self.shape[0]), dtype=self.dtype).reshape(self.shape).astype(np.float32)
