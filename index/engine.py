@@ -131,10 +131,9 @@ class Engine:
             vector = self.query_vector(question, follow_up)
             t = timings.add("embed_query", t)
         lang = detect_language(question)
-        lexical = self.index.lexical.score(follow_up.lexical_query(question), lang)
-        t = timings.add("lexical_search", t)
-        scored = candidates(self.index, vector, lexical, max(self.fusion.depth, k), lang, self.fusion.sentence_weight)
-        t = timings.add("dense_search", t)
+        scored = candidates(self.index, vector, follow_up.lexical_query(question), max(self.fusion.depth, k), lang,
+                            self.fusion.sentence_weight)
+        t = timings.add("search", t)
         ranking = rank(scored, mode, self.fusion)
         order = np.argsort(-ranking, kind="stable")
         if mode == "bm25":
@@ -199,7 +198,7 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
     embedder = load_query_encoder(settings.embedding_model, settings.model_cache_dir, settings.query_encoder,
                                   settings.onnx_threads, notify)
     try:
-        index = load_index(settings.index_dir, embedder.fingerprint)
+        index = load_index(settings.index_dir, embedder.fingerprint, milvus=settings.milvus())
     except (IndexMissingError, IndexFormatError) as exc:
         if not build_if_missing:
             raise
@@ -209,6 +208,7 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
         notify(f"{what} at {settings.index_dir}; building it from {settings.corpus_dir} first…")
         builder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
         build_index(settings.corpus_dir, settings.index_dir, builder, language_debias=settings.language_debias,
-                    max_document_bytes=settings.max_document_bytes, faiss_index=settings.faiss_index)
-        index = load_index(settings.index_dir, embedder.fingerprint)
+                    max_document_bytes=settings.max_document_bytes, faiss_index=settings.faiss_index,
+                    milvus=settings.milvus())
+        index = load_index(settings.index_dir, embedder.fingerprint, milvus=settings.milvus())
     return Engine(embedder, index, settings.min_score, settings.max_question_chars, settings.retrieval_mode)

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .candidates import QueryTerms
+
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 _FOLD = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у",
@@ -190,6 +192,17 @@ class LexicalIndex:
         vocab = self.retriever.vocab_dict
         return {t: float(self._idf[vocab[t]]) if t in vocab else self._unknown_idf
                 for t in set(self.analyzer.tokens(query, lang))}
+
+    @property
+    def idf(self) -> np.ndarray:
+        """IDF of each token id (bm25s' ids), the query-side half of BM25."""
+        return self._idf
+
+    def query_terms(self, query: str, lang: str = "") -> QueryTerms:
+        """The query's known tokens with their IDF, and the IDF mass of all its tokens (for coverage)."""
+        idf = self._query_idf(query, lang)
+        vocab = self.retriever.vocab_dict
+        return QueryTerms({t: v for t, v in idf.items() if t in vocab}, sum(idf.values()))
 
     def text_coverage(self, query: str, texts: list[str], lang: str = "") -> np.ndarray:
         """Share of the query's IDF mass each text contains (for ranking answer sentences)."""

@@ -80,6 +80,7 @@ class PassageTable(_Table):
         super().__init__(path)
         (self._count,) = self._query("SELECT count(*) FROM passages")[0]
         self._all: list[Passage] | None = list(self) if self._count <= IN_MEMORY_PASSAGES else None
+        self._row_by_id: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return self._count
@@ -130,6 +131,20 @@ class PassageTable(_Table):
     def row_of(self, passage_id: str) -> int | None:
         found = self._query("SELECT row FROM passages WHERE passage_id = ?", (passage_id,))
         return found[0][0] if found else None
+
+    def rows_of(self, passage_ids: Sequence[str]) -> list[int]:
+        """Rows of ``passage_ids`` (each must be in the build), in that order, in batched queries."""
+        if self._all is not None:
+            if self._row_by_id is None:
+                self._row_by_id = {p.passage_id: row for row, p in enumerate(self._all)}
+            return [self._row_by_id[i] for i in passage_ids]
+        wanted = list(dict.fromkeys(passage_ids))
+        found: dict[str, int] = {}
+        for i in range(0, len(wanted), _BATCH):
+            batch = wanted[i:i + _BATCH]
+            found.update((pid, row) for row, pid in self._query(
+                f"SELECT row, passage_id FROM passages WHERE passage_id IN ({','.join('?' * len(batch))})", batch))
+        return [found[i] for i in passage_ids]
 
     def find(self, id_or_suffix: str) -> Passage | None:
         """By id, or by the end of an id (callback data keeps only an over-long id's tail)."""

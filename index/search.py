@@ -1,9 +1,8 @@
-"""The two retrievers over one index: dense (FAISS) and lexical (bm25s), each returning scored rows.
+"""From a store's candidates to what fusion ranks: the best-sentence score, languages, and hits.
 
-Whatever proposes a candidate, every candidate is scored exactly by both: its
-cosine from the stored float32 vectors, its BM25 from the lexical index. An
-approximate FAISS index (ann.py) therefore changes which passages are looked
-at, never how they are scored or fused.
+The store (candidates/: FAISS + bm25s files, or Milvus) proposes rows with
+their exact cosine and BM25; what is computed here is the same for every
+store, so fusion and answers cannot tell them apart.
 """
 
 from __future__ import annotations
@@ -12,9 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import ann
 from .chunk import Passage
-from .lexical import LexicalScores
+from .candidates.local import lexical_top  # noqa: F401  (tests and benches import it from here)
 from .store import LoadedIndex
 
 
@@ -63,38 +61,8 @@ class Scored:
 
 
 def dense_top(index: LoadedIndex, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rows and exact cosines of the ``k`` nearest passages (inner product of unit vectors).
-
-    An approximate index is asked for more rows than ``k`` and they are re-ranked
-    by their exact cosine, which recovers most of what its coarse codes misorder.
-    """
-    wanted = min(ann.candidates_wanted(index.ann, k), index.vectors.ntotal)
-    if wanted <= 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    scores, rows = index.vectors.search(np.asarray(query_vector, dtype=np.float32).reshape(1, -1), wanted)
-    rows = rows[0][rows[0] >= 0]
-    if index.ann.kind == "flat":
-        return rows, scores[0][:len(rows)]
-    exact = dense_scores_of(index, query_vector, rows)
-    top = np.argsort(-exact, kind="stable")[:k]
-    return rows[top], exact[top]
-
-
-def dense_scores_of(index: LoadedIndex, query_vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Exact cosines for given rows, from the stored float32 vectors."""
-    if len(rows) == 0:
-        return np.zeros(0, dtype=np.float32)
-    return index.passage_vectors.rows(rows) @ np.asarray(query_vector, dtype=np.float32)
-
-
-def lexical_top(bm25: np.ndarray, k: int) -> np.ndarray:
-    """Rows of the ``k`` best BM25 scores above zero, best first; linear in the corpus, not n log n."""
-    nonzero = np.flatnonzero(bm25 > 0)
-    if len(nonzero) > k:  # the same rows a stable full sort would keep, ties going to the lower row
-        kth = np.partition(bm25[nonzero], len(nonzero) - k)[len(nonzero) - k]
-        above = nonzero[bm25[nonzero] > kth]
-        nonzero = np.concatenate([above, nonzero[bm25[nonzero] == kth][:k - len(above)]])
-    return nonzero[np.lexsort((nonzero, -bm25[nonzero]))]
+    """Rows and exact cosines of the ``k`` nearest passages of an embedded (FAISS) build."""
+    return index.source.dense_top(query_vector, k)
 
 
 def best_sentence_scores(index: LoadedIndex, query_vector: np.ndarray, rows: np.ndarray,
@@ -115,17 +83,15 @@ def best_sentence_scores(index: LoadedIndex, query_vector: np.ndarray, rows: np.
     return out
 
 
-def candidates(index: LoadedIndex, query_vector: np.ndarray, lexical: LexicalScores, depth: int,
+def candidates(index: LoadedIndex, query_vector: np.ndarray, query: str, depth: int,
                query_lang: str, sentence_weight: float) -> Scored:
-    """The union of each retriever's top ``depth``, scored by both, so fusion sees every strong candidate."""
-    dense_rows, _ = dense_top(index, query_vector, depth)
-    rows = np.unique(np.concatenate([dense_rows, lexical_top(lexical.bm25, depth)]).astype(np.int64))
-    passage = dense_scores_of(index, query_vector, rows)
-    sentence = best_sentence_scores(index, query_vector, rows, passage)
-    dense = (passage + sentence_weight * sentence) / (1 + sentence_weight)
+    """What the index's store proposes (each retriever's top ``depth``, scored by both), ready for fusion."""
+    found = index.source.propose(query_vector, query, query_lang, depth)
+    rows = found.rows
+    sentence = best_sentence_scores(index, query_vector, rows, found.cosine)
+    dense = (found.cosine + sentence_weight * sentence) / (1 + sentence_weight)
     same = np.array([lang == query_lang for lang in index.passages.langs(rows)], dtype=bool)
-    return Scored(rows, CandidatePassages(index, rows), dense, lexical.bm25[rows].astype(np.float64),
-                  lexical.coverage_of(rows), same)
+    return Scored(rows, CandidatePassages(index, rows), dense, found.bm25, found.coverage, same)
 
 
 def to_hits(scored: Scored, ranking: np.ndarray, groups: list[tuple[int, list[int]]]) -> list[Hit]:
