@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch is pinned to the CPU build (2.13.0); install it first so nothing pulls another.
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
-	$(BIN)/python -m pip install --quiet -e '.[test,ray]'
+	$(BIN)/python -m pip install --quiet -e '.[test,ray,milvus]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -41,7 +41,7 @@ test: setup
 # at 10k/100k/1M passages, builds on Ray, the plot.
 # Results land in docs/results/*.json and docs/recall_at_k.png (docs/benchmarks.md explains them).
 bench: setup
-	$(BIN)/python -m pip install --quiet -e '.[test,bench,ray]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench,ray,milvus]'
 	$(BIN)/python bench/retrieval.py --out docs/results/seeds.json
 	$(BIN)/python bench/kazqad.py --out var/bench/kazqad > docs/results/kazqad.json
 	$(BIN)/python bench/speed.py --out docs/results/speed.json

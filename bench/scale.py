@@ -23,6 +23,7 @@ the index serves (after exact re-scoring) with an exact scan of all vectors.
     python bench/scale.py --out docs/results/scale.json   # 10k, 100k, 1M (make bench; ~15 min)
     python bench/scale.py --sizes 10000,100000 --kinds flat,ivf,hnsw
     python bench/scale.py --sizes 100000 --nprobe 16,32,64 --split dev   # tune on dev questions
+    python bench/scale.py --store milvus --sizes 10000,100000 --out docs/results/scale-milvus.json
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from index.chunk import Passage  # noqa: E402
 from index.corpus import Document  # noqa: E402
 
 NOISE, SENTENCE_NOISE = 0.25, 0.1
+MILVUS_COLLECTION = "scale"
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -137,7 +139,9 @@ def synthesise(real_dir: Path, n: int, seed: int = 7):
     return docs, passages, passage_vectors, sentences, real.language_basis, real.manifest
 
 
-def build(real_dir: Path, out: Path, n: int, kind: str) -> dict:
+def build(real_dir: Path, out: Path, n: int, kind: str, milvus=None) -> dict:
+    """Write a synthetic build of ``n`` passages; with ``milvus`` (a connection) into its collection."""
+    from index.cache import passage_key
     from index.lexical import Analyzer, LexicalIndex, lexical_text, own_titles
     from index.store import write_index
 
@@ -151,8 +155,11 @@ def build(real_dir: Path, out: Path, n: int, kind: str) -> dict:
     lexical_s = time.perf_counter() - t0
     meta = {k: real_manifest[k] for k in ("model_id", "model_fingerprint")}
     meta |= {"corpus_dir": "synthetic", "corpus_fingerprint": f"synthetic-{n}"}
-    path = write_index(out, docs, passages, vectors, sentences, lexical, meta, basis, kind)
+    keys = [passage_key(p.text, p.sentences) for p in passages] if milvus else None
+    path = write_index(out, docs, passages, vectors, sentences, lexical, meta, basis, kind, milvus=milvus, keys=keys)
     build_s = time.perf_counter() - t0
+    if milvus:  # the exact scan needs the vectors, which the build folder does not keep with Milvus
+        np.save(out / "exact-vectors.npy", np.asarray(vectors, dtype=np.float32))
     files = json.loads((path / "manifest.json").read_text())["files"]
     return {"synthesis_seconds": round(synth_s, 1), "lexical_seconds": round(lexical_s, 1),
             "build_seconds": round(build_s, 1),
@@ -160,16 +167,18 @@ def build(real_dir: Path, out: Path, n: int, kind: str) -> dict:
             "sentences": int(len(sentences))}
 
 
-def serve(index_dir: Path, query_file: Path, exact: bool) -> dict:
+def serve(index_dir: Path, query_file: Path, exact: bool, milvus_uri: str | None = None) -> dict:
     """Run in a fresh process: open the build as the bot does, time questions, measure memory and recall."""
+    from index.candidates.milvus import MilvusConnection
     from index.embed import load_query_encoder
     from index.engine import Engine
-    from index.search import dense_top
+    from index.row_file import RowFile
     from index.store import load_index
 
     encoder = load_query_encoder()
     t0 = time.perf_counter()
-    index = load_index(index_dir)
+    index = load_index(index_dir, milvus=MilvusConnection(milvus_uri, collection=MILVUS_COLLECTION)
+                       if milvus_uri else None)
     load_s = time.perf_counter() - t0
     data = np.load(query_file)
     texts, vectors = json.loads(str(data["texts"])), data["vectors"]
@@ -190,12 +199,13 @@ def serve(index_dir: Path, query_file: Path, exact: bool) -> dict:
            "p50_ms": round(float(np.percentile(times, 50)), 2), "p95_ms": round(float(np.percentile(times, 95)), 2),
            "first_pass_p50_ms": round(float(np.percentile(first, 50)), 2),
            "first_pass_p95_ms": round(float(np.percentile(first, 95)), 2),
-           "faiss_index": index.manifest["faiss_index"]}
+           "faiss_index": index.manifest["faiss_index"], "store": index.manifest["store"]}
     if exact:
         t = time.perf_counter()
-        truth = _exact_top(index.passage_vectors, vectors, 10)
+        stored = index.passage_vectors or RowFile(Path(index_dir) / "exact-vectors.npy")
+        truth = _exact_top(stored, vectors, 10)
         scan_ms = (time.perf_counter() - t) * 1000 / len(vectors)
-        hits = [len(set(dense_top(index, vector, 10)[0].tolist()) & set(top.tolist())) / 10
+        hits = [len(set(index.source.dense_top(vector, 10)[0].tolist()) & set(top.tolist())) / 10
                 for vector, top in zip(vectors, truth)]
         out |= {"ann_recall@10": round(float(np.mean(hits)), 4), "exact_scan_ms_per_question": round(scan_ms, 1)}
     return out
@@ -216,8 +226,8 @@ def _exact_top(vectors, queries: np.ndarray, k: int) -> np.ndarray:
     return np.take_along_axis(best_rows, order, 1)
 
 
-def _rss(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def _rss(field: str, pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
             return round(int(line.split()[1]) / 1024, 1)
     return float("nan")
@@ -233,14 +243,31 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "scale")
     parser.add_argument("--keep", action="store_true", help="keep the builds (they take GBs)")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--store", choices=("faiss", "milvus"), default="faiss",
+                        help="milvus: a Milvus engine (milvus-lite 2.5.1's native server) started on 127.0.0.1")
+    parser.add_argument("--milvus-uri", help=argparse.SUPPRESS)
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--query-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--exact", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        print(json.dumps(serve(args.serve, args.query_file, args.exact)))
+        print(json.dumps(serve(args.serve, args.query_file, args.exact, args.milvus_uri)))
         return
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.store == "milvus":
+        sys.path.insert(0, str(ROOT / "tests"))
+        from milvus_server import milvus_server
+
+        with milvus_server(args.work / "milvus") as engine:
+            run_sizes(args, engine)
+    else:
+        run_sizes(args, None)
+
+
+def run_sizes(args: argparse.Namespace, engine) -> None:
+    from index.candidates.milvus import MilvusConnection
+
+    milvus = MilvusConnection(engine.uri, collection=MILVUS_COLLECTION) if engine else None
     real_dir, real = real_material(args.work)
     texts, vectors = questions(args.work, args.split, args.questions)
     query_file = args.work / f"questions-{args.split}.npz"
@@ -252,7 +279,7 @@ def main() -> None:
             out = args.work / f"index-{n}-{kind}"
             ivf = kind == "ivf" or (kind == "auto" and n >= ann.EXACT_BELOW)
             probes = [int(p) for p in args.nprobe.split(",") if p and ivf] or [None]
-            built = build(real_dir, out, n, kind)
+            built = build(real_dir, out, n, kind, milvus)
             for nprobe in probes:
                 if nprobe:  # a sweep point: serve the same build with another nprobe (not a checksummed file)
                     manifest_path = out / "current" / "manifest.json"
@@ -260,10 +287,15 @@ def main() -> None:
                     manifest["faiss_index"]["nprobe"] = nprobe
                     manifest_path.write_text(json.dumps(manifest))
                 proc = subprocess.run([sys.executable, __file__, "--serve", str(out), "--query-file", str(query_file),
-                                       "--exact"], capture_output=True, text=True, env=os.environ.copy())
+                                       "--exact", *(["--milvus-uri", milvus.uri] if milvus else [])],
+                                      capture_output=True, text=True, env=os.environ.copy())
                 if proc.returncode != 0:
                     raise SystemExit(f"serving {out} failed: {proc.stderr.strip()[-2000:]}")
-                run = {"passages": n, "setting": kind, **built, **json.loads(proc.stdout)}
+                run = {"passages": n, "setting": kind, "store": args.store, **built, **json.loads(proc.stdout)}
+                if engine:  # the engine's own memory, beside the client's
+                    run["milvus_server_rss_mb"] = _rss("VmRSS", engine.pid)
+                    run["milvus_disk_mb"] = round(sum(f.stat().st_size for f in (args.work / "milvus").rglob("*")
+                                                      if f.is_file()) / 2**20, 1)
                 report["runs"].append(run)
                 print(json.dumps(run), file=sys.stderr, flush=True)
             if not args.keep:

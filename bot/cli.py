@@ -144,7 +144,7 @@ def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool, ra
                                  show_progress=not as_json and sys.stderr.isatty() and on_ray is None,
                                  language_debias=settings.language_debias, full=full,
                                  max_document_bytes=settings.max_document_bytes, notify=_say,
-                                 faiss_index=settings.faiss_index, cluster=on_ray)
+                                 faiss_index=settings.faiss_index, cluster=on_ray, milvus=settings.milvus())
     for problem in report.problems:
         _say(f"skipped {problem.source}: {problem.reason}")
     if as_json:
@@ -178,7 +178,7 @@ def index_verify(settings: Settings, as_json: bool) -> None:
 
     result = verify_index(settings.index_dir, settings.corpus_dir,
                           model_fingerprint(settings.embedding_model, settings.model_cache_dir),
-                          settings.max_document_bytes)
+                          settings.max_document_bytes, settings.milvus())
     if as_json:
         emit_json(result.to_dict())
     else:
@@ -198,7 +198,7 @@ def index_status(settings: Settings, as_json: bool) -> None:
     """Show what the index holds and whether the corpus changed since it was built."""
     from index.status import index_status as status_of
 
-    status = status_of(settings.index_dir, settings.corpus_dir)
+    status = status_of(settings.index_dir, settings.corpus_dir, settings.milvus())
     if as_json:
         emit_json(status)
         return
@@ -210,12 +210,20 @@ def index_status(settings: Settings, as_json: bool) -> None:
         f"index:       {status['path']}",
         f"documents:   {status['documents']} ({langs})",
         f"passages:    {status['passages']}",
-        f"faiss index: {_describe_ann(status['faiss_index'])}",
+        f"vectors:     {_describe_store(status)}",
         f"model:       {status['model']} (dim {status['dims']})",
         f"built at:    {status['built_at']}",
         f"corpus:      {status['corpus_dir']} ({status['corpus_fingerprint'][:12]})",
         f"stale:       {'yes — run `corpusbot index build`' if status['stale'] else 'no'}",
     ]))
+
+
+def _describe_store(status: dict) -> str:
+    store = status["store"]
+    if store["kind"] != "milvus":
+        return f"FAISS {_describe_ann(status['faiss_index'])}"
+    return (f"Milvus collection {store['collection']} at {store['uri']}, build {store['seq']}: "
+            f"{store.get('rows_served', '?')} rows served, {store['index']['index_type']}")
 
 
 def _describe_ann(spec: dict) -> str:

@@ -10,6 +10,7 @@ has; it tries again when ``current`` moves on.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import signal
@@ -25,8 +26,9 @@ log = logging.getLogger("corpusbot.reload")
 
 class IndexReloader:
     def __init__(self, get_engine: Callable[[], Engine], set_engine: Callable[[Engine], None], index_dir: Path,
-                 interval: float) -> None:
+                 interval: float, milvus=None) -> None:
         self.get_engine = get_engine
+        self.milvus = milvus  # the Milvus connection of the settings, for builds kept in Milvus
         self.set_engine = set_engine
         self.index_dir = Path(index_dir)
         self.interval = interval
@@ -52,7 +54,8 @@ class IndexReloader:
             engine = self.get_engine()
             try:
                 index = await asyncio.get_running_loop().run_in_executor(
-                    None, load_index, self.index_dir, engine.embedder.fingerprint)
+                    None, functools.partial(load_index, self.index_dir, engine.embedder.fingerprint,
+                                            milvus=self.milvus))
             except StoreError as exc:
                 log.warning("new index build %s not loaded, still serving the previous one: %s", target, exc)
                 return False

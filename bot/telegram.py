@@ -531,7 +531,8 @@ def build_application(settings: Settings, engine: Engine, state_file: Path | Non
            .build())
     feedback = FeedbackStore(state_file.with_name(FEEDBACK_FILE))
     bot = CorpusBot(engine, settings, metrics=metrics, outage=outage, feedback=feedback)
-    reloader = IndexReloader(lambda: bot.engine, bot.use_engine, settings.index_dir, settings.reload_interval)
+    reloader = IndexReloader(lambda: bot.engine, bot.use_engine, settings.index_dir, settings.reload_interval,
+                             settings.milvus())
     app.post_init = functools.partial(post_init, reloader=reloader, watchdog=watchdog)
     app.post_stop = functools.partial(post_stop, reloader=reloader, watchdog=watchdog)
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS

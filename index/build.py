@@ -28,6 +28,7 @@ from .passage_table import DocumentTable
 from .store import PASSAGES, StoreError, build_lock, current_build, write_index
 
 if TYPE_CHECKING:
+    from .candidates.milvus import MilvusConnection
     from .vectors.cluster import RayEncoder
 
 CACHE_FILE = Path("cache") / "embeddings.sqlite"
@@ -112,11 +113,13 @@ def diff_documents(docs: list[Document], previous: dict[str, str]) -> Changes:
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_progress: bool = False,
                 language_debias: bool | str = "auto", full: bool = False,
                 max_document_bytes: int | None = None, notify: Callable[[str], None] = lambda _m: None,
-                faiss_index: str = "auto", cluster: "RayEncoder | None" = None) -> BuildReport:
+                faiss_index: str = "auto", cluster: "RayEncoder | None" = None,
+                milvus: "MilvusConnection | None" = None) -> BuildReport:
     """Build and publish an index; ``full`` ignores what earlier builds embedded.
 
     ``cluster`` embeds the new passages on a Ray cluster instead of here
     (vectors/cluster.py); everything else, the cache included, is the same.
+    ``milvus`` keeps the vectors in a Milvus collection instead of FAISS files (candidates/milvus.py).
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -168,7 +171,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             "embedded_on": {"where": "ray", "workers": cluster.workers} if cluster else {"where": "local"},
             "build_seconds": round(time.perf_counter() - started, 3),
         }
-        path = write_index(index_dir, docs, passages, vectors, sentence_vectors, lexical, meta, basis, faiss_index)
+        path = write_index(index_dir, docs, passages, vectors, sentence_vectors, lexical, meta, basis, faiss_index,
+                           milvus=milvus, keys=keys, full=full)
     return BuildReport(path, len(docs), len(passages), len(todo), len(passages) - len(todo), changes,
                        time.perf_counter() - started, embed_seconds, problems, removed=_removed(docs))
 

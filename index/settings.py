@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     # Embed builds on Ray (pip install 'corpusbot[ray]'): "local" starts a cluster on this machine, an address
     # (ray://head:10001, auto) joins one. Unset: embed in this process. `index build --ray` overrides it.
     build_cluster: str | None = None
+    # Where vectors live: "faiss" (files in the build folder) or "milvus" (a collection: Milvus Lite at a
+    # local .db path, or a server / cluster at http(s)://host:19530). candidates/milvus.py.
+    vector_store: Literal["faiss", "milvus"] = "faiss"
+    milvus_uri: str = Field(str(PROJECT_ROOT / "var" / "milvus" / "corpusbot.db"), min_length=1)
+    milvus_token: SecretStr | None = None  # "user:password" or an API key; never logged
+    milvus_collection: str = Field("corpusbot", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,190}$")
     build_workers: int | None = Field(None, ge=1, le=4096)
     max_document_bytes: int = Field(DEFAULT_MAX_DOCUMENT_BYTES, ge=1_000, le=1_000_000_000)
     reload_interval: float = Field(2.0, ge=0.0, le=3600.0, description="seconds between index checks; 0 = off")
@@ -80,6 +86,25 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part for part in value.replace(";", ",").replace(" ", ",").split(",") if part]
         return value
+
+    @field_validator("milvus_uri")
+    @classmethod
+    def _milvus_uri_shape(cls, value: str) -> str:
+        if not (value.startswith(("http://", "https://")) or value.endswith(".db")):
+            raise ValueError("must be http(s)://host:port (a Milvus server) or a local path ending in .db (Milvus Lite)")
+        return value
+
+    def milvus(self):
+        """The Milvus connection when VECTOR_STORE=milvus, else None (builds and loads then use FAISS)."""
+        if self.vector_store != "milvus":
+            return None
+        return self.milvus_connection()
+
+    def milvus_connection(self):
+        from .candidates.milvus import MilvusConnection
+
+        token = self.milvus_token.get_secret_value() if self.milvus_token else None
+        return MilvusConnection(self.milvus_uri, token, self.milvus_collection)
 
     @field_validator("telegram_webhook_secret")
     @classmethod

@@ -8,13 +8,13 @@ from .corpus import corpus_fingerprint, load_corpus
 from .store import IndexMissingError, current_build, load_index
 
 
-def index_status(index_dir: Path, corpus_dir: Path) -> dict:
-    """A JSON-ready summary; ``exists`` is false when there is no index yet."""
+def index_status(index_dir: Path, corpus_dir: Path, milvus=None) -> dict:
+    """A JSON-ready summary; ``exists`` is false when there is no index yet (``milvus``: the connection)."""
     try:
         current_build(index_dir)
     except IndexMissingError:
         return {"exists": False, "path": str(index_dir)}
-    index = load_index(index_dir)  # checks files; no model needed to read the summary
+    index = load_index(index_dir, milvus=milvus)  # checks files (and Milvus' row count); no model needed
     manifest = index.manifest
     try:
         docs, _ = load_corpus(corpus_dir)
@@ -29,6 +29,8 @@ def index_status(index_dir: Path, corpus_dir: Path) -> dict:
         "passages": manifest["passage_count"],
         "languages": index.documents.languages(),
         "date_range": list(dates) if dates else None,
+        "store": {**manifest.get("store", {"kind": "faiss"}),
+                  **({"rows_served": index.source.count()} if index.store_kind == "milvus" else {})},
         "faiss_index": manifest["faiss_index"],
         "model": manifest["model_id"],
         "model_fingerprint": manifest["model_fingerprint"],

@@ -35,12 +35,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import faiss
 import numpy as np
 
 from . import ann
+from .candidates import CandidateSource
+from .candidates.local import LocalCandidates
 from .chunk import Passage
 from .corpus import Document
 from .hashing import sha256_file
@@ -48,6 +50,9 @@ from .lexical import LexicalIndex
 from .passage_table import FILE as PASSAGES
 from .passage_table import DocumentTable, PassageTable, write_tables
 from .row_file import RowFile
+
+if TYPE_CHECKING:
+    from .candidates.milvus import MilvusConnection, MilvusWriter
 
 FORMAT_VERSION = 3
 CURRENT = "current"
@@ -93,15 +98,20 @@ class BuildLockedError(StoreError):
 class LoadedIndex:
     path: Path
     manifest: dict
-    vectors: faiss.Index  # proposes candidates (exact or approximate: ``ann``)
+    vectors: faiss.Index | None  # proposes candidates (exact or approximate: ``ann``); None when Milvus does
     passages: PassageTable
     documents: DocumentTable
     lexical: LexicalIndex
-    passage_vectors: RowFile  # float32 rows: the exact cosines of candidates
+    passage_vectors: RowFile | None  # float32 rows: the exact cosines of candidates (FAISS store)
     sentence_vectors: RowFile  # float16, one row per quotable sentence, passage by passage
     sentence_start: np.ndarray  # passage row → its first sentence row; one more entry than passages (mapped)
     language_basis: np.ndarray | None = None  # project queries with it too (language_subspace.py)
     ann: ann.AnnSpec = ann.AnnSpec("flat")
+    source: CandidateSource | None = None  # the store that proposes candidates (candidates/)
+
+    @property
+    def store_kind(self) -> str:
+        return self.manifest.get("store", {}).get("kind", "faiss")
 
     def sentence_rows(self, row: int) -> range:
         return range(int(self.sentence_start[row]), int(self.sentence_start[row + 1]))
@@ -160,8 +170,15 @@ def write_index(
     meta: dict,
     language_basis: np.ndarray | None = None,
     faiss_index: str = "auto",
+    milvus: "MilvusConnection | None" = None,
+    keys: list[str] | None = None,
+    full: bool = False,
 ) -> Path:
-    """Write a complete build and publish it as ``current``; returns the build folder."""
+    """Write a complete build and publish it as ``current``; returns the build folder.
+
+    With ``milvus`` the vectors go into the Milvus collection (candidates/milvus.py) instead of FAISS
+    files; ``keys`` (the passages' cache keys) identify rows across builds there.
+    """
     if len(passages) != len(vectors):
         raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
     sentence_start = np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64)
@@ -174,16 +191,23 @@ def write_index(
     for stale in builds.glob(".tmp-*"):  # left by a build that died (we hold the lock)
         shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
+    writer = None
     try:
         started = time.perf_counter()
-        faiss.write_index(ann.build(vectors, spec), str(tmp / VECTORS))
+        if milvus is None:
+            faiss.write_index(ann.build(vectors, spec), str(tmp / VECTORS))
+            _save_npy(tmp / PASSAGE_VECTORS, np.asarray(vectors, dtype=np.float32))
+            names = [VECTORS, PASSAGE_VECTORS]
+            store = {"kind": "faiss"}
+        else:
+            writer, store, names = _write_milvus(index_dir, tmp, milvus, passages, keys, vectors, lexical,
+                                                 meta, language_basis, full)
         ann_seconds = time.perf_counter() - started
-        _save_npy(tmp / PASSAGE_VECTORS, np.asarray(vectors, dtype=np.float32))
         write_tables(tmp / PASSAGES, documents, passages)
         _fsync_file(tmp / PASSAGES)
         _save_npy(tmp / SENTENCES, np.asarray(sentence_vectors, dtype=np.float16).reshape(-1, vectors.shape[1]))
         _save_npy(tmp / SENTENCE_START, sentence_start)
-        names = [VECTORS, PASSAGE_VECTORS, PASSAGES, SENTENCES, SENTENCE_START]
+        names += [PASSAGES, SENTENCES, SENTENCE_START]
         if language_basis is not None:
             _save_npy(tmp / LANGUAGE_BASIS, np.asarray(language_basis, dtype=np.float32))
             names.append(LANGUAGE_BASIS)
@@ -198,7 +222,9 @@ def write_index(
             "passage_count": len(passages),
             "doc_count": len(documents),
             "sentence_count": int(len(sentence_vectors)),
-            "faiss_index": {"setting": faiss_index, **spec.to_dict(), "seconds": round(ann_seconds, 3)},
+            "store": store,
+            "faiss_index": ({"setting": faiss_index, **spec.to_dict(), "seconds": round(ann_seconds, 3)}
+                            if milvus is None else None),
             "languages": dict(sorted(Counter(d.lang for d in documents).items())),
             "built_at": built_at.isoformat(timespec="seconds"),
             "files": {name: {"sha256": sha256_file(tmp / name), "bytes": (tmp / name).stat().st_size}
@@ -217,11 +243,45 @@ def write_index(
         _publish(index_dir, final)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, (OSError, RuntimeError)):  # faiss and numpy report a short write in their own words
+        if isinstance(exc, (OSError, RuntimeError)) and not isinstance(exc, StoreError):  # faiss and numpy report a short write in their own words
             raise _write_failure(exc, builds) from exc
         raise
+    if writer is not None:
+        writer.collect(store["seq"])
     _prune(builds, keep=final)
     return final
+
+
+def _write_milvus(index_dir: Path, tmp: Path, connection: "MilvusConnection", passages: list[Passage],
+                  keys: list[str] | None, vectors: np.ndarray, lexical: LexicalIndex, meta: dict,
+                  language_basis: np.ndarray | None, full: bool) -> tuple["MilvusWriter", dict, list[str]]:
+    """Sync the collection with this build (invisible until published) and write what its queries read here."""
+    from .candidates import milvus as mv
+    from .hashing import sha256_text
+
+    if keys is None or len(keys) != len(passages):
+        raise ValueError("a Milvus build needs the passages' cache keys")
+    fingerprint = sha256_text(meta.get("model_fingerprint", "") + "|" + (
+        "none" if language_basis is None else np.asarray(language_basis, dtype=np.float32).tobytes().hex()))
+    previous_seq, previous_keys, previous_dims = 0, None, None
+    try:
+        before = current_build(index_dir)
+        section = read_manifest(before).get("store") or {}
+        if section.get("kind") == "milvus" and section.get("collection") == connection.passages:
+            previous_seq = int(section["seq"])
+            previous_keys = mv.load_keys(before) if section.get("vectors") == fingerprint and not full else None
+            old = LexicalIndex.load(before / LexicalIndex.FOLDER, mmap=True)
+            previous_dims = (old.retriever.vocab_dict, np.load(before / mv.DIMS))
+    except (StoreError, OSError, ValueError, KeyError):
+        previous_seq, previous_keys, previous_dims = 0, None, None
+    dims = mv.stable_dims(lexical, previous_dims)
+    writer = mv.MilvusWriter(connection)
+    index = mv.dense_index(len(passages))
+    synced, pks = writer.sync(passages, keys, vectors, mv.sparse_rows(lexical, dims), previous_seq, previous_keys,
+                              index)
+    _save_npy(tmp / mv.DIMS, dims)
+    mv.save_keys(tmp, pks)
+    return writer, synced.manifest(connection, len(passages), index, fingerprint), [mv.DIMS, mv.KEYS]
 
 
 def _write_failure(exc: BaseException, builds: Path) -> OSError:
@@ -287,10 +347,12 @@ def verify_files(build: Path, manifest: dict, checksums: bool = True) -> None:
             raise IndexCorruptError(f"index file {name} is damaged (checksum mismatch); {REBUILD}")
 
 
-def load_index(index_dir: Path, model_fingerprint: str | None = None, checksums: bool | None = None) -> LoadedIndex:
+def load_index(index_dir: Path, model_fingerprint: str | None = None, checksums: bool | None = None,
+               milvus: "MilvusConnection | None" = None) -> LoadedIndex:
     """Open and check the current build; raises an ``StoreError`` that says what to do.
 
-    ``checksums`` None hashes the files of builds up to ``CHECKSUM_ON_LOAD_BYTES``.
+    ``checksums`` None hashes the files of builds up to ``CHECKSUM_ON_LOAD_BYTES``. A build kept in
+    Milvus is read through ``milvus`` (URI and token from the settings), else the URI its manifest names.
     """
     build = current_build(index_dir)
     manifest = read_manifest(build)
@@ -304,10 +366,11 @@ def load_index(index_dir: Path, model_fingerprint: str | None = None, checksums:
         checksums = sum(f.get("bytes", 0) for f in files.values()) <= CHECKSUM_ON_LOAD_BYTES
     verify_files(build, manifest, checksums)
     try:
-        spec = ann.AnnSpec.from_dict({k: v for k, v in manifest["faiss_index"].items()
-                                      if k not in ("setting", "seconds")})
-        vectors = ann.read(str(build / VECTORS), spec)
-        passage_vectors = RowFile(build / PASSAGE_VECTORS)
+        in_milvus = (manifest.get("store") or {}).get("kind") == "milvus"
+        spec = ann.AnnSpec("flat") if in_milvus else ann.AnnSpec.from_dict(
+            {k: v for k, v in manifest["faiss_index"].items() if k not in ("setting", "seconds")})
+        vectors = None if in_milvus else ann.read(str(build / VECTORS), spec)
+        passage_vectors = None if in_milvus else RowFile(build / PASSAGE_VECTORS)
         passages = PassageTable(build / PASSAGES)
         documents = DocumentTable(build / PASSAGES)
         sentences = RowFile(build / SENTENCES)
@@ -317,12 +380,46 @@ def load_index(index_dir: Path, model_fingerprint: str | None = None, checksums:
     except (RuntimeError, TypeError, ValueError, KeyError, OSError, sqlite3.Error) as exc:
         raise IndexCorruptError(f"index at {build} cannot be read ({type(exc).__name__}); {REBUILD}") from None
     dim = manifest.get("dim")
-    if not (vectors.ntotal == len(passages) == len(passage_vectors) == manifest.get("passage_count") == lexical.size) \
-            or vectors.d != dim or passage_vectors.shape[1:] != (dim,) or len(documents) != manifest.get("doc_count"):
+    counts_agree = len(passages) == manifest.get("passage_count") == lexical.size and \
+        len(documents) == manifest.get("doc_count")
+    if vectors is not None:
+        counts_agree = counts_agree and vectors.ntotal == len(passages) == len(passage_vectors) and \
+            vectors.d == dim and passage_vectors.shape[1:] == (dim,)
+    if not counts_agree:
         raise IndexCorruptError(f"index at {build} is inconsistent (vector, passage and lexical counts differ); {REBUILD}")
     if sentence_start.shape != (len(passages) + 1,) or sentences.shape != (int(sentence_start[-1]), dim):
         raise IndexCorruptError(f"index at {build} is inconsistent (sentence vectors do not match); {REBUILD}")
     if basis is not None and (basis.ndim != 2 or basis.shape[1] != dim):
         raise IndexCorruptError(f"index at {build} has a language basis of the wrong shape; {REBUILD}")
+    if vectors is not None:
+        source: CandidateSource = LocalCandidates(vectors, passage_vectors, lexical, spec)
+    else:
+        source = _open_milvus(build, manifest, lexical, passages, milvus)
     return LoadedIndex(build, manifest, vectors, passages, documents, lexical, passage_vectors, sentences,
-                       sentence_start, basis, spec)
+                       sentence_start, basis, spec, source)
+
+
+def _open_milvus(build: Path, manifest: dict, lexical: LexicalIndex, passages: PassageTable,
+                 connection: "MilvusConnection | None") -> CandidateSource:
+    """The build's rows in its collection, checked by count: a dropped or foreign collection is caught here."""
+    from .candidates import milvus as mv
+
+    section = manifest["store"]
+    if connection is None:
+        connection = mv.MilvusConnection(section["uri"], collection=section["collection"].removesuffix("_passages"))
+    if connection.passages != section["collection"]:
+        raise IndexCorruptError(f"index at {build} lives in Milvus collection {section['collection']}, "
+                                f"not {connection.passages} (MILVUS_COLLECTION); set it back or {REBUILD}")
+    try:
+        dims = np.load(build / mv.DIMS, mmap_mode="r")
+        source = mv.MilvusCandidates(connection, section, lexical, dims, passages.rows_of)
+        count = source.count()
+    except StoreError:
+        raise
+    except Exception as exc:  # pymilvus: collection missing, server refused
+        raise StoreError(f"Milvus collection {section['collection']} at {connection.shown()} cannot be read "
+                         f"({mv._reason(exc)}); {REBUILD}") from None
+    if count != len(passages):
+        raise IndexCorruptError(f"Milvus collection {section['collection']} holds {count} rows of build "
+                                f"{section['seq']}, the index {len(passages)} passages; {REBUILD}")
+    return source

@@ -25,11 +25,11 @@ class Verification:
 
 
 def verify_index(index_dir: Path, corpus_dir: Path, model_fingerprint: str | None,
-                 max_document_bytes: int | None = None) -> Verification:
-    """Files against the manifest, counts across FAISS/metadata/BM25, the model, then the corpus."""
+                 max_document_bytes: int | None = None, milvus=None) -> Verification:
+    """Files against the manifest, counts across FAISS or Milvus/metadata/BM25, the model, then the corpus."""
     result = Verification(str(index_dir))
     try:
-        index = load_index(index_dir, model_fingerprint, checksums=True)  # hashes, sizes, model, counts, shapes
+        index = load_index(index_dir, model_fingerprint, checksums=True, milvus=milvus)  # hashes, sizes, counts
     except StoreError as exc:
         result.problems.append(str(exc))
         return result
@@ -37,8 +37,22 @@ def verify_index(index_dir: Path, corpus_dir: Path, model_fingerprint: str | Non
     result.checks.append(f"{len(index.manifest['files'])} files match their manifest sizes and sha256")
     if model_fingerprint:
         result.checks.append("built with the configured embedding model")
-    result.checks.append(f"{index.vectors.ntotal} vectors = {len(index.passages)} passages = "
-                         f"{index.lexical.size} BM25 rows; {len(index.sentence_vectors)} sentence vectors")
+    if index.store_kind == "milvus":
+        source = index.source
+        result.checks.append(f"Milvus collection {source.name} serves {source.count()} rows of build {source.seq} = "
+                             f"{len(index.passages)} passages = {index.lexical.size} BM25 rows; "
+                             f"{len(index.sentence_vectors)} sentence vectors")
+        sample = [index.passages[row].passage_id for row in range(0, len(index.passages),
+                                                                   max(1, len(index.passages) // 200))]
+        absent = [pid for pid in sample if pid not in source.sample(sample)]
+        if absent:
+            result.problems.append(f"Milvus collection {source.name} lacks passages of the build: "
+                                   f"{', '.join(absent[:5])}; run `corpusbot index build --full`")
+        else:
+            result.checks.append(f"{len(sample)} sampled passages are served by Milvus")
+    else:
+        result.checks.append(f"{index.vectors.ntotal} vectors = {len(index.passages)} passages = "
+                             f"{index.lexical.size} BM25 rows; {len(index.sentence_vectors)} sentence vectors")
     hashes = index.documents.content_hashes()
     doc_ids = set(hashes)
     orphans = sorted(index.passages.doc_ids() - doc_ids)

@@ -80,3 +80,12 @@ def seeds_copy(tmp_path) -> Path:
     shutil.copytree(SEEDS, target)
     return target
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # opt in to python-telegram-bot's next-major behaviour now
+
+
+@pytest.fixture(scope="session")
+def milvus_uri(tmp_path_factory) -> str:
+    """A real Milvus engine on 127.0.0.1 for the whole session (tests/milvus_server.py)."""
+    from milvus_server import milvus_server
+
+    with milvus_server(tmp_path_factory.mktemp("milvus")) as engine:
+        yield engine.uri

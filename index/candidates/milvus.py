@@ -1,0 +1,466 @@
+"""Milvus as the store: one collection per index holds every passage's dense vector, its lexical sparse
+vector and its metadata, from Milvus Lite on a laptop to a Milvus cluster, through one ``MilvusClient``.
+
+The lexical side is *our* BM25, not Milvus' own: its analyzers differ between
+versions and cannot bridge scripts (Тоқаев / Tokayev). BM25 splits into a
+document-side weight, stored as the passage's sparse vector (bm25s' score of
+the token in the passage divided by the token's IDF), and a query-side IDF,
+which the query sends as its sparse vector's values; their inner product is
+bm25s' score exactly. The IDF and the vocabulary stay in the build folder,
+where the query side reads them, with a stable token → dimension map carried
+from build to build (``milvus_dims.npy``).
+
+Builds change the collection in place and become visible atomically. Every row
+carries the build that added it (``born``) and the build that retired it
+(``died``); a build serves the rows with ``born <= seq < died``. A new build
+inserts the passages it adds with its own number, marks the ones it drops as
+dying with it, and is served only when the build folder naming its number is
+published. A build killed half-way leaves rows no published build can see;
+the next build removes them first. Sentence vectors stay in the build folder,
+read by row: the best-sentence score needs them for a few hundred candidates.
+
+Rows of unchanged passages keep the length normalisation (BM25's average
+passage length) of the build that wrote them; ``index build --full`` rewrites
+every row. Parity with the FAISS store is exact on a full build
+(tests/test_milvus.py) and within float noise otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+import numpy as np
+
+from .. import ann
+from ..lexical import LexicalIndex
+from ..store import StoreError
+from . import Proposal
+
+if TYPE_CHECKING:
+    from pymilvus import MilvusClient
+
+    from ..chunk import Passage
+
+ALIVE = 2**62  # ``died`` of a row no build has retired
+BATCH = 500  # rows per insert/upsert/query: well under Milvus' message and expression limits
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,190}$")
+TEXT_BYTES = 60_000  # the VARCHAR limit is 65,535 bytes; the served text comes from the build folder anyway
+DIMS = "milvus_dims.npy"  # bm25s token id → sparse dimension, stable across builds
+KEYS = "milvus_keys.npy"  # row → primary key, to diff the next build against this one
+RowLookup = Callable[[list[str]], list[int]]  # passage ids → rows of the build (PassageTable.rows_of)
+
+
+class MilvusError(StoreError):
+    """Milvus could not be reached or refused an operation; the message says which, never the token."""
+
+
+@dataclass(frozen=True)
+class MilvusConnection:
+    """Where the collection lives: a local ``.db`` path (Milvus Lite, embedded) or ``http(s)://host:port``."""
+
+    uri: str
+    token: str | None = None
+    collection: str = "corpusbot"
+
+    def __post_init__(self) -> None:
+        if not NAME.match(self.collection):
+            raise ValueError(f"MILVUS_COLLECTION {self.collection!r} must be letters, digits and _ "
+                             "(not starting with a digit)")
+        if not (self.uri.startswith(("http://", "https://", "tcp://", "unix:")) or self.uri.endswith(".db")):
+            raise ValueError(f"MILVUS_URI {self.uri!r} must be http(s)://host:port or a local path ending in .db")
+
+    @property
+    def passages(self) -> str:
+        return f"{self.collection}_passages"
+
+    def shown(self) -> str:
+        """The URI without credentials, for logs, status and the manifest."""
+        return re.sub(r"//[^/@]*@", "//", self.uri)
+
+    def client(self) -> "MilvusClient":
+        MilvusClient = _client_class()
+        if self.uri.endswith(".db"):
+            Path(self.uri).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        lite = self.uri.endswith(".db")
+        try:
+            with warnings.catch_warnings():  # Milvus Lite is imported here, and warns about pkg_resources
+                warnings.simplefilter("ignore")
+                if lite:  # it logs its own failure on the root logger; ours follows as one line
+                    logging.disable(logging.ERROR)
+                return MilvusClient(uri=self.uri, token=self.token or "", timeout=30)
+        except Exception as exc:  # pymilvus raises its own and grpc's errors
+            hint = ("; Milvus Lite opens a .db file in one process at a time: stop the other one, or serve the "
+                    "collection from a Milvus server (MILVUS_URI=http://host:19530)") if lite else ""
+            raise MilvusError(f"cannot reach Milvus at {self.shown()} ({_reason(exc)}){hint}") from None
+        finally:
+            if lite:
+                logging.disable(logging.NOTSET)
+
+
+def _client_class():
+    """pymilvus' ``MilvusClient``, imported with our MILVUS_URI hidden.
+
+    pymilvus reads the same variable at import as its own default connection
+    and refuses a Milvus Lite path there; our settings already passed it on.
+    """
+    saved = os.environ.pop("MILVUS_URI", None)
+    try:
+        with warnings.catch_warnings():  # milvus-lite 2.5 imports pkg_resources, which warns on import
+            warnings.simplefilter("ignore")
+            from pymilvus import MilvusClient
+    except ImportError:
+        raise MilvusError("VECTOR_STORE=milvus needs pymilvus: pip install 'corpusbot[milvus]'") from None
+    finally:
+        if saved is not None:
+            os.environ["MILVUS_URI"] = saved
+    # pymilvus configures its loggers at import and logs every failed call with a traceback; our errors
+    # are reported as one line instead (a token in a traceback must never reach a log).
+    for name in ("pymilvus", "pymilvus.milvus_client"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    return MilvusClient
+
+
+def _reason(exc: BaseException) -> str:
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return " ".join(str(text).split())[:200]
+
+
+def content_key(passage_id: str, key: str) -> str:
+    """Names a passage's content: an edited passage is new content, so the build still served keeps the old row."""
+    return hashlib.sha256(f"{passage_id}\0{key}".encode("utf-8")).hexdigest()[:32]
+
+
+def primary_key(content: str, born: int) -> str:
+    """A row is its content as written by one build: a full rewrite never collides with the row it replaces."""
+    return f"{content}.{int(born)}"
+
+
+def visible(seq: int) -> str:
+    return f"born <= {int(seq)} and died > {int(seq)}"
+
+
+def _in(field: str, values: Iterable[str]) -> str:
+    return f"{field} in [{', '.join(_quote(v) for v in values)}]"
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _clip(text: str, limit: int) -> str:
+    raw = text.encode("utf-8")
+    return text if len(raw) <= limit else raw[:limit].decode("utf-8", errors="ignore")
+
+
+# --- the build side -------------------------------------------------------------------------------------------
+
+
+def stable_dims(lexical: LexicalIndex, previous: tuple[dict[str, int], np.ndarray] | None) -> np.ndarray:
+    """bm25s token id → sparse dimension; a token keeps the dimension an earlier build gave it (0 is unused)."""
+    vocab = lexical.retriever.vocab_dict
+    dims = np.zeros(max(vocab.values(), default=-1) + 1, dtype=np.int64)
+    known: dict[str, int] = {}
+    if previous is not None:
+        old_vocab, old_dims = previous
+        known = {t: int(old_dims[i]) for t, i in old_vocab.items() if i < len(old_dims) and old_dims[i] > 0}
+    following = max(known.values(), default=0) + 1
+    for token, i in sorted(vocab.items(), key=lambda item: item[1]):
+        if token in known:
+            dims[i] = known[token]
+        else:
+            dims[i] = following
+            following += 1
+    if following >= 2**32 - 1:
+        raise MilvusError("the vocabulary outgrew Milvus' sparse dimensions; run `corpusbot index build --full`")
+    return dims
+
+
+def sparse_rows(lexical: LexicalIndex, dims: np.ndarray) -> list[dict[int, float]]:
+    """Each passage's document-side BM25 weights: bm25s' score of a token in it over the token's IDF."""
+    from scipy.sparse import csc_matrix
+
+    scores = lexical.retriever.scores
+    indptr = np.asarray(scores["indptr"])
+    n_tokens = len(indptr) - 1
+    matrix = csc_matrix((np.asarray(scores["data"], dtype=np.float64), np.asarray(scores["indices"]), indptr),
+                        shape=(lexical.size, n_tokens)).tocsr()
+    idf = lexical.idf[:n_tokens]
+    out = []
+    for row in range(lexical.size):
+        start, stop = matrix.indptr[row], matrix.indptr[row + 1]
+        tokens = matrix.indices[start:stop]
+        weights = matrix.data[start:stop] / idf[tokens]
+        # An empty sparse vector is refused; dimension 0 is never in a query, so it changes no score.
+        out.append({int(d): float(w) for d, w in zip(dims[tokens], weights)} or {0: 1e-9})
+    return out
+
+
+@dataclass(frozen=True)
+class Synced:
+    """What a build did to the collection; goes into the manifest's ``store`` section."""
+
+    seq: int
+    inserted: int
+    retired: int
+    recovered: int
+
+    def manifest(self, connection: MilvusConnection, rows: int, index: dict, fingerprint: str) -> dict:
+        return {"kind": "milvus", "uri": connection.shown(), "collection": connection.passages, "seq": self.seq,
+                "rows": rows, "index": index, "vectors": fingerprint, "inserted": self.inserted,
+                "retired": self.retired, "recovered": self.recovered}
+
+
+def dense_index(n: int) -> dict:
+    """FLAT (exact) below ann.EXACT_BELOW, IVF_FLAT above with the FAISS store's list counts (Lite has no HNSW)."""
+    spec = ann.choose(n, "auto")
+    if spec.kind == "flat":
+        return {"index_type": "FLAT", "params": {}}
+    return {"index_type": "IVF_FLAT", "params": {"nlist": spec.nlist}, "nprobe": spec.nprobe}
+
+
+class MilvusWriter:
+    """Writes one build into the index's collection, in place, invisible until its build folder is published."""
+
+    def __init__(self, connection: MilvusConnection) -> None:
+        self.connection = connection
+        self.name = connection.passages
+        self.client = connection.client()
+
+    def sync(self, passages: "list[Passage]", keys: list[str], vectors: np.ndarray, sparse: list[dict[int, float]],
+             previous_seq: int, previous: dict[str, str] | None, index: dict) -> tuple[Synced, list[str]]:
+        """Make the rows of build ``previous_seq + 1`` exactly ``passages``; returns the primary key of each.
+
+        ``previous`` maps the served build's content keys to its rows' primary keys; None rewrites every row.
+        """
+        try:
+            return self._sync(passages, keys, vectors, sparse, previous_seq, previous, index)
+        except MilvusError:
+            raise
+        except Exception as exc:
+            raise MilvusError(f"Milvus at {self.connection.shown()} failed during the build ({_reason(exc)}); "
+                              "the served index is unchanged") from None
+
+    def _sync(self, passages, keys, vectors, sparse, previous_seq, previous, index) -> tuple[Synced, list[str]]:
+        seq = previous_seq + 1
+        dim = int(vectors.shape[1])
+        if previous_seq == 0 or not self.client.has_collection(self.name) or self._dim() != dim:
+            self._create(dim, index)  # nothing published reads this collection: start it afresh
+            previous = {}
+        else:
+            self._ensure_index(index)
+        recovered = self._recover(previous_seq)
+        kept = previous or {}
+        contents = [content_key(p.passage_id, k) for p, k in zip(passages, keys)]
+        pks = [kept.get(c) or primary_key(c, seq) for c in contents]
+        fresh = [i for i, c in enumerate(contents) if c not in kept]
+        for start in range(0, len(fresh), BATCH):
+            self.client.insert(self.name, [self._row(passages[i], pks[i], vectors[i], sparse[i], seq)
+                                           for i in fresh[start:start + BATCH]])
+        gone = None if previous is None else sorted(set(kept.values()) - set(pks))
+        retired = self._retire(gone, seq, previous_seq)
+        self.client.flush(self.name)
+        return Synced(seq, len(fresh), retired, recovered), pks
+
+    def collect(self, seq: int) -> None:
+        """After build ``seq`` is published: drop rows that neither it nor the build before it can see."""
+        try:
+            self.client.delete(self.name, filter=f"died <= {int(seq) - 1}")
+        except Exception:  # garbage stays for the next build to collect; the build itself is done
+            pass
+
+    def _row(self, p: "Passage", pk: str, vector: np.ndarray, sparse: dict[int, float], seq: int) -> dict:
+        return {"pk": pk, "passage_id": _clip(p.passage_id, 2000), "doc_id": _clip(p.doc_id, 2000),
+                "lang": p.lang[:16], "title": _clip(p.title, 4000), "date": p.date or "",
+                "text": _clip(p.text, TEXT_BYTES), "born": seq, "died": ALIVE,
+                "dense": np.asarray(vector, dtype=np.float32).tolist(), "sparse": sparse}
+
+    def _create(self, dim: int, index: dict) -> None:
+        from pymilvus import DataType
+
+        if self.client.has_collection(self.name):
+            self.client.drop_collection(self.name)
+        schema = self.client.create_schema(auto_id=False, enable_dynamic_field=False)
+        schema.add_field("pk", DataType.VARCHAR, is_primary=True, max_length=64)  # content.born
+        schema.add_field("passage_id", DataType.VARCHAR, max_length=2048)
+        schema.add_field("doc_id", DataType.VARCHAR, max_length=2048)
+        schema.add_field("lang", DataType.VARCHAR, max_length=16)
+        schema.add_field("title", DataType.VARCHAR, max_length=4096)
+        schema.add_field("date", DataType.VARCHAR, max_length=32)
+        schema.add_field("text", DataType.VARCHAR, max_length=65535)
+        schema.add_field("born", DataType.INT64)
+        schema.add_field("died", DataType.INT64)
+        schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+        schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+        self.client.create_collection(self.name, schema=schema, index_params=self._index_params(index),
+                                      consistency_level="Strong")
+
+    def _index_params(self, index: dict):
+        params = self.client.prepare_index_params()
+        params.add_index("dense", index_type=index["index_type"], metric_type="IP", params=index["params"])
+        params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP",
+                         params={"drop_ratio_build": 0.0})
+        return params
+
+    def _dim(self) -> int | None:
+        for field in self.client.describe_collection(self.name).get("fields", []):
+            if field.get("name") == "dense":
+                return int(field.get("params", {}).get("dim", 0))
+        return None
+
+    def _ensure_index(self, index: dict) -> None:
+        """The corpus crossed the exact/approximate threshold: rebuild the dense index before rows go in."""
+        current = self.client.describe_index(self.name, "dense") or {}
+        if current.get("index_type") == index["index_type"] and str(current.get("nlist", "")) == str(
+                index["params"].get("nlist", "")):
+            return
+        self.client.release_collection(self.name)
+        self.client.drop_index(self.name, "dense")
+        params = self.client.prepare_index_params()
+        params.add_index("dense", index_type=index["index_type"], metric_type="IP", params=index["params"])
+        self.client.create_index(self.name, params)
+        self.client.load_collection(self.name)
+
+    def _recover(self, previous_seq: int) -> int:
+        """Undo what a killed build left: rows it added, and the dying mark it put on the served build's rows."""
+        self.client.delete(self.name, filter=f"born > {int(previous_seq)}")
+        marked = list(self._rows(f"died > {int(previous_seq)} and died < {ALIVE}"))
+        for start in range(0, len(marked), BATCH):
+            self.client.upsert(self.name, [{**row, "died": ALIVE} for row in marked[start:start + BATCH]])
+        return len(marked)
+
+    def _retire(self, gone: list[str] | None, seq: int, previous_seq: int) -> int:
+        """Rows the new build drops die with it: still served to the build before, invisible to this one."""
+        if gone is None:  # a full rewrite: every row the previous build served
+            rows = list(self._rows(visible(previous_seq)))
+        else:
+            rows = [row for start in range(0, len(gone), BATCH)
+                    for row in self.client.query(self.name, filter=_in("pk", gone[start:start + BATCH]),
+                                                 output_fields=["*"])]
+        rows = [row for row in rows if row.get("born", 0) < seq]
+        for start in range(0, len(rows), BATCH):
+            self.client.upsert(self.name, [{**row, "died": seq} for row in rows[start:start + BATCH]])
+        return len(rows)
+
+    def _rows(self, expression: str) -> Iterator[dict]:
+        """Whole rows matching ``expression``, found by key first: Milvus Lite fails a vector query that matches
+        nothing in a fresh collection."""
+        iterator = self.client.query_iterator(self.name, batch_size=BATCH, filter=expression, output_fields=["pk"])
+        try:
+            while batch := iterator.next():
+                yield from self.client.query(self.name, filter=_in("pk", [row["pk"] for row in batch]),
+                                             output_fields=["*"])
+        finally:
+            iterator.close()
+
+
+def save_keys(folder: Path, pks: list[str]) -> Path:
+    path = folder / KEYS
+    np.save(path, np.array(pks, dtype="S64"))
+    return path
+
+
+def load_keys(folder: Path) -> dict[str, str] | None:
+    """The build's content keys → its rows' primary keys; None when the file is missing or damaged."""
+    try:
+        pks = [k.decode("ascii") for k in np.load(folder / KEYS)]
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return {pk.split(".", 1)[0]: pk for pk in pks}
+
+
+# --- the serving side -----------------------------------------------------------------------------------------
+
+
+class MilvusCandidates:
+    """Candidates of one published build from its collection: dense and lexical top ``depth``, scored by both."""
+
+    kind = "milvus"
+
+    def __init__(self, connection: MilvusConnection, section: dict, lexical: LexicalIndex, dims: np.ndarray,
+                 row_of: RowLookup) -> None:
+        self.connection = connection
+        self.name = section["collection"]
+        self.seq = int(section["seq"])
+        self.filter = visible(self.seq)
+        self.nprobe = int(section.get("index", {}).get("nprobe", 0))
+        self.lexical, self.dims, self.row_of = lexical, dims, row_of
+        self.client = connection.client()
+
+    def propose(self, query_vector: np.ndarray, query: str, lang: str, depth: int) -> Proposal:
+        try:
+            return self._propose(query_vector, query, lang, depth)
+        except MilvusError:
+            raise
+        except Exception as exc:
+            raise MilvusError(f"Milvus at {self.connection.shown()} did not answer ({_reason(exc)})") from None
+
+    def _propose(self, query_vector: np.ndarray, query: str, lang: str, depth: int) -> Proposal:
+        vector = np.asarray(query_vector, dtype=np.float32)
+        terms = self.lexical.query_terms(query, lang)
+        vocab = self.lexical.retriever.vocab_dict
+        query_sparse = {int(self.dims[vocab[t]]): idf for t, idf in terms.idf.items()}
+        found = self.client.search(self.name, data=[vector.tolist()], anns_field="dense", limit=depth,
+                                   filter=self.filter, search_params=self._dense_params())[0]
+        pks = [hit["id"] for hit in found]
+        if query_sparse:
+            lexical = self.client.search(self.name, data=[query_sparse], anns_field="sparse", limit=depth,
+                                         filter=self.filter, search_params={"metric_type": "IP",
+                                                                            "params": {"drop_ratio_search": 0.0}})[0]
+            pks += [hit["id"] for hit in lexical]
+        pks = list(dict.fromkeys(pks))
+        if not pks:
+            return Proposal.empty()
+        rows_found = [row for start in range(0, len(pks), BATCH)
+                      for row in self.client.query(self.name, filter=_in("pk", pks[start:start + BATCH]),
+                                                   output_fields=["passage_id", "dense", "sparse"])]
+        rows = self.row_of([row["passage_id"] for row in rows_found])
+        order = np.argsort(rows, kind="stable")  # row order, as the FAISS store hands them to fusion
+        cosine = np.array([rows_found[i]["dense"] for i in order], dtype=np.float32).reshape(len(order), -1) @ vector
+        bm25 = np.zeros(len(order))
+        covered = np.zeros(len(order))
+        for n, i in enumerate(order):
+            weights = _sparse(rows_found[i]["sparse"])
+            for dim, idf in query_sparse.items():
+                w = weights.get(dim)
+                if w is not None:
+                    bm25[n] += idf * w
+                    covered[n] += idf
+        coverage = covered / terms.total_idf if terms.total_idf > 0 else covered
+        return Proposal(np.asarray(rows, dtype=np.int64)[order], cosine, bm25, coverage)
+
+    def dense_top(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and cosines of the ``k`` nearest passages as the collection's dense index serves them."""
+        found = self.client.search(self.name, data=[np.asarray(query_vector, dtype=np.float32).tolist()],
+                                   anns_field="dense", limit=k, filter=self.filter, output_fields=["passage_id"],
+                                   search_params=self._dense_params())[0]
+        rows = self.row_of([hit["entity"]["passage_id"] for hit in found])
+        return np.asarray(rows, dtype=np.int64), np.array([hit["distance"] for hit in found], dtype=np.float32)
+
+    def _dense_params(self) -> dict:
+        return {"metric_type": "IP", "params": {"nprobe": self.nprobe} if self.nprobe else {}}
+
+    def count(self) -> int:
+        (row,) = self.client.query(self.name, filter=self.filter, output_fields=["count(*)"])
+        return int(row["count(*)"])
+
+    def sample(self, passage_ids: list[str]) -> set[str]:
+        """Which of ``passage_ids`` the served build holds (for ``index verify``)."""
+        found = self.client.query(self.name, filter=f"({self.filter}) and {_in('passage_id', passage_ids)}",
+                                  output_fields=["passage_id"])
+        return {row["passage_id"] for row in found}
+
+
+def _sparse(value) -> dict[int, float]:
+    """A sparse vector as Milvus returns it (a dict, or a one-row scipy matrix) as ``{dim: weight}``."""
+    if isinstance(value, dict):
+        return {int(k): float(v) for k, v in value.items()}
+    row = value.tocsr() if hasattr(value, "tocsr") else value
+    return {int(k): float(v) for k, v in zip(row.indices, row.data)}
+
