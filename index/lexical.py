@@ -124,17 +124,21 @@ class LexicalScores:
 
     def coverage_of(self, rows: np.ndarray) -> np.ndarray:
         """Coverage of the given rows only: a binary search per query token, not a pass over the corpus."""
-        rows = np.asarray(rows, dtype=np.int64)
-        out = np.zeros(len(rows), dtype=np.float64)
-        for idf, posting in self.postings:
-            if len(posting):
-                at = np.minimum(np.searchsorted(posting, rows), len(posting) - 1)
-                out[np.asarray(posting[at]) == rows] += idf
-        return out / self.total_idf if self.total_idf > 0 else out
+        return _coverage(self.postings, self.total_idf, rows)
 
     @property
     def coverage(self) -> np.ndarray:
         return self.coverage_of(np.arange(len(self.bm25)))
+
+
+def _coverage(postings: tuple[tuple[float, np.ndarray], ...], total_idf: float, rows: np.ndarray) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.int64)
+    out = np.zeros(len(rows), dtype=np.float64)
+    for idf, posting in postings:
+        if len(posting):
+            at = np.minimum(np.searchsorted(posting, rows), len(posting) - 1)
+            out[np.asarray(posting[at]) == rows] += idf
+    return out / total_idf if total_idf > 0 else out
 
 
 class LexicalIndex:
@@ -220,5 +224,13 @@ class LexicalIndex:
         known = [vocab[t] for t in idf if t in vocab]
         bm25 = (self.retriever.get_scores_from_ids(known) if known
                 else np.zeros(self.size, dtype=np.float32))
-        postings = tuple((float(self._idf[i]), self._indices[self._indptr[i]:self._indptr[i + 1]]) for i in known)
-        return LexicalScores(np.asarray(bm25, dtype=np.float32), postings, total_idf)
+        return LexicalScores(np.asarray(bm25, dtype=np.float32), self._postings(known), total_idf)
+
+    def coverage_of(self, terms: QueryTerms, rows: np.ndarray) -> np.ndarray:
+        """Coverage of ``rows`` for analysed query terms, from the postings alone (no BM25 pass)."""
+        vocab = self.retriever.vocab_dict
+        return _coverage(self._postings([vocab[t] for t in terms.idf]), terms.total_idf, rows)
+
+    def _postings(self, token_ids: list[int]) -> tuple[tuple[float, np.ndarray], ...]:
+        """Per token, its IDF and the sorted rows holding it."""
+        return tuple((float(self._idf[i]), self._indices[self._indptr[i]:self._indptr[i + 1]]) for i in token_ids)

@@ -41,6 +41,7 @@ def milvus_server(folder: Path, timeout: float = 60.0) -> Iterator[Engine]:
     """Start the engine on a fresh database in ``folder``; yields its URI and PID; stops it by PID."""
     binary = _binary()
     port = _free_port()
+    folder = Path(folder).resolve()  # the engine runs in ``folder``: a relative path would point below it
     folder.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "LD_LIBRARY_PATH": f"{binary.parent}:{os.environ.get('LD_LIBRARY_PATH', '')}"}
     log = open(folder / "milvus.log", "wb")
@@ -60,7 +61,8 @@ def milvus_server(folder: Path, timeout: float = 60.0) -> Iterator[Engine]:
                 time.sleep(0.2)
         yield Engine(f"http://127.0.0.1:{port}", proc.pid)
     finally:
-        os.kill(proc.pid, signal.SIGTERM)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:

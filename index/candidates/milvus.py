@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from ..chunk import Passage
 
 ALIVE = 2**62  # ``died`` of a row no build has retired
+SPARSE_PARAMS = {"metric_type": "IP", "params": {"drop_ratio_search": 0.0}}  # exact: no query term dropped
 BATCH = 500  # rows per insert/upsert/query: well under Milvus' message and expression limits
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,190}$")
 TEXT_BYTES = 60_000  # the VARCHAR limit is 65,535 bytes; the served text comes from the build folder anyway
@@ -390,6 +391,7 @@ class MilvusCandidates:
         self.seq = int(section["seq"])
         self.filter = visible(self.seq)
         self.nprobe = int(section.get("index", {}).get("nprobe", 0))
+        self.nlist = int(section.get("index", {}).get("params", {}).get("nlist", 0))
         self.lexical, self.dims, self.row_of = lexical, dims, row_of
         self.client = connection.client()
 
@@ -402,49 +404,65 @@ class MilvusCandidates:
             raise MilvusError(f"Milvus at {self.connection.shown()} did not answer ({_reason(exc)})") from None
 
     def _propose(self, query_vector: np.ndarray, query: str, lang: str, depth: int) -> Proposal:
-        vector = np.asarray(query_vector, dtype=np.float32)
+        """Each side's top ``depth``, then each side's exact score for the other's candidates by filtering on ids.
+
+        Only ids and scores cross the wire: decoding the candidates' vectors in
+        pymilvus cost 30 ms a question on KazQAD, more than all the searches.
+        """
+        vector = np.asarray(query_vector, dtype=np.float32).tolist()
         terms = self.lexical.query_terms(query, lang)
         vocab = self.lexical.retriever.vocab_dict
         query_sparse = {int(self.dims[vocab[t]]): idf for t, idf in terms.idf.items()}
-        found = self.client.search(self.name, data=[vector.tolist()], anns_field="dense", limit=depth,
-                                   filter=self.filter, search_params=self._dense_params())[0]
-        pks = [hit["id"] for hit in found]
+        cosine, passage_of = self._search("dense", vector, depth, self.filter, self._dense_params())
+        bm25: dict[str, float] = {}
         if query_sparse:
-            lexical = self.client.search(self.name, data=[query_sparse], anns_field="sparse", limit=depth,
-                                         filter=self.filter, search_params={"metric_type": "IP",
-                                                                            "params": {"drop_ratio_search": 0.0}})[0]
-            pks += [hit["id"] for hit in lexical]
-        pks = list(dict.fromkeys(pks))
+            bm25, more = self._search("sparse", query_sparse, depth, self.filter, SPARSE_PARAMS)
+            passage_of.update(more)
+        pks = list(passage_of)
         if not pks:
             return Proposal.empty()
-        rows_found = [row for start in range(0, len(pks), BATCH)
-                      for row in self.client.query(self.name, filter=_in("pk", pks[start:start + BATCH]),
-                                                   output_fields=["passage_id", "dense", "sparse"])]
-        rows = self.row_of([row["passage_id"] for row in rows_found])
+        lexical_only = [pk for pk in bm25 if pk not in cosine]
+        if lexical_only:
+            found, _ = self._search("dense", vector, len(lexical_only), self._among(lexical_only),
+                                    self._dense_params(everywhere=True))
+            cosine.update(found)
+            missing = [pk for pk in lexical_only if pk not in cosine]
+            if missing:  # an approximate index may still skip a filtered row: score it from its vector
+                for row in self.client.query(self.name, filter=_in("pk", missing), output_fields=["dense"]):
+                    cosine[row["pk"]] = float(np.asarray(row["dense"], dtype=np.float32) @ np.asarray(vector))
+        dense_only = [pk for pk in cosine if pk not in bm25]
+        if dense_only and query_sparse:
+            found, _ = self._search("sparse", query_sparse, len(dense_only), self._among(dense_only), SPARSE_PARAMS)
+            bm25.update(found)  # a passage sharing no query token is not returned: its BM25 is 0
+        rows = np.asarray(self.row_of([passage_of[pk] for pk in pks]), dtype=np.int64)
         order = np.argsort(rows, kind="stable")  # row order, as the FAISS store hands them to fusion
-        cosine = np.array([rows_found[i]["dense"] for i in order], dtype=np.float32).reshape(len(order), -1) @ vector
-        bm25 = np.zeros(len(order))
-        covered = np.zeros(len(order))
-        for n, i in enumerate(order):
-            weights = _sparse(rows_found[i]["sparse"])
-            for dim, idf in query_sparse.items():
-                w = weights.get(dim)
-                if w is not None:
-                    bm25[n] += idf * w
-                    covered[n] += idf
-        coverage = covered / terms.total_idf if terms.total_idf > 0 else covered
-        return Proposal(np.asarray(rows, dtype=np.int64)[order], cosine, bm25, coverage)
+        rows = rows[order]
+        return Proposal(rows, np.array([cosine[pks[i]] for i in order], dtype=np.float32),
+                        np.array([bm25.get(pks[i], 0.0) for i in order], dtype=np.float64),
+                        self.lexical.coverage_of(terms, rows))
+
+    def _search(self, field: str, query, limit: int, expression: str, params: dict,
+                ) -> tuple[dict[str, float], dict[str, str]]:
+        """pk → score and pk → passage id of the best ``limit`` rows matching ``expression``."""
+        hits = self.client.search(self.name, data=[query], anns_field=field, limit=limit, filter=expression,
+                                  output_fields=["passage_id"], search_params=params)[0]
+        return ({hit["id"]: float(hit["distance"]) for hit in hits},
+                {hit["id"]: hit["entity"]["passage_id"] for hit in hits})
+
+    def _among(self, pks: list[str]) -> str:
+        return f"({self.filter}) and {_in('pk', pks)}"
 
     def dense_top(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows and cosines of the ``k`` nearest passages as the collection's dense index serves them."""
-        found = self.client.search(self.name, data=[np.asarray(query_vector, dtype=np.float32).tolist()],
-                                   anns_field="dense", limit=k, filter=self.filter, output_fields=["passage_id"],
-                                   search_params=self._dense_params())[0]
-        rows = self.row_of([hit["entity"]["passage_id"] for hit in found])
-        return np.asarray(rows, dtype=np.int64), np.array([hit["distance"] for hit in found], dtype=np.float32)
+        scores, passage_of = self._search("dense", np.asarray(query_vector, dtype=np.float32).tolist(), k,
+                                          self.filter, self._dense_params())
+        rows = self.row_of([passage_of[pk] for pk in scores])  # dicts keep the search's order, best first
+        return np.asarray(rows, dtype=np.int64), np.array(list(scores.values()), dtype=np.float32)
 
-    def _dense_params(self) -> dict:
-        return {"metric_type": "IP", "params": {"nprobe": self.nprobe} if self.nprobe else {}}
+    def _dense_params(self, everywhere: bool = False) -> dict:
+        """``everywhere`` probes every IVF list: a search filtered to given ids must not skip one of them."""
+        nprobe = self.nlist if everywhere else self.nprobe
+        return {"metric_type": "IP", "params": {"nprobe": nprobe} if nprobe else {}}
 
     def count(self) -> int:
         (row,) = self.client.query(self.name, filter=self.filter, output_fields=["count(*)"])
@@ -456,11 +474,4 @@ class MilvusCandidates:
                                   output_fields=["passage_id"])
         return {row["passage_id"] for row in found}
 
-
-def _sparse(value) -> dict[int, float]:
-    """A sparse vector as Milvus returns it (a dict, or a one-row scipy matrix) as ``{dim: weight}``."""
-    if isinstance(value, dict):
-        return {int(k): float(v) for k, v in value.items()}
-    row = value.tocsr() if hasattr(value, "tocsr") else value
-    return {int(k): float(v) for k, v in zip(row.indices, row.data)}
 
