@@ -31,9 +31,10 @@ CRASH = ROOT / "tests" / "crash_build.py"
 
 
 @pytest.fixture()
-def built(seeds_copy, tmp_path, embedder):
-    """A corpus copy and a published index of it."""
+def built(seeds_copy, tmp_path, embedder, seed_index_dir):
+    """A corpus copy and a published index of it (its vectors from the session's embedding cache)."""
     index_dir = tmp_path / "index"
+    shutil.copytree(seed_index_dir / "cache", index_dir / "cache")
     build_index(seeds_copy, index_dir, embedder)
     return seeds_copy, index_dir
 
