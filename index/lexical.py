@@ -218,13 +218,12 @@ class LexicalIndex:
                          for text in texts])
 
     def score(self, query: str, lang: str = "") -> LexicalScores:
-        idf = self._query_idf(query, lang)
-        total_idf = sum(idf.values())
+        terms = self.query_terms(query, lang)
         vocab = self.retriever.vocab_dict
-        known = [vocab[t] for t in idf if t in vocab]
+        known = [vocab[t] for t in terms.idf]
         bm25 = (self.retriever.get_scores_from_ids(known) if known
                 else np.zeros(self.size, dtype=np.float32))
-        return LexicalScores(np.asarray(bm25, dtype=np.float32), self._postings(known), total_idf)
+        return LexicalScores(np.asarray(bm25, dtype=np.float32), self._postings(known), terms.total_idf)
 
     def coverage_of(self, terms: QueryTerms, rows: np.ndarray) -> np.ndarray:
         """Coverage of ``rows`` for analysed query terms, from the postings alone (no BM25 pass)."""

@@ -85,6 +85,15 @@ class PassageTable(_Table):
     def __len__(self) -> int:
         return self._count
 
+    def _where_in(self, columns: str, key: str, values: Iterable) -> list[tuple]:
+        """``SELECT columns`` of the passages whose ``key`` is one of ``values``, in as few queries as the batch
+        size allows (each value asked once)."""
+        wanted, out = list(dict.fromkeys(values)), []
+        for i in range(0, len(wanted), _BATCH):
+            batch = wanted[i:i + _BATCH]
+            out += self._query(f"SELECT {columns} FROM passages WHERE {key} IN ({','.join('?' * len(batch))})", batch)
+        return out
+
     def __getitem__(self, row: int) -> Passage:
         row = int(row)
         if not 0 <= row < self._count:
@@ -95,26 +104,15 @@ class PassageTable(_Table):
         """Passages of ``rows``, in that order, in as few queries as the batch size allows."""
         if self._all is not None:
             return [self._all[int(r)] for r in rows]
-        wanted = list(dict.fromkeys(int(r) for r in rows))
-        found: dict[int, Passage] = {}
-        for i in range(0, len(wanted), _BATCH):
-            batch = wanted[i:i + _BATCH]
-            for row, *fields in self._query(
-                    f"SELECT row, passage_id, doc_id, lang, data FROM passages WHERE row IN ({','.join('?' * len(batch))})",
-                    batch):
-                found[row] = _passage(*fields)
+        found = {row: _passage(*fields)
+                 for row, *fields in self._where_in("row, passage_id, doc_id, lang, data", "row", map(int, rows))}
         return [found[int(r)] for r in rows]
 
     def langs(self, rows: Sequence[int]) -> list[str]:
         """The language of each of ``rows``, without reading the passages."""
         if self._all is not None:
             return [self._all[int(r)].lang for r in rows]
-        wanted = list(dict.fromkeys(int(r) for r in rows))
-        found: dict[int, str] = {}
-        for i in range(0, len(wanted), _BATCH):
-            batch = wanted[i:i + _BATCH]
-            found.update(self._query(f"SELECT row, lang FROM passages WHERE row IN ({','.join('?' * len(batch))})",
-                                     batch))
+        found = dict(self._where_in("row, lang", "row", map(int, rows)))
         return [found[int(r)] for r in rows]
 
     def __iter__(self) -> Iterator[Passage]:
@@ -138,12 +136,7 @@ class PassageTable(_Table):
             if self._row_by_id is None:
                 self._row_by_id = {p.passage_id: row for row, p in enumerate(self._all)}
             return [self._row_by_id[i] for i in passage_ids]
-        wanted = list(dict.fromkeys(passage_ids))
-        found: dict[str, int] = {}
-        for i in range(0, len(wanted), _BATCH):
-            batch = wanted[i:i + _BATCH]
-            found.update((pid, row) for row, pid in self._query(
-                f"SELECT row, passage_id FROM passages WHERE passage_id IN ({','.join('?' * len(batch))})", batch))
+        found = {pid: row for row, pid in self._where_in("row, passage_id", "passage_id", passage_ids)}
         return [found[i] for i in passage_ids]
 
     def find(self, id_or_suffix: str) -> Passage | None:

@@ -98,9 +98,6 @@ class Settings(BaseSettings):
         """The Milvus connection when VECTOR_STORE=milvus, else None (builds and loads then use FAISS)."""
         if self.vector_store != "milvus":
             return None
-        return self.milvus_connection()
-
-    def milvus_connection(self):
         from .candidates.milvus import MilvusConnection
 
         token = self.milvus_token.get_secret_value() if self.milvus_token else None

@@ -44,7 +44,8 @@ def verify_index(index_dir: Path, corpus_dir: Path, model_fingerprint: str | Non
                              f"{len(index.sentence_vectors)} sentence vectors")
         sample = [index.passages[row].passage_id for row in range(0, len(index.passages),
                                                                    max(1, len(index.passages) // 200))]
-        absent = [pid for pid in sample if pid not in source.sample(sample)]
+        served = source.sample(sample)
+        absent = [pid for pid in sample if pid not in served]
         if absent:
             result.problems.append(f"Milvus collection {source.name} lacks passages of the build: "
                                    f"{', '.join(absent[:5])}; run `corpusbot index build --full`")

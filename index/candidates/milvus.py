@@ -89,9 +89,9 @@ class MilvusConnection:
 
     def client(self) -> "MilvusClient":
         MilvusClient = _client_class()
-        if self.uri.endswith(".db"):
-            Path(self.uri).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
         lite = self.uri.endswith(".db")
+        if lite:
+            Path(self.uri).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
         try:
             with warnings.catch_warnings():  # Milvus Lite is imported here, and warns about pkg_resources
                 warnings.simplefilter("ignore")
@@ -304,11 +304,13 @@ class MilvusWriter:
         self.client.create_collection(self.name, schema=schema, index_params=self._index_params(index),
                                       consistency_level="Strong")
 
-    def _index_params(self, index: dict):
+    def _index_params(self, index: dict, sparse: bool = True):
+        """The dense index ``index`` describes and, with ``sparse``, the exact inverted index of the sparse field."""
         params = self.client.prepare_index_params()
         params.add_index("dense", index_type=index["index_type"], metric_type="IP", params=index["params"])
-        params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP",
-                         params={"drop_ratio_build": 0.0})
+        if sparse:
+            params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP",
+                             params={"drop_ratio_build": 0.0})
         return params
 
     def _dim(self) -> int | None:
@@ -325,9 +327,7 @@ class MilvusWriter:
             return
         self.client.release_collection(self.name)
         self.client.drop_index(self.name, "dense")
-        params = self.client.prepare_index_params()
-        params.add_index("dense", index_type=index["index_type"], metric_type="IP", params=index["params"])
-        self.client.create_index(self.name, params)
+        self.client.create_index(self.name, self._index_params(index, sparse=False))
         self.client.load_collection(self.name)
 
     def _recover(self, previous_seq: int) -> int:
