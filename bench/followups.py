@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import emit  # noqa: E402
 
 import index.engine as engine_module  # noqa: E402
+from index.conversation import read_follow_up  # noqa: E402
 from index.engine import open_engine  # noqa: E402
 from index.evaluate import evaluate, load_gold  # noqa: E402
 from index.settings import load_settings  # noqa: E402
@@ -73,21 +74,48 @@ def with_unrelated_history(gold: list, histories: list) -> list:
 
 
 def latency(engine, gold: list, rounds: int = 3) -> dict:
-    follow, alone = [], []
+    """Wall time of a warm follow-up against the same question standalone, and the CPU time each used.
+
+    A follow-up's two texts run side by side on two cores (``encode_queries_apart``), so its
+    CPU time says what it costs a loaded bot, where the wall time says what a user waits.
+    """
+    follow, alone, follow_cpu, alone_cpu = [], [], [], []
     for _ in range(rounds):
         for q in gold:
             engine.forget_vectors()
             engine.embed_questions(list(q.history))  # asked earlier in the chat: already embedded
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             engine.ask(q.question, 5, history=q.history)
             follow.append((time.perf_counter() - t) * 1000)
+            follow_cpu.append((time.process_time() - c) * 1000)
             engine.forget_vectors()
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             engine.ask(q.question, 5)
             alone.append((time.perf_counter() - t) * 1000)
+            alone_cpu.append((time.process_time() - c) * 1000)
     p50_f, p50_a = statistics.median(follow), statistics.median(alone)
+    embedding = embedding_latency(engine, gold, rounds)
+    cpu_f, cpu_a = statistics.median(follow_cpu), statistics.median(alone_cpu)
     return {"follow_up_p50_ms": round(p50_f, 2), "standalone_p50_ms": round(p50_a, 2),
-            "ratio": round(p50_f / p50_a, 3), "questions": len(gold), "rounds": rounds}
+            "ratio": round(p50_f / p50_a, 3), "follow_up_cpu_p50_ms": round(cpu_f, 2),
+            "standalone_cpu_p50_ms": round(cpu_a, 2), "cpu_ratio": round(cpu_f / cpu_a, 3),
+            "embedding_alone_p50_ms": embedding, "questions": len(gold), "rounds": rounds}
+
+
+def embedding_latency(engine, gold: list, rounds: int) -> dict:
+    """The encoder alone on each follow-up's texts: the question, both as one padded batch, both side by side."""
+    encoder = engine.embedder
+    texts = [[q.question, f.pair(q.question)] for q in gold if (f := read_follow_up(q.question, q.history)).leans]
+    ways = {"question": lambda t: encoder.encode_queries(t[:1]), "padded_batch": encoder.encode_queries,
+            "side_by_side": getattr(encoder, "encode_queries_apart", encoder.encode_queries)}
+    times: dict[str, list[float]] = {name: [] for name in ways}
+    for _ in range(rounds):
+        for pair in texts:
+            for name, encode in ways.items():  # interleaved, so the machine's drift hits all three alike
+                t = time.perf_counter()
+                encode(pair)
+                times[name].append((time.perf_counter() - t) * 1000)
+    return {name: round(statistics.median(v), 2) for name, v in times.items()}
 
 
 def main() -> None:

@@ -86,13 +86,16 @@ class Engine:
     def embed_question(self, question: str) -> np.ndarray:
         return self.embed_questions([question])[0]
 
-    def embed_questions(self, questions: list[str]) -> list[np.ndarray]:
-        """Vectors of ``questions``, the ones not seen lately encoded in one batch."""
+    def embed_questions(self, questions: list[str], apart: bool = False) -> list[np.ndarray]:
+        """Vectors of ``questions``, the ones not seen lately encoded in one batch (``apart``: side by side)."""
         with self._vectors_lock:
             found = {q: self._vectors[q] for q in questions if q in self._vectors}
         missing = [q for q in dict.fromkeys(questions) if q not in found]
+        encode = self.embedder.encode_queries
+        if apart:  # the ONNX encoder can run short texts of unequal length at once, one core each
+            encode = getattr(self.embedder, "encode_queries_apart", encode)
         if missing:  # encoded outside the lock, so two threads embed at once
-            for text, raw in zip(missing, self.embedder.encode_queries(missing)):
+            for text, raw in zip(missing, encode(missing)):
                 vector = project(raw, self.index.language_basis)
                 vector.setflags(write=False)  # shared by the cache
                 found[text] = vector
@@ -117,7 +120,7 @@ class Engine:
         """
         if not follow_up.leans:
             return self.embed_question(question)
-        alone, paired = self.embed_questions([question, follow_up.pair(question)])
+        alone, paired = self.embed_questions([question, follow_up.pair(question)], apart=True)
         return mix(alone, paired, HISTORY_WEIGHT)
 
     def retrieve(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,

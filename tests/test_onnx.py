@@ -19,6 +19,7 @@ from index.fuse import MODES
 from index.vectors.onnx import OnnxEncoder
 
 NAMES = ROOT / "tests" / "data" / "names.jsonl"
+FOLLOWUPS = ROOT / "tests" / "data" / "followups_dev.jsonl"
 KAZQAD = ROOT / "bench" / "data" / "kazqad" / "kazqad-reading-comprehension-v1.0-kk-validation.jsonl"
 HEAVY = {"torch", "sentence_transformers", "transformers"}
 RUNTIMES = HEAVY | {"onnxruntime"}
@@ -45,6 +46,16 @@ def test_vectors_match_torch(embedder, onnx_encoder, seed_index):
         cosines = (ours * theirs).sum(axis=1)
         assert cosines.min() >= 0.99999, (cosines.min(), int(cosines.argmin()))
         assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_side_by_side_runs_give_the_batch_vectors(onnx_encoder):
+    """A follow-up's two texts, each in its own run at once, come out as one batch would give them, in order."""
+    followups = [json.loads(line) for line in FOLLOWUPS.read_text("utf-8").splitlines() if line.strip()]
+    pairs = [[f["question"], " ".join([*f["history"][-1:], f["question"]])] for f in followups if f.get("history")]
+    assert len(pairs) >= 20
+    for texts in pairs[:20] + [["x", "a much longer second text than the first one"], ["one"]]:
+        apart, batch = onnx_encoder.encode_queries_apart(texts), onnx_encoder.encode_queries(texts)
+        assert apart.shape == batch.shape and (apart * batch).sum(axis=1).min() >= 0.99999, texts
 
 
 def test_unigram_tokenizer_gives_the_library_ids(embedder, onnx_encoder, seed_index):
