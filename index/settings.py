@@ -25,6 +25,16 @@ def _default_cache() -> Path:
     return Path(base) / "corpusbot"
 
 
+# One rule for Milvus settings, used by Settings and by MilvusConnection (which benches and tests build directly).
+MILVUS_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,190}$"
+
+
+def check_milvus_uri(value: str) -> str:
+    if not (value.startswith(("http://", "https://")) or value.endswith(".db")):
+        raise ValueError("must be http(s)://host:port (a Milvus server) or a local path ending in .db (Milvus Lite)")
+    return value
+
+
 class SettingsError(ValueError):
     """A setting has a bad value; the message names the setting."""
 
@@ -58,7 +68,7 @@ class Settings(BaseSettings):
     vector_store: Literal["faiss", "milvus"] = "faiss"
     milvus_uri: str = Field(str(PROJECT_ROOT / "var" / "milvus" / "corpusbot.db"), min_length=1)
     milvus_token: SecretStr | None = None  # "user:password" or an API key; never logged
-    milvus_collection: str = Field("corpusbot", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,190}$")
+    milvus_collection: str = Field("corpusbot", pattern=MILVUS_NAME)
     build_workers: int | None = Field(None, ge=1, le=4096)
     max_document_bytes: int = Field(DEFAULT_MAX_DOCUMENT_BYTES, ge=1_000, le=1_000_000_000)
     reload_interval: float = Field(2.0, ge=0.0, le=3600.0, description="seconds between index checks; 0 = off")
@@ -90,9 +100,7 @@ class Settings(BaseSettings):
     @field_validator("milvus_uri")
     @classmethod
     def _milvus_uri_shape(cls, value: str) -> str:
-        if not (value.startswith(("http://", "https://")) or value.endswith(".db")):
-            raise ValueError("must be http(s)://host:port (a Milvus server) or a local path ending in .db (Milvus Lite)")
-        return value
+        return check_milvus_uri(value)
 
     def milvus(self):
         """The Milvus connection when VECTOR_STORE=milvus, else None (builds and loads then use FAISS)."""

@@ -42,6 +42,7 @@ import numpy as np
 
 from .. import ann
 from ..lexical import LexicalIndex
+from ..settings import MILVUS_NAME, check_milvus_uri
 from ..store import StoreError
 from . import Proposal
 
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
 ALIVE = 2**62  # ``died`` of a row no build has retired
 SPARSE_PARAMS = {"metric_type": "IP", "params": {"drop_ratio_search": 0.0}}  # exact: no query term dropped
 BATCH = 500  # rows per insert/upsert/query: well under Milvus' message and expression limits
-NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,190}$")
 TEXT_BYTES = 60_000  # the VARCHAR limit is 65,535 bytes; the served text comes from the build folder anyway
 DIMS = "milvus_dims.npy"  # bm25s token id → sparse dimension, stable across builds
 KEYS = "milvus_keys.npy"  # row → primary key, to diff the next build against this one
@@ -72,12 +72,14 @@ class MilvusConnection:
     token: str | None = None
     collection: str = "corpusbot"
 
-    def __post_init__(self) -> None:
-        if not NAME.match(self.collection):
+    def __post_init__(self) -> None:  # the settings' own rules (settings.py), for connections made directly
+        if not re.match(MILVUS_NAME, self.collection):
             raise ValueError(f"MILVUS_COLLECTION {self.collection!r} must be letters, digits and _ "
                              "(not starting with a digit)")
-        if not (self.uri.startswith(("http://", "https://", "tcp://", "unix:")) or self.uri.endswith(".db")):
-            raise ValueError(f"MILVUS_URI {self.uri!r} must be http(s)://host:port or a local path ending in .db")
+        try:
+            check_milvus_uri(self.uri)
+        except ValueError as exc:
+            raise ValueError(f"MILVUS_URI {self.shown()!r} {exc}") from None
 
     @property
     def passages(self) -> str:
