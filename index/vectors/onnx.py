@@ -80,8 +80,6 @@ class OnnxEncoder:
     """Questions → unit vectors, the same as ``Embedder.encode_queries`` without torch."""
 
     def __init__(self, folder: Path, threads: int = 0) -> None:
-        import onnxruntime as ort
-
         folder = Path(folder)
         self.spec = ExportSpec.read(folder)
         self.model_id = self.spec.model_id
@@ -98,17 +96,8 @@ class OnnxEncoder:
             library.no_padding()
             library.enable_truncation(max_length=self.spec.max_length)
             self._tokenize = lambda text: library.encode(text).ids
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        if threads:
-            options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        # Spinning threads burn the other core while the bot waits for Telegram; a question is a
-        # few milliseconds of work, so wake-up latency costs less than a busy-waiting core.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(str(folder / ENCODER_FILE), options,
-                                             providers=["CPUExecutionProvider"])
         self._graph = folder / ENCODER_FILE
+        self._session = _open_session(self._graph, threads)
         self._threads = threads
         self._side: tuple[object, ThreadPoolExecutor] | None = None  # see encode_queries_apart
         self._side_lock = threading.Lock()
@@ -124,7 +113,7 @@ class OnnxEncoder:
 
         A follow-up embeds two short texts of unequal length (the question, and
         the earlier question + the question). One padded batch costs about twice
-        a question; two single-threaded runs at once cost about 1.6 times
+        a question; two single-threaded runs at once about 1.4 times
         (docs/benchmarks.md §8). The vectors are the batch's to float rounding.
         """
         if len(texts) < 2 or self._threads == 1 or (os.cpu_count() or 1) < 2:
@@ -141,15 +130,9 @@ class OnnxEncoder:
     def _side_runner(self):
         """A second, single-threaded session over the same graph, and threads to run it from; made on first use."""
         with self._side_lock:
-            if self._side is None:
-                import onnxruntime as ort
-
-                options = ort.SessionOptions()
-                options.log_severity_level = 3
-                options.intra_op_num_threads = 1  # the calling thread does the work: runs side by side
-                options.inter_op_num_threads = 1
-                session = ort.InferenceSession(str(self._graph), options, providers=["CPUExecutionProvider"])
-                self._side = (session, ThreadPoolExecutor(max_workers=1, thread_name_prefix="onnx-side"))
+            if self._side is None:  # one thread: the calling thread does the work, so runs go side by side
+                self._side = (_open_session(self._graph, 1),
+                              ThreadPoolExecutor(max_workers=1, thread_name_prefix="onnx-side"))
             return self._side
 
     def _encode(self, texts: list[str]) -> np.ndarray:
@@ -169,6 +152,21 @@ class OnnxEncoder:
         embeds = np.asarray(self._table[batch], dtype=np.float32)
         tokens = session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
         return pool(tokens, mask, self.spec.pooling, self.spec.normalize)
+
+
+def _open_session(graph: Path, threads: int):
+    """An onnxruntime session over ``graph`` with ``threads`` intra-op threads (0: one per core)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    if threads:
+        options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # Spinning threads burn the other core while the bot waits for Telegram; a question is a
+    # few milliseconds of work, so wake-up latency costs less than a busy-waiting core.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
 
 
 def pool(tokens: np.ndarray, mask: np.ndarray, mode: str, normalize: bool) -> np.ndarray:
