@@ -94,8 +94,8 @@ def latency(engine, gold: list, rounds: int = 3) -> dict:
             alone.append((time.perf_counter() - t) * 1000)
             alone_cpu.append((time.process_time() - c) * 1000)
     p50_f, p50_a = statistics.median(follow), statistics.median(alone)
-    embedding = embedding_latency(engine, gold, rounds)
     cpu_f, cpu_a = statistics.median(follow_cpu), statistics.median(alone_cpu)
+    embedding = embedding_latency(engine, gold, rounds)
     return {"follow_up_p50_ms": round(p50_f, 2), "standalone_p50_ms": round(p50_a, 2),
             "ratio": round(p50_f / p50_a, 3), "follow_up_cpu_p50_ms": round(cpu_f, 2),
             "standalone_cpu_p50_ms": round(cpu_a, 2), "cpu_ratio": round(cpu_f / cpu_a, 3),

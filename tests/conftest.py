@@ -57,9 +57,8 @@ def engine(embedder, seed_index):
     return Engine(embedder, seed_index)
 
 
-@pytest.fixture(scope="session")
-def kazqad_smoke(tmp_path_factory, embedder) -> tuple[Path, Path, Path]:
-    """A CI-sized KazQAD pool (40 questions, 120 contexts) built in this process: corpus, gold, index."""
+def kazqad_pool(work: Path, embedder, questions: int, distractors: int) -> tuple[Path, Path, Path, int]:
+    """A slice of KazQAD (bench/kazqad.py) built in this process: corpus, gold, index, and its context count."""
     import sys
 
     from index.build import build_index
@@ -67,11 +66,18 @@ def kazqad_smoke(tmp_path_factory, embedder) -> tuple[Path, Path, Path]:
     sys.path.insert(0, str(ROOT / "bench"))
     from kazqad import prepare
 
-    work = tmp_path_factory.mktemp("kazqad")
-    corpus_dir, gold_path, contexts, questions = prepare(work, smoke=40)
-    assert questions == 40 and contexts >= 100
+    corpus_dir, gold_path, contexts, kept = prepare(work, smoke=questions, distractors=distractors)
+    assert kept == questions
     build_index(corpus_dir, work / "index", embedder)
-    return corpus_dir, gold_path, work / "index"
+    return corpus_dir, gold_path, work / "index", contexts
+
+
+@pytest.fixture(scope="session")
+def kazqad_smoke(tmp_path_factory, embedder) -> tuple[Path, Path, Path]:
+    """A CI-sized KazQAD pool (40 questions, 120 contexts): corpus, gold, index."""
+    corpus_dir, gold_path, index_dir, contexts = kazqad_pool(tmp_path_factory.mktemp("kazqad"), embedder, 40, 80)
+    assert contexts >= 100
+    return corpus_dir, gold_path, index_dir
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, kazqad_pool
 from index.engine import Engine
 from index.evaluate import evaluate, load_gold
 from index.store import load_index
@@ -36,15 +36,8 @@ def _build(model_cache, corpus, index_dir, *extra: str) -> subprocess.CompletedP
 
 def test_a_build_on_two_ray_workers_equals_a_local_build(embedder, model_cache, tmp_path):
     """A small KazQAD pool (12 questions, about 30 contexts): enough for two workers to split, cheap to embed."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from kazqad import prepare
-
-    from index.build import build_index
-
-    corpus, gold_path, contexts, _ = prepare(tmp_path / "pool", smoke=12, distractors=16)
+    corpus, gold_path, local_dir, contexts = kazqad_pool(tmp_path / "pool", embedder, 12, 16)
     assert contexts >= 20
-    local_dir = tmp_path / "local"
-    build_index(corpus, local_dir, embedder)
     proc = _build(model_cache, corpus, tmp_path / "ray", "--ray", "--workers", "2")
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(proc.stdout)
