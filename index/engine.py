@@ -13,7 +13,7 @@ import numpy as np
 from .answer import Answer, candidate_sentences, compose_answer, not_found, not_stated, select_sentences
 from .conversation import FollowUp, mix, read_follow_up
 from .evidence import DEFAULT_NAME_MATCH, weigh
-from .fuse import FusionParams, Mode, collapse_near_duplicates, rank
+from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
 from .search import Hit, candidates, to_hits
@@ -141,8 +141,12 @@ class Engine:
         order = np.argsort(-ranking, kind="stable")
         if mode == "bm25":
             order = order[scored.bm25[order] > 0]
+        head = max(2 * k, self.fusion.document_window)
+        scored.passages.prefetch(order[:head])  # what spreading and folding will read, in one query
+        if mode == "hybrid":
+            order, ranking = spread_documents(order, ranking, [scored.passages[i].doc_id for i in order[:head]],
+                                              self.fusion.document_penalty)
         analyzer = self.index.lexical.analyzer
-        scored.passages.prefetch(order[:2 * k])  # what folding will read, in one query
         tokens_of = lambda i: set(analyzer.tokens(scored.passages[i].text))  # noqa: E731
         groups = collapse_near_duplicates(order, tokens_of, self.fusion.duplicate_jaccard, k)
         hits = to_hits(scored, ranking, groups)

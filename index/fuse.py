@@ -43,6 +43,10 @@ class FusionParams:
     sentence_weight: float = 1.0  # dense score = (passage cosine + w * best sentence cosine) / (1 + w)
     depth: int = 100  # each retriever's candidates handed to fusion
     duplicate_jaccard: float = 0.8  # passages whose token sets overlap this much collapse to one
+    # Hybrid only: each further passage of a document already ranked higher pays this much (``spread_documents``);
+    # chosen on the dev sets alone (bench/spread_sweep.py, docs/results/spread-dev-sweep.json).
+    document_penalty: float = 0.005
+    document_window: int = 30  # how many of the best candidates are re-ordered
 
 
 def rank(scored: Scored, mode: Mode, params: FusionParams = FusionParams()) -> np.ndarray:
@@ -83,6 +87,39 @@ def rrf(scored: Scored, k: int = 60) -> np.ndarray:
         order = np.argsort(-scores, kind="stable")
         out[order] += 1.0 / (k + np.arange(1, len(order) + 1))
     return out
+
+
+def spread_documents(order: np.ndarray, ranking: np.ndarray, docs: list[str],
+                     penalty: float) -> tuple[np.ndarray, np.ndarray]:
+    """``order`` with its head re-ranked greedily, each passage paying ``penalty`` per better-ranked sibling.
+
+    Returns the new order and the ranking with the head's scores as paid, so
+    the scores shown with the citations still fall with their rank.
+
+    ``docs`` are the document ids of ``order``'s first ``len(docs)`` entries. A
+    long article has many passages near the question in meaning, and the
+    e5 cosines of a dozen candidates sit within a few thousandths of each
+    other, so without this the five citations are often five paragraphs of
+    the article in the question's own language while the one that answers,
+    in another language's article, ranks sixth. A small penalty lets a close
+    passage of another document through and leaves a clear winner alone.
+    """
+    head = len(docs)
+    if penalty <= 0 or head < 2:
+        return order, ranking
+    scores = ranking[order[:head]].astype(np.float64)
+    taken = np.zeros(head, dtype=bool)
+    seen: dict[str, int] = {}
+    picked: list[int] = []
+    paid = np.array(ranking, dtype=np.float64)
+    for _ in range(head):
+        adjusted = np.where(taken, -np.inf, scores - penalty * np.array([seen.get(d, 0) for d in docs]))
+        best = int(np.argmax(adjusted))
+        taken[best] = True
+        seen[docs[best]] = seen.get(docs[best], 0) + 1
+        picked.append(best)
+        paid[order[best]] = adjusted[best]
+    return np.concatenate([order[:head][picked], order[head:]]), paid
 
 
 def collapse_near_duplicates(order: np.ndarray, tokens_of: Callable[[int], set[str]], threshold: float,

@@ -11,7 +11,7 @@ from conftest import GOLD
 from index.answer import MAX_SENTENCES, NOT_FOUND
 from index.engine import QuestionError
 from index.evaluate import evaluate, load_gold
-from index.fuse import MODES, collapse_near_duplicates
+from index.fuse import MODES, collapse_near_duplicates, spread_documents
 from index.language_subspace import project
 from index.text import fold, split_sentences
 
@@ -145,3 +145,17 @@ def test_near_duplicates_fold_into_the_first_copy():
     tokens = [{"a", "b", "c", "d", "e"}, {"a", "b", "c", "d", "e"}, {"x", "y"}, {"a", "b", "c", "d", "f"}, {"z"}]
     groups = collapse_near_duplicates(np.arange(5), lambda i: tokens[i], 0.8, k=3)
     assert groups == [(0, [1]), (2, []), (3, [])]
+
+
+def test_a_close_passage_of_another_document_passes_a_sibling_but_a_clear_winner_stays():
+    ranking = np.array([0.900, 0.899, 0.897, 0.850, 0.835])
+    order = np.arange(5)
+    docs = ["a", "a", "b", "a", "c"]
+    # b (0.897) passes a's second passage, which pays 0.005; c (0.835) stays behind a's third even at 0.010
+    spread, paid = spread_documents(order, ranking, docs, 0.005)
+    assert spread.tolist() == [0, 2, 1, 3, 4]
+    assert np.allclose(paid[spread], [0.900, 0.897, 0.894, 0.840, 0.835])  # scores as paid fall with the rank
+    assert spread_documents(order, ranking, docs, 0.0)[0].tolist() == [0, 1, 2, 3, 4]
+    # only the head named by ``docs`` moves; the tail keeps its order
+    assert spread_documents(np.arange(6), np.append(ranking, 0.1), docs, 0.005)[0].tolist()[-1] == 5
+

@@ -1,0 +1,79 @@
+"""How much should a further passage of an already-cited document pay? A sweep on dev sets only.
+
+    .venv/bin/python bench/spread_sweep.py [--out docs/results/spread-dev-sweep.json]
+
+``FusionParams.document_penalty`` (index/fuse.py, ``spread_documents``) is
+chosen here, on the dev questions alone: the seeds' gold.jsonl + names.jsonl,
+dev_paraphrase.jsonl (written from the documents' side, in other words than
+the passages use), followups_dev.jsonl, and KazQAD's dev half. The frozen
+test splits (test.jsonl, followups_test.jsonl, KazQAD's test half) are not
+read. The value kept is the one with the best mean of recall@5 and MRR@10
+over the four retrieval sets, each set weighing the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kazqad import prepare  # noqa: E402
+from report import emit  # noqa: E402
+
+from index.build import build_index  # noqa: E402
+from index.embed import load_embedder, load_query_encoder  # noqa: E402
+from index.engine import Engine  # noqa: E402
+from index.evaluate import evaluate, load_gold  # noqa: E402
+from index.fuse import FusionParams  # noqa: E402
+from index.settings import load_settings  # noqa: E402
+from index.store import load_index  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+PENALTIES = (0.0, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03)
+KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "spread-sweep")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    settings = load_settings()
+    corpus_dir, _, _, _ = prepare(args.work / "pool", smoke=None)
+    embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
+    build_index(corpus_dir, args.work / "index", embedder)
+    build_index(ROOT / "seeds", args.work / "seeds-index", embedder)
+    encoder = load_query_encoder(settings.embedding_model, settings.model_cache_dir)
+    indexes = {"kazqad": load_index(args.work / "index", encoder.fingerprint),
+               "seeds": load_index(args.work / "seeds-index", encoder.fingerprint)}
+    data = ROOT / "tests" / "data"
+    sets = {
+        "seeds_gold": ("seeds", load_gold(data / "gold.jsonl") + load_gold(data / "names.jsonl")),
+        "seeds_paraphrase": ("seeds", load_gold(data / "dev_paraphrase.jsonl")),
+        "followups_dev": ("seeds", load_gold(data / "followups_dev.jsonl")),
+        "kazqad_dev": ("kazqad", load_gold(args.work / "pool" / "gold-dev.jsonl")),
+    }
+    rows = []
+    for penalty in PENALTIES:
+        fusion = dataclasses.replace(FusionParams(), document_penalty=penalty)
+        row: dict = {"document_penalty": penalty}
+        for name, (which, gold) in sets.items():
+            engine = Engine(encoder, indexes[which], fusion=fusion)
+            answer = None if which == "kazqad" else (
+                lambda q, hits, history=(), engine=engine: engine.compose(q, hits[:5], history=history))
+            report = evaluate(gold, lambda q, history=(), engine=engine: engine.retrieve(q, 10, history=history),
+                              engine.confident, engine.min_score, answer=answer)
+            row[name] = {k: report.get(k) for k in KEYS if report.get(k) is not None}
+        row["objective"] = round(sum(row[n]["recall@5"] + row[n]["mrr@10"] for n in sets) / (2 * len(sets)), 4)
+        rows.append(row)
+        print(row, file=sys.stderr)
+    best = max(rows, key=lambda r: (r["objective"], -r["document_penalty"]))
+    emit({"sets": {n: len(g) for n, (_, g) in sets.items()}, "objective": "mean of recall@5 and MRR@10 over the sets",
+          "chosen": best["document_penalty"], "rows": rows}, args.out)
+
+
+if __name__ == "__main__":
+    main()
