@@ -2,7 +2,8 @@
 
 Pools the distinct contexts of the KazQAD validation split (bench/data/kazqad/,
 CC BY-SA 4.0) into one JSONL corpus, a document a context, and writes a gold
-file where a hit is any passage of the question's own context, plus its two
+file where a hit is any passage of the question's own context (and the
+composed answer must state KazQAD's answer span for ``answer_hit``), plus its two
 halves: ``gold-dev.jsonl`` (tune on it) and ``gold-test.jsonl`` (report on it),
 split by a hash of the context so that no passage serves both. Then
 ``corpusbot index build --corpus`` indexes the pool and ``corpusbot eval
@@ -62,7 +63,9 @@ def prepare(out: Path, smoke: int | None = None, distractors: int = 80) -> tuple
     with open(gold, "w", encoding="utf-8") as fh:
         for row in questions:
             line = json.dumps({"id": row["id"], "question": row["question"], "lang": "kk",
-                               "relevant": [{"doc": context_id(row["context"])}]}, ensure_ascii=False) + "\n"
+                               "relevant": [{"doc": context_id(row["context"])}],
+                               "answers": list(dict.fromkeys(a for a in row["answers"]["text"] if a.strip()))},
+                              ensure_ascii=False) + "\n"
             fh.write(line)
             halves[split_of(row["context"])].write(line)
     for handle in halves.values():
@@ -95,12 +98,13 @@ def run(out: Path, smoke: int | None) -> dict:
     for mode in MODES:
         result = corpusbot("eval", "--gold", str(gold), "--mode", mode, "--curve",
                            "--corpus", str(corpus_dir), "--index-dir", str(index_dir))
-        report["modes"][mode] = {k: result[k] for k in ("recall@1", "recall@5", "recall@10", "mrr@10",
+        report["modes"][mode] = {k: result[k] for k in ("recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit",
                                                         "latency_ms", "recall_curve")}
         for half in SPLITS:
             part = corpusbot("eval", "--gold", str(gold.with_name(f"gold-{half}.jsonl")), "--mode", mode,
                              "--corpus", str(corpus_dir), "--index-dir", str(index_dir))
-            report["modes"][mode][half] = {k: part[k] for k in ("n", "recall@1", "recall@5", "recall@10", "mrr@10")}
+            report["modes"][mode][half] = {k: part[k] for k in ("n", "recall@1", "recall@5", "recall@10", "mrr@10",
+                                                                "answer_hit")}
     return report
 
 

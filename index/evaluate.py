@@ -1,7 +1,10 @@
 """Offline retrieval evaluation against a gold set (JSONL).
 
-Each line: ``{"id", "question", "lang", "relevant": [{"doc", "contains"?}], "kind"?, "history"?}``,
-``history`` being the chat's earlier questions, oldest first, used exactly as the bot uses them.
+Each line: ``{"id", "question", "lang", "relevant": [{"doc", "contains"?}], "kind"?, "history"?, "answers"?}``,
+``history`` being the chat's earlier questions, oldest first, used exactly as the bot uses them, and
+``answers`` the phrases a composed answer should state when they are not the ``contains`` phrases
+(a reading-comprehension set such as KazQAD, where any passage of the document is a hit but only
+the answer span answers).
 A retrieved passage is a hit when it belongs to ``doc`` and, if ``contains`` is
 given, its text contains it (case-insensitive, whitespace folded). An empty
 ``relevant`` list marks a question the corpus cannot answer.
@@ -45,6 +48,7 @@ class GoldQuestion:
     relevant: tuple[Relevant, ...]
     kind: str = ""
     history: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()  # what the answer should state; the ``contains`` phrases when empty
 
     @property
     def answerable(self) -> bool:
@@ -70,8 +74,11 @@ def load_gold(path: Path) -> list[GoldQuestion]:
             history = row.get("history") or []
             if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
                 raise TypeError("history must be a list of earlier questions")
+            answers = row.get("answers") or []
+            if not isinstance(answers, list) or not all(isinstance(a, str) and a.strip() for a in answers):
+                raise TypeError("answers must be a list of phrases")
             out.append(GoldQuestion(str(row["id"]), row["question"], row.get("lang", "?"), relevant,
-                                    str(row.get("kind", "")), tuple(history)))
+                                    str(row.get("kind", "")), tuple(history), tuple(answers)))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise GoldFormatError(f"{path}:{lineno}: not a gold record ({type(exc).__name__}: {exc})") from None
     if not out:
@@ -105,12 +112,13 @@ def _metrics(ranks: list[int | None]) -> dict:
     return out
 
 
-def answer_hit(answer: Answer, relevant: tuple[Relevant, ...]) -> bool:
-    """The composed answer (not only a cited passage) states a gold phrase."""
+def answer_hit(answer: Answer, question: GoldQuestion) -> bool:
+    """The composed answer (not only a cited passage) states a gold phrase: an ``answers`` one, else a ``contains``."""
     if answer.verdict != "answer":
         return False
     text = fold(answer.answer)
-    return any(r.contains and fold(r.contains) in text for r in relevant)
+    phrases = question.answers or tuple(r.contains for r in question.relevant if r.contains)
+    return any(fold(p) in text for p in phrases)
 
 
 def evaluate(
@@ -155,7 +163,7 @@ def evaluate(
     }
     unanswerable = [q for q in gold if not q.answerable]
     if answer is not None:
-        hits_ = {q.id: answer_hit(replies[q.id], q.relevant) for q in answerable}
+        hits_ = {q.id: answer_hit(replies[q.id], q) for q in answerable}
         share = lambda qs: round(sum(hits_[q.id] for q in qs) / len(qs), 4) if qs else None  # noqa: E731
         report["answer_hit"] = share(answerable)
         for lang, metrics in report["by_lang"].items():

@@ -84,3 +84,36 @@ def test_dev_near_misses_and_answers_are_scored(engine):
     assert abstention["unanswerable"] == 16 and abstention["answerable"] == 18
     assert abstention["recall"] > 0.1 and abstention["declined_answerable"] <= 0.12
     assert report["answer_hit"] >= 0.8
+
+
+def test_a_sentence_too_long_for_the_budget_is_skipped_not_the_end():
+    import numpy as np
+
+    from index.answer import Candidate, select_sentences
+    from index.search import Hit
+
+    hits = [Hit(None, 0.9, 1, 0, dense=0.9)]
+    texts = ["Best sentence.", "x" * 560, "The short one that holds the fact.", "Far below the best."]
+    candidates = [Candidate(0, t, i) for i, t in enumerate(texts)]
+    similarity = np.array([0.90, 0.89, 0.88, 0.50])
+    chosen = select_sentences(candidates, similarity, hits, max_chars=100)
+    assert [c.text for c in chosen] == ["Best sentence.", "The short one that holds the fact."]
+    assert [c.text for c in select_sentences(candidates, similarity, hits, max_sentences=1)] == ["Best sentence."]
+    assert len(select_sentences(candidates, similarity, hits, max_chars=1000)) == 3  # the last is past the margin
+
+
+def test_answer_phrases_apart_from_the_passage_phrase(tmp_path):
+    """KazQAD-style gold: any passage of the document is a hit, but only the answer span answers."""
+    from index.answer import Answer
+    from index.evaluate import GoldFormatError, answer_hit
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "q", "question": "Қанша?", "lang": "kk", "relevant": [{"doc": "d"}], '
+                    '"answers": ["38,9 кДж"]}\n', encoding="utf-8")
+    (q,) = load_gold(gold)
+    assert q.answers == ("38,9 кДж",)
+    assert answer_hit(Answer("Қанша?", "Бөлінеді 38,9  кДж энергия. [1]", []), q)
+    assert not answer_hit(Answer("Қанша?", "Энергия бөлінеді. [1]", []), q)
+    gold.write_text('{"id": "q", "question": "?", "relevant": [{"doc": "d"}], "answers": "38,9"}\n', encoding="utf-8")
+    with pytest.raises(GoldFormatError, match="answers must be a list"):
+        load_gold(gold)

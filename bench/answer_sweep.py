@@ -1,0 +1,114 @@
+"""How many sentences, how close to the best, in how many characters? Sentence choice swept on dev sets only.
+
+    .venv/bin/python bench/answer_sweep.py [--out docs/results/answer-dev-sweep.json]
+
+Retrieves once per question with the production engine, then re-runs
+``index.answer.select_sentences`` over a grid of its margin, sentence count
+and character budget, scoring ``answer_hit`` (the composed answer states a
+gold phrase) on the dev questions alone: the seeds' gold.jsonl, names.jsonl,
+dev_paraphrase.jsonl and followups_dev.jsonl, and KazQAD's dev half (whose
+gold phrase is the benchmark's answer span). The frozen test splits are not
+read. The grid point kept is the best mean over the five sets, the shorter
+median answer breaking a tie. Declines (not found, does not say) do not
+depend on these settings and count as misses, as in ``corpusbot eval``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kazqad import prepare  # noqa: E402
+from report import emit  # noqa: E402
+
+from index.answer import candidate_sentences, select_sentences  # noqa: E402
+from index.build import build_index  # noqa: E402
+from index.conversation import read_follow_up  # noqa: E402
+from index.embed import load_embedder, load_query_encoder  # noqa: E402
+from index.engine import Engine  # noqa: E402
+from index.evaluate import load_gold  # noqa: E402
+from index.lang import detect_language  # noqa: E402
+from index.settings import load_settings  # noqa: E402
+from index.store import load_index  # noqa: E402
+from index.text import fold  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+MARGINS = (0.03, 0.05, 0.08, 0.12, 0.2, 1.0)
+COUNTS = (3, 4, 5)
+BUDGETS = (500, 600, 700)
+
+
+def prepared(engine: Engine, gold: list) -> list[tuple]:
+    """Per answerable question: its candidates, their scores' inputs and the gold phrases, or None if declined."""
+    out = []
+    for q in (q for q in gold if q.answerable):
+        hits = engine.retrieve(q.question, 10, history=q.history)[:5]
+        reply = engine.compose(q.question, hits, history=q.history)
+        phrases = [fold(p) for p in q.answers or [r.contains for r in q.relevant if r.contains]]
+        if reply.verdict != "answer":
+            out.append(None)
+            continue
+        follow_up = read_follow_up(q.question, q.history)
+        vector = engine.query_vector(q.question, follow_up)
+        candidates = candidate_sentences(hits, engine.index)
+        similarity = engine.index.sentence_vectors.rows(np.array([c.row for c in candidates])) @ vector
+        coverage = engine.index.lexical.text_coverage(follow_up.lexical_query(q.question),
+                                                      [c.text for c in candidates], detect_language(q.question))
+        out.append((candidates, similarity, hits, coverage, phrases))
+    return out
+
+
+def score(items: list[tuple], **params) -> tuple[float, list[int]]:
+    hits, lengths = 0, []
+    for item in items:
+        if item is None:
+            continue
+        candidates, similarity, found, coverage, phrases = item
+        chosen = select_sentences(candidates, similarity, found, coverage, **params)
+        text = fold(" ".join(c.text for c in chosen))
+        hits += any(p in text for p in phrases)
+        lengths.append(sum(len(c.text) for c in chosen))
+    return round(hits / len(items), 4), lengths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "spread-sweep")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    settings = load_settings()
+    corpus_dir, _, _, _ = prepare(args.work / "pool", smoke=None)
+    embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
+    build_index(corpus_dir, args.work / "index", embedder)
+    build_index(ROOT / "seeds", args.work / "seeds-index", embedder)
+    encoder = load_query_encoder(settings.embedding_model, settings.model_cache_dir)
+    seeds = Engine(encoder, load_index(args.work / "seeds-index", encoder.fingerprint))
+    kazqad = Engine(encoder, load_index(args.work / "index", encoder.fingerprint))
+    data = ROOT / "tests" / "data"
+    sets = {name: prepared(seeds, load_gold(data / f"{name}.jsonl"))
+            for name in ("gold", "names", "dev_paraphrase", "followups_dev")}
+    sets["kazqad_dev"] = prepared(kazqad, load_gold(args.work / "pool" / "gold-dev.jsonl"))
+    rows = []
+    for margin, count, budget in itertools.product(MARGINS, COUNTS, BUDGETS):
+        params = {"margin": margin, "max_sentences": count, "max_chars": budget}
+        row: dict = dict(params)
+        lengths: list[int] = []
+        for name, items in sets.items():
+            row[name], chars = score(items, **params)
+            lengths += chars
+        row["mean"] = round(float(np.mean([row[n] for n in sets])), 4)
+        row["median_chars"] = int(np.median(lengths))
+        rows.append(row)
+    best = max(rows, key=lambda r: (r["mean"], -r["median_chars"]))
+    emit({"sets": {n: len(items) for n, items in sets.items()}, "chosen": best,
+          "rows": sorted(rows, key=lambda r: -r["mean"])}, args.out)
+
+
+if __name__ == "__main__":
+    main()
