@@ -12,6 +12,7 @@ name and number is lifted; one that shares a stray token is not.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from typing import Callable, Literal
 
@@ -107,18 +108,23 @@ def spread_documents(order: np.ndarray, ranking: np.ndarray, docs: list[str],
     head = len(docs)
     if penalty <= 0 or head < 2:
         return order, ranking
-    scores = ranking[order[:head]].astype(np.float64)
-    taken = np.zeros(head, dtype=bool)
+    # Greedy best-first with lazy updates: a penalty only ever lowers a score, so an entry whose
+    # document gained a sibling since it was pushed is re-pushed at its new score instead of
+    # rescoring the whole head at every step (this runs for every question).
+    heap = [(-float(ranking[order[i]]), i, 0) for i in range(head)]
+    heapq.heapify(heap)
     seen: dict[str, int] = {}
     picked: list[int] = []
     paid = np.array(ranking, dtype=np.float64)
-    for _ in range(head):
-        adjusted = np.where(taken, -np.inf, scores - penalty * np.array([seen.get(d, 0) for d in docs]))
-        best = int(np.argmax(adjusted))
-        taken[best] = True
-        seen[docs[best]] = seen.get(docs[best], 0) + 1
-        picked.append(best)
-        paid[order[best]] = adjusted[best]
+    while heap:
+        negative, i, siblings = heapq.heappop(heap)
+        now = seen.get(docs[i], 0)
+        if now != siblings:
+            heapq.heappush(heap, (-(float(ranking[order[i]]) - penalty * now), i, now))
+            continue
+        picked.append(i)
+        seen[docs[i]] = now + 1
+        paid[order[i]] = -negative
     return np.concatenate([order[:head][picked], order[head:]]), paid
 
 
