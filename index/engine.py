@@ -147,7 +147,7 @@ class Engine:
             order, ranking = spread_documents(order, ranking, [scored.passages[i].doc_id for i in order[:head]],
                                               self.fusion.document_penalty)
         analyzer = self.index.lexical.analyzer
-        tokens_of = lambda i: set(analyzer.tokens(scored.passages[i].text))  # noqa: E731
+        tokens_of = lambda i: analyzer.token_set(scored.passages[i].text)  # noqa: E731
         groups = collapse_near_duplicates(order, tokens_of, self.fusion.duplicate_jaccard, k)
         hits = to_hits(scored, ranking, groups)
         timings.add("fusion", t)

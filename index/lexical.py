@@ -70,8 +70,22 @@ class Analyzer:
                 out.append(token)
         return out
 
+    def token_set(self, text: str) -> frozenset[str]:
+        """The distinct tokens of a stored text (a passage, a sentence), remembered across questions.
+
+        Folding near-duplicates and ranking answer sentences compare the same
+        few dozen candidate texts question after question; analysing each of
+        them again was a third of a warm question's time outside the encoder.
+        """
+        return _token_set(self, text)
+
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@lru_cache(maxsize=2048)  # about 10 KB an entry: some 20 MB at most
+def _token_set(analyzer: Analyzer, text: str) -> frozenset[str]:
+    return frozenset(analyzer.tokens(text))
 
 
 @lru_cache(maxsize=200_000)
@@ -214,7 +228,7 @@ class LexicalIndex:
         total = sum(idf.values())
         if total <= 0:
             return np.zeros(len(texts))
-        return np.array([sum(idf[t] for t in idf.keys() & set(self.analyzer.tokens(text))) / total
+        return np.array([sum(idf[t] for t in idf.keys() & self.analyzer.token_set(text)) / total
                          for text in texts])
 
     def score(self, query: str, lang: str = "") -> LexicalScores:
