@@ -49,6 +49,8 @@ bench: setup
 	$(BIN)/python bench/quantize.py --out docs/results/quantize.json
 	$(BIN)/python bench/abstention.py --out docs/results/abstention-dev.json
 	$(BIN)/python bench/kazqad_dev_sweep.py --out docs/results/kazqad-dev-sweep.json
+	$(BIN)/python bench/spread_sweep.py --out docs/results/spread-dev-sweep.json
+	$(BIN)/python bench/answer_sweep.py --out docs/results/answer-dev-sweep.json
 	$(BIN)/python bench/cleaning.py --out docs/results/cleaning.json
 	$(BIN)/python bench/telegram_load.py --out docs/results/telegram-load.json
 	$(BIN)/python bench/followups.py --sweep --out docs/results/followups-dev-sweep.json

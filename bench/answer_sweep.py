@@ -15,7 +15,6 @@ depend on these settings and count as misses, as in ``corpusbot eval``.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import sys
 from pathlib import Path
@@ -24,18 +23,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kazqad import prepare  # noqa: E402
+from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.answer import candidate_sentences, select_sentences  # noqa: E402
-from index.build import build_index  # noqa: E402
 from index.conversation import read_follow_up  # noqa: E402
-from index.embed import load_embedder, load_query_encoder  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
 from index.lang import detect_language  # noqa: E402
-from index.settings import load_settings  # noqa: E402
-from index.store import load_index  # noqa: E402
 from index.text import fold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,22 +73,13 @@ def score(items: list[tuple], **params) -> tuple[float, list[int]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "spread-sweep")
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args()
-    settings = load_settings()
-    corpus_dir, _, _, _ = prepare(args.work / "pool", smoke=None)
-    embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
-    build_index(corpus_dir, args.work / "index", embedder)
-    build_index(ROOT / "seeds", args.work / "seeds-index", embedder)
-    encoder = load_query_encoder(settings.embedding_model, settings.model_cache_dir)
-    seeds = Engine(encoder, load_index(args.work / "seeds-index", encoder.fingerprint))
-    kazqad = Engine(encoder, load_index(args.work / "index", encoder.fingerprint))
+    args = sweep_arguments(__doc__)
+    built = dev_indexes(args.work)
+    seeds, kazqad = Engine(built.encoder, built.seeds), Engine(built.encoder, built.kazqad)
     data = ROOT / "tests" / "data"
     sets = {name: prepared(seeds, load_gold(data / f"{name}.jsonl"))
             for name in ("gold", "names", "dev_paraphrase", "followups_dev")}
-    sets["kazqad_dev"] = prepared(kazqad, load_gold(args.work / "pool" / "gold-dev.jsonl"))
+    sets["kazqad_dev"] = prepared(kazqad, load_gold(built.kazqad_dev))
     rows = []
     for margin, count, budget in itertools.product(MARGINS, COUNTS, BUDGETS):
         params = {"margin": margin, "max_sentences": count, "max_chars": budget}

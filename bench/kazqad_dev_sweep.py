@@ -12,7 +12,6 @@ on both dev sets by more than noise.
 
 from __future__ import annotations
 
-import argparse
 import copy
 import dataclasses
 import itertools
@@ -21,17 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kazqad import prepare  # noqa: E402
+from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.build import build_index  # noqa: E402
-from index.embed import load_embedder, load_query_encoder  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import evaluate, load_gold  # noqa: E402
 from index.fuse import FusionParams  # noqa: E402
 from index.lexical import LexicalIndex, lexical_text, own_titles  # noqa: E402
-from index.settings import load_settings  # noqa: E402
-from index.store import load_index  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BM25 = [(1.5, 0.75, "lucene"), (1.2, 0.75, "lucene"), (0.9, 0.4, "lucene"), (1.2, 0.5, "lucene"),
@@ -41,19 +36,10 @@ BM25 = [(1.5, 0.75, "lucene"), (1.2, 0.75, "lucene"), (0.9, 0.4, "lucene"), (1.2
 def main() -> None:
     import bm25s
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "kazqad-sweep")
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args()
-    settings = load_settings()
-    corpus_dir, _, _, _ = prepare(args.work / "pool", smoke=None)
-    embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
-    build_index(corpus_dir, args.work / "index", embedder)
-    build_index(ROOT / "seeds", args.work / "seeds-index", embedder)
-    encoder = load_query_encoder(settings.embedding_model, settings.model_cache_dir)
-    kazqad = load_index(args.work / "index", encoder.fingerprint)
-    seeds = load_index(args.work / "seeds-index", encoder.fingerprint)
-    kazqad_dev = load_gold(args.work / "pool" / "gold-dev.jsonl")
+    args = sweep_arguments(__doc__)
+    built = dev_indexes(args.work)
+    encoder, kazqad, seeds = built.encoder, built.kazqad, built.seeds
+    kazqad_dev = load_gold(built.kazqad_dev)
     seeds_dev = load_gold(ROOT / "tests" / "data" / "gold.jsonl")
 
     def score(index, gold, fusion: FusionParams) -> dict:

@@ -13,23 +13,18 @@ over the four retrieval sets, each set weighing the same.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kazqad import prepare  # noqa: E402
+from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.build import build_index  # noqa: E402
-from index.embed import load_embedder, load_query_encoder  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import evaluate, load_gold  # noqa: E402
 from index.fuse import FusionParams  # noqa: E402
-from index.settings import load_settings  # noqa: E402
-from index.store import load_index  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PENALTIES = (0.0, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03)
@@ -37,24 +32,15 @@ KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "spread-sweep")
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args()
-    settings = load_settings()
-    corpus_dir, _, _, _ = prepare(args.work / "pool", smoke=None)
-    embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
-    build_index(corpus_dir, args.work / "index", embedder)
-    build_index(ROOT / "seeds", args.work / "seeds-index", embedder)
-    encoder = load_query_encoder(settings.embedding_model, settings.model_cache_dir)
-    indexes = {"kazqad": load_index(args.work / "index", encoder.fingerprint),
-               "seeds": load_index(args.work / "seeds-index", encoder.fingerprint)}
+    args = sweep_arguments(__doc__)
+    built = dev_indexes(args.work)
+    encoder, indexes = built.encoder, {"kazqad": built.kazqad, "seeds": built.seeds}
     data = ROOT / "tests" / "data"
     sets = {
         "seeds_gold": ("seeds", load_gold(data / "gold.jsonl") + load_gold(data / "names.jsonl")),
         "seeds_paraphrase": ("seeds", load_gold(data / "dev_paraphrase.jsonl")),
         "followups_dev": ("seeds", load_gold(data / "followups_dev.jsonl")),
-        "kazqad_dev": ("kazqad", load_gold(args.work / "pool" / "gold-dev.jsonl")),
+        "kazqad_dev": ("kazqad", load_gold(built.kazqad_dev)),
     }
     rows = []
     for penalty in PENALTIES:

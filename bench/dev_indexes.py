@@ -1,0 +1,51 @@
+"""The two indexes every dev-only sweep scores on: the seeds and the whole KazQAD pool.
+
+Built (or reused) under a work folder, with the question encoder that
+``ask`` uses, and the path of KazQAD's dev half. No sweep reads a test split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kazqad import prepare  # noqa: E402
+
+from index.build import build_index  # noqa: E402
+from index.embed import load_embedder, load_query_encoder  # noqa: E402
+from index.settings import load_settings  # noqa: E402
+from index.store import LoadedIndex, load_index  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class DevIndexes:
+    encoder: object  # the question encoder (ONNX unless QUERY_ENCODER says otherwise)
+    seeds: LoadedIndex
+    kazqad: LoadedIndex
+    kazqad_dev: Path  # gold-dev.jsonl of the pool
+    kazqad_pool: Path  # the pool's folder (corpus/, gold*.jsonl)
+
+
+def dev_indexes(work: Path) -> DevIndexes:
+    settings = load_settings()
+    corpus_dir, _, _, _ = prepare(work / "pool", smoke=None)
+    embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
+    build_index(corpus_dir, work / "index", embedder)
+    build_index(ROOT / "seeds", work / "seeds-index", embedder)
+    encoder = load_query_encoder(settings.embedding_model, settings.model_cache_dir)
+    return DevIndexes(encoder, load_index(work / "seeds-index", encoder.fingerprint),
+                      load_index(work / "index", encoder.fingerprint), work / "pool" / "gold-dev.jsonl", work / "pool")
+
+
+def sweep_arguments(doc: str) -> argparse.Namespace:
+    """``--work`` (where the two indexes are built, shared by every sweep) and ``--out`` (a copy of the JSON)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "dev-indexes")
+    parser.add_argument("--out", type=Path, default=None)
+    return parser.parse_args()
