@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import AbstractSet, Callable, Literal
 
 import numpy as np
 
@@ -128,7 +128,7 @@ def spread_documents(order: np.ndarray, ranking: np.ndarray, docs: list[str],
     return np.concatenate([order[:head][picked], order[head:]]), paid
 
 
-def collapse_near_duplicates(order: np.ndarray, tokens_of: Callable[[int], set[str]], threshold: float,
+def collapse_near_duplicates(order: np.ndarray, tokens_of: Callable[[int], AbstractSet[str]], threshold: float,
                              k: int) -> list[tuple[int, list[int]]]:
     """The first ``k`` of ``order``, each with the later candidates that nearly repeat it folded into it.
 
@@ -138,7 +138,7 @@ def collapse_near_duplicates(order: np.ndarray, tokens_of: Callable[[int], set[s
     ("also in …") instead of taking a rank of its own.
     """
     kept: list[tuple[int, list[int]]] = []
-    kept_tokens: list[set[str]] = []
+    kept_tokens: list[AbstractSet[str]] = []
     for i in order:
         tokens = tokens_of(int(i))
         twin = next((n for n, other in enumerate(kept_tokens) if _jaccard(tokens, other) >= threshold), None)
@@ -152,7 +152,7 @@ def collapse_near_duplicates(order: np.ndarray, tokens_of: Callable[[int], set[s
     return kept
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def _jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
