@@ -30,7 +30,7 @@ def index_status(index_dir: Path, corpus_dir: Path, milvus=None) -> dict:
         "languages": index.documents.languages(),
         "date_range": list(dates) if dates else None,
         "store": {**manifest.get("store", {"kind": "faiss"}),
-                  **({"rows_served": index.source.count()} if index.store_kind == "milvus" else {})},
+                  **({"rows_served": index.source.counted} if index.store_kind == "milvus" else {})},
         "faiss_index": manifest["faiss_index"],
         "model": manifest["model_id"],
         "model_fingerprint": manifest["model_fingerprint"],

@@ -393,6 +393,7 @@ class MilvusCandidates:
         self.connection = connection
         self.name = section["collection"]
         self.seq = int(section["seq"])
+        self.counted: int | None = None  # the last ``count()``; loading the index asks it once
         self.filter = visible(self.seq)
         self.nprobe = int(section.get("index", {}).get("nprobe", 0))
         self.nlist = int(section.get("index", {}).get("params", {}).get("nlist", 0))
@@ -469,8 +470,10 @@ class MilvusCandidates:
         return {"metric_type": "IP", "params": {"nprobe": nprobe} if nprobe else {}}
 
     def count(self) -> int:
+        """Rows of this build the collection serves, asked of Milvus now (and kept as ``counted``)."""
         (row,) = self.client.query(self.name, filter=self.filter, output_fields=["count(*)"])
-        return int(row["count(*)"])
+        self.counted = int(row["count(*)"])
+        return self.counted
 
     def sample(self, passage_ids: list[str]) -> set[str]:
         """Which of ``passage_ids`` the served build holds (for ``index verify``)."""
