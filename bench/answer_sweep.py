@@ -26,11 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.answer import candidate_sentences, select_sentences  # noqa: E402
-from index.conversation import read_follow_up  # noqa: E402
+from index.answer import select_sentences  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
-from index.lang import detect_language  # noqa: E402
 from index.text import fold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,12 +47,7 @@ def prepared(engine: Engine, gold: list) -> list[tuple]:
         if reply.verdict != "answer":
             out.append(None)
             continue
-        follow_up = read_follow_up(q.question, q.history)
-        vector = engine.query_vector(q.question, follow_up)
-        candidates = candidate_sentences(hits, engine.index)
-        similarity = engine.index.sentence_vectors.rows(np.array([c.row for c in candidates])) @ vector
-        coverage = engine.index.lexical.text_coverage(follow_up.lexical_query(q.question),
-                                                      [c.text for c in candidates], detect_language(q.question))
+        candidates, similarity, coverage = engine.sentence_inputs(" ".join(q.question.split()), hits, q.history)
         out.append((candidates, similarity, hits, coverage, phrases))
     return out
 

@@ -10,7 +10,8 @@ from typing import Callable
 
 import numpy as np
 
-from .answer import Answer, candidate_sentences, compose_answer, not_found, not_stated, select_sentences
+from .answer import (Answer, Candidate, candidate_sentences, compose_answer, not_found, not_stated,
+                     select_sentences)
 from .conversation import FollowUp, mix, read_follow_up
 from .evidence import DEFAULT_NAME_MATCH, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
@@ -141,7 +142,7 @@ class Engine:
         order = np.argsort(-ranking, kind="stable")
         if mode == "bm25":
             order = order[scored.bm25[order] > 0]
-        head = max(2 * k, self.fusion.document_window)
+        head = max(2 * k, self.fusion.document_window) if mode == "hybrid" else 2 * k
         scored.passages.prefetch(order[:head])  # what spreading and folding will read, in one query
         if mode == "hybrid":
             order, ranking = spread_documents(order, ranking, [scored.passages[i].doc_id for i in order[:head]],
@@ -167,8 +168,6 @@ class Engine:
         timings = timings or Timings()
         t = time.perf_counter()
         text = " ".join(question.split())
-        follow_up = read_follow_up(text, history)
-        vector = self.query_vector(text, follow_up)
         if not self.confident(hits):
             timings.add("compose", t)
             return not_found(question)
@@ -179,14 +178,22 @@ class Engine:
         if evidence.missing:
             timings.add("compose", t)
             return not_stated(question, hits, evidence.missing)
+        candidates_, similarity, coverage = self.sentence_inputs(text, hits, history)
+        answer = compose_answer(question, hits, select_sentences(candidates_, similarity, hits, coverage))
+        timings.add("compose", t)
+        return answer
+
+    def sentence_inputs(self, text: str, hits: list[Hit],
+                        history: tuple[str, ...] = ()) -> tuple[list[Candidate], np.ndarray, np.ndarray]:
+        """The sentences an answer may quote, their cosine with the question and their share of its rare words."""
+        follow_up = read_follow_up(text, history)
+        vector = self.query_vector(text, follow_up)
         candidates_ = candidate_sentences(hits, self.index)
         rows = np.array([c.row for c in candidates_], dtype=np.int64)
         similarity = self.index.sentence_vectors.rows(rows) @ vector
         coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
                                                     detect_language(text))
-        answer = compose_answer(question, hits, select_sentences(candidates_, similarity, hits, coverage))
-        timings.add("compose", t)
-        return answer
+        return candidates_, similarity, coverage
 
     def confident(self, hits: list[Hit]) -> bool:
         """Whether the corpus holds an answer: some retrieved passage is close enough in meaning."""
