@@ -263,19 +263,19 @@ def _write_milvus(index_dir: Path, tmp: Path, connection: "MilvusConnection", pa
         raise ValueError("a Milvus build needs the passages' cache keys")
     fingerprint = sha256_text(meta.get("model_fingerprint", "") + "|" + (
         "none" if language_basis is None else np.asarray(language_basis, dtype=np.float32).tobytes().hex()))
-    previous_seq, previous_keys, previous_dims = 0, None, None
+    previous_seq, previous_keys, previous_dims, served = 0, None, None, None
     try:
         before = current_build(index_dir)
         section = read_manifest(before).get("store") or {}
-        if section.get("kind") == "milvus" and section.get("collection") == connection.passages:
-            previous_seq = int(section["seq"])
+        if section.get("kind") == "milvus" and connection.generation_of(section.get("collection", "")) is not None:
+            previous_seq, served = int(section["seq"]), section["collection"]
             previous_keys = mv.load_keys(before) if section.get("vectors") == fingerprint and not full else None
             old = LexicalIndex.load(before / LexicalIndex.FOLDER, mmap=True)
             previous_dims = (old.retriever.vocab_dict, np.load(before / mv.DIMS))
     except (StoreError, OSError, ValueError, KeyError):
-        previous_seq, previous_keys, previous_dims = 0, None, None
+        previous_seq, previous_keys, previous_dims, served = 0, None, None, None
     dims = mv.stable_dims(lexical, previous_dims)
-    writer = mv.MilvusWriter(connection)
+    writer = mv.MilvusWriter(connection, served)
     index = mv.dense_index(len(passages))
     synced, pks = writer.sync(passages, keys, vectors, mv.sparse_rows(lexical, dims), previous_seq, previous_keys,
                               index)
@@ -406,8 +406,8 @@ def _open_milvus(build: Path, manifest: dict, lexical: LexicalIndex, passages: P
 
     section = manifest["store"]
     if connection is None:
-        connection = mv.MilvusConnection(section["uri"], collection=section["collection"].removesuffix("_passages"))
-    if connection.passages != section["collection"]:
+        connection = mv.MilvusConnection(section["uri"], collection=mv.collection_setting(section["collection"]))
+    if connection.generation_of(section["collection"]) is None:
         raise IndexCorruptError(f"index at {build} lives in Milvus collection {section['collection']}, "
                                 f"not {connection.passages} (MILVUS_COLLECTION); set it back or {REBUILD}")
     try:

@@ -9,12 +9,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from index import ann
 from index.build import build_index
 from index.candidates.milvus import MilvusConnection
 from index.engine import Engine
@@ -114,6 +116,54 @@ def test_builds_change_the_collection_in_place_and_show_atomically(seeds_copy, i
     full = build_index(seeds_copy, index_dir, embedder, milvus=connection, full=True)
     rewritten = load_index(index_dir, embedder.fingerprint, milvus=connection).manifest["store"]
     assert rewritten["inserted"] == full.passages == rewritten["retired"]
+
+
+def test_crossing_to_an_approximate_index_writes_a_new_generation(seeds_copy, index_dir, embedder, connection,
+                                                                  monkeypatch):
+    """A corpus that outgrows the exact index gets IVF in a fresh collection: the served one keeps answering,
+    untouched, while the build runs, and goes once no build that can be served reads it."""
+    build_index(seeds_copy, index_dir, embedder, milvus=connection)
+    served = load_index(index_dir, embedder.fingerprint, milvus=connection)
+    assert served.manifest["store"]["index"]["index_type"] == "FLAT"
+    engine = Engine(embedder, served)
+    questions = [q.question for q in load_gold(DATA / "gold.jsonl") if q.answerable][:25]
+    expected = {q: [h.passage.passage_id for h in engine.retrieve(q, 5)] for q in questions}
+    monkeypatch.setattr(ann, "EXACT_BELOW", 10)  # the seeds now count as a corpus that needs IVF
+    failures: list[str] = []
+    building = threading.Event()
+
+    def ask_while_building() -> None:  # what a bot that has not reloaded yet does meanwhile
+        while not building.is_set():
+            for question, want in expected.items():
+                try:
+                    got = [h.passage.passage_id for h in engine.retrieve(question, 5)]
+                except Exception as exc:  # noqa: BLE001 - any failure of the served build is the finding
+                    failures.append(repr(exc)[:200])
+                    continue
+                if got != want:
+                    failures.append(f"{question}: {got} != {want}")
+
+    asker = threading.Thread(target=ask_while_building)
+    asker.start()
+    try:
+        build_index(seeds_copy, index_dir, embedder, milvus=connection)
+    finally:
+        building.set()
+        asker.join()
+    assert failures == []
+    assert connection.client().describe_index(connection.passages, "dense")["index_type"] == "FLAT"  # untouched
+
+    after = load_index(index_dir, embedder.fingerprint, milvus=connection)
+    store = after.manifest["store"]
+    assert store["index"]["index_type"] == "IVF_FLAT" and store["collection"] == connection.generation_name(1)
+    assert store["inserted"] == len(after.passages) == after.source.count() and store["retired"] == 0
+    question = questions[0]
+    assert [h.passage.passage_id for h in Engine(embedder, after).retrieve(question, 5)] == expected[question]
+    assert connection.passages in connection.client().list_collections()  # the build before still reads it
+    build_index(seeds_copy, index_dir, embedder, milvus=connection)  # nothing changed: in place, and it goes
+    latest = load_index(index_dir, embedder.fingerprint, milvus=connection).manifest["store"]
+    assert latest["collection"] == connection.generation_name(1) and latest["inserted"] == 0
+    assert connection.passages not in connection.client().list_collections()
 
 
 def test_a_killed_milvus_build_leaves_the_served_one(seeds_copy, index_dir, embedder, model_cache, connection):

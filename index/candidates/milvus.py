@@ -18,7 +18,11 @@ carries the build that added it (``born``) and the build that retired it
 inserts the passages it adds with its own number, marks the ones it drops as
 dying with it, and is served only when the build folder naming its number is
 published. A build killed half-way leaves rows no published build can see;
-the next build removes them first. Sentence vectors stay in the build folder,
+the next build removes them first. A build whose dense index no longer fits the
+served collection's (the corpus crossed into IVF, or IVF needs other list
+counts) writes a new generation of the collection instead (``MilvusWriter``):
+rebuilding the index in place would fail the served build's searches while
+it ran. Sentence vectors stay in the build folder,
 read by row: the best-sentence score needs them for a few hundred candidates.
 
 Rows of unchanged passages keep the length normalisation (BM25's average
@@ -83,7 +87,16 @@ class MilvusConnection:
 
     @property
     def passages(self) -> str:
+        """The first generation's collection; later ones append ``_g<n>`` (``generation_name``)."""
         return f"{self.collection}_passages"
+
+    def generation_name(self, generation: int) -> str:
+        return self.passages if generation == 0 else f"{self.passages}_g{int(generation)}"
+
+    def generation_of(self, name: str) -> int | None:
+        """The generation a collection name holds for this connection; None for someone else's collection."""
+        found = re.fullmatch(re.escape(self.passages) + r"(?:_g(\d+))?", name or "")
+        return None if found is None else int(found.group(1) or 0)
 
     def shown(self) -> str:
         """The URI without credentials, for logs, status and the manifest."""
@@ -107,6 +120,11 @@ class MilvusConnection:
         finally:
             if lite:
                 logging.disable(logging.NOTSET)
+
+
+def collection_setting(name: str) -> str:
+    """The MILVUS_COLLECTION a build's collection name came from (``corpusbot_passages_g2`` → ``corpusbot``)."""
+    return re.sub(r"_passages(?:_g\d+)?$", "", name)
 
 
 def _client_class():
@@ -215,9 +233,10 @@ class Synced:
     inserted: int
     retired: int
     recovered: int
+    collection: str  # the generation this build lives in (``MilvusConnection.generation_name``)
 
     def manifest(self, connection: MilvusConnection, rows: int, index: dict, fingerprint: str) -> dict:
-        return {"kind": "milvus", "uri": connection.shown(), "collection": connection.passages, "seq": self.seq,
+        return {"kind": "milvus", "uri": connection.shown(), "collection": self.collection, "seq": self.seq,
                 "rows": rows, "index": index, "vectors": fingerprint, "inserted": self.inserted,
                 "retired": self.retired, "recovered": self.recovered}
 
@@ -231,11 +250,20 @@ def dense_index(n: int) -> dict:
 
 
 class MilvusWriter:
-    """Writes one build into the index's collection, in place, invisible until its build folder is published."""
+    """Writes one build into the index's collection, invisible until its build folder is published.
 
-    def __init__(self, connection: MilvusConnection) -> None:
+    In place while the served collection's dense index still fits; when it
+    does not (the corpus crossed the exact/approximate threshold, IVF needs
+    other list counts, the model's dimension changed), into a fresh
+    collection, the next *generation*, so the served build never sees its
+    index dropped and rebuilt under it. A generation no longer served by this
+    build or the one before is dropped after publishing (``collect``).
+    """
+
+    def __init__(self, connection: MilvusConnection, served: str | None = None) -> None:
         self.connection = connection
-        self.name = connection.passages
+        self.served = served  # the collection of the build being served, if it lives in this connection
+        self.name = served or connection.passages
         self.client = connection.client()
 
     def sync(self, passages: "list[Passage]", keys: list[str], vectors: np.ndarray, sparse: list[dict[int, float]],
@@ -255,11 +283,13 @@ class MilvusWriter:
     def _sync(self, passages, keys, vectors, sparse, previous_seq, previous, index) -> tuple[Synced, list[str]]:
         seq = previous_seq + 1
         dim = int(vectors.shape[1])
-        if previous_seq == 0 or not self.client.has_collection(self.name) or self._dim() != dim:
+        if previous_seq == 0 or not self.client.has_collection(self.name):
             self._create(dim, index)  # nothing published reads this collection: start it afresh
             previous = {}
-        else:
-            self._ensure_index(index)
+        elif self._dim() != dim or not self._fits(index):
+            self.name = self._next_generation()
+            self._create(dim, index)  # every row goes in anew; the served collection is left alone
+            previous = {}
         recovered = self._recover(previous_seq)
         kept = previous or {}
         contents = [content_key(p.passage_id, k) for p, k in zip(passages, keys)]
@@ -271,12 +301,16 @@ class MilvusWriter:
         gone = None if previous is None else sorted(set(kept.values()) - set(pks))
         retired = self._retire(gone, seq, previous_seq)
         self.client.flush(self.name)
-        return Synced(seq, len(fresh), retired, recovered), pks
+        return Synced(seq, len(fresh), retired, recovered, self.name), pks
 
     def collect(self, seq: int) -> None:
-        """After build ``seq`` is published: drop rows that neither it nor the build before it can see."""
+        """After build ``seq`` is published: drop rows, and generations, that neither it nor the build before
+        it can see."""
         try:
             self.client.delete(self.name, filter=f"died <= {int(seq) - 1}")
+            for name in self.client.list_collections():
+                if self.connection.generation_of(name) is not None and name not in (self.name, self.served):
+                    self.client.drop_collection(name)
         except Exception:  # garbage stays for the next build to collect; the build itself is done
             pass
 
@@ -321,16 +355,19 @@ class MilvusWriter:
                 return int(field.get("params", {}).get("dim", 0))
         return None
 
-    def _ensure_index(self, index: dict) -> None:
-        """The corpus crossed the exact/approximate threshold: rebuild the dense index before rows go in."""
+    def _fits(self, index: dict) -> bool:
+        """Whether the collection's dense index is the one ``index`` describes (type and IVF list count)."""
         current = self.client.describe_index(self.name, "dense") or {}
-        if current.get("index_type") == index["index_type"] and str(current.get("nlist", "")) == str(
-                index["params"].get("nlist", "")):
-            return
-        self.client.release_collection(self.name)
-        self.client.drop_index(self.name, "dense")
-        self.client.create_index(self.name, self._index_params(index, sparse=False))
-        self.client.load_collection(self.name)
+        return current.get("index_type") == index["index_type"] and str(current.get("nlist", "")) == str(
+            index["params"].get("nlist", ""))
+
+    def _next_generation(self) -> str:
+        """A collection name after every generation this connection holds, a killed build's included."""
+        taken = [g for g in map(self.connection.generation_of, self.client.list_collections()) if g is not None]
+        name = self.connection.generation_name(max(taken, default=0) + 1)
+        if self.client.has_collection(name):  # cannot happen with the max above; kept for a racing build
+            self.client.drop_collection(name)
+        return name
 
     def _recover(self, previous_seq: int) -> int:
         """Undo what a killed build left: rows it added, and the dying mark it put on the served build's rows."""
