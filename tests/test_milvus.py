@@ -3,6 +3,7 @@ visible atomically, a killed build harmless, and the CLI and the bot's reload wo
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pymilvus.client.connection_manager import ConnectionManager
 
 from bot.cli import main
 from index import ann
@@ -254,3 +256,11 @@ async def test_the_bot_reloads_a_new_milvus_build(seeds_copy, index_dir, embedde
     assert await reloader.check()
     assert served["engine"].index.source.seq == 2
     assert served["engine"].retrieve(NEW_QUESTION, 1)[0].passage.doc_id == "900_solar"
+    for _ in range(3):  # reloads leave no connection behind: replaced engines' clients go with them
+        build_index(seeds_copy, index_dir, embedder, milvus=connection, full=True)
+        assert await reloader.check()
+    gc.collect()
+    assert served["engine"].index.source.seq == 5
+    ours = [c for c in ConnectionManager.get_instance().get_stats()["connections"]
+            if c["address"].endswith(connection.uri.rsplit(":", 1)[-1])]
+    assert len(ours) == 1 and ours[0]["client_count"] == 1, ours  # one channel, held by the served engine
