@@ -28,6 +28,9 @@ DEFAULT_MIN_SCORE = 0.80
 # How far a follow-up's vector is pulled toward the question it leans on (chosen on followups_dev.jsonl).
 HISTORY_WEIGHT = 1.0
 VECTOR_CACHE = 256
+# Names and numbers the near-miss check embeds (evidence.py): the retrieved passages' names recur from
+# question to question, so each is embedded once while it stays among the last TERM_CACHE seen (1.5 KB each).
+TERM_CACHE = 8192
 
 
 class QuestionError(ValueError):
@@ -79,6 +82,7 @@ class Engine:
         # and a chat's earlier question is not embedded again for its follow-up.
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vectors_lock = threading.Lock()  # the bot asks from several retrieval threads
+        self._terms: OrderedDict[str, np.ndarray] = OrderedDict()  # raw (unprojected) term vectors
 
     def with_index(self, index: LoadedIndex) -> "Engine":
         return Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
@@ -108,10 +112,28 @@ class Engine:
                 self._vectors.popitem(last=False)
         return [found[q] for q in questions]
 
+    def embed_terms(self, terms: list[str]) -> np.ndarray:
+        """Vectors of single names and numbers, as the near-miss check compares them; only unseen ones encoded."""
+        with self._vectors_lock:
+            found = {t: self._terms[t] for t in terms if t in self._terms}
+        missing = [t for t in dict.fromkeys(terms) if t not in found]
+        if missing:
+            for term, vector in zip(missing, self.embedder.encode_queries(missing)):
+                found[term] = vector.copy()  # not a view that would keep the whole batch alive
+                found[term].setflags(write=False)
+        with self._vectors_lock:
+            for t in terms:
+                self._terms[t] = found[t]
+                self._terms.move_to_end(t)
+            while len(self._terms) > TERM_CACHE:
+                self._terms.popitem(last=False)
+        return np.stack([found[t] for t in terms]) if terms else np.zeros((0, 0), dtype=np.float32)
+
     def forget_vectors(self) -> None:
-        """Drop cached question vectors (benchmarks time cold questions with it)."""
+        """Drop cached question and term vectors (benchmarks time cold questions with it)."""
         with self._vectors_lock:
             self._vectors.clear()
+            self._terms.clear()
 
     def query_vector(self, question: str, follow_up: FollowUp = FollowUp()) -> np.ndarray:
         """The question's vector; for a follow-up, mixed with the vector of the question read after its anchor.
@@ -171,7 +193,7 @@ class Engine:
         if not self.confident(hits):
             timings.add("compose", t)
             return not_found(question)
-        evidence = weigh(text, hits, self.index, self.embedder.encode_queries, self.name_match)
+        evidence = weigh(text, hits, self.index, self.embed_terms, self.name_match)
         if evidence.words_known == 0:  # not one word of it occurs in the corpus ("lorem ipsum", "Tokyo?")
             timings.add("compose", t)
             return not_found(question)

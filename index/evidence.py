@@ -65,14 +65,17 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
     if not unknown:
         return Evidence(tuple(terms), (), known)
     names = sorted(set().union(*(_names_in(h.passage.text, h.passage.sentences) for h in hits)) - set(unknown))
+    initial = {w: _initial(analyzer, w) for w in unknown + names}
+    # Only a name that may spell the term can vouch for it, so only those are embedded: a tenth of the
+    # passages' names, and the encoder's time with them.
+    spellings = {t: [n for n in names if _may_spell(t, n, initial)] for t in unknown}
+    candidates = sorted(set().union(*spellings.values()))
     missing = list(unknown)
-    if names:
-        vectors = embed_terms(unknown + names)
-        similarity = vectors[: len(unknown)] @ vectors[len(unknown):].T
-        initial = {w: _initial(analyzer, w) for w in unknown + names}
-        missing = [t for t, row in zip(unknown, similarity)
-                   if not any(score >= name_match and _may_spell(t, n, initial)
-                              for score, n in zip(row.tolist(), names))]
+    if candidates:
+        vectors = embed_terms(unknown + candidates)
+        column = {n: j for j, n in enumerate(candidates, len(unknown))}
+        missing = [t for i, t in enumerate(unknown)
+                   if not any(float(vectors[i] @ vectors[column[n]]) >= name_match for n in spellings[t])]
     return Evidence(tuple(terms), tuple(missing), known)
 
 
