@@ -85,8 +85,12 @@ class Engine:
         self._terms: OrderedDict[str, np.ndarray] = OrderedDict()  # raw (unprojected) term vectors
 
     def with_index(self, index: LoadedIndex) -> "Engine":
-        return Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
-                      self.name_match)
+        """The same engine over another build; term vectors carry over (the encoder's alone, not the index's)."""
+        engine = Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
+                        self.name_match)
+        with self._vectors_lock:
+            engine._terms = OrderedDict(self._terms)
+        return engine
 
     def embed_question(self, question: str) -> np.ndarray:
         return self.embed_questions([question])[0]
