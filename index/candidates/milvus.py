@@ -364,10 +364,7 @@ class MilvusWriter:
     def _next_generation(self) -> str:
         """A collection name after every generation this connection holds, a killed build's included."""
         taken = [g for g in map(self.connection.generation_of, self.client.list_collections()) if g is not None]
-        name = self.connection.generation_name(max(taken, default=0) + 1)
-        if self.client.has_collection(name):  # cannot happen with the max above; kept for a racing build
-            self.client.drop_collection(name)
-        return name
+        return self.connection.generation_name(max(taken, default=0) + 1)
 
     def _recover(self, previous_seq: int) -> int:
         """Undo what a killed build left: rows it added, and the dying mark it put on the served build's rows."""
