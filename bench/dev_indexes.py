@@ -43,6 +43,19 @@ def dev_indexes(work: Path) -> DevIndexes:
                       load_index(work / "index", encoder.fingerprint), work / "pool" / "gold-dev.jsonl", work / "pool")
 
 
+def retrieval_sets(built: DevIndexes) -> dict[str, tuple[str, list]]:
+    """The dev question sets every retrieval sweep scores, each with the index it asks ("seeds" or "kazqad")."""
+    from index.evaluate import load_gold
+
+    data = ROOT / "tests" / "data"
+    return {
+        "seeds_gold": ("seeds", load_gold(data / "gold.jsonl") + load_gold(data / "names.jsonl")),
+        "seeds_paraphrase": ("seeds", load_gold(data / "dev_paraphrase.jsonl")),
+        "followups_dev": ("seeds", load_gold(data / "followups_dev.jsonl")),
+        "kazqad_dev": ("kazqad", load_gold(built.kazqad_dev)),
+    }
+
+
 def sweep_arguments(doc: str) -> argparse.Namespace:
     """``--work`` (where the two indexes are built, shared by every sweep) and ``--out`` (a copy of the JSON)."""
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)

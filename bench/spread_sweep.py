@@ -19,14 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
+from dev_indexes import dev_indexes, retrieval_sets, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.engine import Engine  # noqa: E402
-from index.evaluate import evaluate, load_gold  # noqa: E402
+from index.evaluate import evaluate  # noqa: E402
 from index.fuse import FusionParams  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 PENALTIES = (0.0, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03)
 KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit")
 
@@ -35,13 +34,7 @@ def main() -> None:
     args = sweep_arguments(__doc__)
     built = dev_indexes(args.work)
     encoder, indexes = built.encoder, {"kazqad": built.kazqad, "seeds": built.seeds}
-    data = ROOT / "tests" / "data"
-    sets = {
-        "seeds_gold": ("seeds", load_gold(data / "gold.jsonl") + load_gold(data / "names.jsonl")),
-        "seeds_paraphrase": ("seeds", load_gold(data / "dev_paraphrase.jsonl")),
-        "followups_dev": ("seeds", load_gold(data / "followups_dev.jsonl")),
-        "kazqad_dev": ("kazqad", load_gold(built.kazqad_dev)),
-    }
+    sets = retrieval_sets(built)
     rows = []
     for penalty in PENALTIES:
         fusion = dataclasses.replace(FusionParams(), document_penalty=penalty)

@@ -6,7 +6,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -65,6 +65,44 @@ class Timings:
         return now
 
 
+class RecentVectors:
+    """The vectors of the last ``size`` texts asked for; the others encoded in one call, outside the lock.
+
+    The bot asks from several retrieval threads: two of them may encode at
+    once, and a text encoded twice is harmless.
+    """
+
+    def __init__(self, size: int, items: Iterable[tuple[str, np.ndarray]] = ()) -> None:
+        self.size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict(items)
+        self._lock = threading.Lock()
+
+    def get(self, texts: list[str], encode: Callable[[list[str]], Iterable[np.ndarray]]) -> list[np.ndarray]:
+        with self._lock:
+            found = {t: self._items[t] for t in texts if t in self._items}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            for text, vector in zip(missing, encode(missing)):
+                vector = np.array(vector, dtype=np.float32)  # its own, not a view keeping a whole batch alive
+                vector.setflags(write=False)  # shared by every caller
+                found[text] = vector
+        with self._lock:
+            for t in texts:
+                self._items[t] = found[t]
+                self._items.move_to_end(t)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return [found[t] for t in texts]
+
+    def copy(self) -> "RecentVectors":
+        with self._lock:
+            return RecentVectors(self.size, self._items.items())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 class Engine:
     """Model + index → hits and answers. Immutable: a new index means a new engine (``with_index``)."""
 
@@ -80,16 +118,14 @@ class Engine:
         self.name_match = name_match
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._vectors_lock = threading.Lock()  # the bot asks from several retrieval threads
-        self._terms: OrderedDict[str, np.ndarray] = OrderedDict()  # raw (unprojected) term vectors
+        self._vectors = RecentVectors(VECTOR_CACHE)  # projected with this index's language basis
+        self._terms = RecentVectors(TERM_CACHE)  # the encoder's raw vectors of names and numbers
 
     def with_index(self, index: LoadedIndex) -> "Engine":
         """The same engine over another build; term vectors carry over (the encoder's alone, not the index's)."""
         engine = Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
                         self.name_match)
-        with self._vectors_lock:
-            engine._terms = OrderedDict(self._terms)
+        engine._terms = self._terms.copy()
         return engine
 
     def embed_question(self, question: str) -> np.ndarray:
@@ -97,47 +133,21 @@ class Engine:
 
     def embed_questions(self, questions: list[str], apart: bool = False) -> list[np.ndarray]:
         """Vectors of ``questions``, the ones not seen lately encoded in one batch (``apart``: side by side)."""
-        with self._vectors_lock:
-            found = {q: self._vectors[q] for q in questions if q in self._vectors}
-        missing = [q for q in dict.fromkeys(questions) if q not in found]
         encode = self.embedder.encode_queries
         if apart:  # the ONNX encoder can run short texts of unequal length at once, one core each
             encode = getattr(self.embedder, "encode_queries_apart", encode)
-        if missing:  # encoded outside the lock, so two threads embed at once
-            for text, raw in zip(missing, encode(missing)):
-                vector = project(raw, self.index.language_basis)
-                vector.setflags(write=False)  # shared by the cache
-                found[text] = vector
-        with self._vectors_lock:
-            for q in questions:
-                self._vectors[q] = found[q]
-                self._vectors.move_to_end(q)
-            while len(self._vectors) > VECTOR_CACHE:
-                self._vectors.popitem(last=False)
-        return [found[q] for q in questions]
+        basis = self.index.language_basis
+        return self._vectors.get(questions, lambda texts: [project(raw, basis) for raw in encode(texts)])
 
     def embed_terms(self, terms: list[str]) -> np.ndarray:
         """Vectors of single names and numbers, as the near-miss check compares them; only unseen ones encoded."""
-        with self._vectors_lock:
-            found = {t: self._terms[t] for t in terms if t in self._terms}
-        missing = [t for t in dict.fromkeys(terms) if t not in found]
-        if missing:
-            for term, vector in zip(missing, self.embedder.encode_queries(missing)):
-                found[term] = vector.copy()  # not a view that would keep the whole batch alive
-                found[term].setflags(write=False)
-        with self._vectors_lock:
-            for t in terms:
-                self._terms[t] = found[t]
-                self._terms.move_to_end(t)
-            while len(self._terms) > TERM_CACHE:
-                self._terms.popitem(last=False)
-        return np.stack([found[t] for t in terms]) if terms else np.zeros((0, 0), dtype=np.float32)
+        vectors = self._terms.get(terms, self.embedder.encode_queries)
+        return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
 
     def forget_vectors(self) -> None:
         """Drop cached question and term vectors (benchmarks time cold questions with it)."""
-        with self._vectors_lock:
-            self._vectors.clear()
-            self._terms.clear()
+        self._vectors.clear()
+        self._terms.clear()
 
     def query_vector(self, question: str, follow_up: FollowUp = FollowUp()) -> np.ndarray:
         """The question's vector; for a follow-up, mixed with the vector of the question read after its anchor.
