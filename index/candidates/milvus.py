@@ -61,6 +61,8 @@ BATCH = 500  # rows per insert/upsert/query: well under Milvus' message and expr
 TEXT_BYTES = 60_000  # the VARCHAR limit is 65,535 bytes; the served text comes from the build folder anyway
 DIMS = "milvus_dims.npy"  # bm25s token id → sparse dimension, stable across builds
 KEYS = "milvus_keys.npy"  # row → primary key, to diff the next build against this one
+# What follows MILVUS_COLLECTION in a build's collection name: "_passages", then "_g<n>" from generation 1 on.
+GENERATION = r"_passages(?:_g(\d+))?"
 RowLookup = Callable[[list[str]], list[int]]  # passage ids → rows of the build (PassageTable.rows_of)
 
 
@@ -95,7 +97,7 @@ class MilvusConnection:
 
     def generation_of(self, name: str) -> int | None:
         """The generation a collection name holds for this connection; None for someone else's collection."""
-        found = re.fullmatch(re.escape(self.passages) + r"(?:_g(\d+))?", name or "")
+        found = re.fullmatch(re.escape(self.collection) + GENERATION, name or "")
         return None if found is None else int(found.group(1) or 0)
 
     def shown(self) -> str:
@@ -124,7 +126,7 @@ class MilvusConnection:
 
 def collection_setting(name: str) -> str:
     """The MILVUS_COLLECTION a build's collection name came from (``corpusbot_passages_g2`` → ``corpusbot``)."""
-    return re.sub(r"_passages(?:_g\d+)?$", "", name)
+    return re.sub(GENERATION + "$", "", name)
 
 
 def _client_class():
@@ -340,13 +342,12 @@ class MilvusWriter:
         self.client.create_collection(self.name, schema=schema, index_params=self._index_params(index),
                                       consistency_level="Strong")
 
-    def _index_params(self, index: dict, sparse: bool = True):
-        """The dense index ``index`` describes and, with ``sparse``, the exact inverted index of the sparse field."""
+    def _index_params(self, index: dict):
+        """The dense index ``index`` describes, and the exact inverted index of the sparse field."""
         params = self.client.prepare_index_params()
         params.add_index("dense", index_type=index["index_type"], metric_type="IP", params=index["params"])
-        if sparse:
-            params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP",
-                             params={"drop_ratio_build": 0.0})
+        params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP",
+                         params={"drop_ratio_build": 0.0})
         return params
 
     def _dim(self) -> int | None:
