@@ -56,6 +56,14 @@ def retrieval_sets(built: DevIndexes) -> dict[str, tuple[str, list]]:
     }
 
 
+OBJECTIVE = "mean of recall@5 and MRR@10 over the sets"
+
+
+def objective(row: dict, sets: dict) -> float:
+    """What a retrieval sweep maximises (``OBJECTIVE``), each set weighing the same; ``row[name]`` is its report."""
+    return round(sum(row[n]["recall@5"] + row[n]["mrr@10"] for n in sets) / (2 * len(sets)), 4)
+
+
 def sweep_arguments(doc: str) -> argparse.Namespace:
     """``--work`` (where the two indexes are built, shared by every sweep) and ``--out`` (a copy of the JSON)."""
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)

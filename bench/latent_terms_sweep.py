@@ -41,7 +41,7 @@ from scipy import sparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dev_indexes import dev_indexes, retrieval_sets, sweep_arguments  # noqa: E402
+from dev_indexes import OBJECTIVE, dev_indexes, objective, retrieval_sets, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 import index.engine as engine_module  # noqa: E402
@@ -175,7 +175,7 @@ def sweep(built, terms: dict[str, LatentTerms], sets: dict) -> list[dict]:
 
                 report = evaluate(gold, retrieve)
             row[name] = {k: report[k] for k in KEYS}
-        row["objective"] = round(sum(row[n]["recall@5"] + row[n]["mrr@10"] for n in sets) / (2 * len(sets)), 4)
+        row["objective"] = objective(row, sets)
         rows.append(row)
         print(row, file=sys.stderr)
     return rows
@@ -250,7 +250,7 @@ def main() -> None:
                                                      spec.query_prompt if query else spec.document_prompt)),
     }
     report: dict = {"sets": {n: len(g) for n, (_, g) in sets.items()},
-                    "objective": "mean of recall@5 and MRR@10 over the sets", "sources": {}}
+                    "objective": OBJECTIVE, "sources": {}}
     for name, encode in sources.items():
         terms = {"seeds": LatentTerms(encode, built.seeds), "kazqad": LatentTerms(encode, built.kazqad)}
         rows = sweep(built, terms, sets)

