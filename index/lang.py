@@ -19,9 +19,24 @@ _TURKIC_SHARED = set("ңөү")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _FUNCTION_WORDS: dict[Lang, set[str]] = {
     "kk": {"және", "мен", "бен", "пен", "үшін", "деп", "бұл", "қандай", "кім", "қашан", "неше", "не", "туралы"},
-    "ky": {"жана", "менен", "үчүн", "деп", "бул", "кандай", "ким", "качан", "канча", "эмне", "тууралуу"},
+    "ky": {"жана", "менен", "үчүн", "деп", "бул", "кандай", "ким", "качан", "канча", "эмне", "тууралуу",
+           "кайсы", "кайда", "кийин", "чейин", "эмнени", "эмнеге", "ал", "анын", "быйыл"},
     "ru": {"и", "в", "не", "что", "на", "с", "как", "когда", "кто", "где", "сколько", "о", "по"},
 }
+
+
+# Kyrgyz written without ң ө ү still declines its words: genitive, locative-attributive, participle,
+# dative and question-particle endings that Russian words rarely end in, counted against the endings
+# Russian inflection gives (adjective, verb, plural and case forms). A word of five letters or more.
+_KYRGYZ_ENDINGS = ("нын", "нин", "нун", "дын", "дин", "дун", "тын", "тин", "тун", "дагы", "догу", "тагы", "тогу",
+                   "ган", "ген", "гон", "кан", "кен", "кон", "га", "ге", "бы", "би", "бу", "уу")
+_RUSSIAN_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ого", "его", "ому", "ему", "ых", "их", "ть",
+                    "ться", "ся", "сь", "ие", "ия", "ии", "ов", "ев", "ами", "ями", "ах", "ях", "ую", "юю", "ет",
+                    "ит", "ют", "ут", "ят", "ал", "ла", "ли", "ло", "ом", "ем", "ей", "ию", "ью", "ы")
+
+
+def _endings(words: list[str], endings: tuple[str, ...]) -> int:
+    return sum(1 for w in words if len(w) >= 5 and w.endswith(endings))
 
 
 def detect_language(text: str) -> Lang:
@@ -44,5 +59,7 @@ def detect_language(text: str) -> Lang:
     if votes["kk"] > votes["ru"] and votes["kk"] > votes["ky"]:
         return "kk"
     if votes["ky"] > votes["ru"]:
+        return "ky"
+    if _endings(words, _KYRGYZ_ENDINGS) > _endings(words, _RUSSIAN_ENDINGS) + votes["ru"]:
         return "ky"
     return "ru"
