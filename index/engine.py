@@ -6,7 +6,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Generic, Iterable, TypeVar
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from .language_subspace import project
 from .search import Hit, candidates, to_hits
 from .store import LoadedIndex
 from .vectors import QueryEncoder
+from .vectors.latent import LatentTerms
 
 # Below this top-1 cosine the corpus is taken not to hold an answer. Calibrated
 # on tests/gold.jsonl for multilingual-e5-small (see README, "No-answer threshold");
@@ -65,27 +66,43 @@ class Timings:
         return now
 
 
-class RecentVectors:
-    """The vectors of the last ``size`` texts asked for; the others encoded in one call, outside the lock.
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """A question as retrieval uses it: its vector (projected with the index's basis) and its latent terms."""
+
+    vector: np.ndarray
+    terms: LatentTerms | None = None
+
+
+def frozen(vector: np.ndarray) -> np.ndarray:
+    """A cached vector: its own copy (not a view keeping a whole batch alive), read-only (shared by every caller)."""
+    vector = np.array(vector, dtype=np.float32)
+    vector.setflags(write=False)
+    return vector
+
+
+class RecentVectors(Generic[V]):
+    """What the last ``size`` texts encoded to; the others encoded in one call, outside the lock.
 
     The bot asks from several retrieval threads: two of them may encode at
     once, and a text encoded twice is harmless.
     """
 
-    def __init__(self, size: int, items: Iterable[tuple[str, np.ndarray]] = ()) -> None:
+    def __init__(self, size: int, items: Iterable[tuple[str, V]] = ()) -> None:
         self.size = size
-        self._items: OrderedDict[str, np.ndarray] = OrderedDict(items)
+        self._items: OrderedDict[str, V] = OrderedDict(items)
         self._lock = threading.Lock()
 
-    def get(self, texts: list[str], encode: Callable[[list[str]], Iterable[np.ndarray]]) -> list[np.ndarray]:
+    def get(self, texts: list[str], encode: Callable[[list[str]], Iterable[V]]) -> list[V]:
         with self._lock:
             found = {t: self._items[t] for t in texts if t in self._items}
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            for text, vector in zip(missing, encode(missing)):
-                vector = np.array(vector, dtype=np.float32)  # its own, not a view keeping a whole batch alive
-                vector.setflags(write=False)  # shared by every caller
-                found[text] = vector
+            for text, value in zip(missing, encode(missing)):
+                found[text] = value
         with self._lock:
             for t in texts:
                 self._items[t] = found[t]
@@ -94,7 +111,7 @@ class RecentVectors:
                 self._items.popitem(last=False)
         return [found[t] for t in texts]
 
-    def copy(self) -> "RecentVectors":
+    def copy(self) -> "RecentVectors[V]":
         with self._lock:
             return RecentVectors(self.size, self._items.items())
 
@@ -118,8 +135,9 @@ class Engine:
         self.name_match = name_match
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
-        self._vectors = RecentVectors(VECTOR_CACHE)  # projected with this index's language basis
-        self._terms = RecentVectors(TERM_CACHE)  # the encoder's raw vectors of names and numbers
+        self._vectors: RecentVectors[Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
+        self._terms: RecentVectors[np.ndarray] = RecentVectors(TERM_CACHE)  # raw vectors of names and numbers
+        self.latent = uses_latent_terms(embedder, index)
 
     def with_index(self, index: LoadedIndex) -> "Engine":
         """The same engine over another build; term vectors carry over (the encoder's alone, not the index's)."""
@@ -133,15 +151,27 @@ class Engine:
 
     def embed_questions(self, questions: list[str], apart: bool = False) -> list[np.ndarray]:
         """Vectors of ``questions``, the ones not seen lately encoded in one batch (``apart``: side by side)."""
-        encode = self.embedder.encode_queries
-        if apart:  # the ONNX encoder can run short texts of unequal length at once, one core each
-            encode = getattr(self.embedder, "encode_queries_apart", encode)
+        return [e.vector for e in self.embedded(questions, apart)]
+
+    def embedded(self, questions: list[str], apart: bool = False) -> list[Embedded]:
+        """``questions`` as retrieval uses them: vectors, and latent terms from the same forward pass."""
         basis = self.index.language_basis
-        return self._vectors.get(questions, lambda texts: [project(raw, basis) for raw in encode(texts)])
+        if self.latent:
+            def encode(texts: list[str]) -> list[Embedded]:
+                vectors, terms = self.embedder.encode_queries_with_terms(texts, apart=apart)
+                return [Embedded(frozen(project(v, basis)), t) for v, t in zip(vectors, terms)]
+        else:
+            run = self.embedder.encode_queries
+            if apart:  # the ONNX encoder can run short texts of unequal length at once, one core each
+                run = getattr(self.embedder, "encode_queries_apart", run)
+
+            def encode(texts: list[str]) -> list[Embedded]:
+                return [Embedded(frozen(project(v, basis))) for v in run(texts)]
+        return self._vectors.get(questions, encode)
 
     def embed_terms(self, terms: list[str]) -> np.ndarray:
         """Vectors of single names and numbers, as the near-miss check compares them; only unseen ones encoded."""
-        vectors = self._terms.get(terms, self.embedder.encode_queries)
+        vectors = self._terms.get(terms, lambda texts: [frozen(v) for v in self.embedder.encode_queries(texts)])
         return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
 
     def forget_vectors(self) -> None:
@@ -150,15 +180,19 @@ class Engine:
         self._terms.clear()
 
     def query_vector(self, question: str, follow_up: FollowUp = FollowUp()) -> np.ndarray:
-        """The question's vector; for a follow-up, mixed with the vector of the question read after its anchor.
+        return self.query(question, follow_up).vector
+
+    def query(self, question: str, follow_up: FollowUp = FollowUp()) -> Embedded:
+        """The question's vector and terms; for a follow-up, mixed with the question read after its anchor.
 
         The pair (anchor + question) carries the subject, the question alone keeps
-        its own focus from drowning in it (measured on followups_dev.jsonl).
+        its own focus from drowning in it (measured on followups_dev.jsonl); the
+        pair's latent terms hold both the subject's concepts and the question's.
         """
         if not follow_up.leans:
-            return self.embed_question(question)
-        alone, paired = self.embed_questions([question, follow_up.pair(question)], apart=True)
-        return mix(alone, paired, HISTORY_WEIGHT)
+            return self.embedded([question])[0]
+        alone, paired = self.embedded([question, follow_up.pair(question)], apart=True)
+        return Embedded(mix(alone.vector, paired.vector, HISTORY_WEIGHT), paired.terms)
 
     def retrieve(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
                  vector: np.ndarray | None = None, history: tuple[str, ...] = ()) -> list[Hit]:
@@ -167,12 +201,15 @@ class Engine:
         timings = timings or Timings()
         t = time.perf_counter()
         follow_up = read_follow_up(question, history)
-        if vector is None:
-            vector = self.query_vector(question, follow_up)
+        terms = None
+        if vector is None or self.latent:  # a given vector skips embedding; its terms come from the cache
+            embedded = self.query(question, follow_up)
+            vector = embedded.vector if vector is None else vector
+            terms = embedded.terms
             t = timings.add("embed_query", t)
         lang = detect_language(question)
         scored = candidates(self.index, vector, follow_up.lexical_query(question), max(self.fusion.depth, k), lang,
-                            self.fusion.sentence_weight)
+                            self.fusion.sentence_weight, terms if mode == "hybrid" else None)
         t = timings.add("search", t)
         ranking = rank(scored, mode, self.fusion)
         order = np.argsort(-ranking, kind="stable")
@@ -236,6 +273,17 @@ class Engine:
         return any((h.dense or 0.0) >= self.min_score for h in hits)
 
 
+def uses_latent_terms(embedder: QueryEncoder, index: LoadedIndex) -> bool:
+    """Whether questions get latent terms: the build has them from this encoder's head, in several languages.
+
+    On a one-language corpus they would only ever be zeroed (they count across
+    languages alone), so the head is not run at all.
+    """
+    head = getattr(embedder, "head", None)
+    return (head is not None and index.latent is not None and head.fingerprint == index.latent.fingerprint
+            and len(index.manifest.get("languages", {})) > 1)
+
+
 def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, build_if_missing: bool = True) -> Engine:
     """Load the question encoder and the index named by ``settings``; build the index first if there is none.
 
@@ -246,7 +294,7 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
     from .store import IndexFormatError, IndexMissingError, load_index
 
     embedder = load_query_encoder(settings.embedding_model, settings.model_cache_dir, settings.query_encoder,
-                                  settings.onnx_threads, notify)
+                                  settings.onnx_threads, notify, settings.latent_terms)
     try:
         index = load_index(settings.index_dir, embedder.fingerprint, milvus=settings.milvus())
     except (IndexMissingError, IndexFormatError) as exc:
@@ -256,7 +304,8 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
 
         what = "No index" if isinstance(exc, IndexMissingError) else "An index from another corpusbot version"
         notify(f"{what} at {settings.index_dir}; building it from {settings.corpus_dir} first…")
-        builder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size)
+        builder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size,
+                                settings.latent_terms)
         build_index(settings.corpus_dir, settings.index_dir, builder, language_debias=settings.language_debias,
                     max_document_bytes=settings.max_document_bytes, faiss_index=settings.faiss_index,
                     milvus=settings.milvus())

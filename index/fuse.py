@@ -48,6 +48,9 @@ class FusionParams:
     # chosen on the dev sets alone (bench/spread_sweep.py, docs/results/spread-dev-sweep.json).
     document_penalty: float = 0.005
     document_window: int = 30  # how many of the best candidates are re-ordered
+    # Hybrid only: + latent_weight * the candidate's latent-term match (search.latent_match, other languages);
+    # chosen on the dev sets alone (bench/latent_terms_sweep.py, docs/results/latent-terms-dev-sweep.json).
+    latent_weight: float = 0.05
 
 
 def rank(scored: Scored, mode: Mode, params: FusionParams = FusionParams()) -> np.ndarray:
@@ -62,7 +65,13 @@ def rank(scored: Scored, mode: Mode, params: FusionParams = FusionParams()) -> n
     reach = lexical_reach(scored, params.reach_depth)
     weight = np.where(scored.same_language, params.weight_same * reach ** params.reach_power, params.weight_cross)
     power = np.where(scored.same_language, params.power_same, params.power_cross)
-    return scored.dense + weight * coverage ** power * lexical
+    fused = scored.dense + weight * coverage ** power * lexical
+    if scored.latent is not None and params.latent_weight:
+        # Latent terms vouch for what word overlap cannot: every passage in another language, and a
+        # passage in the question's own language as far as ``lexical_reach`` silenced its words.
+        vouched = np.where(scored.same_language, 1.0 - reach ** params.reach_power, 1.0)
+        fused = fused + params.latent_weight * vouched * scored.latent
+    return fused
 
 
 def lexical_reach(scored: Scored, depth: int) -> float:

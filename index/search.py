@@ -14,6 +14,7 @@ import numpy as np
 from .chunk import Passage
 from .candidates.local import lexical_top  # noqa: F401  (tests and benches import it from here)
 from .store import LoadedIndex
+from .vectors.latent import LatentRows, LatentTerms
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Scored:
     bm25: np.ndarray
     coverage: np.ndarray
     same_language: np.ndarray  # passage in the question's language
+    latent: np.ndarray | None = None  # latent-term match over the candidates' best (latent_match); None: off
 
 
 def dense_top(index: LoadedIndex, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -84,14 +86,26 @@ def best_sentence_scores(index: LoadedIndex, query_vector: np.ndarray, rows: np.
 
 
 def candidates(index: LoadedIndex, query_vector: np.ndarray, query: str, depth: int,
-               query_lang: str, sentence_weight: float) -> Scored:
-    """What the index's store proposes (each retriever's top ``depth``, scored by both), ready for fusion."""
+               query_lang: str, sentence_weight: float, terms: LatentTerms | None = None) -> Scored:
+    """What the index's store proposes (each retriever's top ``depth``, scored by both), ready for fusion.
+
+    With the question's latent ``terms`` (and a build that has them), each
+    candidate also gets its latent-term match (``latent_match``).
+    """
     found = index.source.propose(query_vector, query, query_lang, depth)
     rows = found.rows
     sentence = best_sentence_scores(index, query_vector, rows, found.cosine)
     dense = (found.cosine + sentence_weight * sentence) / (1 + sentence_weight)
     same = np.array([lang == query_lang for lang in index.passages.langs(rows)], dtype=bool)
-    return Scored(rows, CandidatePassages(index, rows), dense, found.bm25, found.coverage, same)
+    latent = None if terms is None or index.latent is None else latent_match(index.latent, rows, terms)
+    return Scored(rows, CandidatePassages(index, rows), dense, found.bm25, found.coverage, same, latent)
+
+
+def latent_match(latent: LatentRows, rows: np.ndarray, terms: LatentTerms) -> np.ndarray:
+    """Each candidate's latent-term dot product with the question over the best of all candidates, in [0, 1]."""
+    scores = latent.scores(rows, terms).astype(np.float64)
+    top = float(scores.max(initial=0.0))
+    return scores / top if top > 0 else scores
 
 
 def to_hits(scored: Scored, ranking: np.ndarray, groups: list[tuple[int, list[int]]]) -> list[Hit]:

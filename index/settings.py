@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     query_encoder: Literal["onnx", "torch"] = "onnx"
     onnx_threads: int = Field(0, ge=0, le=256, description="onnxruntime threads per question; 0 = one per core")
     retrieval_mode: Literal["dense", "bm25", "hybrid"] = "hybrid"
+    # Latent terms (vectors/latent.py): the default model's sparse concepts, which let a question match a
+    # passage in another language that shares none of its words. False: builds and questions skip the head.
+    latent_terms: bool = True
     # The FAISS index a build writes: "auto" is exact below ann.EXACT_BELOW passages, IVF above (index/ann.py).
     faiss_index: Literal["auto", "flat", "ivf", "hnsw"] = "auto"
     # Embed builds on Ray (pip install 'corpusbot[ray]'): "local" starts a cluster on this machine, an address

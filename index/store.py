@@ -4,6 +4,7 @@ Layout of ``INDEX_DIR``::
 
     builds/<build-id>/  manifest.json  vectors.faiss  passage_vectors.npy  passages.sqlite
                         sentences.npy  sentence_start.npy  language_basis.npy  lexical/ (bm25s)
+                        latent_features.npy  latent_values.npy (latent terms, when the model has a head)
     current -> builds/<build-id>
 
 Serving opens the build rather than loading it: the FAISS index and bm25s are
@@ -50,6 +51,7 @@ from .lexical import LexicalIndex
 from .passage_table import FILE as PASSAGES
 from .passage_table import DocumentTable, PassageTable, write_tables
 from .row_file import RowFile
+from .vectors.latent import LatentRows
 
 if TYPE_CHECKING:
     from .candidates.milvus import MilvusConnection, MilvusWriter
@@ -63,6 +65,8 @@ PASSAGE_VECTORS = "passage_vectors.npy"  # float32, for exact re-scoring of what
 LANGUAGE_BASIS = "language_basis.npy"
 SENTENCES = "sentences.npy"
 SENTENCE_START = "sentence_start.npy"
+LATENT_FEATURES = "latent_features.npy"  # uint16, a passage's latent-term feature ids (vectors/latent.py)
+LATENT_VALUES = "latent_values.npy"  # float16, their activations
 # Hashing every file of a million-passage build takes longer than loading it; above this, a
 # load checks sizes and leaves the checksums to `index verify`.
 CHECKSUM_ON_LOAD_BYTES = 256 * 2**20
@@ -108,6 +112,7 @@ class LoadedIndex:
     language_basis: np.ndarray | None = None  # project queries with it too (language_subspace.py)
     ann: ann.AnnSpec = ann.AnnSpec("flat")
     source: CandidateSource | None = None  # the store that proposes candidates (candidates/)
+    latent: LatentRows | None = None  # the passages' latent terms, when the build has them
 
     @property
     def store_kind(self) -> str:
@@ -173,6 +178,7 @@ def write_index(
     milvus: "MilvusConnection | None" = None,
     keys: list[str] | None = None,
     full: bool = False,
+    latent: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Path:
     """Write a complete build and publish it as ``current``; returns the build folder.
 
@@ -184,6 +190,8 @@ def write_index(
     sentence_start = np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64)
     if sentence_start[-1] != len(sentence_vectors):
         raise ValueError("sentence vectors do not match the passages' sentences")
+    if latent is not None and not (len(latent[0]) == len(latent[1]) == len(passages)):
+        raise ValueError("latent terms do not match the passages")
     spec = ann.choose(len(passages), faiss_index)
     index_dir = Path(index_dir)
     builds = index_dir / BUILDS
@@ -211,6 +219,10 @@ def write_index(
         if language_basis is not None:
             _save_npy(tmp / LANGUAGE_BASIS, np.asarray(language_basis, dtype=np.float32))
             names.append(LANGUAGE_BASIS)
+        if latent is not None:
+            _save_npy(tmp / LATENT_FEATURES, np.asarray(latent[0], dtype=np.uint16))
+            _save_npy(tmp / LATENT_VALUES, np.asarray(latent[1], dtype=np.float16))
+            names += [LATENT_FEATURES, LATENT_VALUES]
         for path in lexical.save(tmp / LexicalIndex.FOLDER):
             _fsync_file(path)
             names.append(str(path.relative_to(tmp)))
@@ -243,7 +255,8 @@ def write_index(
         _publish(index_dir, final)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, (OSError, RuntimeError)) and not isinstance(exc, StoreError):  # faiss and numpy report a short write in their own words
+        # faiss, numpy and SQLite report a short write in their own words
+        if isinstance(exc, (OSError, RuntimeError, sqlite3.Error)) and not isinstance(exc, StoreError):
             raise _write_failure(exc, builds) from exc
         raise
     if writer is not None:
@@ -286,7 +299,7 @@ def _write_milvus(index_dir: Path, tmp: Path, connection: "MilvusConnection", pa
 
 def _write_failure(exc: BaseException, builds: Path) -> OSError:
     """One line an operator can act on: what failed, and that the served index is untouched."""
-    full = getattr(exc, "errno", None) == errno.ENOSPC or "requested and" in str(exc) or "No space" in str(exc)
+    full = getattr(exc, "errno", None) == errno.ENOSPC or "requested and" in str(exc) or "No space" in str(exc) or "disk is full" in str(exc)
     reason = "disk full" if full else str(exc)
     return OSError(errno.ENOSPC if full else getattr(exc, "errno", None) or errno.EIO,
                    f"could not write the new build ({reason}); the served index is unchanged", str(builds))
@@ -377,6 +390,7 @@ def load_index(index_dir: Path, model_fingerprint: str | None = None, checksums:
         sentence_start = np.load(build / SENTENCE_START, mmap_mode="r")
         basis = np.load(build / LANGUAGE_BASIS) if LANGUAGE_BASIS in files else None
         lexical = LexicalIndex.load(build / LexicalIndex.FOLDER, mmap=True)
+        latent = _open_latent(build, manifest) if LATENT_FEATURES in files else None
     except (RuntimeError, TypeError, ValueError, KeyError, OSError, sqlite3.Error) as exc:
         raise IndexCorruptError(f"index at {build} cannot be read ({type(exc).__name__}); {REBUILD}") from None
     dim = manifest.get("dim")
@@ -391,12 +405,21 @@ def load_index(index_dir: Path, model_fingerprint: str | None = None, checksums:
         raise IndexCorruptError(f"index at {build} is inconsistent (sentence vectors do not match); {REBUILD}")
     if basis is not None and (basis.ndim != 2 or basis.shape[1] != dim):
         raise IndexCorruptError(f"index at {build} has a language basis of the wrong shape; {REBUILD}")
+    if latent is not None and not (len(latent.features) == len(latent.values) == len(passages)
+                                   and latent.features.shape == latent.values.shape):
+        raise IndexCorruptError(f"index at {build} is inconsistent (latent terms do not match); {REBUILD}")
     if vectors is not None:
         source: CandidateSource = LocalCandidates(vectors, passage_vectors, lexical, spec)
     else:
         source = _open_milvus(build, manifest, lexical, passages, milvus)
     return LoadedIndex(build, manifest, vectors, passages, documents, lexical, passage_vectors, sentences,
-                       sentence_start, basis, spec, source)
+                       sentence_start, basis, spec, source, latent)
+
+
+def _open_latent(build: Path, manifest: dict) -> LatentRows:
+    section = manifest["latent_terms"]
+    return LatentRows(RowFile(build / LATENT_FEATURES), RowFile(build / LATENT_VALUES), int(section["features"]),
+                      str(section["head"]))
 
 
 def _open_milvus(build: Path, manifest: dict, lexical: LexicalIndex, passages: PassageTable,

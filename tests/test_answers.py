@@ -85,6 +85,10 @@ def test_the_near_miss_check_embeds_only_names_that_may_spell_the_term_and_each_
             seen.extend(texts)
             return embedder.encode_queries(texts)
 
+        def encode_queries_with_terms(self, texts, apart=False):  # questions, when latent terms are on
+            seen.extend(texts)
+            return embedder.encode_queries_with_terms(texts, apart)
+
     engine = Engine(Recording(), seed_index)
     term = "Telegram-арнасындағы"  # Kazakh; the Kyrgyz article says Telegram-каналындагы
     question = f"Кремльдің {term} Путин мен Назарбаев кездесуінің видеосы қанша секунд болды?"

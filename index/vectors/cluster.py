@@ -25,8 +25,9 @@ from typing import Iterator
 import numpy as np
 
 from ..chunk import Passage
+from .latent import LatentTerms
 
-PassageVectors = tuple[np.ndarray, np.ndarray]  # the passage's vector, its sentences' vectors
+PassageVectors = tuple[np.ndarray, np.ndarray, "LatentTerms | None"]  # passage, sentences, latent terms
 
 
 class ClusterError(RuntimeError):
@@ -36,28 +37,36 @@ class ClusterError(RuntimeError):
 class _EmbedBatch:
     """One Ray actor: loads the model once, then embeds every batch Ray Data hands it."""
 
-    def __init__(self, model: str, cache_dir: str | None, batch_size: int, threads: int) -> None:
+    def __init__(self, model: str, cache_dir: str | None, batch_size: int, threads: int,
+                 latent_terms: bool) -> None:
         import torch
 
         from ..embed import load_embedder
 
         torch.set_num_threads(threads)  # one actor per CPU Ray gave it, not every core each
-        self.embedder = load_embedder(model, Path(cache_dir) if cache_dir else None, batch_size)
+        self.embedder = load_embedder(model, Path(cache_dir) if cache_dir else None, batch_size,
+                                      latent_terms=latent_terms)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         spans = [[tuple(s) for s in json.loads(str(raw))] for raw in batch["spans"]]
-        vectors, sentences = self.embedder.encode_passages_with_sentences([str(t) for t in batch["text"]], spans)
-        return {"j": batch["j"], "vector": vectors,
-                # sentence counts differ by passage: shipped as raw float32 bytes, reshaped by the driver
-                "sentences": np.array([s.astype(np.float32).tobytes() for s in sentences], dtype=object)}
+        vectors, sentences, terms = self.embedder.encode_passages_with_sentences(
+            [str(t) for t in batch["text"]], spans)
+        out = {"j": batch["j"], "vector": vectors,
+               # sentence counts differ by passage: shipped as raw float32 bytes, reshaped by the driver
+               "sentences": np.array([s.astype(np.float32).tobytes() for s in sentences], dtype=object)}
+        if terms is not None:
+            out["features"] = np.stack([t.features for t in terms]).astype(np.int64)
+            out["activations"] = np.stack([t.values for t in terms]).astype(np.float32)
+        return out
 
 
 class RayEncoder:
     """Embeds passages on a Ray cluster; ``stream`` yields results as batches finish."""
 
     def __init__(self, model: str, cache_dir: Path | None, dim: int, address: str | None = None,
-                 workers: int | None = None, batch_size: int = 16, cpus_per_worker: int = 1) -> None:
-        self.model, self.cache_dir, self.dim = model, cache_dir, dim
+                 workers: int | None = None, batch_size: int = 16, cpus_per_worker: int = 1,
+                 latent_terms: bool = True) -> None:
+        self.model, self.cache_dir, self.dim, self.latent_terms = model, cache_dir, dim, latent_terms
         self.address, self.batch_size, self.cpus_per_worker = address, batch_size, cpus_per_worker
         self.workers = workers
         self._started_here = False
@@ -113,8 +122,12 @@ class RayEncoder:
             _EmbedBatch, batch_size=rows_per_task, num_cpus=self.cpus_per_worker,
             compute=ray.data.ActorPoolStrategy(size=self.workers),
             fn_constructor_kwargs={"model": self.model, "cache_dir": str(self.cache_dir) if self.cache_dir else None,
-                                   "batch_size": self.batch_size, "threads": self.cpus_per_worker})
+                                   "batch_size": self.batch_size, "threads": self.cpus_per_worker,
+                                   "latent_terms": self.latent_terms})
         for batch in embedded.iter_batches(batch_size=None, batch_format="numpy"):
+            terms: list = [None] * len(batch["j"])
+            if "features" in batch:
+                terms = [LatentTerms(f, a) for f, a in zip(batch["features"], batch["activations"])]
             yield [(int(j), (np.asarray(v, dtype=np.float32),
-                             np.frombuffer(s, dtype=np.float32).reshape(-1, self.dim)))
-                   for j, v, s in zip(batch["j"], batch["vector"], batch["sentences"])]
+                             np.frombuffer(s, dtype=np.float32).reshape(-1, self.dim), t))
+                   for j, v, s, t in zip(batch["j"], batch["vector"], batch["sentences"], terms)]

