@@ -35,6 +35,8 @@ def index_status(index_dir: Path, corpus_dir: Path, milvus=None) -> dict:
         "model": manifest["model_id"],
         "model_fingerprint": manifest["model_fingerprint"],
         "dims": manifest["dim"],
+        # None: built without them (LATENT_TERMS=false, another model, or an older corpusbot): rebuild to add them
+        "latent_terms": manifest.get("latent_terms"),
         "built_at": manifest["built_at"],
         "corpus_dir": str(corpus_dir),
         "corpus_fingerprint": manifest["corpus_fingerprint"],

@@ -51,6 +51,7 @@ def test_status_json(run):
     assert status["date_range"] == ["2025-09-18", "2025-12-28"]
     for key in ("model", "built_at", "corpus_fingerprint", "model_fingerprint"):
         assert status[key]
+    assert status["latent_terms"]["keep"] == 256 and status["latent_terms"]["head"].startswith("sha256:")
 
 
 def test_status_sees_a_changed_corpus(run, seeds_copy):
