@@ -17,12 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from dev_indexes import seeds_engine  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.engine import open_engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
 from index.evidence import weigh  # noqa: E402
-from index.settings import load_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = [ROOT / "tests" / "data" / name for name in ("gold.jsonl", "names.jsonl", "dev_nearmiss.jsonl")]
@@ -33,7 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
-    engine = open_engine(load_settings())
+    engine = seeds_engine()
     gold = [q for path in DEV for q in load_gold(path)]
     confident = {}
     retrieved = {}

@@ -44,6 +44,20 @@ def dev_indexes(work: Path) -> DevIndexes:
                       load_index(work / "index", encoder.fingerprint), work / "pool" / "gold-dev.jsonl", work / "pool")
 
 
+def seeds_engine(index_dir: Path = ROOT / "var" / "bench" / "seeds-index"):
+    """The production engine over the seeds, its own index brought up to date first.
+
+    ``open_engine`` on the default ``var/index`` would serve whatever was built
+    there last, so a benchmark could measure an older build without saying so.
+    """
+    from index.engine import open_engine
+
+    settings = load_settings(corpus_dir=ROOT / "seeds", index_dir=index_dir)
+    build_index(settings.corpus_dir, settings.index_dir,
+                load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size))
+    return open_engine(settings)
+
+
 def retrieval_sets(built: DevIndexes) -> dict[str, tuple[str, list]]:
     """The dev question sets every retrieval sweep scores, each with the index it asks ("seeds" or "kazqad")."""
     from index.evaluate import load_gold

@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import emit  # noqa: E402
 
 import index.engine as engine_module  # noqa: E402
+from dev_indexes import seeds_engine  # noqa: E402
+
 from index.conversation import read_follow_up  # noqa: E402
-from index.engine import open_engine  # noqa: E402
 from index.evaluate import evaluate, load_gold  # noqa: E402
-from index.settings import load_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -123,7 +123,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--sweep", action="store_true", help="try history weights on the dev split only")
     args = parser.parse_args()
-    engine = open_engine(load_settings())
+    engine = seeds_engine()
     dev, test = DATA / "followups_dev.jsonl", DATA / "followups_test.jsonl"
     if args.sweep:
         dev_gold = [q for q in load_gold(dev) if q.kind == "follow_up"]
