@@ -310,4 +310,7 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
                     max_document_bytes=settings.max_document_bytes, faiss_index=settings.faiss_index,
                     milvus=settings.milvus())
         index = load_index(settings.index_dir, embedder.fingerprint, milvus=settings.milvus())
+    if getattr(embedder, "head", None) is not None and index.latent is None and len(index.manifest["languages"]) > 1:
+        notify(f"The index at {settings.index_dir} has no latent terms (built before them or with LATENT_TERMS=false): "
+               "questions across languages are answered without them; `corpusbot index build` adds them")
     return Engine(embedder, index, settings.min_score, settings.max_question_chars, settings.retrieval_mode)

@@ -117,3 +117,22 @@ def test_a_damaged_head_export_is_made_again(tmp_path):
     assert again.fingerprint == head.fingerprint
     states = np.random.default_rng(0).standard_normal((12, 384)).astype(np.float32)
     assert cosine(head(states), again(states)) > 0.9999
+
+
+def test_ask_says_when_the_index_has_no_latent_terms(tmp_path, embedder, model_cache, monkeypatch):
+    """An index built before latent terms still answers; the operator is told a rebuild adds them."""
+    from click.testing import CliRunner
+
+    from bot.cli import main
+    from index.build import build_index
+    from index.embed import Embedder
+
+    build_index(SEEDS, tmp_path, Embedder(embedder.model, embedder.model_id, embedder.fingerprint))
+    monkeypatch.chdir(ROOT / "tests")  # no .env here
+    env = {"INDEX_DIR": str(tmp_path), "MODEL_CACHE_DIR": str(model_cache)}
+    old = CliRunner().invoke(main, ["ask", "Who is Samat Abish?"], env=env, catch_exceptions=False)
+    assert old.exit_code == 0 and "[1]" in old.stdout and "no latent terms" in old.stderr
+    assert "corpusbot index build" in old.stderr
+    build_index(SEEDS, tmp_path, embedder)
+    new = CliRunner().invoke(main, ["ask", "Who is Samat Abish?"], env=env, catch_exceptions=False)
+    assert new.exit_code == 0 and "latent" not in new.stderr
