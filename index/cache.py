@@ -65,14 +65,18 @@ class EmbeddingCache:
         db.execute("SELECT count(*) FROM passages").fetchone()  # fails here if the file is damaged
         return db
 
-    def _rows(self, columns: str, keys: list[str]) -> Iterator[tuple]:
-        """This model's stored rows for ``keys``, queried in batches under SQLite's parameter limit."""
+    def _rows(self, columns: str, keys: list[str], table: str = "passages") -> Iterator[tuple]:
+        """Rows of ``table`` for ``keys``: this model's passages, or this head's latent terms.
+
+        Queried in batches under SQLite's parameter limit.
+        """
+        owner, owned_by = ("head", self.head) if table == "latent" else ("model", self.model)
         wanted = list(dict.fromkeys(keys))
         for i in range(0, len(wanted), 500):
             batch = wanted[i:i + 500]
             yield from self._db.execute(
-                f"SELECT {columns} FROM passages WHERE model = ? AND key IN ({','.join('?' * len(batch))})",
-                [self.model, *batch])
+                f"SELECT {columns} FROM {table} WHERE {owner} = ? AND key IN ({','.join('?' * len(batch))})",
+                [owned_by, *batch])
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -95,15 +99,8 @@ class EmbeddingCache:
             return found
         from .vectors.latent import LatentTerms
 
-        terms = {}
-        wanted = list(found)
-        for i in range(0, len(wanted), 500):
-            batch = wanted[i:i + 500]
-            for key, features, activations in self._db.execute(
-                    f"SELECT key, features, activations FROM latent WHERE head = ? AND key IN"
-                    f" ({','.join('?' * len(batch))})", [self.head, *batch]):
-                terms[key] = LatentTerms(np.frombuffer(features, dtype=np.uint16).astype(np.int64),
-                                         np.frombuffer(activations, dtype=np.float16).astype(np.float32))
+        terms = {key: LatentTerms.from_bytes(features, activations)
+                 for key, features, activations in self._rows("key, features, activations", list(found), "latent")}
         return {key: (v, s, terms[key]) for key, (v, s, _) in found.items() if key in terms}
 
     def has(self, keys: list[str]) -> set[str]:
@@ -111,13 +108,7 @@ class EmbeddingCache:
         found = {key for (key,) in self._rows("key", keys)}
         if self.head is None:
             return found
-        wanted, both = list(found), set()
-        for i in range(0, len(wanted), 500):
-            batch = wanted[i:i + 500]
-            both.update(key for (key,) in self._db.execute(
-                f"SELECT key FROM latent WHERE head = ? AND key IN ({','.join('?' * len(batch))})",
-                [self.head, *batch]))
-        return both
+        return {key for (key,) in self._rows("key", list(found), "latent")}
 
     def put(self, items: dict[str, Embedded]) -> None:
         with self._writing():
@@ -128,8 +119,7 @@ class EmbeddingCache:
             if self.head is not None:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO latent VALUES (?, ?, ?, ?)",
-                    [(self.head, key, t.features.astype(np.uint16).tobytes(), t.values.astype(np.float16).tobytes())
-                     for key, (_, _, t) in items.items() if t is not None])
+                    [(self.head, key, *t.to_bytes()) for key, (_, _, t) in items.items() if t is not None])
 
     def keep_only(self, keys: set[str]) -> int:
         """Forget this model's vectors for passages no longer in the index; returns how many."""

@@ -51,7 +51,7 @@ from .lexical import LexicalIndex
 from .passage_table import FILE as PASSAGES
 from .passage_table import DocumentTable, PassageTable, write_tables
 from .row_file import RowFile
-from .vectors.latent import LatentRows
+from .vectors.latent import FEATURE_DTYPE, VALUE_DTYPE, LatentRows
 
 if TYPE_CHECKING:
     from .candidates.milvus import MilvusConnection, MilvusWriter
@@ -65,8 +65,8 @@ PASSAGE_VECTORS = "passage_vectors.npy"  # float32, for exact re-scoring of what
 LANGUAGE_BASIS = "language_basis.npy"
 SENTENCES = "sentences.npy"
 SENTENCE_START = "sentence_start.npy"
-LATENT_FEATURES = "latent_features.npy"  # uint16, a passage's latent-term feature ids (vectors/latent.py)
-LATENT_VALUES = "latent_values.npy"  # float16, their activations
+LATENT_FEATURES = "latent_features.npy"  # a passage's latent-term feature ids (vectors/latent.py)
+LATENT_VALUES = "latent_values.npy"  # their activations
 # Hashing every file of a million-passage build takes longer than loading it; above this, a
 # load checks sizes and leaves the checksums to `index verify`.
 CHECKSUM_ON_LOAD_BYTES = 256 * 2**20
@@ -220,8 +220,8 @@ def write_index(
             _save_npy(tmp / LANGUAGE_BASIS, np.asarray(language_basis, dtype=np.float32))
             names.append(LANGUAGE_BASIS)
         if latent is not None:
-            _save_npy(tmp / LATENT_FEATURES, np.asarray(latent[0], dtype=np.uint16))
-            _save_npy(tmp / LATENT_VALUES, np.asarray(latent[1], dtype=np.float16))
+            _save_npy(tmp / LATENT_FEATURES, np.asarray(latent[0], dtype=FEATURE_DTYPE))
+            _save_npy(tmp / LATENT_VALUES, np.asarray(latent[1], dtype=VALUE_DTYPE))
             names += [LATENT_FEATURES, LATENT_VALUES]
         for path in lexical.save(tmp / LexicalIndex.FOLDER):
             _fsync_file(path)

@@ -33,6 +33,8 @@ HEAD_FILE = "head.onnx"
 HEAD_MARKER = "head.json"  # written last: a folder without it is incomplete
 HEAD_VERSION = 2  # bump when the graph changes: the fingerprint and the cache folder follow it
 MAGIC = b"SAE1"
+# How terms are stored (build files, embedding cache): 16,384 feature ids fit uint16; activations float16.
+FEATURE_DTYPE, VALUE_DTYPE = np.uint16, np.float16
 
 
 class HeadError(RuntimeError):
@@ -49,6 +51,14 @@ class LatentTerms:
     @classmethod
     def empty(cls) -> "LatentTerms":
         return cls(np.zeros(KEEP, np.int64), np.zeros(KEEP, np.float32))
+
+    def to_bytes(self) -> tuple[bytes, bytes]:
+        return self.features.astype(FEATURE_DTYPE).tobytes(), self.values.astype(VALUE_DTYPE).tobytes()
+
+    @classmethod
+    def from_bytes(cls, features: bytes, values: bytes) -> "LatentTerms":
+        return cls(np.frombuffer(features, dtype=FEATURE_DTYPE).astype(np.int64),
+                   np.frombuffer(values, dtype=VALUE_DTYPE).astype(np.float32))
 
     def dense(self, width: int) -> np.ndarray:
         out = np.zeros(width, dtype=np.float32)
@@ -147,7 +157,7 @@ class LatentHead:
 
         folder = Path(folder)
         marker = json.loads((folder / HEAD_MARKER).read_text(encoding="utf-8"))
-        self.features, self.hidden = int(marker["features"]), int(marker["hidden"])
+        self.features = int(marker["features"])
         self.fingerprint = head_fingerprint(marker["source_sha256"], marker["version"], marker["keep"])
         options = ort.SessionOptions()
         options.log_severity_level = 3
@@ -210,8 +220,8 @@ class LatentRows:
 
 
 def stack(terms: list[LatentTerms]) -> tuple[np.ndarray, np.ndarray]:
-    """Passages' terms as the build stores them: features uint16, values float16, a row per passage."""
+    """Passages' terms as the build stores them (``FEATURE_DTYPE``, ``VALUE_DTYPE``), a row per passage."""
     if not terms:
-        return np.zeros((0, KEEP), np.uint16), np.zeros((0, KEEP), np.float16)
-    return (np.stack([t.features for t in terms]).astype(np.uint16),
-            np.stack([t.values for t in terms]).astype(np.float16))
+        return np.zeros((0, KEEP), FEATURE_DTYPE), np.zeros((0, KEEP), VALUE_DTYPE)
+    return (np.stack([t.features for t in terms]).astype(FEATURE_DTYPE),
+            np.stack([t.values for t in terms]).astype(VALUE_DTYPE))
