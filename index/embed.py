@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Literal
 
@@ -266,14 +267,19 @@ class Embedder:
         self.texts_encoded += len(texts)
         outputs = self.model.encode_query(texts, batch_size=self.batch_size, output_value=None,
                                           show_progress_bar=False)
-        prompt = self.model.prompts.get("query", "")
-        skip = len(self.model.tokenizer(prompt + "x")["input_ids"]) - len(self.model.tokenizer("x")["input_ids"])
+        skip = 1 + self._query_prompt_tokens  # BOS and the prompt; the last token is EOS
         vectors, terms = [], []
         for out in outputs:
             tokens = out["token_embeddings"][out["attention_mask"].bool()].float().numpy()
             vectors.append(_unit(out["sentence_embedding"].float().numpy()))
-            terms.append(self.head(tokens[1 + skip:len(tokens) - 1]))
+            terms.append(self.head(tokens[skip:len(tokens) - 1]))
         return self._as_array(np.stack(vectors)), terms
+
+    @cached_property
+    def _query_prompt_tokens(self) -> int:
+        """How many tokens the query prompt adds (counted once, not on every question)."""
+        prompt = self.model.prompts.get("query", "")
+        return len(self.model.tokenizer(prompt + "x")["input_ids"]) - len(self.model.tokenizer("x")["input_ids"])
 
     @staticmethod
     def _as_array(vectors: object) -> np.ndarray:

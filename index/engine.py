@@ -281,7 +281,7 @@ def uses_latent_terms(embedder: QueryEncoder, index: LoadedIndex) -> bool:
     """
     head = getattr(embedder, "head", None)
     return (head is not None and index.latent is not None and head.fingerprint == index.latent.fingerprint
-            and len(index.manifest.get("languages", {})) > 1)
+            and index.multilingual)
 
 
 def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, build_if_missing: bool = True) -> Engine:
@@ -310,7 +310,7 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
                     max_document_bytes=settings.max_document_bytes, faiss_index=settings.faiss_index,
                     milvus=settings.milvus())
         index = load_index(settings.index_dir, embedder.fingerprint, milvus=settings.milvus())
-    if getattr(embedder, "head", None) is not None and index.latent is None and len(index.manifest["languages"]) > 1:
+    if getattr(embedder, "head", None) is not None and index.latent is None and index.multilingual:
         notify(f"The index at {settings.index_dir} has no latent terms (built before them or with LATENT_TERMS=false): "
                "questions across languages are answered without them; `corpusbot index build` adds them")
     return Engine(embedder, index, settings.min_score, settings.max_question_chars, settings.retrieval_mode)

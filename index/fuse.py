@@ -48,7 +48,8 @@ class FusionParams:
     # chosen on the dev sets alone (bench/spread_sweep.py, docs/results/spread-dev-sweep.json).
     document_penalty: float = 0.005
     document_window: int = 30  # how many of the best candidates are re-ordered
-    # Hybrid only: + latent_weight * the candidate's latent-term match (search.latent_match, other languages);
+    # Hybrid only: + latent_weight * the candidate's latent-term match (search.latent_match), in full for another
+    # language, scaled by 1 - reach ** reach_power in the question's own (``rank``);
     # chosen on the dev sets alone (bench/latent_terms_sweep.py, docs/results/latent-terms-dev-sweep.json).
     latent_weight: float = 0.05
 

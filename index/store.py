@@ -115,6 +115,11 @@ class LoadedIndex:
     latent: LatentRows | None = None  # the passages' latent terms, when the build has them
 
     @property
+    def multilingual(self) -> bool:
+        """Documents in more than one language (the manifest's count)."""
+        return len(self.manifest.get("languages", {})) > 1
+
+    @property
     def store_kind(self) -> str:
         return self.manifest.get("store", {}).get("kind", "faiss")
 

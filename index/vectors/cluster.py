@@ -24,10 +24,10 @@ from typing import Iterator
 
 import numpy as np
 
+from ..cache import Embedded
 from ..chunk import Passage
 from .latent import LatentTerms
 
-PassageVectors = tuple[np.ndarray, np.ndarray, "LatentTerms | None"]  # passage, sentences, latent terms
 
 
 class ClusterError(RuntimeError):
@@ -99,7 +99,7 @@ class RayEncoder:
         if self._started_here:
             ray.shutdown()
 
-    def stream(self, passages: list[Passage], rows_per_task: int = 64) -> Iterator[list[tuple[int, PassageVectors]]]:
+    def stream(self, passages: list[Passage], rows_per_task: int = 64) -> Iterator[list[tuple[int, Embedded]]]:
         """Batches of (position in ``passages``, vectors), in whatever order the workers finish them.
 
         Tasks hold at most ``rows_per_task`` passages (a checkpoint's worth of
