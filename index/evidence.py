@@ -32,6 +32,12 @@ _WORD = re.compile(r"[^\W_]+(?:[-‐][^\W_]+)*")
 # A term embedded alone sits this close to its own spelling in another script and
 # below it to other names: the middle of the plateau 0.86–0.89 on the dev questions (bench/abstention.py).
 DEFAULT_NAME_MATCH = 0.875
+# English capitalises month and weekday names; the other three languages do not ("12 ноября"), so the
+# Russian passage holding "November 12" has no name to vouch for "November" (a dev answerable declined).
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 @dataclass(frozen=True)
@@ -42,10 +48,11 @@ class Evidence:
 
 
 def key_terms(question: str) -> list[str]:
-    """Names and numbers: words with a digit, acronyms, and capitalised words after the first."""
+    """Names and numbers: words with a digit, acronyms, and capitalised words after the first (not dates' words)."""
     words = _WORD.findall(question)
     return [w for i, w in enumerate(words)
-            if any(c.isdigit() for c in w) or (len(w) > 1 and w.isupper()) or (i > 0 and w[:1].isupper())]
+            if any(c.isdigit() for c in w) or (len(w) > 1 and w.isupper())
+            or (i > 0 and w[:1].isupper() and w.lower() not in _CALENDAR)]
 
 
 def _names_in(text: str, sentences: list[tuple[int, int]]) -> set[str]:

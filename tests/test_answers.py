@@ -109,6 +109,14 @@ def test_key_terms_are_names_and_numbers():
     assert key_terms("When will Tokayev visit Tokyo in 2026?") == ["Tokayev", "Tokyo", "2026"]
     assert key_terms("Кто такой Самат Абиш?") == ["Самат", "Абиш"]
     assert key_terms("какие страны входят в ОДКБ") == ["ОДКБ"]
+    assert key_terms("What did Peskov confirm on Dec. 20, a Friday in December?") == ["Peskov", "20"]
+
+
+def test_an_english_month_is_not_a_missing_name(engine):
+    """The Russian passage says "12 ноября": only English capitalises the month, so it is no name to look for."""
+    answer = engine.ask("What agreement did Kazakhstan and Russia sign on November 12?")
+    assert answer.verdict == "answer", answer.answer
+    assert "12 ноября" in answer.answer
 
 
 def test_dev_near_misses_and_answers_are_scored(engine):
