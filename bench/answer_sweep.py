@@ -1,10 +1,11 @@
-"""How many sentences, how close to the best, in how many characters? Sentence choice swept on dev sets only.
+"""How many sentences, how close to the best, in how many characters, how spread? Swept on dev sets only.
 
     .venv/bin/python bench/answer_sweep.py [--out docs/results/answer-dev-sweep.json]
 
 Retrieves once per question with the production engine, then re-runs
-``index.answer.select_sentences`` over a grid of its margin, sentence count
-and character budget, scoring ``answer_hit`` (the composed answer states a
+``index.answer.select_sentences`` over a grid of its margin, sentence count,
+character budget, the penalty for a second sentence of a quoted passage
+(``spread``) and the prior for the passage's rank (``rank_prior``), scoring ``answer_hit`` (the composed answer states a
 gold phrase) on the dev questions alone: the seeds' gold.jsonl, names.jsonl,
 dev_paraphrase.jsonl and followups_dev.jsonl, and KazQAD's dev half (whose
 gold phrase is the benchmark's answer span). The frozen test splits are not
@@ -34,7 +35,9 @@ from index.text import fold  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 MARGINS = (0.03, 0.05, 0.08, 0.12, 0.2, 1.0)
 COUNTS = (3, 4, 5)
-BUDGETS = (500, 600, 700)
+BUDGETS = (500, 600, 700, 800)
+SPREADS = (0.0, 0.01, 0.02, 0.05)
+RANK_PRIORS = (0.0, 0.003, 0.005, 0.01)
 
 
 def prepared(engine: Engine, gold: list) -> list[tuple]:
@@ -74,8 +77,9 @@ def main() -> None:
             for name in ("gold", "names", "dev_paraphrase", "followups_dev")}
     sets["kazqad_dev"] = prepared(kazqad, load_gold(built.kazqad_dev))
     rows = []
-    for margin, count, budget in itertools.product(MARGINS, COUNTS, BUDGETS):
-        params = {"margin": margin, "max_sentences": count, "max_chars": budget}
+    for margin, count, budget, spread, prior in itertools.product(MARGINS, COUNTS, BUDGETS, SPREADS, RANK_PRIORS):
+        params = {"margin": margin, "max_sentences": count, "max_chars": budget, "spread": spread,
+                  "rank_prior": prior}
         row: dict = dict(params)
         lengths: list[int] = []
         for name, items in sets.items():
@@ -85,8 +89,10 @@ def main() -> None:
         row["median_chars"] = int(np.median(lengths))
         rows.append(row)
     best = max(rows, key=lambda r: (r["mean"], -r["median_chars"]))
-    emit({"sets": {n: len(items) for n, items in sets.items()}, "chosen": best,
-          "rows": sorted(rows, key=lambda r: -r["mean"])}, args.out)
+    best_at = {budget: max((r for r in rows if r["max_chars"] == budget), key=lambda r: (r["mean"], -r["median_chars"]))
+               for budget in BUDGETS}
+    emit({"sets": {n: len(items) for n, items in sets.items()}, "chosen": best, "best_per_budget": best_at,
+          "rows": sorted(rows, key=lambda r: -r["mean"])[:40]}, args.out)
 
 
 if __name__ == "__main__":

@@ -160,3 +160,20 @@ def test_answer_phrases_apart_from_the_passage_phrase(tmp_path):
     gold.write_text('{"id": "q", "question": "?", "relevant": [{"doc": "d"}], "answers": "38,9"}\n', encoding="utf-8")
     with pytest.raises(GoldFormatError, match="answers must be a list"):
         load_gold(gold)
+
+
+def test_the_answer_spreads_over_the_cited_passages():
+    """A second passage's best sentence comes before the first passage's second best when they are close."""
+    import numpy as np
+
+    from index.answer import Candidate, select_sentences
+    from index.search import Hit
+
+    hits = [Hit(None, 0.9, 1, 0, dense=0.9), Hit(None, 0.8, 2, 1, dense=0.9)]
+    candidates = [Candidate(0, "First passage, best.", 0), Candidate(0, "First passage, second.", 1),
+                  Candidate(1, "Second passage, best.", 2)]
+    similarity = np.array([0.90, 0.89, 0.885])
+    picked = lambda **kw: [c.text for c in select_sentences(candidates, similarity, hits, max_sentences=2, **kw)]  # noqa: E731
+    assert picked(spread=0.0, rank_prior=0.0) == ["First passage, best.", "First passage, second."]
+    assert picked(spread=0.02, rank_prior=0.0) == ["First passage, best.", "Second passage, best."]
+    assert picked(spread=0.02, rank_prior=0.02) == ["First passage, best.", "First passage, second."]  # rank wins
