@@ -13,8 +13,10 @@ followups_dev, KazQAD's dev half); the frozen test splits are not read.
   of its span in the passage's forward pass, as the build pools sentence
   vectors), matched with the question's: ``w * s / max(s)`` over the
   candidates. Seeds only: KazQAD is one language, where the head does not run.
-* ``alone``: the sentence embedded on its own (no passage context), its cosine
-  mixed into the late-chunked one: ``(1 - a) * late + a * alone``.
+* ``alone``: the sentence embedded on its own (no passage context, the
+  build's ``sentences_alone.npy``), its cosine mixed into the late-chunked one:
+  ``(1 - a) * late + a * alone``. Shipped at ``ALONE_MIX``; each row of the
+  ``latent`` sweep uses it too.
 """
 
 from __future__ import annotations
@@ -30,18 +32,17 @@ from answer_sweep import prepared  # noqa: E402
 from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.answer import PASSAGE_WEIGHT, select_sentences  # noqa: E402
+from index.answer import ALONE_MIX, PASSAGE_WEIGHT, select_sentences  # noqa: E402
 from index.conversation import read_follow_up  # noqa: E402
 from index.embed import load_embedder  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
-from index.language_subspace import project  # noqa: E402
 from index.store import LoadedIndex  # noqa: E402
 from index.text import fold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LATENT_WEIGHTS = (0.0, 0.03, 0.05, 0.08, 0.12, 0.2)
-ALONE_MIX = (0.0, 0.25, 0.5, 0.75, 1.0)
+ALONE_MIXES = (0.0, 0.25, 0.4, 0.5, 0.6, 0.75, 1.0)
 
 
 def sentence_terms(embedder, index: LoadedIndex) -> dict[int, object]:
@@ -64,30 +65,32 @@ def sentence_terms(embedder, index: LoadedIndex) -> dict[int, object]:
     return out
 
 
-def with_signals(engine: Engine, gold: list, terms: dict | None, alone: dict[int, np.ndarray]) -> list:
-    """``prepared`` items, each with the candidates' latent match and cosine embedded alone."""
+def with_signals(engine: Engine, gold: list, terms: dict | None) -> list:
+    """``prepared`` items, each with the candidates' late-chunked cosine, latent match and cosine embedded alone."""
     items = []
     answerable = [q for q in gold if q.answerable]
     for q, item in zip(answerable, prepared(engine, gold)):
         if item is None:
             items.append(None)
             continue
-        candidates, similarity, hits, coverage, phrases = item
+        candidates, _, hits, coverage, phrases = item
         text = " ".join(q.question.split())
         embedded = engine.query(text, read_follow_up(text, q.history))
+        rows = np.array([c.row for c in candidates], dtype=np.int64)
+        late = engine.index.sentence_vectors.rows(rows) @ embedded.vector
+        alone = engine.index.sentences_alone.rows(rows) @ embedded.vector
         latent = np.zeros(len(candidates))
         if terms is not None and embedded.terms is not None:
             dense = embedded.terms.dense(engine.embedder.head.features)
             latent = np.array([0.0 if terms.get(c.row) is None
                                else float(dense[terms[c.row].features] @ terms[c.row].values) for c in candidates])
             latent = latent / latent.max() if latent.max() > 0 else latent
-        cosine_alone = np.array([float(alone[c.row] @ embedded.vector) for c in candidates])
-        items.append((candidates, np.asarray(similarity, float), hits, np.asarray(coverage, float), phrases,
-                      latent, cosine_alone))
+        items.append((candidates, np.asarray(late, float), hits, np.asarray(coverage, float), phrases,
+                      latent, np.asarray(alone, float)))
     return items
 
 
-def chosen_hit(item: tuple, latent_weight: float = 0.0, mix: float = 0.0) -> tuple[bool, int]:
+def chosen_hit(item: tuple, latent_weight: float = 0.0, mix: float = ALONE_MIX) -> tuple[bool, int]:
     """Whether the shipped sentence choice, given the signal, states a gold phrase; and the answer's length.
 
     ``select_sentences`` weighs the cosine by ``1 - PASSAGE_WEIGHT``, so a term
@@ -118,25 +121,13 @@ def main() -> None:
     seeds, kazqad = Engine(built.encoder, built.seeds), Engine(built.encoder, built.kazqad)
     embedder = load_embedder()
     terms = sentence_terms(embedder, built.seeds) if embedder.head is not None else None
-    alone = {}
-    for index in (built.seeds, built.kazqad):
-        rows = np.arange(int(index.sentence_start[-1]))
-        owner = np.searchsorted(index.sentence_start, rows, side="right") - 1
-        texts = []
-        for row, passage_row in zip(rows, owner):
-            passage = index.passages[int(passage_row)]
-            start, end = passage.sentences[int(row - index.sentence_start[passage_row])]
-            texts.append(" ".join(passage.text[start:end].split()))
-        vectors = project(embedder.encode_passages(texts), index.language_basis)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        alone[id(index)] = dict(zip(rows.tolist(), vectors))
     data = ROOT / "tests" / "data"
-    sets = {name: with_signals(seeds, load_gold(data / f"{name}.jsonl"), terms, alone[id(built.seeds)])
+    sets = {name: with_signals(seeds, load_gold(data / f"{name}.jsonl"), terms)
             for name in ("gold", "names", "dev_paraphrase", "followups_dev")}
-    sets["kazqad_dev"] = with_signals(kazqad, load_gold(built.kazqad_dev), None, alone[id(built.kazqad)])
+    sets["kazqad_dev"] = with_signals(kazqad, load_gold(built.kazqad_dev), None)
     shipped = score(sets)
     latent = [score(sets, latent_weight=w) for w in LATENT_WEIGHTS]
-    mixed = [score(sets, mix=a) for a in ALONE_MIX]
+    mixed = [score(sets, mix=a) for a in ALONE_MIXES]
     emit({"sets": {n: len(items) for n, items in sets.items()}, "shipped": shipped,
           "latent": latent, "alone": mixed}, args.out)
 

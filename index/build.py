@@ -153,10 +153,11 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             cache.keep_only(set(keys))
         finally:
             cache.close()
-        vectors = project(np.stack([known[k][0] for k in keys]), basis)
-        sentence_vectors = project(
-            np.concatenate([known[k][1] for k in keys] or [np.zeros((0, embedder.dim), np.float32)]), basis)
-        latent = None if head is None else latent_stack([known[k][2] for k in keys])
+        vectors = project(np.stack([known[k].vector for k in keys]), basis)
+        none = [np.zeros((0, embedder.dim), np.float32)]
+        sentence_vectors = project(np.concatenate([known[k].sentences for k in keys] or none), basis)
+        sentences_alone = project(np.concatenate([known[k].alone for k in keys] or none), basis)
+        latent = None if head is None else latent_stack([known[k].terms for k in keys])
         titles = own_titles(docs)
         lexical = LexicalIndex.build([lexical_text(p, titles) for p in passages], [p.lang for p in passages],
                                      Analyzer())
@@ -177,7 +178,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             "build_seconds": round(time.perf_counter() - started, 3),
         }
         path = write_index(index_dir, docs, passages, vectors, sentence_vectors, lexical, meta, basis, faiss_index,
-                           milvus=milvus, keys=keys, full=full, latent=latent)
+                           milvus=milvus, keys=keys, full=full, latent=latent, sentences_alone=sentences_alone)
     return BuildReport(path, len(docs), len(passages), len(todo), len(passages) - len(todo), changes,
                        time.perf_counter() - started, embed_seconds, problems, removed=_removed(docs))
 
@@ -202,9 +203,10 @@ def _local_batches(embedder: Embedder, passages: list[Passage], show_progress: b
     """(position, vectors) pairs, a checkpoint's worth of passages at a time."""
     for start in range(0, len(passages), CHECKPOINT_PASSAGES):
         chunk = passages[start:start + CHECKPOINT_PASSAGES]
-        vectors, sentences, terms = embedder.encode_passages_with_sentences(
+        vectors, sentences, alone, terms = embedder.encode_passages_with_sentences(
             [p.text for p in chunk], [list(p.sentences) for p in chunk], show_progress=show_progress)
-        yield list(enumerate(zip(vectors, sentences, terms or [None] * len(chunk)), start))
+        yield [(i, Embedded(*e)) for i, e in
+               enumerate(zip(vectors, sentences, alone, terms or [None] * len(chunk)), start)]
 
 
 def _language_basis(embedder: Embedder, cache: EmbeddingCache, full: bool) -> np.ndarray:

@@ -14,14 +14,15 @@ import json
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 import numpy as np
 
 if TYPE_CHECKING:
     from .vectors.latent import LatentTerms
 
-CACHE_VERSION = "1"
+# 2: a passage's sentence blob holds its late-chunked sentence vectors, then the sentences embedded alone.
+CACHE_VERSION = "2"
 
 
 def passage_key(text: str, sentences: tuple[tuple[int, int], ...]) -> str:
@@ -29,7 +30,13 @@ def passage_key(text: str, sentences: tuple[tuple[int, int], ...]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-Embedded = tuple[np.ndarray, np.ndarray, "LatentTerms | None"]  # passage vector, sentence vectors, latent terms
+class Embedded(NamedTuple):
+    """What the build keeps of one passage's embedding (embed.Embedder.encode_passages_with_sentences)."""
+
+    vector: np.ndarray
+    sentences: np.ndarray  # late-chunked, one row per sentence
+    alone: np.ndarray  # each sentence embedded by itself, same rows
+    terms: "LatentTerms | None"
 
 
 class EmbeddingCache:
@@ -92,8 +99,7 @@ class EmbeddingCache:
 
     def get(self, keys: list[str]) -> dict[str, Embedded]:
         """What is cached of ``keys``; with a head, only passages whose latent terms are cached too."""
-        found = {key: (np.frombuffer(vector, dtype=np.float32),
-                       np.frombuffer(sentences, dtype=np.float32).reshape(-1, self.dim), None)
+        found = {key: Embedded(np.frombuffer(vector, dtype=np.float32), *self._split(sentences), None)
                  for key, vector, sentences in self._rows("key, vector, sentences", keys)}
         if self.head is None:
             return found
@@ -101,7 +107,13 @@ class EmbeddingCache:
 
         terms = {key: LatentTerms.from_bytes(features, activations)
                  for key, features, activations in self._rows("key, features, activations", list(found), "latent")}
-        return {key: (v, s, terms[key]) for key, (v, s, _) in found.items() if key in terms}
+        return {key: e._replace(terms=terms[key]) for key, e in found.items() if key in terms}
+
+    def _split(self, blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """The late-chunked and the alone sentence vectors, stored one after the other in one blob."""
+        rows = np.frombuffer(blob, dtype=np.float32).reshape(-1, self.dim)
+        half = len(rows) // 2
+        return rows[:half], rows[half:]
 
     def has(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` ``get`` would find, without reading their vectors."""
@@ -114,12 +126,13 @@ class EmbeddingCache:
         with self._writing():
             self._db.executemany(
                 "INSERT OR REPLACE INTO passages VALUES (?, ?, ?, ?)",
-                [(self.model, key, np.asarray(v, np.float32).tobytes(), np.asarray(s, np.float32).tobytes())
-                 for key, (v, s, _) in items.items()])
+                [(self.model, key, np.asarray(e.vector, np.float32).tobytes(),
+                  np.concatenate([e.sentences, e.alone]).astype(np.float32).tobytes())
+                 for key, e in items.items()])
             if self.head is not None:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO latent VALUES (?, ?, ?, ?)",
-                    [(self.head, key, *t.to_bytes()) for key, (_, _, t) in items.items() if t is not None])
+                    [(self.head, key, *e.terms.to_bytes()) for key, e in items.items() if e.terms is not None])
 
     def keep_only(self, keys: set[str]) -> int:
         """Forget this model's vectors for passages no longer in the index; returns how many."""

@@ -224,18 +224,22 @@ class Embedder:
 
     def encode_passages_with_sentences(
         self, texts: list[str], sentence_spans: list[list[tuple[int, int]]], show_progress: bool = False,
-    ) -> tuple[np.ndarray, list[np.ndarray], "list[LatentTerms] | None"]:
-        """Passage vectors, a vector for each given sentence span, and latent terms, all from one forward pass.
+    ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray], "list[LatentTerms] | None"]:
+        """Passage vectors, two vectors for each given sentence span, and latent terms.
 
-        The sentence vectors are "late chunked": the mean of the passage's own
-        token embeddings over the sentence's characters, so they cost no extra
-        model call and carry the passage's context. The answer composer ranks
-        sentences with them at question time without running the model again.
-        The latent terms (None without a head) come from the same token states.
+        The first sentence vectors are "late chunked": the mean of the passage's
+        own token embeddings over the sentence's characters, from the passage's
+        forward pass; they carry the passage's context, and retrieval scores a
+        passage by its best one. The second are the sentence embedded on its own
+        (a second, shorter pass): what the sentence itself says, without its
+        neighbours' topic. The answer composer mixes the two to pick the
+        sentences to quote (answer.py), at question time without running the
+        model again. The latent terms (None without a head) come from the
+        passage's token states.
         """
         self.texts_encoded += len(texts)
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32), [], None if self.head is None else []
+            return np.zeros((0, self.dim), dtype=np.float32), [], [], None if self.head is None else []
         outputs = self.model.encode_document(texts, batch_size=self.batch_size, output_value=None,
                                              show_progress_bar=show_progress)
         prompt = self.model.prompts.get("document", "")
@@ -257,7 +261,18 @@ class Embedder:
             sentences.append(np.asarray(rows, dtype=np.float32).reshape(len(spans), self.dim))
             if self.head is not None:  # the text's own tokens: not the prompt's, not BOS/EOS
                 terms.append(self.head(tokens[real & (starts >= 0)]))
-        return self._as_array(passages), sentences, None if self.head is None else terms
+        alone = self._sentences_alone(texts, sentence_spans, show_progress)
+        return self._as_array(passages), sentences, alone, None if self.head is None else terms
+
+    def _sentences_alone(self, texts: list[str], sentence_spans: list[list[tuple[int, int]]],
+                         show_progress: bool) -> list[np.ndarray]:
+        """Each sentence embedded by itself, whitespace folded as the answer quotes it; per passage."""
+        flat = [" ".join(text[a:b].split()) for text, spans in zip(texts, sentence_spans) for a, b in spans]
+        vectors = self.encode_passages(flat, show_progress=show_progress) if flat else np.zeros((0, self.dim))
+        self.texts_encoded -= len(flat)  # counted as the passages' work, not as texts of their own
+        bounds = np.cumsum([0] + [len(spans) for spans in sentence_spans])
+        return [np.asarray(vectors[a:b], dtype=np.float32).reshape(b - a, self.dim)
+                for a, b in zip(bounds[:-1], bounds[1:])]
 
     def encode_queries_with_terms(self, texts: list[str], apart: bool = False,
                                   ) -> tuple[np.ndarray, list["LatentTerms"]]:

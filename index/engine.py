@@ -10,7 +10,7 @@ from typing import Callable, Generic, Iterable, TypeVar
 
 import numpy as np
 
-from .answer import (Answer, Candidate, candidate_sentences, compose_answer, not_found, not_stated,
+from .answer import (ALONE_MIX, Answer, Candidate, candidate_sentences, compose_answer, not_found, not_stated,
                      select_sentences)
 from .conversation import FollowUp, mix, read_follow_up
 from .evidence import DEFAULT_NAME_MATCH, weigh
@@ -258,12 +258,19 @@ class Engine:
 
     def sentence_inputs(self, text: str, hits: list[Hit],
                         history: tuple[str, ...] = ()) -> tuple[list[Candidate], np.ndarray, np.ndarray]:
-        """The sentences an answer may quote, their cosine with the question and their share of its rare words."""
+        """The sentences an answer may quote, their similarity to the question and their share of its rare words.
+
+        The similarity mixes the question's cosine with the late-chunked sentence
+        vector (the sentence in its passage's context) and with the sentence
+        embedded alone (what it says itself), where the build has both.
+        """
         follow_up = read_follow_up(text, history)
         vector = self.query_vector(text, follow_up)
         candidates_ = candidate_sentences(hits, self.index)
         rows = np.array([c.row for c in candidates_], dtype=np.int64)
         similarity = self.index.sentence_vectors.rows(rows) @ vector
+        if self.index.sentences_alone is not None:
+            similarity = (1 - ALONE_MIX) * similarity + ALONE_MIX * (self.index.sentences_alone.rows(rows) @ vector)
         coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
                                                     detect_language(text))
         return candidates_, similarity, coverage

@@ -3,7 +3,7 @@
 Layout of ``INDEX_DIR``::
 
     builds/<build-id>/  manifest.json  vectors.faiss  passage_vectors.npy  passages.sqlite
-                        sentences.npy  sentence_start.npy  language_basis.npy  lexical/ (bm25s)
+                        sentences.npy  sentence_start.npy  sentences_alone.npy  language_basis.npy  lexical/ (bm25s)
                         latent_features.npy  latent_values.npy (latent terms, when the model has a head)
     current -> builds/<build-id>
 
@@ -65,6 +65,7 @@ PASSAGE_VECTORS = "passage_vectors.npy"  # float32, for exact re-scoring of what
 LANGUAGE_BASIS = "language_basis.npy"
 SENTENCES = "sentences.npy"
 SENTENCE_START = "sentence_start.npy"
+SENTENCES_ALONE = "sentences_alone.npy"  # float16, each sentence embedded by itself: answers pick with it (answer.py)
 LATENT_FEATURES = "latent_features.npy"  # a passage's latent-term feature ids (vectors/latent.py)
 LATENT_VALUES = "latent_values.npy"  # their activations
 # Hashing every file of a million-passage build takes longer than loading it; above this, a
@@ -113,6 +114,7 @@ class LoadedIndex:
     ann: ann.AnnSpec = ann.AnnSpec("flat")
     source: CandidateSource | None = None  # the store that proposes candidates (candidates/)
     latent: LatentRows | None = None  # the passages' latent terms, when the build has them
+    sentences_alone: RowFile | None = None  # rows as sentence_vectors; None in builds made before them
 
     @property
     def multilingual(self) -> bool:
@@ -184,6 +186,7 @@ def write_index(
     keys: list[str] | None = None,
     full: bool = False,
     latent: tuple[np.ndarray, np.ndarray] | None = None,
+    sentences_alone: np.ndarray | None = None,
 ) -> Path:
     """Write a complete build and publish it as ``current``; returns the build folder.
 
@@ -197,6 +200,8 @@ def write_index(
         raise ValueError("sentence vectors do not match the passages' sentences")
     if latent is not None and not (len(latent[0]) == len(latent[1]) == len(passages)):
         raise ValueError("latent terms do not match the passages")
+    if sentences_alone is not None and len(sentences_alone) != len(sentence_vectors):
+        raise ValueError("the sentences embedded alone do not match the sentence vectors")
     spec = ann.choose(len(passages), faiss_index)
     index_dir = Path(index_dir)
     builds = index_dir / BUILDS
@@ -221,6 +226,10 @@ def write_index(
         _save_npy(tmp / SENTENCES, np.asarray(sentence_vectors, dtype=np.float16).reshape(-1, vectors.shape[1]))
         _save_npy(tmp / SENTENCE_START, sentence_start)
         names += [PASSAGES, SENTENCES, SENTENCE_START]
+        if sentences_alone is not None:
+            _save_npy(tmp / SENTENCES_ALONE,
+                      np.asarray(sentences_alone, dtype=np.float16).reshape(-1, vectors.shape[1]))
+            names.append(SENTENCES_ALONE)
         if language_basis is not None:
             _save_npy(tmp / LANGUAGE_BASIS, np.asarray(language_basis, dtype=np.float32))
             names.append(LANGUAGE_BASIS)
@@ -393,6 +402,7 @@ def load_index(index_dir: Path, model_fingerprint: str | None = None, checksums:
         documents = DocumentTable(build / PASSAGES)
         sentences = RowFile(build / SENTENCES)
         sentence_start = np.load(build / SENTENCE_START, mmap_mode="r")
+        alone = RowFile(build / SENTENCES_ALONE) if SENTENCES_ALONE in files else None
         basis = np.load(build / LANGUAGE_BASIS) if LANGUAGE_BASIS in files else None
         lexical = LexicalIndex.load(build / LexicalIndex.FOLDER, mmap=True)
         latent = _open_latent(build, manifest) if LATENT_FEATURES in files else None
@@ -406,7 +416,8 @@ def load_index(index_dir: Path, model_fingerprint: str | None = None, checksums:
             vectors.d == dim and passage_vectors.shape[1:] == (dim,)
     if not counts_agree:
         raise IndexCorruptError(f"index at {build} is inconsistent (vector, passage and lexical counts differ); {REBUILD}")
-    if sentence_start.shape != (len(passages) + 1,) or sentences.shape != (int(sentence_start[-1]), dim):
+    if sentence_start.shape != (len(passages) + 1,) or sentences.shape != (int(sentence_start[-1]), dim) or (
+            alone is not None and alone.shape != sentences.shape):
         raise IndexCorruptError(f"index at {build} is inconsistent (sentence vectors do not match); {REBUILD}")
     if basis is not None and (basis.ndim != 2 or basis.shape[1] != dim):
         raise IndexCorruptError(f"index at {build} has a language basis of the wrong shape; {REBUILD}")
@@ -418,7 +429,7 @@ def load_index(index_dir: Path, model_fingerprint: str | None = None, checksums:
     else:
         source = _open_milvus(build, manifest, lexical, passages, milvus)
     return LoadedIndex(build, manifest, vectors, passages, documents, lexical, passage_vectors, sentences,
-                       sentence_start, basis, spec, source, latent)
+                       sentence_start, basis, spec, source, latent, alone)
 
 
 def _open_latent(build: Path, manifest: dict) -> LatentRows:

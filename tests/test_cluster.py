@@ -47,6 +47,7 @@ def test_a_build_on_two_ray_workers_equals_a_local_build(embedder, model_cache, 
     assert [p.passage_id for p in ray.passages] == [p.passage_id for p in local.passages]
     assert np.allclose(ray.passage_vectors.read_all(), local.passage_vectors.read_all(), atol=1e-4)
     assert np.allclose(ray.sentence_vectors.read_all(), local.sentence_vectors.read_all(), atol=2e-3)  # float16
+    assert np.allclose(ray.sentences_alone.read_all(), local.sentences_alone.read_all(), atol=2e-3)
     assert ray.manifest["latent_terms"] == local.manifest["latent_terms"] is not None  # the workers ran the head
     ray_terms, local_terms = ray.latent.features.read_all(), local.latent.features.read_all()
     assert (ray_terms[:, :32] == local_terms[:, :32]).mean() > 0.95  # the strongest features; ties may swap

@@ -44,7 +44,7 @@ def test_question_terms_are_the_same_through_onnx_and_torch(embedder, model_cach
 def test_a_passage_shares_concepts_with_a_question_in_another_language(embedder):
     """A Kyrgyz question and the Russian sentence it paraphrases share no token, but latent terms."""
     _, (question,) = embedder.encode_queries_with_terms(["Назарбаевдин кайсы жээнине кылмыш иши козголгон?"])
-    _, _, passages = embedder.encode_passages_with_sentences(
+    *_, passages = embedder.encode_passages_with_sentences(
         ["В отношении племянника Назарбаева возбуждено уголовное дело.",
          "Урожай пшеницы в этом году оказался выше прошлогоднего."], [[], []])
     related, unrelated = (cosine(question, p) for p in passages)

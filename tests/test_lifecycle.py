@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -46,6 +47,12 @@ def _ids_by_doc(index) -> dict[str, set[str]]:
     return out
 
 
+def _alone_by_passage(index) -> dict[str, np.ndarray]:
+    alone = index.sentences_alone.read_all()
+    return {p.passage_id: alone[index.sentence_rows(i).start:index.sentence_rows(i).stop]
+            for i, p in enumerate(index.passages)}
+
+
 def test_incremental_build_embeds_only_what_changed(built, embedder):
     corpus, index_dir = built
     before = load_index(index_dir, embedder.fingerprint)
@@ -69,6 +76,9 @@ def test_incremental_build_embeds_only_what_changed(built, embedder):
     fresh = len(new["900_solar"]) + len(changed_ids)
     assert report.embedded == fresh and embedder.texts_encoded - texts_before == fresh
     assert report.reused == len(after.passages) - fresh
+    alone_before, alone_after = _alone_by_passage(before), _alone_by_passage(after)
+    reused = set(alone_before) & set(alone_after)  # the reused passages' sentences embedded alone: from the cache
+    assert len(reused) == report.reused and all(np.array_equal(alone_before[i], alone_after[i]) for i in reused)
 
     engine = Engine(embedder, after)
     assert engine.retrieve(NEW_QUESTION, 1)[0].passage.doc_id == "900_solar"

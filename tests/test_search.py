@@ -62,3 +62,21 @@ def test_on_demand_reads_give_the_same_hits_as_a_build_held_in_memory(seed_index
         assert [(h.passage, h.also) for h in a] == [(h.passage, h.also) for h in b], q.id
         assert np.allclose([h.score for h in a], [h.score for h in b], atol=1e-6), q.id
         assert held.compose(q.question, a).to_dict() == on_demand.compose(q.question, b).to_dict()
+
+
+def test_sentences_embedded_alone_are_each_sentence_on_its_own(seed_index, embedder):
+    """The second sentence vectors (what answers pick with) are the sentence's own embedding, not a late-chunked copy."""
+    from index.language_subspace import project
+
+    alone, late = seed_index.sentences_alone.read_all(), seed_index.sentence_vectors.read_all()
+    assert alone.shape == late.shape
+    several = [i for i in range(len(seed_index.passages)) if len(seed_index.passages[i].sentences) >= 3]
+    assert len(several) >= 3
+    for passage_row in several[:3]:
+        passage = seed_index.passages[passage_row]
+        rows = seed_index.sentence_rows(passage_row)
+        texts = [" ".join(passage.text[a:b].split()) for a, b in passage.sentences]
+        own = project(embedder.encode_passages(texts), seed_index.language_basis)
+        cosines = np.sum(own * alone[rows.start:rows.stop], axis=1)
+        assert cosines.min() > 0.999, cosines  # float16 rounding only
+        assert np.sum(own * late[rows.start:rows.stop], axis=1).min() < 0.98  # context makes the late ones differ

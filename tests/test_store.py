@@ -51,6 +51,22 @@ def test_round_trip_and_manifest(tmp_path):
     assert (tmp_path / "current").is_symlink()
 
 
+def test_sentences_embedded_alone_are_kept_when_given_and_optional(tmp_path):
+    """Builds made before them load without them (answers then rank with the late-chunked vectors alone)."""
+    _write(tmp_path / "old", 3)
+    assert load_index(tmp_path / "old", "sha256:abc").sentences_alone is None
+    passages = _passages(3)
+    lexical = LexicalIndex.build([p.text for p in passages], [p.lang for p in passages], Analyzer())
+    alone = _vectors(3, 7)
+    write_index(tmp_path / "new", DOCS, passages, _vectors(3), _vectors(3, 1), lexical, META, sentences_alone=alone)
+    index = load_index(tmp_path / "new", "sha256:abc")
+    assert "sentences_alone.npy" in index.manifest["files"]
+    assert np.allclose(index.sentences_alone.read_all(), alone, atol=1e-3)
+    with pytest.raises(ValueError, match="embedded alone"):
+        write_index(tmp_path / "bad", DOCS, passages, _vectors(3), _vectors(3, 1), lexical, META,
+                    sentences_alone=alone[:2])
+
+
 def test_missing_index(tmp_path):
     with pytest.raises(IndexMissingError, match="corpusbot index build"):
         load_index(tmp_path / "none")

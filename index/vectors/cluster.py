@@ -49,11 +49,12 @@ class _EmbedBatch:
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         spans = [[tuple(s) for s in json.loads(str(raw))] for raw in batch["spans"]]
-        vectors, sentences, terms = self.embedder.encode_passages_with_sentences(
+        vectors, sentences, alone, terms = self.embedder.encode_passages_with_sentences(
             [str(t) for t in batch["text"]], spans)
         out = {"j": batch["j"], "vector": vectors,
                # sentence counts differ by passage: shipped as raw float32 bytes, reshaped by the driver
-               "sentences": np.array([s.astype(np.float32).tobytes() for s in sentences], dtype=object)}
+               "sentences": np.array([s.astype(np.float32).tobytes() for s in sentences], dtype=object),
+               "alone": np.array([s.astype(np.float32).tobytes() for s in alone], dtype=object)}
         if terms is not None:
             out["features"] = np.stack([t.features for t in terms]).astype(np.int64)
             out["activations"] = np.stack([t.values for t in terms]).astype(np.float32)
@@ -128,6 +129,7 @@ class RayEncoder:
             terms: list = [None] * len(batch["j"])
             if "features" in batch:
                 terms = [LatentTerms(f, a) for f, a in zip(batch["features"], batch["activations"])]
-            yield [(int(j), (np.asarray(v, dtype=np.float32),
-                             np.frombuffer(s, dtype=np.float32).reshape(-1, self.dim), t))
-                   for j, v, s, t in zip(batch["j"], batch["vector"], batch["sentences"], terms)]
+            yield [(int(j), Embedded(np.asarray(v, dtype=np.float32),
+                                     np.frombuffer(s, dtype=np.float32).reshape(-1, self.dim),
+                                     np.frombuffer(a, dtype=np.float32).reshape(-1, self.dim), t))
+                   for j, v, s, a, t in zip(batch["j"], batch["vector"], batch["sentences"], batch["alone"], terms)]
