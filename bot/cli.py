@@ -129,10 +129,11 @@ def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool, ra
         report = plan_build(settings.corpus_dir, settings.index_dir,
                             model_fingerprint(settings.embedding_model, settings.model_cache_dir), full,
                             settings.max_document_bytes,
-                            latent_fingerprint(settings.embedding_model) if settings.latent_terms else None)
+                            latent_fingerprint(settings.embedding_model) if settings.latent_terms else None,
+                            settings.sentences_alone)
     else:
         embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size,
-                                 settings.latent_terms)
+                                 settings.latent_terms, settings.sentences_alone)
         address = ray_address or settings.build_cluster
         cluster = nullcontext(None)
         if address:
@@ -140,7 +141,8 @@ def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool, ra
 
             cluster = RayEncoder(settings.embedding_model, settings.model_cache_dir, embedder.dim,
                                  None if address == "local" else address, workers or settings.build_workers,
-                                 settings.embed_batch_size, latent_terms=embedder.head is not None)
+                                 settings.embed_batch_size, latent_terms=embedder.head is not None,
+                                 sentences_alone=settings.sentences_alone)
         with cluster as on_ray:
             report = build_index(settings.corpus_dir, settings.index_dir, embedder,
                                  show_progress=not as_json and sys.stderr.isatty() and on_ray is None,

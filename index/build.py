@@ -129,7 +129,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
         if not docs:
             raise ValueError(f"corpus directory {corpus_dir} has no readable documents")
         head = embedder.head.fingerprint if embedder.head is not None else None
-        cache = EmbeddingCache(index_dir / CACHE_FILE, embedder.fingerprint, embedder.dim, head)
+        cache = EmbeddingCache(index_dir / CACHE_FILE, embedder.fingerprint, embedder.dim, head,
+                               embedder.sentences_alone)
         try:
             if cache.reset:
                 notify("the embedding cache was damaged and has been started afresh")
@@ -156,7 +157,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
         vectors = project(np.stack([known[k].vector for k in keys]), basis)
         none = [np.zeros((0, embedder.dim), np.float32)]
         sentence_vectors = project(np.concatenate([known[k].sentences for k in keys] or none), basis)
-        sentences_alone = project(np.concatenate([known[k].alone for k in keys] or none), basis)
+        sentences_alone = project(np.concatenate([known[k].alone for k in keys] or none), basis) \
+            if embedder.sentences_alone else None
         latent = None if head is None else latent_stack([known[k].terms for k in keys])
         titles = own_titles(docs)
         lexical = LexicalIndex.build([lexical_text(p, titles) for p in passages], [p.lang for p in passages],
@@ -173,6 +175,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             "changes": changes.to_dict(),
             "latent_terms": None if head is None else {"head": head, "features": embedder.head.features,
                                                        "keep": LATENT_KEEP},
+            "sentences_alone": embedder.sentences_alone,
             "embedded": len(todo),
             "embedded_on": {"where": "ray", "workers": cluster.workers} if cluster else {"where": "local"},
             "build_seconds": round(time.perf_counter() - started, 3),
@@ -206,7 +209,7 @@ def _local_batches(embedder: Embedder, passages: list[Passage], show_progress: b
         vectors, sentences, alone, terms = embedder.encode_passages_with_sentences(
             [p.text for p in chunk], [list(p.sentences) for p in chunk], show_progress=show_progress)
         yield [(i, Embedded(*e)) for i, e in
-               enumerate(zip(vectors, sentences, alone, terms or [None] * len(chunk)), start)]
+               enumerate(zip(vectors, sentences, alone or [None] * len(chunk), terms or [None] * len(chunk)), start)]
 
 
 def _language_basis(embedder: Embedder, cache: EmbeddingCache, full: bool) -> np.ndarray:
@@ -224,14 +227,15 @@ def _removed(docs: list[Document]) -> dict[str, list[str]]:
 
 
 def plan_build(corpus_dir: Path, index_dir: Path, model_fingerprint: str, full: bool = False,
-               max_document_bytes: int | None = None, head: str | None = None) -> BuildReport:
+               max_document_bytes: int | None = None, head: str | None = None,
+               sentences_alone: bool = True) -> BuildReport:
     """What ``build_index`` would do, without loading the model or writing anything (``--dry-run``)."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
     docs, problems, changes, passages, keys = _read_corpus(corpus_dir, index_dir, full, max_document_bytes)
     known: set[str] = set()
     if not full and (index_dir / CACHE_FILE).exists():
-        cache = EmbeddingCache(index_dir / CACHE_FILE, model_fingerprint, 0, head)
+        cache = EmbeddingCache(index_dir / CACHE_FILE, model_fingerprint, 0, head, sentences_alone)
         try:
             known = cache.has(keys)
         finally:

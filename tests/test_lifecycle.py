@@ -161,6 +161,29 @@ def test_killed_build_resumes_its_embedding_work(tmp_path, embedder, model_cache
     assert report.reused == 4 and report.embedded == report.passages - 4
 
 
+def test_a_build_without_sentences_alone_answers_and_a_later_one_tops_them_up(tmp_path, embedder, monkeypatch):
+    """SENTENCES_ALONE=false halves a build's embedding; turning it on again embeds what the cache lacks."""
+    from index.build import plan_build
+
+    index_dir = tmp_path / "index"
+    monkeypatch.setattr(embedder, "sentences_alone", False)
+    with monkeypatch.context() as m:  # the second pass is not run at all
+        m.setattr(type(embedder), "_sentences_alone", lambda *_a: pytest.fail("a sentence was embedded alone"))
+        skipped = build_index(SEEDS, index_dir, embedder)
+    index = load_index(index_dir, embedder.fingerprint)
+    assert index.sentences_alone is None and index.manifest["sentences_alone"] is False
+    answer = Engine(embedder, index).ask("When did Putin meet Nazarbayev?")
+    assert answer.verdict == "answer" and "Dec. 19" in answer.answer
+    assert plan_build(SEEDS, index_dir, embedder.fingerprint, head=None, sentences_alone=False).embedded == 0
+    assert plan_build(SEEDS, index_dir, embedder.fingerprint, head=None).embedded == skipped.passages
+    monkeypatch.setattr(embedder, "sentences_alone", True)
+    topped = build_index(SEEDS, index_dir, embedder)
+    assert topped.embedded == topped.passages
+    index = load_index(index_dir, embedder.fingerprint)
+    assert index.sentences_alone.shape == index.sentence_vectors.shape and index.manifest["sentences_alone"]
+    assert build_index(SEEDS, index_dir, embedder).embedded == 0
+
+
 def test_build_without_a_terminal_reports_progress_as_lines(tmp_path, embedder, monkeypatch):
     from index import build
 

@@ -38,14 +38,14 @@ class _EmbedBatch:
     """One Ray actor: loads the model once, then embeds every batch Ray Data hands it."""
 
     def __init__(self, model: str, cache_dir: str | None, batch_size: int, threads: int,
-                 latent_terms: bool) -> None:
+                 latent_terms: bool, sentences_alone: bool) -> None:
         import torch
 
         from ..embed import load_embedder
 
         torch.set_num_threads(threads)  # one actor per CPU Ray gave it, not every core each
         self.embedder = load_embedder(model, Path(cache_dir) if cache_dir else None, batch_size,
-                                      latent_terms=latent_terms)
+                                      latent_terms=latent_terms, sentences_alone=sentences_alone)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         spans = [[tuple(s) for s in json.loads(str(raw))] for raw in batch["spans"]]
@@ -53,8 +53,9 @@ class _EmbedBatch:
             [str(t) for t in batch["text"]], spans)
         out = {"j": batch["j"], "vector": vectors,
                # sentence counts differ by passage: shipped as raw float32 bytes, reshaped by the driver
-               "sentences": np.array([s.astype(np.float32).tobytes() for s in sentences], dtype=object),
-               "alone": np.array([s.astype(np.float32).tobytes() for s in alone], dtype=object)}
+               "sentences": np.array([s.astype(np.float32).tobytes() for s in sentences], dtype=object)}
+        if alone is not None:
+            out["alone"] = np.array([s.astype(np.float32).tobytes() for s in alone], dtype=object)
         if terms is not None:
             out["features"] = np.stack([t.features for t in terms]).astype(np.int64)
             out["activations"] = np.stack([t.values for t in terms]).astype(np.float32)
@@ -66,8 +67,9 @@ class RayEncoder:
 
     def __init__(self, model: str, cache_dir: Path | None, dim: int, address: str | None = None,
                  workers: int | None = None, batch_size: int = 16, cpus_per_worker: int = 1,
-                 latent_terms: bool = True) -> None:
+                 latent_terms: bool = True, sentences_alone: bool = True) -> None:
         self.model, self.cache_dir, self.dim, self.latent_terms = model, cache_dir, dim, latent_terms
+        self.sentences_alone = sentences_alone
         self.address, self.batch_size, self.cpus_per_worker = address, batch_size, cpus_per_worker
         self.workers = workers
         self._started_here = False
@@ -124,12 +126,17 @@ class RayEncoder:
             compute=ray.data.ActorPoolStrategy(size=self.workers),
             fn_constructor_kwargs={"model": self.model, "cache_dir": str(self.cache_dir) if self.cache_dir else None,
                                    "batch_size": self.batch_size, "threads": self.cpus_per_worker,
-                                   "latent_terms": self.latent_terms})
+                                   "latent_terms": self.latent_terms, "sentences_alone": self.sentences_alone})
         for batch in embedded.iter_batches(batch_size=None, batch_format="numpy"):
             terms: list = [None] * len(batch["j"])
             if "features" in batch:
                 terms = [LatentTerms(f, a) for f, a in zip(batch["features"], batch["activations"])]
-            yield [(int(j), Embedded(np.asarray(v, dtype=np.float32),
-                                     np.frombuffer(s, dtype=np.float32).reshape(-1, self.dim),
-                                     np.frombuffer(a, dtype=np.float32).reshape(-1, self.dim), t))
-                   for j, v, s, a, t in zip(batch["j"], batch["vector"], batch["sentences"], batch["alone"], terms)]
+            alone = batch["alone"] if "alone" in batch else [None] * len(batch["j"])
+            yield [(int(j), Embedded(self._matrix(v), self._matrix(s), None if a is None else self._matrix(a), t))
+                   for j, v, s, a, t in zip(batch["j"], batch["vector"], batch["sentences"], alone, terms)]
+
+    def _matrix(self, raw: bytes | np.ndarray) -> np.ndarray:
+        """A passage's vector (as Ray returns it) or its sentences' (as raw float32 bytes)."""
+        if isinstance(raw, np.ndarray):
+            return np.asarray(raw, dtype=np.float32)
+        return np.frombuffer(raw, dtype=np.float32).reshape(-1, self.dim)
