@@ -52,6 +52,7 @@ bench: setup
 	$(BIN)/python bench/spread_sweep.py --out docs/results/spread-dev-sweep.json
 	$(BIN)/python bench/answer_sweep.py --out docs/results/answer-dev-sweep.json
 	$(BIN)/python bench/answer_signals.py --out docs/results/answer-signals-dev.json
+	$(BIN)/python bench/alone_in_retrieval.py --out docs/results/alone-retrieval-dev.json
 	$(BIN)/python bench/hubness_sweep.py --out docs/results/hubness-dev-sweep.json
 	$(BIN)/python bench/latent_terms_sweep.py --out docs/results/latent-terms-dev-sweep.json
 	$(BIN)/python bench/cleaning.py --out docs/results/cleaning.json
