@@ -8,7 +8,8 @@
    threads. A build's passages/s is reported as a share of that limit.
 2. Indexing: ``build_index --full`` of a KazQAD pool (the first N contexts),
    against raw encoding of the very same passages by torch (batch 16 and 32)
-   and by onnxruntime, with 1 and 2 threads.
+   and by onnxruntime, with 1 and 2 threads; and the same build without the
+   sentences embedded alone (``SENTENCES_ALONE=false``), which is what it costs.
 3. Warm questions: ``Engine.ask`` through the ONNX question encoder (what
    ``ask``/``serve`` use) over the seeds' gold, dev_paraphrase and test
    questions and KazQAD questions, each round on a fresh engine (nothing cached),
@@ -112,6 +113,11 @@ def indexing(embedder, onnx, work: Path, contexts: int, limits: dict[int, dict])
     report = build_index(corpus_dir, work / "index", embedder, full=True)
     build_rate = report.passages / (time.perf_counter() - started)
     achieved = build_rate * flops / 1e9
+    embedder.sentences_alone = False  # SENTENCES_ALONE=false: the passage pass alone, what builds were before it
+    started = time.perf_counter()
+    without = build_index(corpus_dir, work / "index-without-alone", embedder, full=True)
+    without_rate = without.passages / (time.perf_counter() - started)
+    embedder.sentences_alone = True
     return {
         "contexts": len(lines), "passages": report.passages, "embed_batch_size": embedder.batch_size,
         "tokens_per_passage": {"mean": round(statistics.mean(lengths), 1), "max": max(lengths)},
@@ -119,6 +125,8 @@ def indexing(embedder, onnx, work: Path, contexts: int, limits: dict[int, dict])
         "raw_passages_per_second": {k: round(v, 2) for k, v in raw.items()},
         "build_passages_per_second": round(build_rate, 2),
         "build_embed_seconds": round(report.embed_seconds, 2),
+        "build_without_sentences_alone": {"passages_per_second": round(without_rate, 2),
+                                          "embed_seconds": round(without.embed_seconds, 2)},
         "build_gflops_achieved": round(achieved, 1),
         "build_share_of_limit_threads2": round(achieved / limits[2]["limit"], 3),
         "raw_torch_share_of_limit": {
