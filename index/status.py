@@ -37,6 +37,8 @@ def index_status(index_dir: Path, corpus_dir: Path, milvus=None) -> dict:
         "dims": manifest["dim"],
         # None: built without them (LATENT_TERMS=false, another model, or an older corpusbot): rebuild to add them
         "latent_terms": manifest.get("latent_terms"),
+        # the second sentence vectors answers choose with; False: SENTENCES_ALONE=false or an older corpusbot
+        "sentences_alone": index.sentences_alone is not None,
         "built_at": manifest["built_at"],
         "corpus_dir": str(corpus_dir),
         "corpus_fingerprint": manifest["corpus_fingerprint"],

@@ -52,6 +52,7 @@ def test_status_json(run):
     for key in ("model", "built_at", "corpus_fingerprint", "model_fingerprint"):
         assert status[key]
     assert status["latent_terms"]["keep"] == 256 and status["latent_terms"]["head"].startswith("sha256:")
+    assert status["sentences_alone"] is True
 
 
 def test_status_sees_a_changed_corpus(run, seeds_copy):

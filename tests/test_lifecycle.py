@@ -172,6 +172,9 @@ def test_a_build_without_sentences_alone_answers_and_a_later_one_tops_them_up(tm
         skipped = build_index(SEEDS, index_dir, embedder)
     index = load_index(index_dir, embedder.fingerprint)
     assert index.sentences_alone is None and index.manifest["sentences_alone"] is False
+    from index.status import index_status
+
+    assert index_status(index_dir, SEEDS)["sentences_alone"] is False  # `index status` says so
     answer = Engine(embedder, index).ask("When did Putin meet Nazarbayev?")
     assert answer.verdict == "answer" and "Dec. 19" in answer.answer
     assert plan_build(SEEDS, index_dir, embedder.fingerprint, head=None, sentences_alone=False).embedded == 0
