@@ -251,7 +251,7 @@ def _can_mount_tmpfs() -> bool:
 
 
 @pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs a private mount namespace (unshare -rm) for a small tmpfs")
-@pytest.mark.parametrize("size, where", [("300k", "embeddings.sqlite"), ("550k", "could not write the new build")])
+@pytest.mark.parametrize("size, where", [("300k", "embeddings.sqlite"), ("900k", "could not write the new build")])
 def test_a_full_disk_during_a_build_is_one_line(model_cache, size, where):
     """A real full disk (a tiny tmpfs in a private mount namespace): one line, JSON on stdout, nothing published."""
     env = {**os.environ, "MODEL_CACHE_DIR": str(model_cache), "CORPUS_DIR": str(ROOT / "seeds"),
