@@ -142,7 +142,7 @@ def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool, ra
             cluster = RayEncoder(settings.embedding_model, settings.model_cache_dir, embedder.dim,
                                  None if address == "local" else address, workers or settings.build_workers,
                                  settings.embed_batch_size, latent_terms=embedder.head is not None,
-                                 sentences_alone=settings.sentences_alone)
+                                 sentences_alone=embedder.sentences_alone)
         with cluster as on_ray:
             report = build_index(settings.corpus_dir, settings.index_dir, embedder,
                                  show_progress=not as_json and sys.stderr.isatty() and on_ray is None,

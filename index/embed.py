@@ -217,6 +217,10 @@ class Embedder:
 
     def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         self.texts_encoded += len(texts)
+        return self._encode_documents(texts, show_progress)
+
+    def _encode_documents(self, texts: list[str], show_progress: bool) -> np.ndarray:
+        """Unit vectors of ``texts`` with the document prompt (``encode_passages`` without counting them)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return self._as_array(self.model.encode_document(texts, batch_size=self.batch_size,
@@ -268,13 +272,14 @@ class Embedder:
 
     def _sentences_alone(self, texts: list[str], sentence_spans: list[list[tuple[int, int]]],
                          show_progress: bool) -> list[np.ndarray]:
-        """Each sentence embedded by itself, whitespace folded as the answer quotes it; per passage."""
+        """Each sentence embedded by itself, whitespace folded as the answer quotes it; per passage.
+
+        Not counted in ``texts_encoded``: it is part of embedding the passages.
+        """
         flat = [" ".join(text[a:b].split()) for text, spans in zip(texts, sentence_spans) for a, b in spans]
-        vectors = self.encode_passages(flat, show_progress=show_progress) if flat else np.zeros((0, self.dim))
-        self.texts_encoded -= len(flat)  # counted as the passages' work, not as texts of their own
+        vectors = self._encode_documents(flat, show_progress)
         bounds = np.cumsum([0] + [len(spans) for spans in sentence_spans])
-        return [np.asarray(vectors[a:b], dtype=np.float32).reshape(b - a, self.dim)
-                for a, b in zip(bounds[:-1], bounds[1:])]
+        return [vectors[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
     def encode_queries_with_terms(self, texts: list[str], apart: bool = False,
                                   ) -> tuple[np.ndarray, list["LatentTerms"]]:

@@ -132,11 +132,10 @@ class RayEncoder:
             if "features" in batch:
                 terms = [LatentTerms(f, a) for f, a in zip(batch["features"], batch["activations"])]
             alone = batch["alone"] if "alone" in batch else [None] * len(batch["j"])
-            yield [(int(j), Embedded(self._matrix(v), self._matrix(s), None if a is None else self._matrix(a), t))
+            yield [(int(j), Embedded(np.asarray(v, dtype=np.float32), self._rows(s),
+                                     None if a is None else self._rows(a), t))
                    for j, v, s, a, t in zip(batch["j"], batch["vector"], batch["sentences"], alone, terms)]
 
-    def _matrix(self, raw: bytes | np.ndarray) -> np.ndarray:
-        """A passage's vector (as Ray returns it) or its sentences' (as raw float32 bytes)."""
-        if isinstance(raw, np.ndarray):
-            return np.asarray(raw, dtype=np.float32)
+    def _rows(self, raw: bytes) -> np.ndarray:
+        """One passage's sentence vectors, shipped by a worker as raw float32 bytes."""
         return np.frombuffer(raw, dtype=np.float32).reshape(-1, self.dim)
