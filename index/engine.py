@@ -140,10 +140,18 @@ class Engine:
         self.latent = uses_latent_terms(embedder, index)
 
     def with_index(self, index: LoadedIndex) -> "Engine":
-        """The same engine over another build; term vectors carry over (the encoder's alone, not the index's)."""
+        """The same engine over another build; what the encoder alone decides carries over.
+
+        Term vectors always do. Question vectors do when the new build projects
+        questions as the old one did (the same language basis, latent terms on
+        or off alike): an incremental rebuild keeps its basis, so the chats'
+        recent questions stay embedded across the reload.
+        """
         engine = Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
                         self.name_match)
         engine._terms = self._terms.copy()
+        if engine.latent == self.latent and _same_basis(index.language_basis, self.index.language_basis):
+            engine._vectors = self._vectors.copy()
         return engine
 
     def embed_question(self, question: str) -> np.ndarray:
@@ -278,6 +286,10 @@ class Engine:
     def confident(self, hits: list[Hit]) -> bool:
         """Whether the corpus holds an answer: some retrieved passage is close enough in meaning."""
         return any((h.dense or 0.0) >= self.min_score for h in hits)
+
+
+def _same_basis(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and np.array_equal(a, b))
 
 
 def uses_latent_terms(embedder: QueryEncoder, index: LoadedIndex) -> bool:

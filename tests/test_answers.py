@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 import pytest
@@ -100,8 +101,12 @@ def test_the_near_miss_check_embeds_only_names_that_may_spell_the_term_and_each_
     before = len(seen)
     assert engine.ask(question).verdict == "answer"
     assert len(seen) == before  # the question's vector and the terms' are remembered
-    reloaded = engine.with_index(seed_index)  # a new build: question vectors go (its language basis may
-    assert reloaded.ask(question).verdict == "answer"  # differ), the terms' stay
+    reloaded = engine.with_index(seed_index)  # a new build with the same language basis: both stay
+    assert reloaded.ask(question).verdict == "answer"
+    assert len(seen) == before
+    other = dataclasses.replace(seed_index, language_basis=seed_index.language_basis[:-1])
+    moved = engine.with_index(other)  # another basis projects questions elsewhere: their vectors go, terms' stay
+    assert moved.ask(question).verdict == "answer"
     assert seen[before:] == [question]
 
 

@@ -77,31 +77,32 @@ def test_terms_are_used_only_with_the_head_that_built_them(seed_index, embedder,
     assert not uses_latent_terms(Encoder(), seed_index)
 
 
-def test_a_rebuild_reuses_cached_terms_and_a_cache_without_them_is_topped_up(tmp_path, embedder):
+def test_a_rebuild_reuses_cached_terms_and_a_cache_without_them_is_topped_up(tmp_path, embedder, vectors_only):
     from index.build import build_index
     from index.embed import Embedder
 
     plain = Embedder(embedder.model, embedder.model_id, embedder.fingerprint)  # no head: vectors only
+    plain.sentences_alone = False
     first = build_index(SEEDS, tmp_path, plain)
     assert "latent_terms" in load_index(tmp_path).manifest and load_index(tmp_path).latent is None
-    topped = build_index(SEEDS, tmp_path, embedder)
+    topped = build_index(SEEDS, tmp_path, vectors_only)
     assert topped.embedded == first.passages  # the cache had vectors but no terms
-    again = build_index(SEEDS, tmp_path, embedder)
+    again = build_index(SEEDS, tmp_path, vectors_only)
     assert again.embedded == 0 and again.reused == first.passages
     assert load_index(tmp_path).latent is not None
 
 
-def test_a_damaged_terms_file_is_caught_on_load(tmp_path, embedder):
+def test_a_damaged_terms_file_is_caught_on_load(tmp_path, embedder, vectors_only):
     from index.build import build_index
 
-    build_index(SEEDS, tmp_path, embedder)
+    build_index(SEEDS, tmp_path, vectors_only)
     build = (tmp_path / "current").resolve()
     for name in (LATENT_FEATURES, LATENT_VALUES):
         with open(build / name, "r+b") as fh:
             fh.truncate(fh.seek(0, 2) - 512)
         with pytest.raises(IndexCorruptError, match=name):
             load_index(tmp_path)
-        build_index(SEEDS, tmp_path, embedder, full=True)
+        build_index(SEEDS, tmp_path, vectors_only, full=True)
         build = (tmp_path / "current").resolve()
 
 
@@ -119,7 +120,7 @@ def test_a_damaged_head_export_is_made_again(tmp_path):
     assert cosine(head(states), again(states)) > 0.9999
 
 
-def test_ask_says_when_the_index_has_no_latent_terms(tmp_path, embedder, model_cache, monkeypatch):
+def test_ask_says_when_the_index_has_no_latent_terms(tmp_path, embedder, vectors_only, model_cache, monkeypatch):
     """An index built before latent terms still answers; the operator is told a rebuild adds them."""
     from click.testing import CliRunner
 
@@ -127,12 +128,14 @@ def test_ask_says_when_the_index_has_no_latent_terms(tmp_path, embedder, model_c
     from index.build import build_index
     from index.embed import Embedder
 
-    build_index(SEEDS, tmp_path, Embedder(embedder.model, embedder.model_id, embedder.fingerprint))
+    plain = Embedder(embedder.model, embedder.model_id, embedder.fingerprint)  # no head
+    plain.sentences_alone = False
+    build_index(SEEDS, tmp_path, plain)
     monkeypatch.chdir(ROOT / "tests")  # no .env here
     env = {"INDEX_DIR": str(tmp_path), "MODEL_CACHE_DIR": str(model_cache)}
     old = CliRunner().invoke(main, ["ask", "Who is Samat Abish?"], env=env, catch_exceptions=False)
     assert old.exit_code == 0 and "[1]" in old.stdout and "no latent terms" in old.stderr
     assert "corpusbot index build" in old.stderr
-    build_index(SEEDS, tmp_path, embedder)
+    build_index(SEEDS, tmp_path, vectors_only)
     new = CliRunner().invoke(main, ["ask", "Who is Samat Abish?"], env=env, catch_exceptions=False)
     assert new.exit_code == 0 and "latent" not in new.stderr

@@ -109,8 +109,9 @@ def test_cli_dry_run_and_build_report(built, model_cache, monkeypatch):
     assert '"embedded": 0' in again.stdout and '"unchanged": 5' in again.stdout
 
 
-def _start_crash(point: str, corpus: Path, index_dir: Path, model_cache: Path) -> subprocess.Popen:
-    env = {**os.environ, "MODEL_CACHE_DIR": str(model_cache), "PYTHONPATH": str(ROOT)}
+def _start_crash(point: str, corpus: Path, index_dir: Path, model_cache: Path,
+                 settings: dict[str, str] | None = None) -> subprocess.Popen:
+    env = {**os.environ, "MODEL_CACHE_DIR": str(model_cache), "PYTHONPATH": str(ROOT), **(settings or {})}
     proc = subprocess.Popen([sys.executable, str(CRASH), point, "--corpus", str(corpus), "--index-dir", str(index_dir)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT / "tests")
     line = proc.stdout.readline()
@@ -149,15 +150,15 @@ def test_killed_build_keeps_the_old_index_serving(point, built, embedder, model_
     assert Engine(embedder, load_index(index_dir)).retrieve(NEW_QUESTION, 1)[0].passage.doc_id == "900_solar"
 
 
-def test_killed_build_resumes_its_embedding_work(tmp_path, embedder, model_cache):
+def test_killed_build_resumes_its_embedding_work(tmp_path, embedder, vectors_only, model_cache):
     """Embeddings are committed as they go: the build after a kill re-embeds only what was not yet done."""
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)
     index_dir = tmp_path / "index"
-    proc = _start_crash("mid_embed", corpus, index_dir, model_cache)
+    proc = _start_crash("mid_embed", corpus, index_dir, model_cache, {"SENTENCES_ALONE": "false"})
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    report = build_index(corpus, index_dir, embedder)
+    report = build_index(corpus, index_dir, vectors_only)
     assert report.reused == 4 and report.embedded == report.passages - 4
 
 
@@ -187,12 +188,12 @@ def test_a_build_without_sentences_alone_answers_and_a_later_one_tops_them_up(tm
     assert build_index(SEEDS, index_dir, embedder).embedded == 0
 
 
-def test_build_without_a_terminal_reports_progress_as_lines(tmp_path, embedder, monkeypatch):
+def test_build_without_a_terminal_reports_progress_as_lines(tmp_path, embedder, vectors_only, monkeypatch):
     from index import build
 
     monkeypatch.setattr(build, "CHECKPOINT_PASSAGES", 10)
     said: list[str] = []
-    report = build_index(SEEDS, tmp_path / "index", embedder, show_progress=False, notify=said.append)
+    report = build_index(SEEDS, tmp_path / "index", vectors_only, show_progress=False, notify=said.append)
     lines = [s for s in said if s.startswith("embedded ")]
     assert len(lines) == -(-report.embedded // 10) and lines[-1].startswith(f"embedded {report.embedded}/")
 
@@ -222,7 +223,8 @@ def test_verify_reports_a_changed_corpus(built, model_cache, monkeypatch):
     assert '"ok": false' in result.stdout and f"removed {REMOVED}" in result.stdout
 
 
-def test_bad_corpus_files_are_reported_and_skipped(seeds_copy, tmp_path, embedder):
+def test_bad_corpus_files_are_reported_and_skipped(seeds_copy, tmp_path, embedder, seed_index_dir):
+    shutil.copytree(seed_index_dir / "cache", tmp_path / "index" / "cache")  # the seeds' vectors: only j1 is new
     (seeds_copy / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50)
     (seeds_copy / "cp1251.txt").write_bytes("Новости Казахстана за неделю.".encode("cp1251"))
     (seeds_copy / "empty.txt").write_text("", encoding="utf-8")

@@ -68,7 +68,8 @@ def _report(engine: Engine, gold_file: str) -> dict:
 def test_milvus_gives_the_faiss_answers(gold_file, engine, embedder, milvus_seed_index):
     assert milvus_seed_index.store_kind == "milvus" and milvus_seed_index.vectors is None
     faiss_report = _report(engine, gold_file)
-    milvus_report = _report(Engine(embedder, milvus_seed_index), gold_file)
+    milvus = engine.with_index(milvus_seed_index)  # the same basis: questions are embedded once, for both stores
+    milvus_report = _report(milvus, gold_file)
     for metric in ("recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit"):
         assert abs(milvus_report[metric] - faiss_report[metric]) <= 0.005, (metric, milvus_report, faiss_report)
     assert milvus_report["_ranks"] == faiss_report["_ranks"]  # the same rank for every question
@@ -86,8 +87,9 @@ def test_candidates_carry_the_faiss_scores(engine, embedder, milvus_seed_index):
     assert abs(remote.coverage - local.coverage).max() < 1e-9
 
 
-def test_builds_change_the_collection_in_place_and_show_atomically(seeds_copy, index_dir, embedder, connection):
-    build_index(seeds_copy, index_dir, embedder, milvus=connection)
+def test_builds_change_the_collection_in_place_and_show_atomically(seeds_copy, index_dir, embedder, vectors_only,
+                                                                   connection):
+    build_index(seeds_copy, index_dir, vectors_only, milvus=connection)
     before = load_index(index_dir, embedder.fingerprint, milvus=connection)
     (seeds_copy / NEW_DOC).write_text(NEW_TEXT, encoding="utf-8")
     edited = seeds_copy / f"{EDITED}.txt"
@@ -95,7 +97,7 @@ def test_builds_change_the_collection_in_place_and_show_atomically(seeds_copy, i
     removed_passages = sum(1 for p in before.passages if p.doc_id == REMOVED)
     (seeds_copy / f"{REMOVED}.txt").unlink()
 
-    report = build_index(seeds_copy, index_dir, embedder, milvus=connection)
+    report = build_index(seeds_copy, index_dir, vectors_only, milvus=connection)
 
     after = load_index(index_dir, embedder.fingerprint, milvus=connection)
     store = after.manifest["store"]
@@ -112,19 +114,19 @@ def test_builds_change_the_collection_in_place_and_show_atomically(seeds_copy, i
     assert any(h.passage.doc_id == REMOVED for h in old_engine.retrieve("Айдос Укибай Назарбаев", 10))
     assert all(h.passage.doc_id != "900_solar" for h in old_engine.retrieve(NEW_QUESTION, 10))
 
-    build_index(seeds_copy, index_dir, embedder, milvus=connection)  # nothing changed: rows retired twice ago go
+    build_index(seeds_copy, index_dir, vectors_only, milvus=connection)  # nothing changed: rows retired twice ago go
     latest = load_index(index_dir, embedder.fingerprint, milvus=connection)
     assert latest.manifest["store"]["inserted"] == 0 and _rows_in_collection(connection) == len(latest.passages)
-    full = build_index(seeds_copy, index_dir, embedder, milvus=connection, full=True)
+    full = build_index(seeds_copy, index_dir, vectors_only, milvus=connection, full=True)
     rewritten = load_index(index_dir, embedder.fingerprint, milvus=connection).manifest["store"]
     assert rewritten["inserted"] == full.passages == rewritten["retired"]
 
 
-def test_crossing_to_an_approximate_index_writes_a_new_generation(seeds_copy, index_dir, embedder, connection,
-                                                                  monkeypatch):
+def test_crossing_to_an_approximate_index_writes_a_new_generation(seeds_copy, index_dir, embedder, vectors_only,
+                                                                  connection, monkeypatch):
     """A corpus that outgrows the exact index gets IVF in a fresh collection: the served one keeps answering,
     untouched, while the build runs, and goes once no build that can be served reads it."""
-    build_index(seeds_copy, index_dir, embedder, milvus=connection)
+    build_index(seeds_copy, index_dir, vectors_only, milvus=connection)
     served = load_index(index_dir, embedder.fingerprint, milvus=connection)
     assert served.manifest["store"]["index"]["index_type"] == "FLAT"
     engine = Engine(embedder, served)
@@ -148,7 +150,7 @@ def test_crossing_to_an_approximate_index_writes_a_new_generation(seeds_copy, in
     asker = threading.Thread(target=ask_while_building)
     asker.start()
     try:
-        build_index(seeds_copy, index_dir, embedder, milvus=connection)
+        build_index(seeds_copy, index_dir, vectors_only, milvus=connection)
     finally:
         building.set()
         asker.join()
@@ -162,7 +164,7 @@ def test_crossing_to_an_approximate_index_writes_a_new_generation(seeds_copy, in
     question = questions[0]
     assert [h.passage.passage_id for h in Engine(embedder, after).retrieve(question, 5)] == expected[question]
     assert connection.passages in connection.client().list_collections()  # the build before still reads it
-    build_index(seeds_copy, index_dir, embedder, milvus=connection)  # nothing changed: in place, and it goes
+    build_index(seeds_copy, index_dir, vectors_only, milvus=connection)  # nothing changed: in place, and it goes
     latest = load_index(index_dir, embedder.fingerprint, milvus=connection).manifest["store"]
     assert latest["collection"] == connection.generation_name(1) and latest["inserted"] == 0
     assert connection.passages not in connection.client().list_collections()
@@ -244,15 +246,15 @@ def test_unreachable_milvus_is_one_line(milvus_seed_index, model_cache, monkeypa
     assert json.loads(result.stdout)["error"]["kind"]
 
 
-async def test_the_bot_reloads_a_new_milvus_build(seeds_copy, index_dir, embedder, connection):
+async def test_the_bot_reloads_a_new_milvus_build(seeds_copy, index_dir, embedder, vectors_only, connection):
     from bot.reload import IndexReloader
 
-    build_index(seeds_copy, index_dir, embedder, milvus=connection)
+    build_index(seeds_copy, index_dir, vectors_only, milvus=connection)
     served = {"engine": Engine(embedder, load_index(index_dir, embedder.fingerprint, milvus=connection))}
     reloader = IndexReloader(lambda: served["engine"], lambda e: served.update(engine=e), index_dir, 0,
                              milvus=connection)
     (seeds_copy / NEW_DOC).write_text(NEW_TEXT, encoding="utf-8")
-    build_index(seeds_copy, index_dir, embedder, milvus=connection)
+    build_index(seeds_copy, index_dir, vectors_only, milvus=connection)
     assert await reloader.check()
     assert served["engine"].index.source.seq == 2
     assert served["engine"].retrieve(NEW_QUESTION, 1)[0].passage.doc_id == "900_solar"
@@ -264,7 +266,7 @@ async def test_the_bot_reloads_a_new_milvus_build(seeds_copy, index_dir, embedde
 
     before = channels()
     for _ in range(3):  # reloads leave no connection behind: replaced engines' clients go with them
-        build_index(seeds_copy, index_dir, embedder, milvus=connection, full=True)
+        build_index(seeds_copy, index_dir, vectors_only, milvus=connection, full=True)
         assert await reloader.check()
     assert served["engine"].index.source.seq == 5
     after = channels()
