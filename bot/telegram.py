@@ -414,21 +414,30 @@ class OutageLog:
             self.since, self.failures = None, 0
 
 
-class PollRequest(HTTPXRequest):
-    """The getUpdates connection, telling ``OutageLog`` when a poll got through again."""
+POLLING_TASK = "Updater:start_polling:polling_task"  # the name python-telegram-bot gives its polling task
 
-    def __init__(self, outage: OutageLog) -> None:
+
+class PollRequest(HTTPXRequest):
+    """The getUpdates connection, telling ``OutageLog`` when a poll got through again.
+
+    It also shows the watchdog python-telegram-bot's polling task: each poll
+    runs while that task waits on it, so the first poll finds it alive, before
+    any answer (a 401 among them) can end it. The watchdog's own first look
+    came a second late: a token revoked within it left a silent zombie.
+    """
+
+    def __init__(self, outage: OutageLog, watchdog: "PollingWatchdog | None" = None) -> None:
         super().__init__(connection_pool_size=1)  # what python-telegram-bot uses for polling
         self.outage = outage
+        self.watchdog = watchdog
 
     async def do_request(self, *args, **kwargs) -> tuple[int, bytes]:
+        if self.watchdog is not None and self.watchdog.polling is None:
+            self.watchdog.polling = next((t for t in asyncio.all_tasks() if t.get_name() == POLLING_TASK), None)
         code, payload = await super().do_request(*args, **kwargs)
         if code < 500:
             self.outage.succeeded()
         return code, payload
-
-
-POLLING_TASK = "Updater:start_polling:polling_task"  # the name python-telegram-bot gives its polling task
 
 
 class PollingWatchdog:
@@ -444,6 +453,7 @@ class PollingWatchdog:
         self.interval = interval
         self.failure: BaseException | None = None
         self._task: asyncio.Task | None = None
+        self.polling: asyncio.Task | None = None  # found by PollRequest; held on to (all_tasks() lists live ones)
 
     def start(self, application: Application) -> None:
         self._task = asyncio.create_task(self._watch(application), name="corpusbot:polling-watchdog")
@@ -455,13 +465,10 @@ class PollingWatchdog:
                 await self._task
 
     async def _watch(self, application: Application) -> None:
-        task: asyncio.Task | None = None
         while True:
             await asyncio.sleep(self.interval)
-            if task is None:  # all_tasks() lists live tasks only: hold on to it while it runs
-                task = next((t for t in asyncio.all_tasks() if t.get_name() == POLLING_TASK), None)
-                continue
-            if task.done() and not task.cancelled() and task.exception() is not None:
+            task = self.polling
+            if task is not None and task.done() and not task.cancelled() and task.exception() is not None:
                 self.failure = task.exception()
                 log.error("polling stopped for good (%s); shutting down", type(self.failure).__name__)
                 application.stop_running()
@@ -524,7 +531,7 @@ def build_application(settings: Settings, engine: Engine, state_file: Path | Non
     outage = OutageLog()
     app = (ApplicationBuilder().token(token)
            .base_url(settings.telegram_base_url).base_file_url(settings.telegram_base_file_url)
-           .get_updates_request(PollRequest(outage))
+           .get_updates_request(PollRequest(outage, watchdog))
            .rate_limiter(AIORateLimiter(max_retries=3))
            .persistence(BotState(state_file))
            .concurrent_updates(True)

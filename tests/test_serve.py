@@ -151,8 +151,12 @@ async def test_webhook_refuses_forged_updates_and_answers_genuine_ones(serve_env
 
 
 async def test_token_revoked_while_polling_ends_the_process(serve_env, tmp_path):
-    """No zombie: the process exits 1 with one line a supervisor can act on, and never shows the token."""
-    server = FakeTelegram(TOKEN)
+    """No zombie: the process exits 1 with one line a supervisor can act on, and never shows the token.
+
+    Polls are held half a second, so the revocation meets the bot within its
+    first second of polling, before the watchdog's first look used to come.
+    """
+    server = FakeTelegram(TOKEN, max_hold=0.5)
     await server.start()
     env = {**serve_env, "TELEGRAM_BASE_URL": server.base_url}
     proc = await asyncio.create_subprocess_exec(*SERVE, env=env, cwd=ROOT / "tests", stdout=asyncio.subprocess.PIPE,
