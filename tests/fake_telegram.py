@@ -80,6 +80,9 @@ class FakeTelegram:
     calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     port: int = 0
     webhook: dict | None = None  # the last setWebhook call's parameters
+    # The longest a getUpdates call is held (None: its own timeout). Telegram may answer a long poll early
+    # with no updates; a short hold makes a changed token or failure reach the bot at its next call.
+    max_hold: float | None = None
 
     def __post_init__(self) -> None:
         self._update_ids = itertools.count(1)
@@ -87,6 +90,7 @@ class FakeTelegram:
         self._new_update = asyncio.Event()
         self._new_sent = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self._closing = False
 
     # ---- server ----------------------------------------------------------------------
     async def start(self) -> None:
@@ -99,6 +103,9 @@ class FakeTelegram:
         self.port = site._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
+        """Answer the long polls still held (their bot may be gone), so the shutdown does not wait them out."""
+        self._closing = True
+        self._new_update.set()
         if self._runner:
             await self._runner.cleanup()
 
@@ -143,10 +150,10 @@ class FakeTelegram:
 
     async def m_getUpdates(self, p):
         offset, timeout = int(p.get("offset") or 0), float(p.get("timeout") or 0)
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + (timeout if self.max_hold is None else min(timeout, self.max_hold))
         while True:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
-            if self.updates or time.monotonic() >= deadline:
+            if self.updates or time.monotonic() >= deadline or self._closing:
                 return self.updates[: int(p.get("limit") or 100)]
             self._new_update.clear()
             try:

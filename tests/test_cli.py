@@ -182,14 +182,16 @@ def test_eval_missing_or_bad_gold(run, tmp_path):
     assert result.exit_code == 1 and "bad.jsonl:1" in result.stderr
 
 
-def test_index_build_json(run, tmp_path, seeds_copy):
+def test_index_build_json(run, tmp_path, seeds_copy, seed_index_dir):
+    shutil.copytree(seed_index_dir / "cache", tmp_path / "ix" / "cache")  # vectors cached: the report is the point
     result = run("index", "build", "--json", "--corpus", str(seeds_copy), "--index-dir", str(tmp_path / "ix"))
     assert result.exit_code == 0
     report = json.loads(result.stdout)
     assert report["documents"] == 5 and report["passages"] > 10 and report["problems"] == []
 
 
-def test_index_build_reports_bad_files(run, tmp_path, seeds_copy):
+def test_index_build_reports_bad_files(run, tmp_path, seeds_copy, seed_index_dir):
+    shutil.copytree(seed_index_dir / "cache", tmp_path / "ix" / "cache")
     (seeds_copy / "broken.txt").write_bytes(b"\xff\xfe\x00junk")
     result = run("index", "build", "--corpus", str(seeds_copy), "--index-dir", str(tmp_path / "ix"))
     assert result.exit_code == 0
