@@ -53,12 +53,14 @@ bench: setup
 	$(BIN)/python bench/answer_sweep.py --out docs/results/answer-dev-sweep.json
 	$(BIN)/python bench/answer_signals.py --out docs/results/answer-signals-dev.json
 	$(BIN)/python bench/alone_in_retrieval.py --out docs/results/alone-retrieval-dev.json
+	$(BIN)/python bench/decline_signals.py --out docs/results/decline-signals-dev.json
 	$(BIN)/python bench/hubness_sweep.py --out docs/results/hubness-dev-sweep.json
 	$(BIN)/python bench/latent_terms_sweep.py --out docs/results/latent-terms-dev-sweep.json
 	$(BIN)/python bench/cleaning.py --out docs/results/cleaning.json
 	$(BIN)/python bench/telegram_load.py --out docs/results/telegram-load.json
 	$(BIN)/python bench/followups.py --sweep --out docs/results/followups-dev-sweep.json
 	$(BIN)/python bench/followups.py --out docs/results/followups.json
+	$(BIN)/python bench/followup_priors.py --out docs/results/followup-priors-dev.json
 	$(BIN)/python bench/scale.py --out docs/results/scale.json
 	$(BIN)/python bench/scale.py --store milvus --sizes 10000,100000 --out docs/results/scale-milvus.json
 	$(BIN)/python bench/milvus_parity.py --out docs/results/milvus-parity.json
