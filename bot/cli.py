@@ -132,18 +132,18 @@ def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool, ra
                             latent_fingerprint(settings.embedding_model) if settings.latent_terms else None,
                             settings.sentences_alone)
     else:
-        embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size,
-                                 settings.latent_terms, settings.sentences_alone)
         address = ray_address or settings.build_cluster
         cluster = nullcontext(None)
-        if address:
+        if address:  # reach the cluster before loading the model: an unreachable one fails in a second
             from index.vectors.cluster import RayEncoder
 
-            cluster = RayEncoder(settings.embedding_model, settings.model_cache_dir, embedder.dim,
+            cluster = RayEncoder(settings.embedding_model, settings.model_cache_dir,
                                  None if address == "local" else address, workers or settings.build_workers,
-                                 settings.embed_batch_size, latent_terms=embedder.head is not None,
-                                 sentences_alone=embedder.sentences_alone)
+                                 settings.embed_batch_size, latent_terms=settings.latent_terms,
+                                 sentences_alone=settings.sentences_alone)
         with cluster as on_ray:
+            embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size,
+                                     settings.latent_terms, settings.sentences_alone)
             report = build_index(settings.corpus_dir, settings.index_dir, embedder,
                                  show_progress=not as_json and sys.stderr.isatty() and on_ray is None,
                                  language_debias=settings.language_debias, full=full,

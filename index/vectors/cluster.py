@@ -65,10 +65,10 @@ class _EmbedBatch:
 class RayEncoder:
     """Embeds passages on a Ray cluster; ``stream`` yields results as batches finish."""
 
-    def __init__(self, model: str, cache_dir: Path | None, dim: int, address: str | None = None,
+    def __init__(self, model: str, cache_dir: Path | None, address: str | None = None,
                  workers: int | None = None, batch_size: int = 16, cpus_per_worker: int = 1,
                  latent_terms: bool = True, sentences_alone: bool = True) -> None:
-        self.model, self.cache_dir, self.dim, self.latent_terms = model, cache_dir, dim, latent_terms
+        self.model, self.cache_dir, self.latent_terms = model, cache_dir, latent_terms
         self.sentences_alone = sentences_alone
         self.address, self.batch_size, self.cpus_per_worker = address, batch_size, cpus_per_worker
         self.workers = workers
@@ -132,10 +132,11 @@ class RayEncoder:
             if "features" in batch:
                 terms = [LatentTerms(f, a) for f, a in zip(batch["features"], batch["activations"])]
             alone = batch["alone"] if "alone" in batch else [None] * len(batch["j"])
-            yield [(int(j), Embedded(np.asarray(v, dtype=np.float32), self._rows(s),
-                                     None if a is None else self._rows(a), t))
+            yield [(int(j), Embedded(np.asarray(v, dtype=np.float32), _rows(s, len(v)),
+                                     None if a is None else _rows(a, len(v)), t))
                    for j, v, s, a, t in zip(batch["j"], batch["vector"], batch["sentences"], alone, terms)]
 
-    def _rows(self, raw: bytes) -> np.ndarray:
-        """One passage's sentence vectors, shipped by a worker as raw float32 bytes."""
-        return np.frombuffer(raw, dtype=np.float32).reshape(-1, self.dim)
+
+def _rows(raw: bytes, dim: int) -> np.ndarray:
+    """One passage's sentence vectors, shipped by a worker as raw float32 bytes; ``dim`` is its passage vector's."""
+    return np.frombuffer(raw, dtype=np.float32).reshape(-1, dim)
