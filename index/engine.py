@@ -17,7 +17,8 @@ from .evidence import DEFAULT_NAME_MATCH, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
-from .search import Hit, candidates, to_hits
+from .rerank import Ranker, feature_table, rerank
+from .search import Hit, Scored, candidates, to_hits
 from .store import LoadedIndex
 from .vectors import QueryEncoder
 from .vectors.latent import LatentTerms
@@ -230,8 +231,12 @@ class Engine:
                                               self.fusion.document_penalty)
         analyzer = self.index.lexical.analyzer
         tokens_of = lambda i: analyzer.token_set(scored.passages[i].text)  # noqa: E731
-        groups = collapse_near_duplicates(order, tokens_of, self.fusion.duplicate_jaccard, k)
-        hits = to_hits(scored, ranking, groups)
+        ranker = self.fusion.ranker if mode == "hybrid" and scored.sentence is not None else None
+        groups = collapse_near_duplicates(order, tokens_of, self.fusion.duplicate_jaccard,
+                                          max(k, ranker.depth) if ranker else k)
+        if ranker is not None and len(groups) > 1:
+            groups, ranking = _reranked(ranker, groups, ranking, scored, self.index, vector)
+        hits = to_hits(scored, ranking, groups[:k])
         timings.add("fusion", t)
         return hits
 
@@ -286,6 +291,18 @@ class Engine:
     def confident(self, hits: list[Hit]) -> bool:
         """Whether the corpus holds an answer: some retrieved passage is close enough in meaning."""
         return any((h.dense or 0.0) >= self.min_score for h in hits)
+
+
+def _reranked(ranker: Ranker, groups: list[tuple[int, list[int]]], ranking: np.ndarray, scored: Scored,
+              index: LoadedIndex, vector: np.ndarray) -> tuple[list[tuple[int, list[int]]], np.ndarray]:
+    """The collapsed head in the ranker's order, each lead candidate scored by the ranker."""
+    lead = np.array([i for i, _ in groups], dtype=np.int64)
+    table = feature_table(index, vector, scored.rows[lead], ranking[lead], scored.sentence[lead],
+                          scored.coverage[lead], scored.same_language[lead])
+    order, scores = rerank(ranker, table)
+    ranked = np.array(ranking, dtype=np.float64)
+    ranked[lead] = scores
+    return [groups[j] for j in order], ranked
 
 
 def _same_basis(a: np.ndarray | None, b: np.ndarray | None) -> bool:

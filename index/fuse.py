@@ -13,11 +13,12 @@ name and number is lifted; one that shares a stray token is not.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import AbstractSet, Callable, Literal
 
 import numpy as np
 
+from .rerank import Ranker, load_ranker
 from .search import Scored
 
 Mode = Literal["dense", "bm25", "hybrid"]
@@ -52,6 +53,8 @@ class FusionParams:
     # language, scaled by 1 - reach ** reach_power in the question's own (``rank``);
     # chosen on the dev sets alone (bench/latent_terms_sweep.py, docs/results/latent-terms-dev-sweep.json).
     latent_weight: float = 0.05
+    # Hybrid only: the fused head re-ordered by the ranker learned on the dev sets (rerank.py); None: fused order.
+    ranker: Ranker | None = field(default_factory=load_ranker)
 
 
 def rank(scored: Scored, mode: Mode, params: FusionParams = FusionParams()) -> np.ndarray:

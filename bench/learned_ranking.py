@@ -1,0 +1,234 @@
+"""Would a ranker learned from the dev questions order the top 30 better than the hand-set fusion? Dev only.
+
+    .venv/bin/python bench/learned_ranking.py [--out docs/results/learned-ranking-dev.json]
+
+The shipped hybrid score is a hand-weighted sum (fuse.py), each weight chosen
+by a one-dimensional sweep. Recall@10 sits far above recall@1, so the right
+passage is usually among the top ten and out-ranked by neighbours whose
+cosines differ in the third decimal. A linear ranker over the signals the
+index already holds, fit pairwise (relevant minus non-relevant candidate of
+the same question, logistic loss), might weigh them better than the sweeps.
+
+Features of each of the fused ranking's top ``DEPTH`` candidates, scores taken
+relative to the question's best candidate: the ones the product ships
+(index/rerank.py ``FEATURES``: the fused score, its best late-chunked
+sentence, its best sentence embedded alone, IDF coverage, written in the
+question's language, log rank) and six measured and left out (``EXTRAS``:
+passage cosine, BM25 over the best, latent-term match, the best cosine of
+its neighbouring passages, its document's best cosine among the candidates
+and how many of them it has).
+
+Scored by the same objective as every sweep (dev_indexes.OBJECTIVE), two ways
+of holding questions out: leave one dev set out (fit on the other three:
+questions of a kind the ranker never saw, the honest case) and 5-fold within
+the pooled sets. No test split is read. ``--write`` writes the ranker fit on
+every dev set (``SHIPPED_C``, the shipped features) to index/data/ranker.json.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dev_indexes import OBJECTIVE, dev_indexes, retrieval_sets, sweep_arguments  # noqa: E402
+from report import emit  # noqa: E402
+
+from index.conversation import read_follow_up  # noqa: E402
+from index.engine import Engine  # noqa: E402
+from index.evaluate import is_hit  # noqa: E402
+from index.fuse import FusionParams  # noqa: E402
+from index.lang import detect_language  # noqa: E402
+from index.rerank import FEATURES, RANKER_FILE, Ranker, feature_table  # noqa: E402
+from index.search import candidates  # noqa: E402
+
+DEPTH = 30
+# The shipped ranker's features (index/rerank.py) first, then those measured and left out.
+EXTRAS = ("passage", "bm25", "latent", "neighbour", "document_best", "document_count")
+NAMES = FEATURES + EXTRAS
+C_VALUES = (0.01, 0.1, 1.0)
+SHIPPED_C = 0.01
+
+
+def features(engine: Engine, question: str, history: tuple[str, ...]) -> tuple[np.ndarray, list]:
+    """The fused top ``DEPTH`` hits (``engine`` has no ranker), and one feature row each (``NAMES``)."""
+    index = engine.index
+    hits = engine.retrieve(question, DEPTH, history=history)
+    follow_up = read_follow_up(question, history)
+    embedded = engine.query(question, follow_up)
+    scored = candidates(index, embedded.vector, follow_up.lexical_query(question),
+                        max(engine.fusion.depth, DEPTH), detect_language(question),
+                        engine.fusion.sentence_weight, embedded.terms)
+    position = {int(r): i for i, r in enumerate(scored.rows)}
+    rows = np.array([h.row for h in hits], dtype=np.int64)
+    at = np.array([position[int(r)] for r in rows])
+    vector = embedded.vector.astype(np.float32)
+    core = feature_table(index, vector, rows, np.array([h.score for h in hits]), scored.sentence[at],
+                         scored.coverage[at], scored.same_language[at])
+    passage = index.passage_vectors.rows(rows) @ vector
+    top_bm25 = float(scored.bm25.max(initial=0.0)) or 1.0
+    latent = scored.latent[at] if scored.latent is not None else np.zeros(len(rows))
+    docs = [h.passage.doc_id for h in hits]
+    total = len(index.passages)
+    neighbour = np.array(passage, dtype=np.float64)
+    near = sorted({int(r) + d for r in rows for d in (-1, 1) if 0 <= int(r) + d < total})
+    if near:
+        near_cos = dict(zip(near, index.passage_vectors.rows(np.array(near)) @ vector))
+        near_doc = dict(zip(near, (p.doc_id for p in index.passages.many(near))))
+        for j, r in enumerate(rows):
+            around = [near_cos[n] for n in (int(r) - 1, int(r) + 1) if near_doc.get(n) == docs[j]]
+            neighbour[j] = max(around, default=passage[j])
+    best_of: dict[str, float] = {}
+    for j, d in enumerate(docs):
+        best_of[d] = max(best_of.get(d, -1.0), float(passage[j]))
+    extras = np.column_stack([
+        passage - passage.max(), scored.bm25[at] / top_bm25, latent, neighbour - passage.max(),
+        np.array([best_of[d] for d in docs]) - passage.max(), np.log1p([docs.count(d) for d in docs]),
+    ])
+    return np.hstack([core, extras]), hits
+
+
+def _metrics(ranks: list[int | None]) -> dict:
+    n = len(ranks)
+    return {"n": n,
+            "recall@1": round(sum(1 for r in ranks if r and r <= 1) / n, 4),
+            "recall@5": round(sum(1 for r in ranks if r and r <= 5) / n, 4),
+            "recall@10": round(sum(1 for r in ranks if r and r <= 10) / n, 4),
+            "mrr@10": round(sum(1 / r for r in ranks if r and r <= 10) / n, 4)}
+
+
+def _rank_of(scores: np.ndarray, labels: np.ndarray) -> int | None:
+    order = np.argsort(-scores, kind="stable")
+    found = np.flatnonzero(labels[order])
+    return int(found[0]) + 1 if len(found) else None
+
+
+def _pairs(items: list[tuple[np.ndarray, np.ndarray, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Differences relevant − other within each question (and their negatives), weighted per question."""
+    xs, ys, ws = [], [], []
+    for table, labels, weight in items:
+        good, bad = np.flatnonzero(labels), np.flatnonzero(~labels)
+        if not len(good) or not len(bad):
+            continue
+        diff = (table[good][:, None, :] - table[bad][None, :, :]).reshape(-1, table.shape[1])
+        w = weight / len(diff)
+        xs += [diff, -diff]
+        ys += [np.ones(len(diff)), np.zeros(len(diff))]
+        ws += [np.full(len(diff), w), np.full(len(diff), w)]
+    return np.concatenate(xs), np.concatenate(ys), np.concatenate(ws)
+
+
+def _fit(items, c: float) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    x, y, w = _pairs(items)
+    scale = x.std(0) + 1e-9
+    model = LogisticRegression(C=c, fit_intercept=False, max_iter=2000)
+    model.fit(x / scale, y, sample_weight=w * len(w) / w.sum())
+    return model.coef_[0] / scale, scale
+
+
+def _score(items, weights: np.ndarray | None) -> dict:
+    ranks = [_rank_of(table @ weights if weights is not None else -np.arange(len(labels), dtype=float), labels)
+             for table, labels, _ in items]
+    return _metrics(ranks)
+
+
+def _objective(report: dict) -> float:
+    return round(sum(r["recall@5"] + r["mrr@10"] for r in report.values()) / (2 * len(report)), 4)
+
+
+def _columns(data: dict, names: tuple[str, ...]) -> dict:
+    keep = [NAMES.index(n) for n in names]
+    return {n: [(t[:, keep], lab, w) for t, lab, w in rows] for n, rows in data.items()}
+
+
+def _held_out(data: dict, c: float) -> dict:
+    """Each set scored by a ranker fit on the other sets."""
+    sets = list(data)
+    held = {n: _score(data[n], _fit([i for m in sets if m != n for i in data[m]], c)[0]) for n in sets}
+    held["objective"] = _objective(held)
+    return held
+
+
+def _five_fold(data: dict, c: float) -> dict:
+    sets = list(data)
+    rng = np.random.default_rng(0)
+    assign = {n: rng.integers(0, 5, len(data[n])) for n in sets}
+    scored: dict = {n: [] for n in sets}
+    for fold in range(5):
+        weights, _ = _fit([i for n in sets for i, a in zip(data[n], assign[n]) if a != fold], c)
+        for n in sets:
+            scored[n] += [_rank_of(t @ weights, lab) for (t, lab, _), a in zip(data[n], assign[n]) if a == fold]
+    out = {n: _metrics(scored[n]) for n in sets}
+    out["objective"] = _objective(out)
+    return out
+
+
+def _by_language(data: dict, gold: dict, doc_lang: dict, c: float) -> dict:
+    """Seeds sets held out, split by whether the question shares a relevant document's language."""
+    sets = list(data)
+    out = {}
+    for n, questions in gold.items():
+        weights, _ = _fit([i for m in sets if m != n for i in data[m]], c)
+        same = [any(doc_lang.get(r.doc) == detect_language(q.question) for r in q.relevant) for q in questions]
+        for flag, label in ((True, "same_language"), (False, "cross_lingual")):
+            items = [item for item, s in zip(data[n], same) if s == flag]
+            out[f"{n}/{label}"] = {"fused": _score(items, None), "learned": _score(items, weights)}
+    return out
+
+
+def main() -> None:
+    args = sweep_arguments(__doc__, lambda p: p.add_argument(
+        "--write", action="store_true", help=f"write the ranker fit on every dev set to {RANKER_FILE}"))
+    built = dev_indexes(args.work)
+    fused = FusionParams(ranker=None)
+    engines = {"seeds": Engine(built.encoder, built.seeds, fusion=fused),
+               "kazqad": Engine(built.encoder, built.kazqad, fusion=fused)}
+    data: dict[str, list] = {}
+    gold: dict[str, list] = {}
+    for name, (which, questions) in retrieval_sets(built).items():
+        answerable = [q for q in questions if q.answerable]
+        rows = []
+        for q in answerable:
+            table, hits = features(engines[which], q.question, tuple(q.history))
+            labels = np.array([any(is_hit(p, q.relevant) for p in (h.passage, *h.also)) for h in hits])
+            rows.append((table, labels, 1.0 / len(answerable)))
+        data[name] = rows
+        if which == "seeds":
+            gold[name] = answerable
+    sets = list(data)
+    seeds = built.seeds
+    doc_lang = {p.doc_id: p.lang for p in seeds.passages.many(range(len(seeds.passages)))}
+    shipped = _columns(data, FEATURES)
+    report: dict = {"objective": OBJECTIVE, "depth": DEPTH, "shipped_features": list(FEATURES),
+                    "shipped_c": SHIPPED_C, "fused": {n: _score(data[n], None) for n in sets}}
+    report["fused"]["objective"] = _objective({n: report["fused"][n] for n in sets})
+    for c in C_VALUES:
+        report[f"shipped_features_C={c}"] = {"leave_one_set_out": _held_out(shipped, c),
+                                             "five_fold": _five_fold(shipped, c)}
+    every = _columns(data, NAMES)
+    report[f"every_feature_C={SHIPPED_C}"] = {"leave_one_set_out": _held_out(every, SHIPPED_C)}
+    report[f"every_feature_but_one_leave_one_set_out_C={SHIPPED_C}"] = {
+        name: _held_out(_columns(data, tuple(n for n in NAMES if n != name)), SHIPPED_C)["objective"]
+        for name in NAMES}
+    report[f"added_to_shipped_leave_one_set_out_C={SHIPPED_C}"] = {
+        name: _held_out(_columns(data, FEATURES + (name,)), SHIPPED_C)["objective"] for name in EXTRAS}
+    report["seeds_by_language_leave_one_set_out"] = _by_language(shipped, gold, doc_lang, SHIPPED_C)
+    weights, _ = _fit([i for n in sets for i in shipped[n]], SHIPPED_C)
+    ranker = Ranker(tuple(float(w) for w in weights), DEPTH)
+    report["ranker_fit_on_every_dev_set"] = ranker.to_dict()
+    if args.write:
+        RANKER_FILE.write_text(json.dumps({**ranker.to_dict(), "fit": (
+            f"bench/learned_ranking.py --write: pairwise logistic regression, C={SHIPPED_C}, on the answerable "
+            f"questions of {', '.join(sets)} (each set weighing the same); no test split read")},
+            indent=2) + "\n", encoding="utf-8")
+    emit(report, args.out)
+
+
+if __name__ == "__main__":
+    main()
