@@ -38,13 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dev_indexes import OBJECTIVE, dev_indexes, retrieval_sets, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.conversation import read_follow_up  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import is_hit  # noqa: E402
-from index.fuse import FusionParams  # noqa: E402
 from index.lang import detect_language  # noqa: E402
-from index.rerank import FEATURES, RANKER_FILE, Ranker, feature_table  # noqa: E402
-from index.search import candidates  # noqa: E402
+from index.rerank import FEATURES, RANKER_FILE, Ranker, head_features  # noqa: E402
 
 DEPTH = 30
 # The shipped ranker's features (index/rerank.py) first, then those measured and left out.
@@ -55,24 +52,22 @@ SHIPPED_C = 0.01
 
 
 def features(engine: Engine, question: str, history: tuple[str, ...]) -> tuple[np.ndarray, list]:
-    """The fused top ``DEPTH`` hits (``engine`` has no ranker), and one feature row each (``NAMES``)."""
+    """The fused top ``DEPTH`` candidates' passages, and one feature row each (``NAMES``).
+
+    The shipped features come from the product's own ``head_features`` on the
+    fused order (``learned=False``), so the ranker is fit on what it will see.
+    """
     index = engine.index
-    hits = engine.retrieve(question, DEPTH, history=history)
-    follow_up = read_follow_up(question, history)
-    embedded = engine.query(question, follow_up)
-    scored = candidates(index, embedded.vector, follow_up.lexical_query(question),
-                        max(engine.fusion.depth, DEPTH), detect_language(question),
-                        engine.fusion.sentence_weight, embedded.terms)
-    position = {int(r): i for i, r in enumerate(scored.rows)}
-    rows = np.array([h.row for h in hits], dtype=np.int64)
-    at = np.array([position[int(r)] for r in rows])
-    vector = embedded.vector.astype(np.float32)
-    core = feature_table(index, vector, rows, np.array([h.score for h in hits]), scored.sentence[at],
-                         scored.coverage[at], scored.same_language[at])
+    ranked = engine.ranked(question, DEPTH, history=history, learned=False)
+    scored, head = ranked.scored, ranked.order[:DEPTH]
+    core = head_features(index, ranked.vector, scored, ranked.order, ranked.ranking, DEPTH)
+    rows = scored.rows[head]
+    hits = [scored.passages[i] for i in head]
+    vector = ranked.vector.astype(np.float32)
     passage = index.passage_vectors.rows(rows) @ vector
     top_bm25 = float(scored.bm25.max(initial=0.0)) or 1.0
-    latent = scored.latent[at] if scored.latent is not None else np.zeros(len(rows))
-    docs = [h.passage.doc_id for h in hits]
+    latent = scored.latent[head] if scored.latent is not None else np.zeros(len(rows))
+    docs = [p.doc_id for p in hits]
     total = len(index.passages)
     neighbour = np.array(passage, dtype=np.float64)
     near = sorted({int(r) + d for r in rows for d in (-1, 1) if 0 <= int(r) + d < total})
@@ -86,7 +81,7 @@ def features(engine: Engine, question: str, history: tuple[str, ...]) -> tuple[n
     for j, d in enumerate(docs):
         best_of[d] = max(best_of.get(d, -1.0), float(passage[j]))
     extras = np.column_stack([
-        passage - passage.max(), scored.bm25[at] / top_bm25, latent, neighbour - passage.max(),
+        passage - passage.max(), scored.bm25[head] / top_bm25, latent, neighbour - passage.max(),
         np.array([best_of[d] for d in docs]) - passage.max(), np.log1p([docs.count(d) for d in docs]),
     ])
     return np.hstack([core, extras]), hits
@@ -186,9 +181,7 @@ def main() -> None:
     args = sweep_arguments(__doc__, lambda p: p.add_argument(
         "--write", action="store_true", help=f"write the ranker fit on every dev set to {RANKER_FILE}"))
     built = dev_indexes(args.work)
-    fused = FusionParams(ranker=None)
-    engines = {"seeds": Engine(built.encoder, built.seeds, fusion=fused),
-               "kazqad": Engine(built.encoder, built.kazqad, fusion=fused)}
+    engines = {"seeds": Engine(built.encoder, built.seeds), "kazqad": Engine(built.encoder, built.kazqad)}
     data: dict[str, list] = {}
     gold: dict[str, list] = {}
     for name, (which, questions) in retrieval_sets(built).items():
@@ -196,7 +189,7 @@ def main() -> None:
         rows = []
         for q in answerable:
             table, hits = features(engines[which], q.question, tuple(q.history))
-            labels = np.array([any(is_hit(p, q.relevant) for p in (h.passage, *h.also)) for h in hits])
+            labels = np.array([is_hit(p, q.relevant) for p in hits])
             rows.append((table, labels, 1.0 / len(answerable)))
         data[name] = rows
         if which == "seeds":

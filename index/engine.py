@@ -17,7 +17,7 @@ from .evidence import DEFAULT_NAME_MATCH, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
-from .rerank import Ranker, feature_table, rerank
+from .rerank import head_features, reorder
 from .search import Hit, Scored, candidates, to_hits
 from .store import LoadedIndex
 from .vectors import QueryEncoder
@@ -76,6 +76,16 @@ class Embedded:
 
     vector: np.ndarray
     terms: LatentTerms | None = None
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A question's candidates in ranked order (positions into ``scored``), before near-duplicates fold."""
+
+    scored: Scored
+    vector: np.ndarray  # the question's vector as retrieval used it
+    order: np.ndarray
+    ranking: np.ndarray  # per candidate: what ranked it (fused, spread-paid, or the learned ranker's score)
 
 
 def frozen(vector: np.ndarray) -> np.ndarray:
@@ -203,9 +213,12 @@ class Engine:
         alone, paired = self.embedded([question, follow_up.pair(question)], apart=True)
         return Embedded(mix(alone.vector, paired.vector, HISTORY_WEIGHT), paired.terms)
 
-    def retrieve(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
-                 vector: np.ndarray | None = None, history: tuple[str, ...] = ()) -> list[Hit]:
-        """The ``k`` best passages for ``question`` (read in the light of ``history``), near-duplicates collapsed."""
+    def ranked(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
+               vector: np.ndarray | None = None, history: tuple[str, ...] = (), learned: bool = True) -> Ranked:
+        """Every candidate for ``question`` in ranked order, before near-duplicates fold (``retrieve`` folds them).
+
+        ``learned`` False keeps the fused order, which is what the ranker was fit on (bench/learned_ranking.py).
+        """
         mode = mode or self.mode
         timings = timings or Timings()
         t = time.perf_counter()
@@ -229,14 +242,24 @@ class Engine:
         if mode == "hybrid":
             order, ranking = spread_documents(order, ranking, [scored.passages[i].doc_id for i in order[:head]],
                                               self.fusion.document_penalty)
+        ranker = self.fusion.ranker
+        if learned and ranker is not None and mode == "hybrid" and scored.sentence is not None:
+            order, ranking = reorder(ranker, order, ranking, head_features(self.index, vector, scored, order,
+                                                                           ranking, ranker.depth))
+        timings.add("fusion", t)
+        return Ranked(scored, vector, order, ranking)
+
+    def retrieve(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
+                 vector: np.ndarray | None = None, history: tuple[str, ...] = ()) -> list[Hit]:
+        """The ``k`` best passages for ``question`` (read in the light of ``history``), near-duplicates collapsed."""
+        timings = timings or Timings()
+        ranked = self.ranked(question, k, mode, timings, vector, history)
+        t = time.perf_counter()
+        scored = ranked.scored
         analyzer = self.index.lexical.analyzer
         tokens_of = lambda i: analyzer.token_set(scored.passages[i].text)  # noqa: E731
-        ranker = self.fusion.ranker if mode == "hybrid" and scored.sentence is not None else None
-        groups = collapse_near_duplicates(order, tokens_of, self.fusion.duplicate_jaccard,
-                                          max(k, ranker.depth) if ranker else k)
-        if ranker is not None and len(groups) > 1:
-            groups, ranking = _reranked(ranker, groups, ranking, scored, self.index, vector)
-        hits = to_hits(scored, ranking, groups[:k])
+        groups = collapse_near_duplicates(ranked.order, tokens_of, self.fusion.duplicate_jaccard, k)
+        hits = to_hits(scored, ranked.ranking, groups)
         timings.add("fusion", t)
         return hits
 
@@ -291,18 +314,6 @@ class Engine:
     def confident(self, hits: list[Hit]) -> bool:
         """Whether the corpus holds an answer: some retrieved passage is close enough in meaning."""
         return any((h.dense or 0.0) >= self.min_score for h in hits)
-
-
-def _reranked(ranker: Ranker, groups: list[tuple[int, list[int]]], ranking: np.ndarray, scored: Scored,
-              index: LoadedIndex, vector: np.ndarray) -> tuple[list[tuple[int, list[int]]], np.ndarray]:
-    """The collapsed head in the ranker's order, each lead candidate scored by the ranker."""
-    lead = np.array([i for i, _ in groups], dtype=np.int64)
-    table = feature_table(index, vector, scored.rows[lead], ranking[lead], scored.sentence[lead],
-                          scored.coverage[lead], scored.same_language[lead])
-    order, scores = rerank(ranker, table)
-    ranked = np.array(ranking, dtype=np.float64)
-    ranked[lead] = scores
-    return [groups[j] for j in order], ranked
 
 
 def _same_basis(a: np.ndarray | None, b: np.ndarray | None) -> bool:

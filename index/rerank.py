@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from .search import Scored
     from .store import LoadedIndex
 
 RANKER_FILE = Path(__file__).with_name("data") / "ranker.json"
@@ -96,7 +97,28 @@ def _below_best(scores: np.ndarray) -> np.ndarray:
     return scores - scores.max() if len(scores) else scores
 
 
-def rerank(ranker: Ranker, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The new order of the candidates the table describes, and each candidate's ranker score."""
+def head_features(index: "LoadedIndex", vector: np.ndarray, scored: "Scored", order: np.ndarray,
+                  ranking: np.ndarray, depth: int) -> np.ndarray:
+    """The feature table of the first ``depth`` candidates of ``order`` (positions into ``scored``)."""
+    head = order[:depth]
+    return feature_table(index, vector, scored.rows[head], ranking[head], scored.sentence[head],
+                         scored.coverage[head], scored.same_language[head])
+
+
+def reorder(ranker: Ranker, order: np.ndarray, ranking: np.ndarray,
+            table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``order`` with its head (the table's rows) re-ordered by the ranker, and the ranking with its scores.
+
+    Candidates past the head keep their order and get scores below the head's,
+    so the scores still fall with the rank.
+    """
+    head = len(table)
+    if head < 2:
+        return order, ranking
     scores = ranker.score(table)
-    return np.argsort(-scores, kind="stable"), scores
+    new = np.argsort(-scores, kind="stable")
+    ranked = np.array(ranking, dtype=np.float64)
+    tail = order[head:]
+    ranked[tail] = scores.min() - (ranked[order[head - 1]] - ranked[tail])
+    ranked[order[:head]] = scores
+    return np.concatenate([order[:head][new], tail]), ranked
