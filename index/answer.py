@@ -113,7 +113,8 @@ def candidate_sentences(hits: list[Hit], index: LoadedIndex, passages: int = ANS
 def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: list[Hit],
                      coverage: np.ndarray | None = None, *, margin: float = SENTENCE_MARGIN,
                      max_sentences: int = MAX_SENTENCES, max_chars: int = MAX_ANSWER_CHARS,
-                     spread: float = SPREAD_PENALTY, rank_prior: float = RANK_PRIOR) -> list[Candidate]:
+                     spread: float = SPREAD_PENALTY, rank_prior: float = RANK_PRIOR,
+                     scores: np.ndarray | None = None) -> list[Candidate]:
     """The best sentence, then further ones that score nearly as well, in the order picked, within ``max_chars``.
 
     ``coverage`` (share of the question's rare words in the sentence) lifts the
@@ -126,7 +127,7 @@ def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: 
     if not candidates:
         return []
     lexical = coverage if coverage is not None else np.zeros(len(candidates))
-    scores = np.array([
+    scores = scores if scores is not None else np.array([
         (1 - PASSAGE_WEIGHT) * float(sim) + PASSAGE_WEIGHT * float(hits[c.hit].dense or 0.0)
         + LEXICAL_WEIGHT * float(cov) - rank_prior * c.hit
         for c, sim, cov in zip(candidates, similarity, lexical)
