@@ -28,19 +28,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from answer_sweep import prepared  # noqa: E402
+from answer_sweep import answer_sets, prepared, sentence_cosines  # noqa: E402
 from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.answer import ALONE_MIX, PASSAGE_WEIGHT, select_sentences  # noqa: E402
-from index.conversation import read_follow_up  # noqa: E402
 from index.embed import load_embedder  # noqa: E402
 from index.engine import Engine  # noqa: E402
-from index.evaluate import load_gold  # noqa: E402
 from index.store import LoadedIndex  # noqa: E402
 from index.text import fold  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 LATENT_WEIGHTS = (0.0, 0.03, 0.05, 0.08, 0.12, 0.2)
 ALONE_MIXES = (0.0, 0.25, 0.4, 0.5, 0.6, 0.75, 1.0)
 
@@ -74,19 +71,14 @@ def with_signals(engine: Engine, gold: list, terms: dict | None) -> list:
             items.append(None)
             continue
         candidates, _, hits, coverage, phrases = item
-        text = " ".join(q.question.split())
-        embedded = engine.query(text, read_follow_up(text, q.history))
-        rows = np.array([c.row for c in candidates], dtype=np.int64)
-        late = engine.index.sentence_vectors.rows(rows) @ embedded.vector
-        alone = engine.index.sentences_alone.rows(rows) @ embedded.vector
+        embedded, late, alone = sentence_cosines(engine, q, candidates)
         latent = np.zeros(len(candidates))
         if terms is not None and embedded.terms is not None:
             dense = embedded.terms.dense(engine.embedder.head.features)
             latent = np.array([0.0 if terms.get(c.row) is None
                                else float(dense[terms[c.row].features] @ terms[c.row].values) for c in candidates])
             latent = latent / latent.max() if latent.max() > 0 else latent
-        items.append((candidates, np.asarray(late, float), hits, np.asarray(coverage, float), phrases,
-                      latent, np.asarray(alone, float)))
+        items.append((candidates, late, hits, np.asarray(coverage, float), phrases, latent, alone))
     return items
 
 
@@ -118,13 +110,9 @@ def score(sets: dict[str, list], **params) -> dict:
 def main() -> None:
     args = sweep_arguments(__doc__)
     built = dev_indexes(args.work)
-    seeds, kazqad = Engine(built.encoder, built.seeds), Engine(built.encoder, built.kazqad)
     embedder = load_embedder()
     terms = sentence_terms(embedder, built.seeds) if embedder.head is not None else None
-    data = ROOT / "tests" / "data"
-    sets = {name: with_signals(seeds, load_gold(data / f"{name}.jsonl"), terms)
-            for name in ("gold", "names", "dev_paraphrase", "followups_dev")}
-    sets["kazqad_dev"] = with_signals(kazqad, load_gold(built.kazqad_dev), None)
+    sets = answer_sets(built, lambda engine, gold, name: with_signals(engine, gold, None if name == "kazqad_dev" else terms))
     shipped = score(sets)
     latent = [score(sets, latent_weight=w) for w in LATENT_WEIGHTS]
     mixed = [score(sets, mix=a) for a in ALONE_MIXES]

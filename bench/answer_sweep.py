@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import sys
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -28,6 +29,7 @@ from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.answer import select_sentences  # noqa: E402
+from index.conversation import read_follow_up  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
 from index.text import fold  # noqa: E402
@@ -55,6 +57,28 @@ def prepared(engine: Engine, gold: list) -> list[tuple]:
     return out
 
 
+def answer_sets(built, items: Callable[[Engine, list, str], list]) -> dict[str, list]:
+    """``items(engine, gold, name)`` for each of the five dev answer sets (seeds gold, names,
+    dev_paraphrase, followups_dev; KazQAD's dev half), each on its own index."""
+    seeds, kazqad = Engine(built.encoder, built.seeds), Engine(built.encoder, built.kazqad)
+    data = ROOT / "tests" / "data"
+    sets = {name: items(seeds, load_gold(data / f"{name}.jsonl"), name)
+            for name in ("gold", "names", "dev_paraphrase", "followups_dev")}
+    sets["kazqad_dev"] = items(kazqad, load_gold(built.kazqad_dev), "kazqad_dev")
+    return sets
+
+
+def sentence_cosines(engine: Engine, question, candidates: list) -> tuple:
+    """The question as the product embeds it (follow-ups read with their history), and each candidate
+    sentence's cosine with it: late-chunked, and embedded alone (the late one where the build has none)."""
+    text = " ".join(question.question.split())
+    embedded = engine.query(text, read_follow_up(text, question.history))
+    rows = np.array([c.row for c in candidates], dtype=np.int64)
+    late = engine.index.sentence_vectors.rows(rows) @ embedded.vector
+    alone = engine.index.sentences_alone.rows(rows) @ embedded.vector if engine.index.sentences_alone is not None else late
+    return embedded, np.asarray(late, float), np.asarray(alone, float)
+
+
 def score(items: list[tuple], **params) -> tuple[float, list[int]]:
     hits, lengths = 0, []
     for item in items:
@@ -71,11 +95,7 @@ def score(items: list[tuple], **params) -> tuple[float, list[int]]:
 def main() -> None:
     args = sweep_arguments(__doc__)
     built = dev_indexes(args.work)
-    seeds, kazqad = Engine(built.encoder, built.seeds), Engine(built.encoder, built.kazqad)
-    data = ROOT / "tests" / "data"
-    sets = {name: prepared(seeds, load_gold(data / f"{name}.jsonl"))
-            for name in ("gold", "names", "dev_paraphrase", "followups_dev")}
-    sets["kazqad_dev"] = prepared(kazqad, load_gold(built.kazqad_dev))
+    sets = answer_sets(built, lambda engine, gold, _name: prepared(engine, gold))
     rows = []
     for margin, count, budget, spread, prior in itertools.product(MARGINS, COUNTS, BUDGETS, SPREADS, RANK_PRIORS):
         params = {"margin": margin, "max_sentences": count, "max_chars": budget, "spread": spread,

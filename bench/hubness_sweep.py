@@ -16,7 +16,6 @@ not read.
 
 from __future__ import annotations
 
-import itertools
 import sys
 from contextlib import contextmanager
 from pathlib import Path

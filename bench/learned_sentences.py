@@ -22,19 +22,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from answer_sweep import prepared  # noqa: E402
+from answer_sweep import answer_sets, prepared, sentence_cosines  # noqa: E402
 from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from learned_ranking import _fit  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.answer import select_sentences  # noqa: E402
-from index.conversation import read_follow_up  # noqa: E402
 from index.engine import Engine  # noqa: E402
-from index.evaluate import load_gold  # noqa: E402
 from index.lang import detect_language  # noqa: E402
 from index.text import fold  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 NAMES = ("late", "alone", "passage", "coverage", "log_rank", "position", "log_chars", "same_language",
          "has_digit")
 # In units of the learned score's spread (its standard deviation over the question's candidates).
@@ -46,19 +43,14 @@ C_VALUES = (0.01, 1.0)
 def with_features(engine: Engine, gold: list) -> list:
     """``prepared`` items, each with a feature row and a label per candidate sentence."""
     items = prepared(engine, gold)
-    index = engine.index
     out = []
     for q, item in zip((q for q in gold if q.answerable), items):
         if item is None:
             out.append(None)
             continue
         candidates, similarity, hits, coverage, phrases = item
-        text = " ".join(q.question.split())
-        vector = engine.query_vector(text, read_follow_up(text, q.history))
-        rows = np.array([c.row for c in candidates], dtype=np.int64)
-        late = index.sentence_vectors.rows(rows) @ vector
-        alone = index.sentences_alone.rows(rows) @ vector if index.sentences_alone is not None else late
-        lang = detect_language(text)
+        _, late, alone = sentence_cosines(engine, q, candidates)
+        lang = detect_language(" ".join(q.question.split()))
         position, seen = [], {}
         for c in candidates:
             position.append(seen.get(c.hit, 0))
@@ -98,11 +90,7 @@ def answer_hit(items: list, weights: np.ndarray | None, margin: float = 0.0, spr
 def main() -> None:
     args = sweep_arguments(__doc__)
     built = dev_indexes(args.work)
-    seeds, kazqad = Engine(built.encoder, built.seeds), Engine(built.encoder, built.kazqad)
-    data = ROOT / "tests" / "data"
-    sets = {name: with_features(seeds, load_gold(data / f"{name}.jsonl"))
-            for name in ("gold", "names", "dev_paraphrase", "followups_dev")}
-    sets["kazqad_dev"] = with_features(kazqad, load_gold(built.kazqad_dev))
+    sets = answer_sets(built, lambda engine, gold, _name: with_features(engine, gold))
     training = {n: [(t, lab, 1.0 / max(1, sum(e is not None for e in items)))
                     for e in items if e is not None for _, t, lab in [e]] for n, items in sets.items()}
     report: dict = {"features": list(NAMES),
