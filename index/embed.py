@@ -281,8 +281,8 @@ class Embedder:
         bounds = np.cumsum([0] + [len(spans) for spans in sentence_spans])
         return [vectors[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
-    def encode_queries_with_terms(self, texts: list[str], apart: bool = False,
-                                  ) -> tuple[np.ndarray, list["LatentTerms"]]:
+    def encode_queries_with_terms(self, texts: list[str], apart: bool = False, wanted: list[bool] | None = None,
+                                  ) -> tuple[np.ndarray, list["LatentTerms | None"]]:
         """Question vectors and latent terms from one forward pass (the ONNX encoder's call, on torch)."""
         if self.head is None:
             raise ValueError("this encoder has no latent-terms head")
@@ -291,10 +291,10 @@ class Embedder:
                                           show_progress_bar=False)
         skip = 1 + self._query_prompt_tokens  # BOS and the prompt; the last token is EOS
         vectors, terms = [], []
-        for out in outputs:
+        for i, out in enumerate(outputs):
             tokens = out["token_embeddings"][out["attention_mask"].bool()].float().numpy()
             vectors.append(_unit(out["sentence_embedding"].float().numpy()))
-            terms.append(self.head(tokens[skip:len(tokens) - 1]))
+            terms.append(self.head(tokens[skip:len(tokens) - 1]) if wanted is None or wanted[i] else None)
         return self._as_array(np.stack(vectors)), terms
 
     @cached_property

@@ -107,9 +107,11 @@ class RecentVectors(Generic[V]):
         self._items: OrderedDict[str, V] = OrderedDict(items)
         self._lock = threading.Lock()
 
-    def get(self, texts: list[str], encode: Callable[[list[str]], Iterable[V]]) -> list[V]:
+    def get(self, texts: list[str], encode: Callable[[list[str]], Iterable[V]],
+            usable: Callable[[str, V], bool] = lambda _text, _value: True) -> list[V]:
+        """The values of ``texts``; those not held, or held but not ``usable`` for this call, encoded."""
         with self._lock:
-            found = {t: self._items[t] for t in texts if t in self._items}
+            found = {t: self._items[t] for t in texts if t in self._items and usable(t, self._items[t])}
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             for text, value in zip(missing, encode(missing)):
@@ -172,13 +174,23 @@ class Engine:
         """Vectors of ``questions``, the ones not seen lately encoded in one batch (``apart``: side by side)."""
         return [e.vector for e in self.embedded(questions, apart)]
 
-    def embedded(self, questions: list[str], apart: bool = False) -> list[Embedded]:
-        """``questions`` as retrieval uses them: vectors, and latent terms from the same forward pass."""
+    def embedded(self, questions: list[str], apart: bool = False,
+                 vector_only: frozenset[str] = frozenset()) -> list[Embedded]:
+        """``questions`` as retrieval uses them: vectors, and latent terms from the same forward pass.
+
+        ``vector_only``: those whose terms the caller will not use (a follow-up's question: only
+        the pair's terms rank). They skip the latent head, about a millisecond of CPU, and are
+        cached without terms, so a later call that wants their terms encodes them again.
+        """
         basis = self.index.language_basis
         if self.latent:
             def encode(texts: list[str]) -> list[Embedded]:
-                vectors, terms = self.embedder.encode_queries_with_terms(texts, apart=apart)
+                vectors, terms = self.embedder.encode_queries_with_terms(
+                    texts, apart=apart, wanted=[t not in vector_only for t in texts])
                 return [Embedded(frozen(project(v, basis)), t) for v, t in zip(vectors, terms)]
+
+            return self._vectors.get(questions, encode,
+                                     lambda text, e: e.terms is not None or text in vector_only)
         else:
             run = self.embedder.encode_queries
             if apart:  # the ONNX encoder can run short texts of unequal length at once, one core each
@@ -210,7 +222,8 @@ class Engine:
         """
         if not follow_up.leans:
             return self.embedded([question])[0]
-        alone, paired = self.embedded([question, follow_up.pair(question)], apart=True)
+        alone, paired = self.embedded([question, follow_up.pair(question)], apart=True,
+                                      vector_only=frozenset([question]))
         return Embedded(mix(alone.vector, paired.vector, HISTORY_WEIGHT), paired.terms)
 
     def ranked(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,

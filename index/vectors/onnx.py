@@ -112,15 +112,20 @@ class OnnxEncoder:
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.spec.query_prompt + t for t in texts])
 
-    def encode_queries_with_terms(self, texts: list[str], apart: bool = False,
-                                  ) -> tuple[np.ndarray, list["LatentTerms"]]:
-        """Vectors and latent terms of questions, from one forward pass each (``apart``: as ``encode_queries_apart``)."""
+    def encode_queries_with_terms(self, texts: list[str], apart: bool = False, wanted: list[bool] | None = None,
+                                  ) -> tuple[np.ndarray, list["LatentTerms | None"]]:
+        """Vectors and latent terms of questions, from one forward pass each (``apart``: as ``encode_queries_apart``).
+
+        ``wanted`` (per text; default all): a text whose terms the caller will not use skips the
+        head and gets None, as a follow-up's question does (only the pair's terms rank).
+        """
         if self.head is None:
             raise ValueError("this encoder has no latent-terms head")
+        wanted = [True] * len(texts) if wanted is None else list(wanted)
         if apart:
-            return self._apart(texts, terms=True)
+            return self._apart(texts, terms=wanted)
         self.texts_encoded += len(texts)
-        return self._vectors([self.spec.query_prompt + t for t in texts], self._session, terms=True)
+        return self._vectors([self.spec.query_prompt + t for t in texts], self._session, terms=wanted)
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.spec.document_prompt + t for t in texts])
@@ -133,20 +138,22 @@ class OnnxEncoder:
         a question; two single-threaded runs at once about 1.4 times
         (docs/benchmarks.md §8). The vectors are the batch's to float rounding.
         """
-        return self._apart(texts, terms=False)
+        return self._apart(texts, terms=None)
 
-    def _apart(self, texts: list[str], terms: bool):
+    def _apart(self, texts: list[str], terms: list[bool] | None):
+        """Each text in its own run (``terms``: per text, whether to run the head; None: vectors only)."""
         prompted = [self.spec.query_prompt + t for t in texts]
         self.texts_encoded += len(texts)
         if len(texts) < 2 or self._threads == 1 or (os.cpu_count() or 1) < 2:
             return self._vectors(prompted, self._session, terms)
         session, threads = self._side_runner()
+        one = (lambda i: None) if terms is None else (lambda i: [terms[i]])
         longest = max(range(len(texts)), key=lambda i: len(texts[i]))  # runs here, while the others start
-        later = {i: threads.submit(self._vectors, [t], session, terms) for i, t in enumerate(prompted)
+        later = {i: threads.submit(self._vectors, [t], session, one(i)) for i, t in enumerate(prompted)
                  if i != longest}
-        rows = {longest: self._vectors([prompted[longest]], session, terms)}
+        rows = {longest: self._vectors([prompted[longest]], session, one(longest))}
         rows.update((i, f.result()) for i, f in later.items())
-        if not terms:
+        if terms is None:
             return np.concatenate([rows[i] for i in range(len(texts))])
         return (np.concatenate([rows[i][0] for i in range(len(texts))]),
                 [rows[i][1][0] for i in range(len(texts))])
@@ -163,11 +170,11 @@ class OnnxEncoder:
         self.texts_encoded += len(texts)
         return self._vectors(texts, self._session)
 
-    def _vectors(self, texts: list[str], session, terms: bool = False):
-        """Pooled vectors of prompted ``texts``; with ``terms``, also each text's latent terms (query prompt)."""
+    def _vectors(self, texts: list[str], session, terms: list[bool] | None = None):
+        """Pooled vectors of prompted ``texts``; with ``terms`` (per text), also the latent terms of those it marks."""
         if not texts:
             empty = np.zeros((0, self.dim), dtype=np.float32)
-            return (empty, []) if terms else empty
+            return empty if terms is None else (empty, [])
         ids = [self._tokenize(t) for t in texts]
         width = max(map(len, ids))
         batch = np.full((len(ids), width), self.spec.pad_id, dtype=np.int64)
@@ -178,10 +185,11 @@ class OnnxEncoder:
         embeds = np.asarray(self._table[batch], dtype=np.float32)
         tokens = session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
         vectors = pool(tokens, mask, self.spec.pooling, self.spec.normalize)
-        if not terms:
+        if terms is None:
             return vectors
         skip = 1 + self._prompt_tokens  # BOS and the prompt; the last real token is EOS
-        return vectors, [self.head(tokens[i, skip:len(row) - 1]) for i, row in enumerate(ids)]
+        return vectors, [self.head(tokens[i, skip:len(row) - 1]) if want else None
+                         for i, (row, want) in enumerate(zip(ids, terms))]
 
 
 def _open_session(graph: Path, threads: int):
