@@ -11,7 +11,8 @@ prompt) and of the question as retrieval reads it (a follow-up: the pair of
 its anchor and itself), each token unit-length and language-projected like the
 vectors; MaxSim is the mean over question tokens of the best passage token.
 Here they are computed on the fly; shipping them would mean storing them at
-build time (``tokens × 384`` values a passage).
+build time (``tokens × 384`` values a passage), so they are also measured reduced to
+``RANKS`` principal directions of the passages' own tokens (what int8 storage of those would cost).
 
 Scored exactly as bench/learned_ranking.py (each dev set held out of the fit in
 turn, same objective). No test split is read.
@@ -36,6 +37,9 @@ from index.evaluate import is_hit  # noqa: E402
 from index.language_subspace import project  # noqa: E402
 
 BATCH = 16
+# Compressed token vectors: each index's passage tokens reduced to this many principal directions
+# (fit on the passages alone, no question read), renormalised; what storing them would cost in int8.
+RANKS = (32, 64, 128)
 
 
 def token_states(encoder, texts: list[str], prompt: str, basis) -> list[np.ndarray]:
@@ -58,6 +62,10 @@ def token_states(encoder, texts: list[str], prompt: str, basis) -> list[np.ndarr
     return out
 
 
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return rows / np.maximum(np.linalg.norm(rows, axis=-1, keepdims=True), 1e-12)
+
+
 def main() -> None:
     args = sweep_arguments(__doc__)
     built = dev_indexes(args.work)
@@ -70,6 +78,13 @@ def main() -> None:
         row_of[name] = {p.passage_id: i for i, p in enumerate(passages)}
         passage_tokens[name] = token_states(encoder, [p.text for p in passages], encoder.spec.document_prompt,
                                             index.language_basis)
+    compressed = {}
+    for name, tokens in passage_tokens.items():
+        stacked = np.concatenate(tokens).astype(np.float32)
+        _, _, vt = np.linalg.svd(stacked - stacked.mean(0), full_matrices=False)
+        for rank in RANKS:
+            basis = vt[:rank]
+            compressed[name, rank] = (basis, [_unit(t.astype(np.float32) @ basis.T) for t in tokens])
     data: dict[str, list] = {}
     for set_name, (which, questions) in retrieval_sets(built).items():
         answerable = [q for q in questions if q.answerable]
@@ -83,10 +98,16 @@ def main() -> None:
             q32 = question.astype(np.float32)
             maxsim = np.array([float((q32 @ passage_tokens[which][row_of[which][p.passage_id]].astype(np.float32).T)
                                      .max(axis=1).mean()) for p in hits])
+            columns = [maxsim]
+            for rank in RANKS:
+                basis, tokens = compressed[which, rank]
+                small = _unit(q32 @ basis.T)
+                columns.append(np.array([float((small @ tokens[row_of[which][p.passage_id]].T).max(axis=1).mean())
+                                         for p in hits]))
             labels = np.array([is_hit(p, q.relevant) for p in hits])
-            rows.append((np.hstack([table, (maxsim - maxsim.max())[:, None]]), labels, 1.0 / len(answerable)))
+            rows.append((np.hstack([table] + [(c - c.max())[:, None] for c in columns]), labels, 1.0 / len(answerable)))
         data[set_name] = rows
-    names = lr.NAMES + ("maxsim",)
+    names = lr.NAMES + ("maxsim",) + tuple(f"maxsim_{rank}" for rank in RANKS)
     columns = lambda chosen: {n: [(t[:, [names.index(c) for c in chosen]], lab, w) for t, lab, w in rows]  # noqa: E731
                               for n, rows in data.items()}
     report: dict = {"objective": OBJECTIVE, "depth": lr.DEPTH, "shipped_features": list(lr.FEATURES)}
@@ -96,11 +117,17 @@ def main() -> None:
             "shipped_and_maxsim": lr._held_out(columns(lr.FEATURES + ("maxsim",)), c),
             "maxsim_for_sentence_features": lr._held_out(
                 columns(("fused", "coverage", "same_language", "log_rank", "maxsim")), c)}
-    report["maxsim_alone_as_the_ranking"] = {n: lr._score([(t[:, [-1]], lab, w) for t, lab, w in rows], np.ones(1))
+        for rank in RANKS:
+            report[f"C={c}"][f"shipped_and_maxsim_{rank}_dims"] = lr._held_out(
+                columns(lr.FEATURES + (f"maxsim_{rank}",)), c)
+    at = names.index("maxsim")
+    report["maxsim_alone_as_the_ranking"] = {n: lr._score([(t[:, [at]], lab, w) for t, lab, w in rows], np.ones(1))
                                              for n, rows in data.items()}
     sizes = [len(t) for tokens in passage_tokens.values() for t in tokens]
     report["storage_if_shipped"] = {"tokens_per_passage_mean": round(float(np.mean(sizes)), 1),
-                                    "kb_per_passage_float16": round(float(np.mean(sizes)) * 384 * 2 / 1024, 1)}
+                                    "kb_per_passage_float16": round(float(np.mean(sizes)) * 384 * 2 / 1024, 1),
+                                    **{f"kb_per_passage_int8_{rank}_dims": round(float(np.mean(sizes)) * rank / 1024, 1)
+                                       for rank in RANKS}}
     emit(report, args.out)
 
 
