@@ -40,8 +40,8 @@ MIN_TERMS = (2, 3)
 SHARES = (1.0, 0.75, 0.5)
 
 
-def held(engine, question: str, k: int) -> tuple[list[str], list[list[bool]]] | None:
-    """The question's key terms and, per passage of its top ``k``, which it holds; None when declined today."""
+def held(engine, question: str) -> tuple[list[str], list[list[bool]]] | None:
+    """The question's key terms and, per passage of its top five, which it holds; None when declined today."""
     hits = engine.retrieve(question, 5)
     if engine.compose(question, hits).verdict != "answer":
         return None
@@ -49,7 +49,7 @@ def held(engine, question: str, k: int) -> tuple[list[str], list[list[bool]]] | 
     analyzer = index.lexical.analyzer
     terms = list(dict.fromkeys(key_terms(" ".join(question.split()))))
     table = []
-    for hit in hits[:k]:
+    for hit in hits[:max(KS)]:
         tokens = set(analyzer.tokens(hit.passage.text))
         names = sorted(_names_in(hit.passage.text, hit.passage.sentences))
         initial = {w: _initial(analyzer, w) for w in terms + names}
@@ -80,16 +80,14 @@ def main() -> None:
     args = parser.parse_args()
     engine = seeds_engine()
     questions = [(name, q) for name in SETS for q in load_gold(DATA / name)]
-    report: dict = {"sets": list(SETS), "rules": []}
+    answered = [(q, h) for _, q in questions if (h := held(engine, q.question)) is not None]
+    report: dict = {"sets": list(SETS), "rules": [], "answered_today": {
+        "answerable": sum(1 for q, _ in answered if q.answerable),
+        "unanswerable": sum(1 for q, _ in answered if not q.answerable),
+        "near_misses": sum(1 for q, _ in answered if q.kind == "near_miss")}}
     for k in KS:
-        rows = [(name, q, held(engine, q.question, k)) for name, q in questions]
-        answered = [(name, q, h) for name, q, h in rows if h is not None]
-        report.setdefault("answered_today", {
-            "answerable": sum(1 for _, q, _h in answered if q.answerable),
-            "unanswerable": sum(1 for _, q, _h in answered if not q.answerable),
-            "near_misses": sum(1 for _, q, _h in answered if q.kind == "near_miss")})
         for min_terms, share in itertools.product(MIN_TERMS, SHARES):
-            caught = [q for _, q, (terms, table) in answered if declined(terms, table, min_terms, share)]
+            caught = [q for q, (terms, table) in answered if declined(terms, table[:k], min_terms, share)]
             report["rules"].append({
                 "k": k, "min_terms": min_terms, "share": share,
                 "answerables_declined": sum(1 for q in caught if q.answerable),

@@ -43,23 +43,21 @@ RANKS = (32, 64, 128)
 
 
 def token_states(encoder, texts: list[str], prompt: str, basis) -> list[np.ndarray]:
-    """Per text, its tokens' last hidden states without BOS, prompt and EOS: unit length, projected."""
+    """Per text, its tokens' last hidden states without BOS, prompt and EOS: unit length, projected,
+    rounded through float16 as storing them would."""
     skip = 1 + len(encoder._tokenize(prompt + "x")) - len(encoder._tokenize("x"))
     out = []
     for start in range(0, len(texts), BATCH):
-        ids = [encoder._tokenize(prompt + t) for t in texts[start:start + BATCH]]
-        width = max(map(len, ids))
-        batch = np.full((len(ids), width), encoder.spec.pad_id, dtype=np.int64)
-        mask = np.zeros((len(ids), width), dtype=np.int64)
+        tokens, ids, _ = encoder._hidden([prompt + t for t in texts[start:start + BATCH]], encoder._session)
         for i, row in enumerate(ids):
-            batch[i, :len(row)], mask[i, :len(row)] = row, 1
-        tokens = encoder._session.run(None, {"inputs_embeds": np.asarray(encoder._table[batch], np.float32),
-                                             "attention_mask": mask})[0]
-        for i, row in enumerate(ids):
-            states = tokens[i, skip:len(row) - 1]
-            states = states / np.maximum(np.linalg.norm(states, axis=1, keepdims=True), 1e-12)
-            out.append(project(states, basis).astype(np.float16))
+            states = _unit(tokens[i, skip:len(row) - 1])
+            out.append(project(states, basis).astype(np.float16).astype(np.float32))
     return out
+
+
+def maxsim(question: np.ndarray, passage: np.ndarray) -> float:
+    """Mean over the question's tokens of their best cosine among the passage's tokens."""
+    return float((question @ passage.T).max(axis=1).mean())
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -80,11 +78,11 @@ def main() -> None:
                                             index.language_basis)
     compressed = {}
     for name, tokens in passage_tokens.items():
-        stacked = np.concatenate(tokens).astype(np.float32)
+        stacked = np.concatenate(tokens)
         _, _, vt = np.linalg.svd(stacked - stacked.mean(0), full_matrices=False)
         for rank in RANKS:
             basis = vt[:rank]
-            compressed[name, rank] = (basis, [_unit(t.astype(np.float32) @ basis.T) for t in tokens])
+            compressed[name, rank] = (basis, [_unit(t @ basis.T) for t in tokens])
     data: dict[str, list] = {}
     for set_name, (which, questions) in retrieval_sets(built).items():
         answerable = [q for q in questions if q.answerable]
@@ -95,15 +93,12 @@ def main() -> None:
             follow = read_follow_up(text, tuple(q.history))
             asked = follow.pair(text) if follow.leans else text
             (question,) = token_states(encoder, [asked], encoder.spec.query_prompt, indexes[which].language_basis)
-            q32 = question.astype(np.float32)
-            maxsim = np.array([float((q32 @ passage_tokens[which][row_of[which][p.passage_id]].astype(np.float32).T)
-                                     .max(axis=1).mean()) for p in hits])
-            columns = [maxsim]
+            rows_of_hits = [row_of[which][p.passage_id] for p in hits]
+            columns = [np.array([maxsim(question, passage_tokens[which][r]) for r in rows_of_hits])]
             for rank in RANKS:
                 basis, tokens = compressed[which, rank]
-                small = _unit(q32 @ basis.T)
-                columns.append(np.array([float((small @ tokens[row_of[which][p.passage_id]].T).max(axis=1).mean())
-                                         for p in hits]))
+                small = _unit(question @ basis.T)
+                columns.append(np.array([maxsim(small, tokens[r]) for r in rows_of_hits]))
             labels = np.array([is_hit(p, q.relevant) for p in hits])
             rows.append((np.hstack([table] + [(c - c.max())[:, None] for c in columns]), labels, 1.0 / len(answerable)))
         data[set_name] = rows

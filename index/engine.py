@@ -189,8 +189,8 @@ class Engine:
                     texts, apart=apart, wanted=[t not in vector_only for t in texts])
                 return [Embedded(frozen(project(v, basis)), t) for v, t in zip(vectors, terms)]
 
-            return self._vectors.get(questions, encode,
-                                     lambda text, e: e.terms is not None or text in vector_only)
+            def usable(text: str, cached: Embedded) -> bool:  # a cached vector without terms serves vector_only
+                return cached.terms is not None or text in vector_only
         else:
             run = self.embedder.encode_queries
             if apart:  # the ONNX encoder can run short texts of unequal length at once, one core each
@@ -198,7 +198,10 @@ class Engine:
 
             def encode(texts: list[str]) -> list[Embedded]:
                 return [Embedded(frozen(project(v, basis))) for v in run(texts)]
-        return self._vectors.get(questions, encode)
+
+            def usable(text: str, cached: Embedded) -> bool:
+                return True
+        return self._vectors.get(questions, encode, usable)
 
     def embed_terms(self, terms: list[str]) -> np.ndarray:
         """Vectors of single names and numbers, as the near-miss check compares them; only unseen ones encoded."""

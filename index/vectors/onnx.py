@@ -175,6 +175,16 @@ class OnnxEncoder:
         if not texts:
             empty = np.zeros((0, self.dim), dtype=np.float32)
             return empty if terms is None else (empty, [])
+        tokens, ids, mask = self._hidden(texts, session)
+        vectors = pool(tokens, mask, self.spec.pooling, self.spec.normalize)
+        if terms is None:
+            return vectors
+        skip = 1 + self._prompt_tokens  # BOS and the prompt; the last real token is EOS
+        return vectors, [self.head(tokens[i, skip:len(row) - 1]) if want else None
+                         for i, (row, want) in enumerate(zip(ids, terms))]
+
+    def _hidden(self, texts: list[str], session) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
+        """The last hidden states of prompted ``texts`` as one padded batch, with their token ids and mask."""
         ids = [self._tokenize(t) for t in texts]
         width = max(map(len, ids))
         batch = np.full((len(ids), width), self.spec.pad_id, dtype=np.int64)
@@ -183,13 +193,7 @@ class OnnxEncoder:
             batch[i, : len(row)] = row
             mask[i, : len(row)] = 1
         embeds = np.asarray(self._table[batch], dtype=np.float32)
-        tokens = session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
-        vectors = pool(tokens, mask, self.spec.pooling, self.spec.normalize)
-        if terms is None:
-            return vectors
-        skip = 1 + self._prompt_tokens  # BOS and the prompt; the last real token is EOS
-        return vectors, [self.head(tokens[i, skip:len(row) - 1]) if want else None
-                         for i, (row, want) in enumerate(zip(ids, terms))]
+        return session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0], ids, mask
 
 
 def _open_session(graph: Path, threads: int):
