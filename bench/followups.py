@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/followups.py [--sweep] [--out docs/results/followups.json]
 
-Splits: tests/data/followups_dev.jsonl (tune here; ``--sweep`` tries history
-weights on it and on nothing else) and tests/data/followups_test.jsonl (frozen
-before any output was seen; report here). Each split is scored on its follow-ups
+Splits: tests/data/followups_dev.jsonl (tune here; ``--sweep`` compares ways to
+make a follow-up's vector on it and on nothing else) and
+tests/data/followups_test.jsonl (frozen before any output was seen; report here). Each split is scored on its follow-ups
 and, separately, on its topic changes (a standalone question after an unrelated
 history), which must not lose anything against the question alone. The main
 gold sets (gold.jsonl, test.jsonl) are also run with an unrelated history in
@@ -21,6 +21,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from report import emit  # noqa: E402
@@ -28,13 +30,14 @@ from report import emit  # noqa: E402
 import index.engine as engine_module  # noqa: E402
 from dev_indexes import seeds_engine  # noqa: E402
 
-from index.conversation import read_follow_up  # noqa: E402
+from index.conversation import FollowUp, read_follow_up  # noqa: E402
+from index.engine import Embedded  # noqa: E402
 from index.evaluate import evaluate, load_gold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit")
-WEIGHTS = [0.25, 0.5, 1.0, 1.5, 2.0]
+WEIGHTS = [0.5, 1.0, 1.5]  # of the pair's vector, in the two-run method
 
 
 def variants(engine) -> dict:
@@ -53,7 +56,7 @@ def score(engine, gold: list) -> dict:
         out[name] = {**{k: report.get(k) for k in KEYS},
                      "by_lang": {lang: {k: m.get(k) for k in ("n", "recall@5", "mrr@10", "answer_hit")}
                                  for lang, m in report["by_lang"].items()},
-                     "misses": report["misses"]}
+                     "misses": report["misses"], "answer_misses": report.get("answer_misses")}
     return out
 
 
@@ -76,8 +79,7 @@ def with_unrelated_history(gold: list, histories: list) -> list:
 def latency(engine, gold: list, rounds: int = 3) -> dict:
     """Wall time of a warm follow-up against the same question standalone, and the CPU time each used.
 
-    A follow-up's two texts run side by side on two cores (``encode_queries_apart``), so its
-    CPU time says what it costs a loaded bot, where the wall time says what a user waits.
+    The wall time is what a user waits; the CPU time what the question costs a loaded bot.
     """
     follow, alone, follow_cpu, alone_cpu = [], [], [], []
     for _ in range(rounds):
@@ -103,36 +105,61 @@ def latency(engine, gold: list, rounds: int = 3) -> dict:
 
 
 def embedding_latency(engine, gold: list, rounds: int) -> dict:
-    """The encoder alone on each follow-up's texts: the question, both as one padded batch, both side by side."""
+    """The encoder alone: the question, the question read after its anchor (shipped), and both as one batch."""
     encoder = engine.embedder
-    texts = [[q.question, f.pair(q.question)] for q in gold if (f := read_follow_up(q.question, q.history)).leans]
-    ways = {"question": lambda t: encoder.encode_queries(t[:1]), "padded_batch": encoder.encode_queries,
-            "side_by_side": getattr(encoder, "encode_queries_apart", encoder.encode_queries)}
+    follow_ups = [(q.question, f.anchor) for q in gold if (f := read_follow_up(q.question, q.history)).leans]
+    ways = {"question": lambda q, a: encoder.encode_queries([q]),
+            "in_context": lambda q, a: encoder.encode_in_context(a, q),
+            "question_and_pair_batch": lambda q, a: encoder.encode_queries([q, f"{a} {q}"])}
     times: dict[str, list[float]] = {name: [] for name in ways}
     for _ in range(rounds):
-        for pair in texts:
+        for question, anchor in follow_ups:
             for name, encode in ways.items():  # interleaved, so the machine's drift hits all three alike
                 t = time.perf_counter()
-                encode(pair)
+                encode(question, anchor)
                 times[name].append((time.perf_counter() - t) * 1000)
     return {name: round(statistics.median(v), 2) for name, v in times.items()}
+
+
+def two_runs(weight: float):
+    """The method before the in-context read: the question alone + ``weight`` × the pair, two forward passes."""
+    shipped = engine_module.Engine.query
+
+    def query(self, question: str, follow_up: FollowUp = FollowUp()) -> Embedded:
+        if not follow_up.leans:
+            return shipped(self, question, follow_up)
+        alone, paired = self.embedded([question, follow_up.pair(question)])
+        vector = alone.vector + weight * paired.vector
+        return Embedded(vector / np.linalg.norm(vector), paired.terms)
+    return query
+
+
+def sweep(engine, path: Path) -> dict:
+    """How a follow-up's vector is made, on the dev split only: two runs mixed at each weight, or one read in context."""
+    gold = [q for q in load_gold(path) if q.kind == "follow_up"]
+    retrieve, answer = variants(engine)["corpusbot"]
+    shipped = engine_module.Engine.query
+    out = {}
+    for name, query in [*((f"two_runs_weight_{w}", two_runs(w)) for w in WEIGHTS), ("in_context", shipped)]:
+        engine_module.Engine.query = query
+        try:
+            report = evaluate(gold, retrieve, answer=answer)
+        finally:
+            engine_module.Engine.query = shipped
+        out[name] = {k: report.get(k) for k in KEYS}
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--sweep", action="store_true", help="try history weights on the dev split only")
+    parser.add_argument("--sweep", action="store_true", help="compare ways to make a follow-up's vector, dev split only")
     args = parser.parse_args()
     engine = seeds_engine()
     dev, test = DATA / "followups_dev.jsonl", DATA / "followups_test.jsonl"
     if args.sweep:
-        dev_gold = [q for q in load_gold(dev) if q.kind == "follow_up"]
-        sweep = {}
-        for weight in WEIGHTS:
-            engine_module.HISTORY_WEIGHT = weight
-            report = evaluate(dev_gold, variants(engine)["corpusbot"][0])
-            sweep[str(weight)] = {k: report[k] for k in ("recall@1", "recall@5", "mrr@10")}
-        emit({"benchmark": "follow-up history weight, dev split only", "sweep": sweep}, args.out)
+        emit({"benchmark": "how a follow-up's vector is made, dev split only", "split": dev.name,
+              "sweep": sweep(engine, dev)}, args.out)
         return
     followups = [q for q in load_gold(test) if q.kind == "follow_up"]
     histories = [(q.history, {r.doc for r in q.relevant}) for q in followups]
@@ -144,7 +171,7 @@ def main() -> None:
             report = evaluate(questions, lambda q, h: engine.retrieve(q, 10, history=h),
                               answer=lambda q, hits, h: engine.compose(q, hits[:5], history=h))
             main_sets[name][label] = {k: report.get(k) for k in KEYS}
-    report = {"benchmark": "follow-up questions", "history_weight": engine_module.HISTORY_WEIGHT,
+    report = {"benchmark": "follow-up questions", "follow_up_vector": "in_context",
               "dev": split_report(engine, dev), "test": split_report(engine, test),
               "main_gold_sets": main_sets, "latency": latency(engine, followups)}
     emit(report, args.out)
