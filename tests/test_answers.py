@@ -86,9 +86,9 @@ def test_the_near_miss_check_embeds_only_names_that_may_spell_the_term_and_each_
             seen.extend(texts)
             return embedder.encode_queries(texts)
 
-        def encode_queries_with_terms(self, texts):  # questions, when latent terms are on
+        def encode_queries_with_terms(self, texts, apart=False, wanted=None):  # questions, when latent terms are on
             seen.extend(texts)
-            return embedder.encode_queries_with_terms(texts)
+            return embedder.encode_queries_with_terms(texts, apart, wanted)
 
     engine = Engine(Recording(), seed_index)
     term = "Telegram-арнасындағы"  # Kazakh; the Kyrgyz article says Telegram-каналындагы

@@ -48,26 +48,14 @@ def test_vectors_match_torch(embedder, onnx_encoder, seed_index):
         assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
 
 
-def test_a_question_read_in_context_is_the_same_through_onnx_and_torch(onnx_encoder, embedder):
-    """A follow-up read after its anchor: both encoders pool the question's own tokens alike, and
-    the anchor changes them (else the pass would be the question alone, with no subject)."""
+def test_side_by_side_runs_give_the_batch_vectors(onnx_encoder):
+    """A follow-up's two texts, each in its own run at once, come out as one batch would give them, in order."""
     followups = [json.loads(line) for line in FOLLOWUPS.read_text("utf-8").splitlines() if line.strip()]
-    pairs = [(f["history"][-1], f["question"]) for f in followups if f.get("history")]
+    pairs = [[f["question"], " ".join([*f["history"][-1:], f["question"]])] for f in followups if f.get("history")]
     assert len(pairs) >= 20
-    for anchor, question in pairs[:20]:
-        (ours, _), (theirs, _) = onnx_encoder.encode_in_context(anchor, question), embedder.encode_in_context(anchor, question)
-        assert float(ours @ theirs) >= 0.9999 and abs(float(np.linalg.norm(ours)) - 1) < 1e-5, question
-        alone, pair = onnx_encoder.encode_queries([question, f"{anchor} {question}"])
-        assert float(ours @ alone) < 0.99 and float(ours @ pair) < 0.999, question
-
-
-def test_a_truncated_pair_falls_back_to_its_whole_vector(onnx_encoder):
-    """Past the model's length the question's tokens are cut off; the pair's vector is what is left."""
-    anchor = " ".join(["Қазақстан Республикасының Президенті Астанада делегацияны қабылдады."] * 80)
-    question = "What is her position?"
-    vector, _ = onnx_encoder.encode_in_context(anchor, question)
-    (pair,) = onnx_encoder.encode_queries([f"{anchor} {question}"])
-    assert float(vector @ pair) > 0.99999
+    for texts in pairs[:20] + [["x", "a much longer second text than the first one"], ["one"]]:
+        apart, batch = onnx_encoder.encode_queries_apart(texts), onnx_encoder.encode_queries(texts)
+        assert apart.shape == batch.shape and (apart * batch).sum(axis=1).min() >= 0.99999, texts
 
 
 def test_unigram_tokenizer_gives_the_library_ids(embedder, onnx_encoder, seed_index):

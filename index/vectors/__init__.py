@@ -23,21 +23,3 @@ class QueryEncoder(Protocol):
     dim: int
 
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
-
-    def encode_in_context(self, context: str, text: str) -> tuple[np.ndarray, object]:
-        """``text``'s vector read after ``context`` (a follow-up after its anchor), and the pair's latent terms."""
-        ...
-
-
-def tail_rows(ids: list[int], tail: list[int]) -> slice | None:
-    """Where ``tail`` (a text's own tokens) sits at the end of ``ids`` (a longer text's, ending in EOS).
-
-    None when it does not: the longer text was truncated, or the tokenizer split
-    across the join. A follow-up's question is read inside "anchor question" by
-    pooling these rows, as build-time late chunking pools a sentence's.
-    """
-    end = len(ids) - 1
-    start = end - len(tail)
-    if not tail or start < 1 or list(ids[start:end]) != list(tail):
-        return None
-    return slice(start, end)

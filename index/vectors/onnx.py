@@ -14,9 +14,12 @@ path's to within float rounding; ``export`` checks that before it publishes.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
+import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +27,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..files import publish_folder
-from . import tail_rows
 from .unigram import UnsupportedTokenizer, export_tokenizer, load_tokenizer
 
 if TYPE_CHECKING:
@@ -99,60 +101,87 @@ class OnnxEncoder:
             library.no_padding()
             library.enable_truncation(max_length=self.spec.max_length)
             self._tokenize = lambda text: library.encode(text).ids
-        self._session = _open_session(folder / ENCODER_FILE, threads)
+        self._graph = folder / ENCODER_FILE
+        self._session = _open_session(self._graph, threads)
+        self._threads = threads
         self.head = head  # latent terms from the same forward pass (latent.py); None: vectors only
         self._prompt_tokens = len(self._tokenize(self.spec.query_prompt + "x")) - len(self._tokenize("x"))
+        self._side: tuple[object, ThreadPoolExecutor] | None = None  # see encode_queries_apart
+        self._side_lock = threading.Lock()
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.spec.query_prompt + t for t in texts])
 
-    def encode_queries_with_terms(self, texts: list[str]) -> tuple[np.ndarray, list["LatentTerms"]]:
-        """Vectors and latent terms of questions, from one forward pass each."""
+    def encode_queries_with_terms(self, texts: list[str], apart: bool = False, wanted: list[bool] | None = None,
+                                  ) -> tuple[np.ndarray, list["LatentTerms | None"]]:
+        """Vectors and latent terms of questions, from one forward pass each (``apart``: as ``encode_queries_apart``).
+
+        ``wanted`` (per text; default all): a text whose terms the caller will not use skips the
+        head and gets None, as a follow-up's question does (only the pair's terms rank).
+        """
         if self.head is None:
             raise ValueError("this encoder has no latent-terms head")
+        wanted = [True] * len(texts) if wanted is None else list(wanted)
+        if apart:
+            return self._apart(texts, terms=wanted)
         self.texts_encoded += len(texts)
-        return self._vectors([self.spec.query_prompt + t for t in texts], self._session, terms=True)
+        return self._vectors([self.spec.query_prompt + t for t in texts], self._session, terms=wanted)
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.spec.document_prompt + t for t in texts])
 
-    def encode_in_context(self, context: str, text: str) -> tuple[np.ndarray, "LatentTerms | None"]:
-        """``text`` read after ``context``: one forward pass of "context text", pooled over ``text``'s tokens.
+    def encode_queries_apart(self, texts: list[str]) -> np.ndarray:
+        """``encode_queries``, each text in a run of its own, side by side on one core each.
 
-        A follow-up ("What is her position?") is read after the question it leans
-        on, so its tokens carry that subject; pooling only them keeps its own
-        focus (late chunking, as the build pools sentences). The latent terms (None
-        without a head) are the whole pair's: the subject's concepts and the
-        question's. One pass costs about one question; two runs cost 1.5 times
-        (docs/benchmarks.md). Should the pair be truncated, its whole vector serves.
+        A follow-up embeds two short texts of unequal length (the question, and
+        the earlier question + the question). One padded batch costs about twice
+        a question; two single-threaded runs at once about 1.4 times
+        (docs/benchmarks.md §8). The vectors are the batch's to float rounding.
         """
-        self.texts_encoded += 1
-        tokens, ids, mask = self._hidden([f"{self.spec.query_prompt}{context} {text}"], self._session)
-        own = self._tokenize(self.spec.query_prompt + text)[1 + self._prompt_tokens:-1]
-        rows = tail_rows(ids[0], own)
-        if rows is None:
-            vector = pool(tokens, mask, self.spec.pooling, self.spec.normalize)[0]
-        else:
-            vector = tokens[0, rows].mean(axis=0)
-            vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
-        terms = None if self.head is None else self.head(tokens[0, 1 + self._prompt_tokens:len(ids[0]) - 1])
-        return np.ascontiguousarray(vector, dtype=np.float32), terms
+        return self._apart(texts, terms=None)
+
+    def _apart(self, texts: list[str], terms: list[bool] | None):
+        """Each text in its own run (``terms``: per text, whether to run the head; None: vectors only)."""
+        prompted = [self.spec.query_prompt + t for t in texts]
+        self.texts_encoded += len(texts)
+        if len(texts) < 2 or self._threads == 1 or (os.cpu_count() or 1) < 2:
+            return self._vectors(prompted, self._session, terms)
+        session, threads = self._side_runner()
+        one = (lambda i: None) if terms is None else (lambda i: [terms[i]])
+        longest = max(range(len(texts)), key=lambda i: len(texts[i]))  # runs here, while the others start
+        later = {i: threads.submit(self._vectors, [t], session, one(i)) for i, t in enumerate(prompted)
+                 if i != longest}
+        rows = {longest: self._vectors([prompted[longest]], session, one(longest))}
+        rows.update((i, f.result()) for i, f in later.items())
+        if terms is None:
+            return np.concatenate([rows[i] for i in range(len(texts))])
+        return (np.concatenate([rows[i][0] for i in range(len(texts))]),
+                [rows[i][1][0] for i in range(len(texts))])
+
+    def _side_runner(self):
+        """A second, single-threaded session over the same graph, and threads to run it from; made on first use."""
+        with self._side_lock:
+            if self._side is None:  # one thread: the calling thread does the work, so runs go side by side
+                self._side = (_open_session(self._graph, 1),
+                              ThreadPoolExecutor(max_workers=1, thread_name_prefix="onnx-side"))
+            return self._side
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         self.texts_encoded += len(texts)
         return self._vectors(texts, self._session)
 
-    def _vectors(self, texts: list[str], session, terms: bool = False):
-        """Pooled vectors of prompted ``texts``; with ``terms``, also their latent terms."""
+    def _vectors(self, texts: list[str], session, terms: list[bool] | None = None):
+        """Pooled vectors of prompted ``texts``; with ``terms`` (per text), also the latent terms of those it marks."""
         if not texts:
             empty = np.zeros((0, self.dim), dtype=np.float32)
-            return (empty, []) if terms else empty
+            return empty if terms is None else (empty, [])
         tokens, ids, mask = self._hidden(texts, session)
         vectors = pool(tokens, mask, self.spec.pooling, self.spec.normalize)
-        if not terms:
+        if terms is None:
             return vectors
         skip = 1 + self._prompt_tokens  # BOS and the prompt; the last real token is EOS
-        return vectors, [self.head(tokens[i, skip:len(row) - 1]) for i, row in enumerate(ids)]
+        return vectors, [self.head(tokens[i, skip:len(row) - 1]) if want else None
+                         for i, (row, want) in enumerate(zip(ids, terms))]
 
     def _hidden(self, texts: list[str], session) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
         """The last hidden states of prompted ``texts`` as one padded batch, with their token ids and mask."""
