@@ -4,8 +4,8 @@
 
 Splits: tests/data/followups_dev.jsonl (tune here; ``--sweep`` compares ways to
 make a follow-up's vector on it and on nothing else) and
-tests/data/followups_test.jsonl (frozen before any output was seen; report here). Each split is scored on its follow-ups
-and, separately, on its topic changes (a standalone question after an unrelated
+tests/data/followups_test.jsonl (frozen before any output was seen; report
+here). Each split is scored on its follow-ups and, separately, on its topic changes (a standalone question after an unrelated
 history), which must not lose anything against the question alone. The main
 gold sets (gold.jsonl, test.jsonl) are also run with an unrelated history in
 front of every question. Latency: a warm follow-up (its history already
@@ -128,14 +128,17 @@ def in_context(encoder, question: str, pair: str):
     """One forward pass of the pair, the question's vector pooled over its own tokens inside it (late
     chunking, as the build pools sentences), and the pair's latent terms. ONNX encoder only."""
     prompt = encoder.spec.query_prompt
-    tokens, ids, _ = encoder._hidden([prompt + pair], encoder._session)
+    tokens, (row,), _ = encoder._hidden([prompt + pair], encoder._session)
     skip = 1 + encoder._prompt_tokens  # BOS and the prompt; the last token is EOS
-    own = len(encoder._tokenize(prompt + question)) - skip - 1
-    row = ids[0]
-    assert row[len(row) - 1 - own:len(row) - 1] == encoder._tokenize(prompt + question)[skip:-1], question
-    vector = tokens[0, len(row) - 1 - own:len(row) - 1].mean(axis=0)
+    own = encoder._tokenize(prompt + question)[skip:-1]
+    span = slice(len(row) - 1 - len(own), len(row) - 1)  # the question's tokens, just before the pair's EOS
+    assert row[span] == own, question
+    vector = tokens[0, span].mean(axis=0)
     terms = encoder.head(tokens[0, skip:len(row) - 1]) if encoder.head is not None else None
     return vector / np.linalg.norm(vector), terms
+
+
+SHIPPED = engine_module.Engine.query
 
 
 def read_in_context(self, question: str, follow_up: FollowUp = FollowUp()) -> Embedded:
@@ -146,28 +149,23 @@ def read_in_context(self, question: str, follow_up: FollowUp = FollowUp()) -> Em
     return Embedded(frozen(project(vector, self.index.language_basis)), terms if self.latent else None)
 
 
-SHIPPED = engine_module.Engine.query
-
-
 def sweep(engine, path: Path) -> dict:
     """How a follow-up's vector is made, dev split only: two runs mixed at each weight, or one pass in context."""
     gold = [q for q in load_gold(path) if q.kind == "follow_up"]
     retrieve, answer = variants(engine)["corpusbot"]
     shipped_weight = engine_module.HISTORY_WEIGHT
     out = {}
-    for weight in WEIGHTS:
-        engine_module.HISTORY_WEIGHT = weight
-        engine.forget_vectors()
-        report = evaluate(gold, retrieve, answer=answer)
-        out[f"two_runs_weight_{weight}"] = {k: report.get(k) for k in KEYS}
-    engine_module.HISTORY_WEIGHT = shipped_weight
-    engine_module.Engine.query = read_in_context
-    try:
-        report = evaluate(gold, retrieve, answer=answer)
+    try:  # the cache holds the two texts' own vectors; the weight mixes them per call
+        for weight in WEIGHTS:
+            engine_module.HISTORY_WEIGHT = weight
+            out[f"two_runs_weight_{weight}"] = evaluate(gold, retrieve, answer=answer)
+        engine_module.HISTORY_WEIGHT = shipped_weight
+        engine_module.Engine.query = read_in_context
+        out["in_context"] = evaluate(gold, retrieve, answer=answer)
     finally:
+        engine_module.HISTORY_WEIGHT = shipped_weight
         engine_module.Engine.query = SHIPPED
-    out["in_context"] = {k: report.get(k) for k in KEYS}
-    return out
+    return {name: {k: report.get(k) for k in KEYS} for name, report in out.items()}
 
 
 def main() -> None:
