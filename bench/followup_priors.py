@@ -3,7 +3,7 @@
     .venv/bin/python bench/followup_priors.py [--out docs/results/followup-priors-dev.json]
 
 A follow-up ("What did he call the escort?") is read with the earlier question
-it leans on (``conversation.read_follow_up``). The chat also knows what that
+it leans on (``Engine.follow_up``). The chat also knows what that
 question retrieved, which an analyst's follow-up is usually about. Each prior is
 added to the hybrid ranking of a follow-up that leans, before spreading over
 documents; standalone questions and topic changes are untouched:
@@ -30,7 +30,7 @@ import index.engine as engine_module  # noqa: E402
 from dev_indexes import seeds_engine  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.conversation import mix, read_follow_up  # noqa: E402
+from index.conversation import mix  # noqa: E402
 from index.evaluate import evaluate, load_gold  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
@@ -60,7 +60,7 @@ engine_module.rank = PRIOR.rank
 
 def with_prior(engine, kind: str, size: int, beta: float):
     def retrieve(question: str, history):
-        follow_up = read_follow_up(question, history)
+        follow_up = engine.follow_up(question, history)
         PRIOR.beta, PRIOR.docs, PRIOR.passages = 0.0, set(), set()
         if follow_up.leans:
             found = engine.retrieve(follow_up.anchor, 5)
@@ -78,7 +78,7 @@ def with_prior(engine, kind: str, size: int, beta: float):
 
 def with_anchor_vector(engine, weight: float):
     def retrieve(question: str, history):
-        follow_up = read_follow_up(question, history)
+        follow_up = engine.follow_up(question, history)
         if not follow_up.leans:
             return engine.retrieve(question, 10, history=history)
         vector = mix(engine.query_vector(question, follow_up), engine.query_vector(follow_up.anchor), weight)

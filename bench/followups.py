@@ -30,7 +30,7 @@ from report import emit  # noqa: E402
 import index.engine as engine_module  # noqa: E402
 from dev_indexes import seeds_engine  # noqa: E402
 
-from index.conversation import FollowUp, read_follow_up  # noqa: E402
+from index.conversation import FollowUp  # noqa: E402
 from index.engine import Embedded, frozen  # noqa: E402
 from index.language_subspace import project  # noqa: E402
 from index.evaluate import evaluate, load_gold  # noqa: E402
@@ -109,7 +109,7 @@ def embedding_latency(engine, gold: list, rounds: int) -> dict:
     """The encoder alone on each follow-up: its question; question and pair as one padded batch, or side
     by side (shipped); and the one pass that reads the question in the pair (measured, not shipped)."""
     encoder = engine.embedder
-    follow_ups = [(q.question, f.pair(q.question)) for q in gold if (f := read_follow_up(q.question, q.history)).leans]
+    follow_ups = [(q.question, f.pair(q.question)) for q in gold if (f := engine.follow_up(q.question, q.history)).leans]
     ways = {"question": lambda q, p: encoder.encode_queries([q]),
             "padded_batch": lambda q, p: encoder.encode_queries([q, p]),
             "side_by_side": lambda q, p: getattr(encoder, "encode_queries_apart", encoder.encode_queries)([q, p]),

@@ -44,7 +44,6 @@ from dev_indexes import OBJECTIVE, dev_indexes, objective, retrieval_sets, sweep
 from report import emit  # noqa: E402
 
 import index.engine as engine_module  # noqa: E402
-from index.conversation import read_follow_up  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import evaluate  # noqa: E402
 from index.fuse import FusionParams  # noqa: E402
@@ -154,7 +153,7 @@ def sweep(built, terms: dict[str, SparseSource], sets: dict) -> list[dict]:
             engine = Engine(built.encoder, indexes[which], fusion=replace(FusionParams(), latent_weight=0.0))
             with lifted(terms[which], gamma) as asked:
                 def retrieve(q: str, history: tuple = (), engine: Engine = engine, asked: dict = asked) -> list:
-                    asked["question"] = read_follow_up(q, history).lexical_query(q)  # a follow-up's carried names
+                    asked["question"] = engine.follow_up(q, history).lexical_query(q)  # a follow-up's carried names
                     return engine.retrieve(q, 10, history=history)
 
                 report = evaluate(gold, retrieve)

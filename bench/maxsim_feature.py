@@ -31,7 +31,6 @@ import learned_ranking as lr  # noqa: E402
 from dev_indexes import OBJECTIVE, dev_indexes, retrieval_sets, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.conversation import read_follow_up  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import is_hit  # noqa: E402
 from index.language_subspace import project  # noqa: E402
@@ -90,7 +89,7 @@ def main() -> None:
         for q in answerable:
             table, hits = lr.features(engines[which], q.question, tuple(q.history))
             text = " ".join(q.question.split())
-            follow = read_follow_up(text, tuple(q.history))
+            follow = engines[which].follow_up(text, tuple(q.history))
             asked = follow.pair(text) if follow.leans else text
             (question,) = token_states(encoder, [asked], encoder.spec.query_prompt, indexes[which].language_basis)
             rows_of_hits = [row_of[which][p.passage_id] for p in hits]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -39,31 +40,46 @@ and but so or in on at for from about tell please list give name
 WORD = re.compile(r"\w[\w’'.-]*\w|\w", re.UNICODE)
 MAX_TURNS = 3  # earlier questions a conversation keeps
 
+# How the corpus writes a word (casing.py): True as a name, False as an ordinary word, None never seen.
+Casing = Callable[[str], "bool | None"]
 
-def names(text: str) -> list[str]:
-    """Names and numbers: capitalised words not opening a sentence, acronyms, anything with a digit."""
+
+def unseen(word: str) -> bool | None:
+    """The casing of a reader without a corpus: every word unseen."""
+    return None
+
+
+def names(text: str, casing: Casing = unseen) -> list[str]:
+    """Names and numbers: capitalised words not opening a sentence, acronyms, anything with a digit.
+
+    An opening word counts unless it is a question word, a referring word, or a
+    word the corpus writes in lower case ("Мәселелер…", "Жолугушуунун…").
+    """
     out = []
     for match in WORD.finditer(text):
         word = match.group()
         start = match.start()
         opens = start == 0 or text[:start].rstrip()[-1:] in ".?!«\"“"
-        opener = opens and (word.lower() in OPENERS or word.lower() in REFERRING or len(word) <= 2)
+        opener = opens and (word.lower() in OPENERS or word.lower() in REFERRING or len(word) <= 2
+                            or (word[0].isupper() and casing(word) is False))
         if any(c.isdigit() for c in word) or (word[0].isupper() and not opener):
             out.append(word.strip(".-’'"))
     return out
 
 
-def refers_back(question: str) -> bool:
+def refers_back(question: str, casing: Casing = unseen) -> bool:
     """A referring word before the question's first name: "What is her position?", "Ол Қазақстан туралы…".
 
     After a name it usually points at that name ("What did Tokayev say he would
     visit?", "Самат Абиш ким жана ага…"), so the question stands alone.
     """
-    own = {n.lower() for n in names(question)}
+    own = {n.lower() for n in names(question, casing)}
     for i, match in enumerate(WORD.finditer(question)):
         word = match.group().lower()
-        # an opening capital may be an ordinary word ("Мақала авторы мұны…"): only a later name counts
-        if (i > 0 and word.strip(".-’'") in own) or any(c.isdigit() for c in word):
+        # an opening capital may be an ordinary word ("Мақала авторы мұны…"): it counts as a name
+        # only where the corpus writes it as one ("Назарбаевтың жиені кім және ол…")
+        named = word.strip(".-’'") in own and (i > 0 or casing(match.group()) is True)
+        if named or any(c.isdigit() for c in word):
             return False
         if word in REFERRING:
             return True
@@ -88,17 +104,20 @@ class FollowUp:
         return " ".join([question, *self.carried])
 
 
-def read_follow_up(question: str, history: tuple[str, ...] | list[str]) -> FollowUp:
-    """Whether ``question`` leans on ``history`` (oldest first) and on which earlier question."""
+def read_follow_up(question: str, history: tuple[str, ...] | list[str], casing: Casing = unseen) -> FollowUp:
+    """Whether ``question`` leans on ``history`` (oldest first) and on which earlier question.
+
+    ``casing`` tells names from ordinary words where capitals cannot (a question's opening word).
+    """
     history = [" ".join(h.split()) for h in history if h.strip()]
     if not history:
         return FollowUp()
-    own = names(question)
-    if own and not refers_back(question):
+    own = names(question, casing)
+    if own and not refers_back(question, casing):
         return FollowUp()  # names its own subject: a new topic, or a complete question
-    anchor = next((h for h in reversed(history) if names(h)), history[-1])
+    anchor = next((h for h in reversed(history) if names(h, casing)), history[-1])
     known = {n.lower() for n in own}
-    carried = tuple(dict.fromkeys(n for n in names(anchor) if n.lower() not in known))
+    carried = tuple(dict.fromkeys(n for n in names(anchor, casing) if n.lower() not in known))
     return FollowUp(anchor, carried)
 
 

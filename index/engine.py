@@ -12,6 +12,7 @@ import numpy as np
 
 from .answer import (ALONE_MIX, Answer, Candidate, candidate_sentences, compose_answer, not_found, not_stated,
                      select_sentences)
+from .casing import CorpusCasing
 from .conversation import FollowUp, mix, read_follow_up
 from .evidence import DEFAULT_NAME_MATCH, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
@@ -151,6 +152,7 @@ class Engine:
         self._vectors: RecentVectors[Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
         self._terms: RecentVectors[np.ndarray] = RecentVectors(TERM_CACHE)  # raw vectors of names and numbers
         self.latent = uses_latent_terms(embedder, index)
+        self.casing = CorpusCasing(index.lexical, lambda rows: [p.text for p in index.passages.many(rows)])
 
     def with_index(self, index: LoadedIndex) -> "Engine":
         """The same engine over another build; what the encoder alone decides carries over.
@@ -209,9 +211,14 @@ class Engine:
         return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
 
     def forget_vectors(self) -> None:
-        """Drop cached question and term vectors (benchmarks time cold questions with it)."""
+        """Drop cached question and term vectors and word casings (benchmarks time cold questions with it)."""
         self._vectors.clear()
         self._terms.clear()
+        self.casing.clear()
+
+    def follow_up(self, question: str, history: tuple[str, ...] | list[str]) -> FollowUp:
+        """How ``question`` leans on ``history``, names told from ordinary words by how this corpus writes them."""
+        return read_follow_up(question, history, self.casing)
 
     def query_vector(self, question: str, follow_up: FollowUp = FollowUp()) -> np.ndarray:
         return self.query(question, follow_up).vector
@@ -238,7 +245,7 @@ class Engine:
         mode = mode or self.mode
         timings = timings or Timings()
         t = time.perf_counter()
-        follow_up = read_follow_up(question, history)
+        follow_up = self.follow_up(question, history)
         terms = None
         if vector is None or self.latent:  # a given vector skips embedding; its terms come from the cache
             embedded = self.query(question, follow_up)
@@ -316,7 +323,7 @@ class Engine:
         vector (the sentence in its passage's context) and with the sentence
         embedded alone (what it says itself), where the build has both.
         """
-        follow_up = read_follow_up(text, history)
+        follow_up = self.follow_up(text, history)
         vector = self.query_vector(text, follow_up)
         candidates_ = candidate_sentences(hits, self.index)
         rows = np.array([c.row for c in candidates_], dtype=np.int64)

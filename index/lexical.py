@@ -244,6 +244,11 @@ class LexicalIndex:
         vocab = self.retriever.vocab_dict
         return _coverage(self._postings([vocab[t] for t in terms.idf]), terms.total_idf, rows)
 
+    def rows_holding(self, token: str) -> np.ndarray:
+        """The sorted rows of the passages holding an analysed ``token`` (none for a token no passage has)."""
+        i = self.retriever.vocab_dict.get(token)
+        return self._indices[self._indptr[i]:self._indptr[i + 1]] if i is not None else self._indices[:0]
+
     def _postings(self, token_ids: list[int]) -> tuple[tuple[float, np.ndarray], ...]:
         """Per token, its IDF and the sorted rows holding it."""
         return tuple((float(self._idf[i]), self._indices[self._indptr[i]:self._indptr[i + 1]]) for i in token_ids)

@@ -15,11 +15,27 @@ def test_names_skip_question_words_but_keep_names_that_open_a_question():
     assert names("Who met on Dec. 19?") == ["Dec", "19"]
 
 
-def test_a_topic_change_stands_alone_and_a_pronoun_leans():
-    misread = [q.id for q in DEV if read_follow_up(q.question, q.history).leans != (q.kind == "follow_up")]
-    # a question opening with a capitalised common word ("Мәселелер…", "Натыйжада…") passes for a named subject
-    assert len(misread) <= 6, misread
-    assert all(not read_follow_up(q.question, q.history).leans for q in DEV if q.kind == "topic_change")
+def test_an_opening_word_is_a_name_only_where_the_corpus_writes_it_as_one():
+    corpus = {"мәселелер": False, "назарбаевтың": True}.get
+    casing = lambda word: corpus(word.lower())  # noqa: E731
+    assert names("Мәселелер қай деңгейде шешіледі?") == ["Мәселелер"]  # capitals alone cannot tell
+    assert names("Мәселелер қай деңгейде шешіледі?", casing) == []
+    assert read_follow_up("Мәселелер қай деңгейде шешіледі?", ("Тоқаев не айтты?",), casing).leans
+    # a name the corpus knows, then "ол" (he): the pronoun points at that name, not back at the chat
+    question = "Назарбаевтың жиені кім және ол неге тергеуде?"
+    assert read_follow_up(question, ("Тоқаев не айтты?",)).leans
+    assert not read_follow_up(question, ("Тоқаев не айтты?",), casing).leans
+    assert names("Натыйжада эмне жаралды?", casing) == ["Натыйжада"]  # never seen mid-sentence: as before
+
+
+def test_a_topic_change_stands_alone_and_a_pronoun_leans(engine):
+    misread = [q.id for q in DEV if engine.follow_up(q.question, q.history).leans != (q.kind == "follow_up")]
+    # Still misread: "Натыйжада…" (the corpus opens a sentence with it and never writes it mid-sentence),
+    # "Еуразиялық…" (written capitalised in names), and follow-ups that name a subject of their own
+    assert len(misread) <= 4, misread
+    unaided = [q.id for q in DEV if read_follow_up(q.question, q.history).leans != (q.kind == "follow_up")]
+    assert set(misread) < set(unaided)  # how the corpus writes the opening word fixes some and breaks none
+    assert all(not engine.follow_up(q.question, q.history).leans for q in DEV if q.kind == "topic_change")
     assert read_follow_up("What is her position?", ()).anchor is None  # nothing to lean on
     follow = read_follow_up("Где он был послом?", ("Кто такой Джон Хербст?",))
     assert follow.anchor == "Кто такой Джон Хербст?" and follow.carried == ("Джон", "Хербст")
