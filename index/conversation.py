@@ -37,6 +37,8 @@ and but so or in on at for from about tell please list give name
 кім кімге кімнің не неге неше қанша қандай қай қашан қайда қалай нелер ма ме ба бе па пе және бірақ
 ким кимге кимдин эмне эмнеге эмнени канча кандай кайсы качан кайда кантип жана бирок
 """.split())
+# Words that, opening a question, carry on from the one before ("And what does Kazakhstan want?").
+CONTINUING = frozenset("and but а и но және бірақ жана бирок".split())
 WORD = re.compile(r"\w[\w’'.-]*\w|\w", re.UNICODE)
 MAX_TURNS = 3  # earlier questions a conversation keeps
 
@@ -68,7 +70,8 @@ def names(text: str, casing: Casing = unseen) -> list[str]:
 
 
 def refers_back(question: str, casing: Casing = unseen) -> bool:
-    """A referring word before the question's first name: "What is her position?", "Ол Қазақстан туралы…".
+    """A referring word before the question's first name ("What is her position?", "Ол Қазақстан туралы…"),
+    or an opening "and" / "but" ("И чем хочет стать Казахстан?").
 
     After a name it usually points at that name ("What did Tokayev say he would
     visit?", "Самат Абиш ким жана ага…"), so the question stands alone.
@@ -76,6 +79,8 @@ def refers_back(question: str, casing: Casing = unseen) -> bool:
     own = {n.lower() for n in names(question, casing)}
     for i, match in enumerate(WORD.finditer(question)):
         word = match.group().lower()
+        if i == 0 and word in CONTINUING:
+            return True
         # an opening capital may be an ordinary word ("Мақала авторы мұны…"): it counts as a name
         # only where the corpus writes it as one ("Назарбаевтың жиені кім және ол…")
         named = word.strip(".-’'") in own and (i > 0 or casing(match.group()) is True)
