@@ -30,9 +30,10 @@ from report import emit  # noqa: E402
 import index.engine as engine_module  # noqa: E402
 from dev_indexes import seeds_engine  # noqa: E402
 
-from index.conversation import FollowUp  # noqa: E402
+from index.conversation import FollowUp, mix  # noqa: E402
 from index.engine import Embedded, frozen  # noqa: E402
 from index.language_subspace import project  # noqa: E402
+from index.vectors.latent import KEEP, LatentTerms  # noqa: E402
 from index.evaluate import evaluate, load_gold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,6 +140,12 @@ def in_context(encoder, question: str, pair: str):
 
 
 SHIPPED = engine_module.Engine.query
+SHIPPED_VECTOR = engine_module.Engine.query_vector
+
+
+def own_vector(self, question: str, follow_up: FollowUp = FollowUp()) -> np.ndarray:
+    """``Engine.query_vector`` (what answer sentences are chosen with) from the question alone, history or not."""
+    return self.embedded([question])[0].vector
 
 
 def read_in_context(self, question: str, follow_up: FollowUp = FollowUp()) -> Embedded:
@@ -149,8 +156,33 @@ def read_in_context(self, question: str, follow_up: FollowUp = FollowUp()) -> Em
     return Embedded(frozen(project(vector, self.index.language_basis)), terms if self.latent else None)
 
 
+def with_anchor(weight: float):
+    """``Engine.query`` with no pair at all: the question's vector mixed with its anchor's (embedded when the anchor
+    was asked, so one run of the question alone), and their latent terms merged, the anchor's scaled by ``weight``."""
+    def query(self, question: str, follow_up: FollowUp = FollowUp()) -> Embedded:
+        if not follow_up.leans:
+            return SHIPPED(self, question, follow_up)
+        alone, anchor = self.embedded([question, follow_up.anchor])
+        terms = merged(alone.terms, anchor.terms, weight) if alone.terms is not None else None
+        return Embedded(mix(alone.vector, anchor.vector, weight), terms)
+    return query
+
+
+def merged(own: LatentTerms, other: LatentTerms, weight: float) -> LatentTerms:
+    """The strongest activation of each feature of two texts, ``other``'s scaled, the top KEEP kept."""
+    features = np.concatenate([own.features, other.features])
+    values = np.concatenate([own.values, weight * other.values])
+    order = np.argsort(-values, kind="stable")
+    _, first = np.unique(features[order], return_index=True)  # each feature at its strongest
+    keep = order[first][np.argsort(-values[order[first]], kind="stable")][:KEEP]
+    out = LatentTerms.empty()
+    out.features[:len(keep)], out.values[:len(keep)] = features[keep], values[keep]
+    return out
+
+
 def sweep(engine, path: Path) -> dict:
-    """How a follow-up's vector is made, dev split only: two runs mixed at each weight, or one pass in context."""
+    """How a follow-up's vector is made, dev split only: two runs mixed at each weight, one pass in context, or
+    no pair (the question's vector mixed with its anchor's)."""
     gold = [q for q in load_gold(path) if q.kind == "follow_up"]
     retrieve, answer = variants(engine)["corpusbot"]
     shipped_weight = engine_module.HISTORY_WEIGHT
@@ -162,9 +194,17 @@ def sweep(engine, path: Path) -> dict:
         engine_module.HISTORY_WEIGHT = shipped_weight
         engine_module.Engine.query = read_in_context
         out["in_context"] = evaluate(gold, retrieve, answer=answer)
+        for weight in WEIGHTS[:2]:
+            engine_module.Engine.query = with_anchor(weight)
+            out[f"anchor_vector_weight_{weight}"] = evaluate(gold, retrieve, answer=answer)
+        engine_module.Engine.query_vector = own_vector  # answer sentences chosen with the question's own vector
+        out["anchor_vector_weight_1.0_sentences_own"] = evaluate(gold, retrieve, answer=answer)
+        engine_module.Engine.query = SHIPPED
+        out["two_runs_weight_1.0_sentences_own"] = evaluate(gold, retrieve, answer=answer)
     finally:
         engine_module.HISTORY_WEIGHT = shipped_weight
         engine_module.Engine.query = SHIPPED
+        engine_module.Engine.query_vector = SHIPPED_VECTOR
     return {name: {k: report.get(k) for k in KEYS} for name, report in out.items()}
 
 
