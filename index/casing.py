@@ -89,7 +89,11 @@ class CorpusCasing:
             self._seen.clear()
 
     def rows(self, word: str) -> list[int]:
-        """Up to ``sample`` passages holding the word's lexical token, spread over the whole index."""
+        """Up to ``sample`` passages holding the word's lexical token, spread over the whole index.
+
+        The token is a short prefix that other words share ("назар" and "Назарбаев"); a sample
+        holding no form of the word gives None, and the reader treats the word as it always did.
+        """
         tokens = self.lexical.analyzer.tokens(word)
         if len(tokens) != 1:
             return []

@@ -2,8 +2,9 @@
 
 "What is her position?" names nobody; the earlier question ("What did Valentina
 Matviyenko say…?") does. A question leans on the history when it refers back
-(pronouns and demonstratives in our four languages) or names nothing of its
-own; it then borrows from the latest earlier question that names something:
+(pronouns and demonstratives in our four languages, or an opening "and") or
+names nothing of its own (an opening capital is a name only where the corpus
+writes the word as one, casing.py); it then borrows from the latest earlier question that names something:
 the pair "earlier question + question" is embedded and mixed with the
 question's own vector, and the earlier question's names and numbers join the
 lexical query. A question that names its own subject and does not refer
