@@ -4,10 +4,10 @@
 Matviyenko say…?") does. A question leans on the history when it refers back
 (pronouns and demonstratives in our four languages, or an opening "and") or
 names nothing of its own (an opening capital is a name only where the corpus
-writes the word as one, casing.py); it then borrows from the latest earlier question that names something:
-the pair "earlier question + question" is embedded and mixed with the
-question's own vector, and the earlier question's names and numbers join the
-lexical query. A question that names its own subject and does not refer
+writes the word as one, casing.py); it then borrows from the latest earlier
+question that names something: the pair "earlier question + question" is
+embedded and mixed with the question's own vector, and the earlier question's
+names and numbers join the lexical query. A question that names its own subject and does not refer
 back is a topic change and is answered exactly as if it were the first.
 
 ``Conversation`` is the per-chat memory the shells keep (last turns, idle expiry).
