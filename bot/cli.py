@@ -268,6 +268,8 @@ def ask(question: str, top_k: int | None, mode: str | None, history: tuple[str, 
 
 def print_answer(answer) -> None:
     """An answer as people read it in a terminal: the text, then its numbered sources."""
+    if answer.read_with:
+        click.echo(f"(read as a follow-up to “{answer.read_with}”)")
     click.echo(answer.answer)
     if answer.citations:
         click.echo("\nSources:")

@@ -18,24 +18,28 @@ LANG_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "ky": "Kyrgyz"}
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
+        "read_with": "Read with your earlier question «{question}» (/new to ask afresh)",
         "sources": "Sources", "more": "More results", "no_more": "No more results.",
         "nearest": "Nearest documents", "undated": "undated", "passage": "Passage",
         "gone": "That source is no longer in the index; please ask again.",
         "expired": "That answer is too old to page; please ask again.",
     },
     "ru": {
+        "read_with": "Прочитано вместе с вашим прошлым вопросом «{question}» (/new — начать заново)",
         "sources": "Источники", "more": "Ещё результаты", "no_more": "Больше результатов нет.",
         "nearest": "Ближайшие документы", "undated": "без даты", "passage": "Фрагмент",
         "gone": "Этого источника больше нет в индексе; задайте вопрос ещё раз.",
         "expired": "Этот ответ устарел; задайте вопрос ещё раз.",
     },
     "kk": {
+        "read_with": "Алдыңғы сұрағыңызбен бірге оқылды: «{question}» (/new — жаңадан бастау)",
         "sources": "Дереккөздер", "more": "Тағы нәтижелер", "no_more": "Басқа нәтиже жоқ.",
         "nearest": "Ең жақын құжаттар", "undated": "күні жоқ", "passage": "Үзінді",
         "gone": "Бұл дереккөз индексте жоқ; сұрақты қайта қойыңыз.",
         "expired": "Бұл жауап ескірді; сұрақты қайта қойыңыз.",
     },
     "ky": {
+        "read_with": "Мурунку сурооңуз менен кошо окулду: «{question}» (/new — кайрадан баштоо)",
         "sources": "Булактар", "more": "Дагы натыйжалар", "no_more": "Башка натыйжа жок.",
         "nearest": "Эң жакын документтер", "undated": "күнү жок", "passage": "Үзүндү",
         "gone": "Бул булак индексте жок; суроону кайра бериңиз.",
@@ -62,6 +66,9 @@ def source_line(c: Citation, lang: str) -> str:
 def answer_blocks(answer: Answer, lang: str) -> list[str]:
     """Self-contained HTML blocks; messages are packed from whole blocks, so tags never split."""
     blocks = [esc(piece) for piece in split_plain(answer.answer, MESSAGE_LIMIT // 2)]
+    if answer.read_with:  # a follow-up: say which question shaped it, so a misread is seen and undone with /new
+        earlier = answer.read_with if len(answer.read_with) <= 200 else answer.read_with[:199] + "…"
+        blocks.insert(0, f"<i>{esc(TEXTS[lang]['read_with'].format(question=earlier))}</i>")
     if answer.citations:
         blocks.append(f"<b>{esc(TEXTS[lang]['sources'])}</b>")
         blocks.extend(source_line(c, lang) for c in answer.citations)

@@ -81,10 +81,15 @@ class Answer:
     answer: str
     citations: list[Citation]
     verdict: Verdict = "answer"
+    # A follow-up: the earlier question it was read with, and the names it borrowed from it (None, (): it stood alone).
+    # Shown so that a person or a script can see when the chat's history shaped the answer.
+    read_with: str | None = None
+    carried: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer, "verdict": self.verdict,
-                "citations": [asdict(c) for c in self.citations]}
+                "citations": [asdict(c) for c in self.citations], "read_with": self.read_with,
+                "carried": list(self.carried)}
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Generic, Iterable, TypeVar
 
 import numpy as np
@@ -292,7 +292,9 @@ class Engine:
         timings = timings or Timings()
         text = validate_question(question, self.max_question_chars)
         hits = self.retrieve(text, k, mode, timings, history=history)
-        return self.compose(question, hits[:k], timings, history)
+        follow_up = self.follow_up(text, history)
+        return replace(self.compose(question, hits[:k], timings, history), read_with=follow_up.anchor,
+                       carried=follow_up.carried)
 
     def compose(self, question: str, hits: list[Hit], timings: Timings | None = None,
                 history: tuple[str, ...] = ()) -> Answer:

@@ -88,6 +88,7 @@ def test_chat_json_lines(seed_index_dir, model_cache):
     assert proc.returncode == 0, proc.stderr
     first, follow, new, nothing, alone = [json.loads(line) for line in proc.stdout.splitlines()]
     assert first["history"] == [] and follow["history"] == [FIRST] and FACT in follow["answer"]
+    assert first["read_with"] is None and follow["read_with"] == FIRST  # the line says what the answer leaned on
     assert new == {"notice": {"kind": "new_conversation", "message": new["notice"]["message"]}}
     assert nothing["notice"]["kind"] == "no_words"
     assert alone["history"] == [] and FACT not in alone["answer"]

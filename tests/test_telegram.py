@@ -304,8 +304,9 @@ async def _say(server, user: int, text: str, chat: int | None = None) -> str:
 
 async def test_follow_ups_lean_on_the_chat_and_chats_are_independent(engine, tmp_path):
     async with running_bot(engine, tmp_path) as server:
-        await _say(server, 11, FIRST)
-        assert FACT in (await _say(server, 11, FOLLOW_UP)).result["text"]
+        first = (await _say(server, 11, FIRST)).result["text"]
+        follow = (await _say(server, 11, FOLLOW_UP)).result["text"]
+        assert FACT in follow and f"«{FIRST}»" in follow and f"«{FIRST}»" not in first  # says what it leaned on
         assert FACT not in (await _say(server, 12, FOLLOW_UP)).result["text"]  # another chat: no history
         await _say(server, 11, FIRST)
         (new,) = [await _say(server, 11, "/new")]
