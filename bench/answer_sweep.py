@@ -29,7 +29,7 @@ from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.answer import select_sentences  # noqa: E402
-from index.engine import Engine  # noqa: E402
+from index.engine import ANSWER_HISTORY_WEIGHT, Engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
 from index.text import fold  # noqa: E402
 
@@ -71,7 +71,7 @@ def sentence_cosines(engine: Engine, question, candidates: list) -> tuple:
     """The question as the product embeds it (follow-ups read with their history), and each candidate
     sentence's cosine with it: late-chunked, and embedded alone (the late one where the build has none)."""
     text = " ".join(question.question.split())
-    embedded = engine.query(text, engine.follow_up(text, question.history))
+    embedded = engine.query(text, engine.follow_up(text, question.history), ANSWER_HISTORY_WEIGHT)
     rows = np.array([c.row for c in candidates], dtype=np.int64)
     late = engine.index.sentence_vectors.rows(rows) @ embedded.vector
     alone = engine.index.sentences_alone.rows(rows) @ embedded.vector if engine.index.sentences_alone is not None else late

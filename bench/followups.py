@@ -39,7 +39,8 @@ from index.evaluate import evaluate, load_gold  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit")
-WEIGHTS = [0.5, 1.0, 1.5]  # of the pair's vector, mixed with the question's own (shipped: 1.0)
+WEIGHTS = [0.5, 1.0, 1.5, 2.0]  # of the pair's vector, mixed with the question's own, one weight for both uses
+RETRIEVAL_WEIGHTS = [1.5, 2.0, 3.0]  # retrieval's own weight, answer sentences' kept at 1.0 (shipped: 2.0 / 1.0)
 
 
 def variants(engine) -> dict:
@@ -148,8 +149,8 @@ def own_vector(self, question: str, follow_up: FollowUp = FollowUp()) -> np.ndar
     return self.embedded([question])[0].vector
 
 
-def read_in_context(self, question: str, follow_up: FollowUp = FollowUp()) -> Embedded:
-    """``Engine.query`` with a follow-up read in context (one pass) instead of two runs mixed."""
+def read_in_context(self, question: str, follow_up: FollowUp = FollowUp(), weight: float | None = None) -> Embedded:
+    """``Engine.query`` with a follow-up read in context (one pass) instead of two runs mixed (no weight)."""
     if not follow_up.leans:
         return SHIPPED(self, question, follow_up)
     vector, terms = in_context(self.embedder, question, follow_up.pair(question))
@@ -159,7 +160,7 @@ def read_in_context(self, question: str, follow_up: FollowUp = FollowUp()) -> Em
 def with_anchor(weight: float):
     """``Engine.query`` with no pair at all: the question's vector mixed with its anchor's (embedded when the anchor
     was asked, so one run of the question alone), and their latent terms merged, the anchor's scaled by ``weight``."""
-    def query(self, question: str, follow_up: FollowUp = FollowUp()) -> Embedded:
+    def query(self, question: str, follow_up: FollowUp = FollowUp(), _: float | None = None) -> Embedded:
         if not follow_up.leans:
             return SHIPPED(self, question, follow_up)
         alone, anchor = self.embedded([question, follow_up.anchor])
@@ -185,13 +186,17 @@ def sweep(engine, path: Path) -> dict:
     no pair (the question's vector mixed with its anchor's)."""
     gold = [q for q in load_gold(path) if q.kind == "follow_up"]
     retrieve, answer = variants(engine)["corpusbot"]
-    shipped_weight = engine_module.HISTORY_WEIGHT
+    shipped = engine_module.HISTORY_WEIGHT, engine_module.ANSWER_HISTORY_WEIGHT
     out = {}
     try:  # the cache holds the two texts' own vectors; the weight mixes them per call
         for weight in WEIGHTS:
-            engine_module.HISTORY_WEIGHT = weight
+            engine_module.HISTORY_WEIGHT = engine_module.ANSWER_HISTORY_WEIGHT = weight
             out[f"two_runs_weight_{weight}"] = evaluate(gold, retrieve, answer=answer)
-        engine_module.HISTORY_WEIGHT = shipped_weight
+        engine_module.ANSWER_HISTORY_WEIGHT = 1.0
+        for weight in RETRIEVAL_WEIGHTS:
+            engine_module.HISTORY_WEIGHT = weight
+            out[f"two_runs_retrieval_{weight}_answer_1.0"] = evaluate(gold, retrieve, answer=answer)
+        engine_module.HISTORY_WEIGHT, engine_module.ANSWER_HISTORY_WEIGHT = shipped
         engine_module.Engine.query = read_in_context
         out["in_context"] = evaluate(gold, retrieve, answer=answer)
         for weight in WEIGHTS[:2]:
@@ -200,9 +205,9 @@ def sweep(engine, path: Path) -> dict:
         engine_module.Engine.query_vector = own_vector  # answer sentences chosen with the question's own vector
         out["anchor_vector_weight_1.0_sentences_own"] = evaluate(gold, retrieve, answer=answer)
         engine_module.Engine.query = SHIPPED
-        out["two_runs_weight_1.0_sentences_own"] = evaluate(gold, retrieve, answer=answer)
+        out["two_runs_shipped_sentences_own"] = evaluate(gold, retrieve, answer=answer)
     finally:
-        engine_module.HISTORY_WEIGHT = shipped_weight
+        engine_module.HISTORY_WEIGHT, engine_module.ANSWER_HISTORY_WEIGHT = shipped
         engine_module.Engine.query = SHIPPED
         engine_module.Engine.query_vector = SHIPPED_VECTOR
     return {name: {k: report.get(k) for k in KEYS} for name, report in out.items()}
@@ -230,6 +235,7 @@ def main() -> None:
                               answer=lambda q, hits, h: engine.compose(q, hits[:5], history=h))
             main_sets[name][label] = {k: report.get(k) for k in KEYS}
     report = {"benchmark": "follow-up questions", "history_weight": engine_module.HISTORY_WEIGHT,
+              "answer_history_weight": engine_module.ANSWER_HISTORY_WEIGHT,
               "dev": split_report(engine, dev), "test": split_report(engine, test),
               "main_gold_sets": main_sets, "latency": latency(engine, followups)}
     emit(report, args.out)

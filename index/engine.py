@@ -28,8 +28,11 @@ from .vectors.latent import LatentTerms
 # on tests/gold.jsonl for multilingual-e5-small (see README, "No-answer threshold");
 # another model needs its own value (MIN_SCORE).
 DEFAULT_MIN_SCORE = 0.80
-# How far a follow-up's vector is pulled toward the question it leans on (chosen on followups_dev.jsonl).
-HISTORY_WEIGHT = 1.0
+# How far a follow-up's vector is pulled toward the pair "earlier question + question" (chosen on
+# followups_dev.jsonl): retrieval wants the subject the chat is about, the answer's sentences the
+# question's own focus, so finding passages pulls twice as hard as choosing what to quote from them.
+HISTORY_WEIGHT = 2.0
+ANSWER_HISTORY_WEIGHT = 1.0
 VECTOR_CACHE = 256
 # Names and numbers the near-miss check embeds (evidence.py): the retrieved passages' names recur from
 # question to question, so each is embedded once while it stays among the last TERM_CACHE seen (1.5 KB each).
@@ -221,20 +224,24 @@ class Engine:
         return read_follow_up(question, history, self.casing)
 
     def query_vector(self, question: str, follow_up: FollowUp = FollowUp()) -> np.ndarray:
-        return self.query(question, follow_up).vector
+        """The vector answer sentences are chosen with: a follow-up mixed at ``ANSWER_HISTORY_WEIGHT``."""
+        return self.query(question, follow_up, ANSWER_HISTORY_WEIGHT).vector
 
-    def query(self, question: str, follow_up: FollowUp = FollowUp()) -> Embedded:
+    def query(self, question: str, follow_up: FollowUp = FollowUp(), weight: float | None = None) -> Embedded:
         """The question's vector and terms; for a follow-up, mixed with the question read after its anchor.
 
         The pair (anchor + question) carries the subject, the question alone keeps
         its own focus from drowning in it (measured on followups_dev.jsonl); the
         pair's latent terms hold both the subject's concepts and the question's.
+        ``weight`` (default ``HISTORY_WEIGHT``, retrieval's) is the pair's share of the mix;
+        both texts are embedded once and cached, so a second weight costs one mix.
         """
         if not follow_up.leans:
             return self.embedded([question])[0]
         alone, paired = self.embedded([question, follow_up.pair(question)], apart=True,
                                       vector_only=frozenset([question]))
-        return Embedded(mix(alone.vector, paired.vector, HISTORY_WEIGHT), paired.terms)
+        weight = HISTORY_WEIGHT if weight is None else weight
+        return Embedded(mix(alone.vector, paired.vector, weight), paired.terms)
 
     def ranked(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
                vector: np.ndarray | None = None, history: tuple[str, ...] = (), learned: bool = True) -> Ranked:
