@@ -18,7 +18,7 @@ LANG_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "ky": "Kyrgyz"}
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
-        "read_with": "Read with your earlier question «{question}» (/new to ask afresh)",
+        "read_with": "Read with your earlier question “{question}” (/new to ask afresh)",
         "sources": "Sources", "more": "More results", "no_more": "No more results.",
         "nearest": "Nearest documents", "undated": "undated", "passage": "Passage",
         "gone": "That source is no longer in the index; please ask again.",
