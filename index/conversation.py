@@ -38,6 +38,8 @@ and but so or in on at for from about tell please list give name
 кім кімге кімнің не неге неше қанша қандай қай қашан қайда қалай нелер ма ме ба бе па пе және бірақ
 ким кимге кимдин эмне эмнеге эмнени канча кандай кайсы качан кайда кантип жана бирок
 """.split())
+# "Кто такой Самат Абиш?" asks who he is: "такой" after "кто" / "что" is part of the question word.
+ASKING = frozenset({("кто", "такой"), ("кто", "такая"), ("кто", "такие"), ("что", "такое"), ("что", "такой")})
 # Words that, opening a question, carry on from the one before ("And what does Kazakhstan want?").
 CONTINUING = frozenset("and but а и но және бірақ жана бирок".split())
 WORD = re.compile(r"\w[\w’'.-]*\w|\w", re.UNICODE)
@@ -72,14 +74,15 @@ def names(text: str, casing: Casing = unseen) -> list[str]:
 
 def refers_back(question: str, casing: Casing = unseen) -> bool:
     """A referring word before the question's first name ("What is her position?", "Ол Қазақстан туралы…"),
-    or an opening "and" / "but" ("И чем хочет стать Казахстан?").
+    or an opening "and" / "but" ("И чем хочет стать Казахстан?"). "Кто такой Самат Абиш?" asks, it does not refer.
 
     After a name it usually points at that name ("What did Tokayev say he would
     visit?", "Самат Абиш ким жана ага…"), so the question stands alone.
     """
     own = {n.lower() for n in names(question, casing)}
+    words = [m.group().lower() for m in WORD.finditer(question)]
     for i, match in enumerate(WORD.finditer(question)):
-        word = match.group().lower()
+        word = words[i]
         if i == 0 and word in CONTINUING:
             return True
         # an opening capital may be an ordinary word ("Мақала авторы мұны…"): it counts as a name
@@ -87,7 +90,7 @@ def refers_back(question: str, casing: Casing = unseen) -> bool:
         named = word.strip(".-’'") in own and (i > 0 or casing(match.group()) is True)
         if named or any(c.isdigit() for c in word):
             return False
-        if word in REFERRING:
+        if word in REFERRING and (i == 0 or (words[i - 1], word) not in ASKING):
             return True
     return False
 

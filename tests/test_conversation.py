@@ -35,6 +35,12 @@ def test_an_opening_and_carries_on_from_the_question_before():
     assert not read_follow_up("Did Tokayev and Putin meet in Moscow?", earlier).leans  # "and" inside: no
 
 
+def test_who_is_asks_and_does_not_refer_back():
+    earlier = ("Тоқаев Мәскеуде не айтты?",)
+    assert not read_follow_up("Кто такой Самат Абиш и в чём его обвиняют?", earlier).leans
+    assert read_follow_up("Был ли такой случай раньше?", earlier).leans  # "такой" (such) still points back
+
+
 def test_a_topic_change_stands_alone_and_a_pronoun_leans(engine):
     misread = [q.id for q in DEV if engine.follow_up(q.question, q.history).leans != (q.kind == "follow_up")]
     # Still misread: "Натыйжада…" (the corpus opens a sentence with it and never writes it mid-sentence),
