@@ -13,10 +13,10 @@ Features of each of the fused ranking's top ``DEPTH`` candidates, scores taken
 relative to the question's best candidate: the ones the product ships
 (index/rerank.py ``FEATURES``: the fused score, its best late-chunked
 sentence, its best sentence embedded alone, IDF coverage, written in the
-question's language, log rank) and six measured and left out (``EXTRAS``:
+question's language, log rank) and seven measured and left out (``EXTRAS``:
 passage cosine, BM25 over the best, latent-term match, the best cosine of
 its neighbouring passages, its document's best cosine among the candidates
-and how many of them it has).
+and how many of them it has, and whether it is written in the question's sister language: Kazakh for Kyrgyz or the reverse).
 
 Scored by the same objective as every sweep (dev_indexes.OBJECTIVE), two ways
 of holding questions out: leave one dev set out (fit on the other three:
@@ -45,7 +45,8 @@ from index.rerank import FEATURES, RANKER_FILE, Ranker, head_features  # noqa: E
 
 DEPTH = 30
 # The shipped ranker's features (index/rerank.py) first, then those measured and left out.
-EXTRAS = ("passage", "bm25", "latent", "neighbour", "document_best", "document_count")
+EXTRAS = ("passage", "bm25", "latent", "neighbour", "document_best", "document_count", "kin_language")
+KIN = {"kk": "ky", "ky": "kk"}  # Kazakh and Kyrgyz: close enough that e5 and the lexical side treat them as one
 NAMES = FEATURES + EXTRAS
 C_VALUES = (0.01, 0.1, 1.0)
 SHIPPED_C = 0.01
@@ -83,6 +84,7 @@ def features(engine: Engine, question: str, history: tuple[str, ...]) -> tuple[n
     extras = np.column_stack([
         passage - passage.max(), scored.bm25[head] / top_bm25, latent, neighbour - passage.max(),
         np.array([best_of[d] for d in docs]) - passage.max(), np.log1p([docs.count(d) for d in docs]),
+        np.array([p.lang == KIN.get(detect_language(question)) for p in hits], dtype=np.float64),
     ])
     return np.hstack([core, extras]), hits
 
