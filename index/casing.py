@@ -11,13 +11,12 @@ postings and the stored passages, so builds and their formats stay as they are.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from typing import Callable, Sequence
 
 import numpy as np
 
 from .lexical import LexicalIndex
+from .recent import RecentVectors
 
 SAMPLE = 16  # passages read per word: enough to see how it is written, a fraction of a millisecond
 CACHE = 4096
@@ -35,8 +34,6 @@ def stem(word: str) -> str:
 def counts(word: str, texts: Sequence[str]) -> tuple[int, int]:
     """(capitalised, lower-case) mid-sentence occurrences in ``texts`` of words sharing ``word``'s stem."""
     root = stem(word)
-    if len(root) > len(word):
-        return 0, 0
     pattern = re.compile(r"(?<!\w)" + re.escape(root), re.IGNORECASE)
     upper = lower = 0
     for text in texts:
@@ -67,26 +64,16 @@ class CorpusCasing:
         self.lexical = lexical
         self.texts_of = texts_of
         self.sample = sample
-        self.cache = cache
-        self._seen: OrderedDict[str, bool | None] = OrderedDict()
-        self._lock = threading.Lock()
+        self._seen: RecentVectors[bool | None] = RecentVectors(cache)
 
     def __call__(self, word: str) -> bool | None:
-        key = word.lower()
-        with self._lock:
-            if key in self._seen:
-                self._seen.move_to_end(key)
-                return self._seen[key]
-        found = verdict(*counts(word, self.texts_of(self.rows(word))))
-        with self._lock:
-            self._seen[key] = found
-            while len(self._seen) > self.cache:
-                self._seen.popitem(last=False)
-        return found
+        return self._seen.get([word.lower()], lambda words: [self._read(w) for w in words])[0]
+
+    def _read(self, word: str) -> bool | None:
+        return verdict(*counts(word, self.texts_of(self.rows(word))))
 
     def clear(self) -> None:
-        with self._lock:
-            self._seen.clear()
+        self._seen.clear()
 
     def rows(self, word: str) -> list[int]:
         """Up to ``sample`` passages holding the word's lexical token, spread over the whole index.

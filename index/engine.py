@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from typing import Callable, Generic, Iterable, TypeVar
+from typing import Callable
 
 import numpy as np
 
@@ -18,6 +16,7 @@ from .evidence import DEFAULT_NAME_MATCH, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
+from .recent import RecentVectors
 from .rerank import head_features, reorder
 from .search import Hit, Scored, candidates, to_hits
 from .store import LoadedIndex
@@ -71,9 +70,6 @@ class Timings:
         return now
 
 
-V = TypeVar("V")
-
-
 @dataclass(frozen=True)
 class Embedded:
     """A question as retrieval uses it: its vector (projected with the index's basis) and its latent terms."""
@@ -97,44 +93,6 @@ def frozen(vector: np.ndarray) -> np.ndarray:
     vector = np.array(vector, dtype=np.float32)
     vector.setflags(write=False)
     return vector
-
-
-class RecentVectors(Generic[V]):
-    """What the last ``size`` texts encoded to; the others encoded in one call, outside the lock.
-
-    The bot asks from several retrieval threads: two of them may encode at
-    once, and a text encoded twice is harmless.
-    """
-
-    def __init__(self, size: int, items: Iterable[tuple[str, V]] = ()) -> None:
-        self.size = size
-        self._items: OrderedDict[str, V] = OrderedDict(items)
-        self._lock = threading.Lock()
-
-    def get(self, texts: list[str], encode: Callable[[list[str]], Iterable[V]],
-            usable: Callable[[str, V], bool] = lambda _text, _value: True) -> list[V]:
-        """The values of ``texts``; those not held, or held but not ``usable`` for this call, encoded."""
-        with self._lock:
-            found = {t: self._items[t] for t in texts if t in self._items and usable(t, self._items[t])}
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
-        if missing:
-            for text, value in zip(missing, encode(missing)):
-                found[text] = value
-        with self._lock:
-            for t in texts:
-                self._items[t] = found[t]
-                self._items.move_to_end(t)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return [found[t] for t in texts]
-
-    def copy(self) -> "RecentVectors[V]":
-        with self._lock:
-            return RecentVectors(self.size, self._items.items())
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
 
 class Engine:
