@@ -78,13 +78,14 @@ def features(engine: Engine, question: str, history: tuple[str, ...]) -> tuple[n
         for j, r in enumerate(rows):
             around = [near_cos[n] for n in (int(r) - 1, int(r) + 1) if near_doc.get(n) == docs[j]]
             neighbour[j] = max(around, default=passage[j])
+    kin = KIN.get(detect_language(question))
     best_of: dict[str, float] = {}
     for j, d in enumerate(docs):
         best_of[d] = max(best_of.get(d, -1.0), float(passage[j]))
     extras = np.column_stack([
         passage - passage.max(), scored.bm25[head] / top_bm25, latent, neighbour - passage.max(),
         np.array([best_of[d] for d in docs]) - passage.max(), np.log1p([docs.count(d) for d in docs]),
-        np.array([p.lang == KIN.get(detect_language(question)) for p in hits], dtype=np.float64),
+        np.array([p.lang == kin for p in hits], dtype=np.float64),
     ])
     return np.hstack([core, extras]), hits
 

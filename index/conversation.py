@@ -80,9 +80,9 @@ def refers_back(question: str, casing: Casing = unseen) -> bool:
     visit?", "Самат Абиш ким жана ага…"), so the question stands alone.
     """
     own = {n.lower() for n in names(question, casing)}
-    words = [m.group().lower() for m in WORD.finditer(question)]
-    for i, match in enumerate(WORD.finditer(question)):
-        word = words[i]
+    matches = list(WORD.finditer(question))
+    words = [m.group().lower() for m in matches]
+    for i, (match, word) in enumerate(zip(matches, words)):
         if i == 0 and word in CONTINUING:
             return True
         # an opening capital may be an ordinary word ("Мақала авторы мұны…"): it counts as a name

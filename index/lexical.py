@@ -247,8 +247,11 @@ class LexicalIndex:
     def rows_holding(self, token: str) -> np.ndarray:
         """The sorted rows of the passages holding an analysed ``token`` (none for a token no passage has)."""
         i = self.retriever.vocab_dict.get(token)
-        return self._indices[self._indptr[i]:self._indptr[i + 1]] if i is not None else self._indices[:0]
+        return self._rows(i) if i is not None else self._indices[:0]
+
+    def _rows(self, token_id: int) -> np.ndarray:
+        return self._indices[self._indptr[token_id]:self._indptr[token_id + 1]]
 
     def _postings(self, token_ids: list[int]) -> tuple[tuple[float, np.ndarray], ...]:
         """Per token, its IDF and the sorted rows holding it."""
-        return tuple((float(self._idf[i]), self._indices[self._indptr[i]:self._indptr[i + 1]]) for i in token_ids)
+        return tuple((float(self._idf[i]), self._rows(i)) for i in token_ids)
