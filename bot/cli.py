@@ -270,6 +270,8 @@ def print_answer(answer) -> None:
     """An answer as people read it in a terminal: the text, then its numbered sources."""
     if answer.read_with:
         click.echo(f"(read as a follow-up to “{answer.read_with}”)")
+    if answer.unresolved:
+        click.echo(f"(“{answer.unresolved}” points at no earlier question: name whom or what you mean)")
     click.echo(answer.answer)
     if answer.citations:
         click.echo("\nSources:")

@@ -19,6 +19,7 @@ LANG_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "ky": "Kyrgyz"}
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "read_with": "Read with your earlier question “{question}” (/new to ask afresh)",
+        "unresolved": "“{word}” points at no earlier question in this chat: name whom or what you mean",
         "sources": "Sources", "more": "More results", "no_more": "No more results.",
         "nearest": "Nearest documents", "undated": "undated", "passage": "Passage",
         "gone": "That source is no longer in the index; please ask again.",
@@ -26,6 +27,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "ru": {
         "read_with": "Прочитано вместе с вашим прошлым вопросом «{question}» (/new — начать заново)",
+        "unresolved": "«{word}» не отсылает ни к одному прошлому вопросу в этом чате: назовите, кого или что вы имеете в виду",
         "sources": "Источники", "more": "Ещё результаты", "no_more": "Больше результатов нет.",
         "nearest": "Ближайшие документы", "undated": "без даты", "passage": "Фрагмент",
         "gone": "Этого источника больше нет в индексе; задайте вопрос ещё раз.",
@@ -33,6 +35,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "kk": {
         "read_with": "Алдыңғы сұрағыңызбен бірге оқылды: «{question}» (/new — жаңадан бастау)",
+        "unresolved": "«{word}» бұл чаттағы ешбір алдыңғы сұраққа сілтемейді: кімді немесе нені меңзейтініңізді атаңыз",
         "sources": "Дереккөздер", "more": "Тағы нәтижелер", "no_more": "Басқа нәтиже жоқ.",
         "nearest": "Ең жақын құжаттар", "undated": "күні жоқ", "passage": "Үзінді",
         "gone": "Бұл дереккөз индексте жоқ; сұрақты қайта қойыңыз.",
@@ -40,6 +43,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "ky": {
         "read_with": "Мурунку сурооңуз менен кошо окулду: «{question}» (/new — кайрадан баштоо)",
+        "unresolved": "«{word}» бул чаттагы эч бир мурунку суроого шилтебейт: кимди же эмнени айтып жатканыңызды атаңыз",
         "sources": "Булактар", "more": "Дагы натыйжалар", "no_more": "Башка натыйжа жок.",
         "nearest": "Эң жакын документтер", "undated": "күнү жок", "passage": "Үзүндү",
         "gone": "Бул булак индексте жок; суроону кайра бериңиз.",
@@ -69,6 +73,8 @@ def answer_blocks(answer: Answer, lang: str) -> list[str]:
     if answer.read_with:  # a follow-up: say which question shaped it, so a misread is seen and undone with /new
         earlier = answer.read_with if len(answer.read_with) <= 200 else answer.read_with[:199] + "…"
         blocks.insert(0, f"<i>{esc(TEXTS[lang]['read_with'].format(question=earlier))}</i>")
+    if answer.unresolved:  # "her" with nobody to be: say so rather than let a guess pass for the answer
+        blocks.insert(0, f"<i>{esc(TEXTS[lang]['unresolved'].format(word=answer.unresolved))}</i>")
     if answer.citations:
         blocks.append(f"<b>{esc(TEXTS[lang]['sources'])}</b>")
         blocks.extend(source_line(c, lang) for c in answer.citations)

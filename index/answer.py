@@ -85,11 +85,14 @@ class Answer:
     # Shown so that a person or a script can see when the chat's history shaped the answer.
     read_with: str | None = None
     carried: tuple[str, ...] = ()
+    # A question that points at someone with no earlier question to say who ("her" in a chat's first
+    # "What is her position?"): the word, so the reply can ask for the name instead of passing a guess off.
+    unresolved: str | None = None
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer, "verdict": self.verdict,
                 "citations": [asdict(c) for c in self.citations], "read_with": self.read_with,
-                "carried": list(self.carried)}
+                "carried": list(self.carried), "unresolved": self.unresolved}
 
 
 @dataclass(frozen=True)

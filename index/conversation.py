@@ -29,6 +29,17 @@ he she him his her hers they them their it its this that these those there then 
 ол оның оны оған онда олар олардың оларға бұл бұның бұған мұны мұның осы сол соның сонда мұнда тағы
 ал анын аны ага анда алар алардын бул муну мунун ошол ошондо ошого тиги дагы мындай андан
 """.split())
+# The pronouns and demonstratives among them: alone in a question that names nothing, they point at
+# someone or something the reader cannot know ("What is her position?" as a chat's first question).
+# Not "that" or "there": "the deal that was signed", "is there a metro" point at nothing.
+POINTING = frozenset("""
+he she him his her hers they them their theirs it its this these those
+он она оно они его её ее ему ей им их нём нем ней них этот эта это эти этого этой этим этих тот та те того той тех
+ол оның оны оған олар олардың оларға оларды бұл бұның бұған мұны мұның осы сол соның
+ал анын аны ага алар алардын аларды бул муну мунун ошол ошого ошону
+""".split())
+# Kazakh "сол" is "that", and "left" before a side or a hand ("сол жақ құлақша": the left atrium).
+LEFT_OF = ("жақ", "жағ", "қол")
 # Words that open questions: capitalised there, but never names.
 OPENERS = frozenset("""
 who whom whose what which when where why how is are was were do does did can could will would should has have had
@@ -95,12 +106,26 @@ def refers_back(question: str, casing: Casing = unseen) -> bool:
     return False
 
 
+def unresolved(question: str, casing: Casing = unseen) -> str | None:
+    """The word that points at nobody: a pronoun in a question that names nothing ("her" in "What is her
+    position?"), to be said when there is no earlier question to read it with. None if there is none."""
+    if names(question, casing):
+        return None
+    words = [m.group() for m in WORD.finditer(question)]
+    lower = [w.lower() for w in words]
+    for i, word in enumerate(lower):
+        if word in POINTING and not (word == "сол" and lower[i + 1:i + 2] and lower[i + 1].startswith(LEFT_OF)):
+            return words[i]
+    return None
+
+
 @dataclass(frozen=True)
 class FollowUp:
     """How a question uses its history: ``anchor`` is the earlier question it leans on (None: it stands alone)."""
 
     anchor: str | None = None
     carried: tuple[str, ...] = ()  # names and numbers of the anchor the question lacks
+    unresolved: str | None = None  # with no history at all: the pronoun that points at nobody (see unresolved)
 
     @property
     def leans(self) -> bool:
@@ -120,7 +145,7 @@ def read_follow_up(question: str, history: tuple[str, ...] | list[str], casing: 
     """
     history = [" ".join(h.split()) for h in history if h.strip()]
     if not history:
-        return FollowUp()
+        return FollowUp(unresolved=unresolved(question, casing))
     own = names(question, casing)
     if own and not refers_back(question, casing):
         return FollowUp()  # names its own subject: a new topic, or a complete question

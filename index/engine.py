@@ -259,7 +259,7 @@ class Engine:
         hits = self.retrieve(text, k, mode, timings, history=history)
         follow_up = self.follow_up(text, history)
         return replace(self.compose(question, hits[:k], timings, history), read_with=follow_up.anchor,
-                       carried=follow_up.carried)
+                       carried=follow_up.carried, unresolved=follow_up.unresolved)
 
     def compose(self, question: str, hits: list[Hit], timings: Timings | None = None,
                 history: tuple[str, ...] = ()) -> Answer:

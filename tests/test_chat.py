@@ -91,4 +91,5 @@ def test_chat_json_lines(seed_index_dir, model_cache):
     assert first["read_with"] is None and follow["read_with"] == FIRST  # the line says what the answer leaned on
     assert new == {"notice": {"kind": "new_conversation", "message": new["notice"]["message"]}}
     assert nothing["notice"]["kind"] == "no_words"
-    assert alone["history"] == [] and FACT not in alone["answer"]
+    assert alone["history"] == [] and FACT not in alone["answer"] and alone["unresolved"] == "her"
+    assert follow["unresolved"] is None

@@ -71,8 +71,9 @@ def test_ask_json_shape(run):
     result = run("ask", "When did Putin meet Nazarbayev?", "--json", "--top-k", "4")
     assert result.exit_code == 0, result.stderr
     answer = json.loads(result.stdout)  # exactly one JSON object on stdout
-    assert set(answer) == {"question", "answer", "verdict", "citations", "read_with", "carried"}
+    assert set(answer) == {"question", "answer", "verdict", "citations", "read_with", "carried", "unresolved"}
     assert answer["verdict"] == "answer" and answer["read_with"] is None and answer["carried"] == []
+    assert answer["unresolved"] is None
     assert len(answer["citations"]) == 4 and "[1]" in answer["answer"]
     for n, citation in enumerate(answer["citations"], 1):
         assert set(citation) == {"n", "doc_id", "passage_id", "title", "date", "lang", "text", "score",
@@ -281,8 +282,10 @@ def test_ask_with_history_reads_the_follow_up_in_context(run):
     assert "Совета Федерации" in read["answer"] and "Совета Федерации" not in alone["answer"]
     assert read["read_with"] == "What did Valentina Matviyenko say about Tokayev's visit?"
     assert read["carried"] == ["Valentina", "Matviyenko", "Tokayev's"] and alone["read_with"] is None
+    assert alone["unresolved"] == "her" and read["unresolved"] is None  # alone, "her" is nobody yet: it says so
     text = run("ask", "What is her position?", "--history", "What did Valentina Matviyenko say about Tokayev's visit?")
     assert text.stdout.startswith("(read as a follow-up to “What did Valentina Matviyenko say about Tokayev's visit?”)")
+    assert run("ask", "What is her position?").stdout.startswith("(“her” points at no earlier question")
 
 
 def test_feedback_export_without_votes(run, tmp_path):

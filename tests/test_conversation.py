@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import ROOT
-from index.conversation import Conversation, names, read_follow_up
+from index.conversation import Conversation, names, read_follow_up, unresolved
 from index.evaluate import evaluate, load_gold
 
 DEV = load_gold(ROOT / "tests" / "data" / "followups_dev.jsonl")
@@ -39,6 +39,25 @@ def test_who_is_asks_and_does_not_refer_back():
     earlier = ("Тоқаев Мәскеуде не айтты?",)
     assert not read_follow_up("Кто такой Самат Абиш и в чём его обвиняют?", earlier).leans
     assert read_follow_up("Был ли такой случай раньше?", earlier).leans  # "такой" (such) still points back
+
+
+def test_a_pronoun_with_nobody_to_point_at_is_named():
+    assert unresolved("What is her position?") == "her" and unresolved("Ол қашан болды?") == "Ол"
+    assert unresolved("Кто такой Самат Абиш?") is None  # names its subject
+    assert unresolved("Что это значит?") == "это"
+    assert unresolved("Is there a metro?") is None and unresolved("Which deal that was signed matters most?") is None
+    assert unresolved("Қандай қантамыр қанды сол жақ құлақшаға әкеледі?") is None  # "сол жақ": the left side
+    assert read_follow_up("What is her position?", ()).unresolved == "her"
+    assert read_follow_up("What is her position?", ("Who is Valentina Matviyenko?",)).unresolved is None
+
+
+def test_no_standalone_dev_question_is_taken_for_a_dangling_pronoun(engine):
+    standalone = [q for name in ("gold.jsonl", "names.jsonl", "dev_paraphrase.jsonl", "dev_nearmiss.jsonl")
+                  for q in load_gold(ROOT / "tests" / "data" / name)]
+    assert [q.id for q in standalone if engine.follow_up(q.question, ()).unresolved] == []
+    # the dev follow-ups asked with no chat before them: most point at someone only the chat could name
+    follow_ups = [q for q in DEV if q.kind == "follow_up"]
+    assert sum(1 for q in follow_ups if engine.follow_up(q.question, ()).unresolved) >= 40
 
 
 def test_a_topic_change_stands_alone_and_a_pronoun_leans(engine):

@@ -81,3 +81,12 @@ def test_a_follow_up_says_which_earlier_question_shaped_it_in_the_users_language
         assert words in first and "Кто такой &lt;Джон&gt; Хербст?" in first and "/new" in first
         assert parse_html(first)
     assert answer_blocks(Answer("q", "Answer [1]", [_citation(1)]), "en")[0] == "Answer [1]"  # it stood alone
+
+
+def test_a_pronoun_with_no_chat_behind_it_asks_for_the_name_in_the_users_language():
+    answer = Answer("What is <her> position?", "Answer [1]", [_citation(1)], unresolved="<her>")
+    for lang, words in (("en", "no earlier question"), ("ru", "прошлому вопросу"), ("kk", "алдыңғы сұраққа"),
+                        ("ky", "мурунку суроого")):
+        first = answer_blocks(answer, lang)[0]
+        assert words in first and "&lt;her&gt;" in first and first.startswith("<i>") and parse_html(first)
+    assert answer_blocks(answer, "en")[1] == "Answer [1]"  # the answer still follows

@@ -307,7 +307,9 @@ async def test_follow_ups_lean_on_the_chat_and_chats_are_independent(engine, tmp
         first = (await _say(server, 11, FIRST)).result["text"]
         follow = (await _say(server, 11, FOLLOW_UP)).result["text"]
         assert FACT in follow and FIRST in follow.split("\n")[0] and FIRST not in first  # says what it leaned on
-        assert FACT not in (await _say(server, 12, FOLLOW_UP)).result["text"]  # another chat: no history
+        other = (await _say(server, 12, FOLLOW_UP)).result["text"]  # another chat: no history
+        assert FACT not in other and "“her” points at no earlier question" in other.split("\n")[0]
+        assert "points at no earlier question" not in follow
         await _say(server, 11, FIRST)
         (new,) = [await _say(server, 11, "/new")]
         assert "new conversation" in new.result["text"]
