@@ -142,7 +142,7 @@ def synthesise(real_dir: Path, n: int, seed: int = 7):
 def build(real_dir: Path, out: Path, n: int, kind: str, milvus=None) -> dict:
     """Write a synthetic build of ``n`` passages; with ``milvus`` (a connection) into its collection."""
     from index.cache import passage_key
-    from index.lexical import Analyzer, LexicalIndex, lexical_text, own_titles
+    from index.lexical import LexicalIndex, lexical_text, own_titles
     from index.store import write_index
 
     t0 = time.perf_counter()
@@ -151,7 +151,7 @@ def build(real_dir: Path, out: Path, n: int, kind: str, milvus=None) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     t0 = time.perf_counter()
     titles = own_titles(docs)
-    lexical = LexicalIndex.build([lexical_text(p, titles) for p in passages], [p.lang for p in passages], Analyzer())
+    lexical = LexicalIndex.for_passages([lexical_text(p, titles) for p in passages], [p.lang for p in passages])
     lexical_s = time.perf_counter() - t0
     meta = {k: real_manifest[k] for k in ("model_id", "model_fingerprint")}
     meta |= {"corpus_dir": "synthetic", "corpus_fingerprint": f"synthetic-{n}"}

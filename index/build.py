@@ -23,7 +23,7 @@ from .corpus import Document, Problem, corpus_fingerprint, load_corpus
 from .embed import Embedder
 from .hashing import sha256_text
 from .language_subspace import estimate_basis, project, reference_text
-from .lexical import Analyzer, LexicalIndex, lexical_text, own_titles
+from .lexical import LexicalIndex, lexical_text, own_titles
 from .passage_table import DocumentTable
 from .store import PASSAGES, StoreError, build_lock, current_build, write_index
 from .vectors.latent import KEEP as LATENT_KEEP, stack as latent_stack
@@ -161,8 +161,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             if embedder.sentences_alone else None
         latent = None if head is None else latent_stack([known[k].terms for k in keys])
         titles = own_titles(docs)
-        lexical = LexicalIndex.build([lexical_text(p, titles) for p in passages], [p.lang for p in passages],
-                                     Analyzer())
+        lexical = LexicalIndex.for_passages([lexical_text(p, titles) for p in passages], [p.lang for p in passages])
         meta = {
             "model_id": embedder.model_id,
             "model_fingerprint": embedder.fingerprint,

@@ -11,7 +11,9 @@ because names and numbers are what cross languages ("Тоқаев" / "Токае
    letters, an i between vowels), so Cyrillic and Latin spellings meet;
 4. cut every word to a prefix, a crude but sound stemmer for agglutinative
    Kazakh and Kyrgyz (no Snowball stemmer exists for them), which also serves
-   Russian and English; numbers stay whole.
+   Russian and English; numbers stay whole. Kazakh words a Hunspell dictionary
+   knows are first replaced by their stem (stems.py), where the prefix alone
+   cannot join a short stem's forms.
 
 Each step was kept because it raised recall on the seeds gold set and on
 KazQAD (``bench/lexical_ablation.py``, docs/benchmarks.md); a Snowball
@@ -20,9 +22,11 @@ stemmer for Russian was measured against the prefix and lost.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,6 +58,10 @@ class Analyzer:
     romanize: bool = True
     prefix: int | None = 5  # keep this many characters of a word; None keeps it whole
     stem_russian: bool = False  # Snowball for Russian text instead of the prefix
+    # Kazakh word → stem (stems.py), saved beside the index; the digest names the table in
+    # analyzer.json and in comparisons, so two indexes' analyzers never share cached tokens.
+    stems: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    stems_digest: str = ""
 
     def tokens(self, text: str, lang: str = "") -> list[str]:
         out = []
@@ -61,6 +69,7 @@ class Analyzer:
             if word.isdigit():
                 out.append(word)
                 continue
+            word = self.stems.get(word, word)
             if self.stem_russian and lang == "ru":
                 word = _russian_stemmer().stemWord(word)
             token = _normalise(word, self.fold, self.romanize)
@@ -79,8 +88,12 @@ class Analyzer:
         """
         return _token_set(self, text)
 
+    def with_stems(self, stems: Mapping[str, str]) -> "Analyzer":
+        digest = hashlib.sha256(json.dumps(stems, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+        return replace(self, stems=dict(stems), stems_digest=digest if stems else "")
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "stems"}
 
 
 @lru_cache(maxsize=2048)  # about 10 KB an entry: some 20 MB at most
@@ -160,6 +173,7 @@ class LexicalIndex:
 
     FOLDER = "lexical"
     ANALYZER_FILE = "analyzer.json"
+    STEMS_FILE = "stems.json"
 
     def __init__(self, retriever, analyzer: Analyzer) -> None:
         self.retriever = retriever
@@ -185,11 +199,36 @@ class LexicalIndex:
             raise RuntimeError("bm25s returned unsorted postings; coverage cannot be computed")
         return cls(retriever, analyzer)
 
+    @classmethod
+    def for_passages(cls, texts: list[str], langs: list[str], analyzer: Analyzer | None = None) -> "LexicalIndex":
+        """The production index: the analyzer given (the default one) with the Kazakh stems of these texts."""
+        from .stems import stem_table
+
+        analyzer = analyzer or Analyzer()
+        kazakh, shared = set(), set()  # Kazakh words; tokens of every other language's passages
+        for text, lang in zip(texts, langs):
+            if lang == "kk":
+                kazakh.update(_WORD.findall(text.lower()))
+            else:
+                shared.update(analyzer.tokens(text, lang))
+        table = {}
+        for word, stem in (stem_table(kazakh) if kazakh else {}).items():
+            before, after = analyzer.tokens(word), analyzer.tokens(stem)
+            # Only what changes a token (most stems share the word's first five letters already), and
+            # never a token other languages hold: Kazakh «Қасым» must stay Russian «Касым», and «оның»
+            # must not become «оны», which is Russian «они».
+            if before != after and not (set(before) | set(after)) & shared:
+                table[word] = stem
+        return cls.build(texts, langs, analyzer.with_stems(table))
+
     def save(self, folder: Path) -> list[Path]:
         """Write the index into ``folder``; returns the files written (for the manifest)."""
         folder.mkdir(parents=True, exist_ok=True)
         self.retriever.save(str(folder), show_progress=False)
         (folder / self.ANALYZER_FILE).write_text(json.dumps(self.analyzer.to_dict()), encoding="utf-8")
+        if self.analyzer.stems:
+            (folder / self.STEMS_FILE).write_text(json.dumps(self.analyzer.stems, ensure_ascii=False),
+                                                  encoding="utf-8")
         return sorted(p for p in folder.iterdir() if p.is_file())
 
     @classmethod
@@ -198,6 +237,11 @@ class LexicalIndex:
         import bm25s
 
         analyzer = Analyzer(**json.loads((folder / cls.ANALYZER_FILE).read_text(encoding="utf-8")))
+        if analyzer.stems_digest:  # builds before the stems have none
+            stems = analyzer.with_stems(json.loads((folder / cls.STEMS_FILE).read_text(encoding="utf-8")))
+            if stems.stems_digest != analyzer.stems_digest:
+                raise ValueError(f"{folder / cls.STEMS_FILE} does not match the analyzer it was built with")
+            analyzer = stems
         retriever = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0, mmap=mmap)
         return cls(retriever, analyzer)
 

@@ -114,6 +114,7 @@ def test_answering_never_imports_torch(cli_env, args):
     done, modules = _run_cli(args, cli_env)
     assert "onnxruntime" in modules, "the question must be embedded by the ONNX encoder"
     assert not modules & HEAVY, sorted(modules & HEAVY)
+    assert "spylls" not in modules, "questions are stemmed from the index's table, not the dictionary"
     assert json.loads(done.stdout.strip() or "{}"), done.stderr[-1000:]
 
 
