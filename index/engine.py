@@ -232,8 +232,8 @@ class Engine:
                                               self.fusion.document_penalty)
         ranker = self.fusion.ranker
         if learned and ranker is not None and mode == "hybrid" and scored.sentence is not None:
-            order, ranking = reorder(ranker, order, ranking,
-                                     head_features(self.index, vector, scored, order, ranker.depth, lang))
+            order, ranking = reorder(ranker, order, ranking, head_features(self.index, vector, scored, order,
+                                                                           ranking, ranker.depth))
         timings.add("fusion", t)
         return Ranked(scored, vector, order, ranking)
 

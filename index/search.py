@@ -61,7 +61,6 @@ class Scored:
     same_language: np.ndarray  # passage in the question's language
     latent: np.ndarray | None = None  # latent-term match over the candidates' best (latent_match); None: off
     sentence: np.ndarray | None = None  # the best sentence's cosine alone (``dense`` blends it with the passage's)
-    cosine: np.ndarray | None = None  # the passage vector's own cosine (the learned ranker's document evidence)
 
 
 def dense_top(index: LoadedIndex, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -100,8 +99,7 @@ def candidates(index: LoadedIndex, query_vector: np.ndarray, query: str, depth: 
     dense = (found.cosine + sentence_weight * sentence) / (1 + sentence_weight)
     same = np.array([lang == query_lang for lang in index.passages.langs(rows)], dtype=bool)
     latent = None if terms is None or index.latent is None else latent_match(index.latent, rows, terms)
-    return Scored(rows, CandidatePassages(index, rows), dense, found.bm25, found.coverage, same, latent, sentence,
-                  np.asarray(found.cosine, dtype=np.float32))
+    return Scored(rows, CandidatePassages(index, rows), dense, found.bm25, found.coverage, same, latent, sentence)
 
 
 def latent_match(latent: LatentRows, rows: np.ndarray, terms: LatentTerms) -> np.ndarray:

@@ -12,8 +12,7 @@ from conftest import ROOT
 from index.engine import Engine
 from index.evaluate import evaluate, load_gold
 from index.fuse import FusionParams
-from index.lang import detect_language
-from index.rerank import FEATURES, RANKER_FILE, document_best, head_features, load_ranker
+from index.rerank import FEATURES, RANKER_FILE, load_ranker
 
 PARAPHRASE = [q for q in load_gold(ROOT / "tests" / "data" / "dev_paraphrase.jsonl") if q.answerable]
 
@@ -25,7 +24,7 @@ def test_the_shipped_ranker_loads_and_says_how_it_was_fit():
 
 
 @pytest.mark.parametrize("content", ["", "{not json", json.dumps({"features": ["fused"], "weights": [1.0]}),
-                                     json.dumps({"features": list(FEATURES), "weights": [float("nan")] * len(FEATURES)})],
+                                     json.dumps({"features": list(FEATURES), "weights": [float("nan")] * 6})],
                          ids=["empty", "not-json", "other-features", "nan-weight"])
 def test_a_damaged_ranker_file_leaves_retrieval_fused(tmp_path, content):
     path = tmp_path / "ranker.json"
@@ -57,27 +56,3 @@ def test_a_build_without_sentences_alone_still_ranks(embedder, seed_index):
     older = Engine(embedder, dataclasses.replace(seed_index, sentences_alone=None))
     hits = older.retrieve("Who is Samat Abish?", 5)
     assert len(hits) == 5 and np.isfinite([h.score for h in hits]).all()
-
-
-def test_document_best_is_each_documents_best_candidate():
-    assert document_best(["a", "b", "a", "c"], np.array([0.5, 0.7, 0.9, 0.1])).tolist() == [0.9, 0.7, 0.9, 0.1]
-
-
-def test_the_head_features_read_the_real_index(embedder, seed_index):
-    """One finite column per feature; the sister-language flag marks Kazakh passages for a Kyrgyz question only."""
-    engine = Engine(embedder, seed_index)
-    question = "Токаев Пекинде кимдер менен жолукту?"
-    assert detect_language(question) == "ky"
-    ranked = engine.ranked(question, 30, learned=False)
-    table = head_features(seed_index, ranked.vector, ranked.scored, ranked.order, 30, "ky")
-    head = ranked.order[:30]
-    langs = seed_index.passages.langs(ranked.scored.rows[head])
-    assert table.shape == (len(head), len(FEATURES)) and np.isfinite(table).all()
-    kin = table[:, FEATURES.index("kin_language")]
-    assert kin.tolist() == [float(lang == "kk") for lang in langs] and 0 < kin.sum() < len(head)
-    # relative to the head's best: the best candidate of each kind scores 0, none above it
-    for name in ("sentence", "alone", "document_best"):
-        assert table[:, FEATURES.index(name)].max() == pytest.approx(0.0, abs=1e-6)
-    # the adjacent passages' sentences are read: not a copy of the candidate's own
-    assert not np.allclose(table[:, FEATURES.index("neighbour_sentence")], table[:, FEATURES.index("sentence")])
-    assert table[:, FEATURES.index("bm25")].max() <= 1.0 + 1e-9
