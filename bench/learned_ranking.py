@@ -174,10 +174,14 @@ def _fit(items, c: float) -> tuple[np.ndarray, np.ndarray]:
     return model.coef_[0] / scale, scale
 
 
+def _ranks(items, weights: np.ndarray | None) -> list[int | None]:
+    """Each question's rank of its first relevant candidate; fused order where ``weights`` is None."""
+    return [_rank_of(table @ weights if weights is not None else -np.arange(len(labels), dtype=float), labels)
+            for table, labels, _ in items]
+
+
 def _score(items, weights: np.ndarray | None) -> dict:
-    ranks = [_rank_of(table @ weights if weights is not None else -np.arange(len(labels), dtype=float), labels)
-             for table, labels, _ in items]
-    return _metrics(ranks)
+    return _metrics(_ranks(items, weights))
 
 
 def _objective(report: dict) -> float:
@@ -195,15 +199,19 @@ def _held_out_ranks(data: dict, c: float) -> dict[str, list[int | None]]:
     out = {}
     for n in sets:
         weights = _fit([i for m in sets if m != n for i in data[m]], c)[0]
-        out[n] = [_rank_of(table @ weights, labels) for table, labels, _ in data[n]]
+        out[n] = _ranks(data[n], weights)
     return out
+
+
+def _summary(ranks: dict[str, list[int | None]]) -> dict:
+    held = {n: _metrics(r) for n, r in ranks.items()}
+    held["objective"] = _objective(held)
+    return held
 
 
 def _held_out(data: dict, c: float) -> dict:
     """Each set scored by a ranker fit on the other sets."""
-    held = {n: _metrics(ranks) for n, ranks in _held_out_ranks(data, c).items()}
-    held["objective"] = _objective(held)
-    return held
+    return _summary(_held_out_ranks(data, c))
 
 
 def _paired_bootstrap(base: dict[str, list], other: dict[str, list], rounds: int = 2000) -> dict:
@@ -279,17 +287,17 @@ def main() -> None:
     report: dict = {"objective": OBJECTIVE, "depth": DEPTH, "shipped_features": list(FEATURES),
                     "shipped_c": SHIPPED_C, "fused": {n: _score(data[n], None) for n in sets}}
     report["fused"]["objective"] = _objective({n: report["fused"][n] for n in sets})
+    shipped_ranks = {c: _held_out_ranks(shipped, c) for c in C_VALUES}
     for c in C_VALUES:
-        report[f"shipped_features_C={c}"] = {"leave_one_set_out": _held_out(shipped, c),
+        report[f"shipped_features_C={c}"] = {"leave_one_set_out": _summary(shipped_ranks[c]),
                                              "five_fold": _five_fold(shipped, c)}
+    ten = _columns(data, TEN)
+    ten_ranks = _held_out_ranks(ten, SHIPPED_C)
     report[f"ten_features_C={SHIPPED_C}"] = {
-        "features": list(TEN), "leave_one_set_out": _held_out(_columns(data, TEN), SHIPPED_C),
-        "five_fold": _five_fold(_columns(data, TEN), SHIPPED_C),
-        "against_shipped_leave_one_set_out_bootstrap": _paired_bootstrap(
-            _held_out_ranks(shipped, SHIPPED_C), _held_out_ranks(_columns(data, TEN), SHIPPED_C))}
+        "features": list(TEN), "leave_one_set_out": _summary(ten_ranks), "five_fold": _five_fold(ten, SHIPPED_C),
+        "against_shipped_leave_one_set_out_bootstrap": _paired_bootstrap(shipped_ranks[SHIPPED_C], ten_ranks)}
     report[f"shipped_features_C={SHIPPED_C}"]["against_fused_leave_one_set_out_bootstrap"] = _paired_bootstrap(
-        {n: [_rank_of(-np.arange(len(lab), dtype=float), lab) for _, lab, _ in data[n]] for n in sets},
-        _held_out_ranks(shipped, SHIPPED_C))
+        {n: _ranks(data[n], None) for n in sets}, shipped_ranks[SHIPPED_C])
     every = _columns(data, NAMES)
     report[f"every_feature_C={SHIPPED_C}"] = {"leave_one_set_out": _held_out(every, SHIPPED_C)}
     report[f"every_feature_but_one_leave_one_set_out_C={SHIPPED_C}"] = {
