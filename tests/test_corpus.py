@@ -94,6 +94,15 @@ def test_sentence_split_keeps_abbreviations():
     assert sentences == ["Peskov confirmed on Dec. 20.", "The meeting was on Dec. 19.", "В. Путин встретился с ним."]
 
 
+def test_sentence_split_keeps_kazakh_initials_and_abbreviations():
+    """KazQAD writes «Ғ. Мүсірепов», «ХХ ғ.» (century), «1985-1991 жж.» (years), «б.з.» (era): none ends a sentence."""
+    text = ("Ғ. Мүсірепов пен Қ. Жалайри ХХ ғ. 80 ж. соңында ақталды. 1985-1991 жж. реформа болды. "
+            "Теңгелер б.з. 3-4 ғ. соғылған. Ол келді.")
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    assert sentences == ["Ғ. Мүсірепов пен Қ. Жалайри ХХ ғ. 80 ж. соңында ақталды.", "1985-1991 жж. реформа болды.",
+                         "Теңгелер б.з. 3-4 ғ. соғылған.", "Ол келді."]
+
+
 def test_headline_without_period_is_its_own_sentence():
     text = "Putin holds talks\n\nThe Kremlin confirmed it."
     assert [text[s:e] for s, e in split_sentences(text)] == ["Putin holds talks", "The Kremlin confirmed it."]
