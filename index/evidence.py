@@ -27,6 +27,7 @@ import numpy as np
 
 from .search import Hit
 from .store import LoadedIndex
+from .text import split_sentences
 
 _WORD = re.compile(r"[^\W_]+(?:[-‐][^\W_]+)*")
 # A term embedded alone sits this close to its own spelling in another script and
@@ -48,16 +49,24 @@ class Evidence:
 
 
 def key_terms(question: str) -> list[str]:
-    """Names and numbers: words with a digit, acronyms, and capitalised words after the first (not dates' words)."""
-    words = _WORD.findall(question)
+    """Names and numbers: words with a digit, acronyms, and capitalised words not opening a sentence (nor dates' words).
+
+    Sentence by sentence: in "Who is Samat Abish? What is his relation to Nazarbayev?"
+    the second "What" opens a sentence and names nothing.
+    """
+    return [term for start, end in split_sentences(question) for term in _sentence_terms(question[start:end])]
+
+
+def _sentence_terms(sentence: str) -> list[str]:
+    words = _WORD.findall(sentence)
     return [w for i, w in enumerate(words)
             if any(c.isdigit() for c in w) or (len(w) > 1 and w.isupper())
             or (i > 0 and w[:1].isupper() and w.lower() not in _CALENDAR)]
 
 
 def _names_in(text: str, sentences: list[tuple[int, int]]) -> set[str]:
-    """The passage's names and numbers: key terms of each sentence (a sentence's first word is not a name)."""
-    return {term for start, end in sentences for term in key_terms(text[start:end])}
+    """The passage's names and numbers: key terms of each of its (already split) sentences."""
+    return {term for start, end in sentences for term in _sentence_terms(text[start:end])}
 
 
 def weigh(question: str, hits: list[Hit], index: LoadedIndex,
