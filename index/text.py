@@ -11,10 +11,11 @@ _BOUNDARY = re.compile(
 )
 # Tokens that end in a period without ending a sentence: initials and common
 # abbreviations in the four languages ("Dec. 20", "В. Путин", "Ғ. Мүсірепов", "т.б.", "г.",
-# Kazakh "ХХ ғ." (century), "1985-1991 жж." (years), "б.з.б." (BC)).
+# Kazakh "ХХ ғ." and "Xғ." (century), "1985-1991 жж." and "1089ж." (years), "б.з.б." (BC)).
 _ABBREV = re.compile(
     r"(?:\b[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]|\b(?:Dec|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Mr|Mrs|Ms|Dr|St|vs|No|"
-    r"г|гг|т|тт|ул|им|д|млн|млрд|тыс|руб|долл|ж|жж|ғ|ғғ|б|т\.б|т\.с|т\.е|б\.з|б\.з\.б|з\.б))\.$"
+    r"г|гг|т|тт|ул|им|д|млн|млрд|тыс|руб|долл|ж|жж|ғ|ғғ|б|т\.б|т\.с|т\.е|б\.з|б\.з\.б|з\.б)"
+    r"|\b(?:\d+|[IVXLCХ]+)(?:ж|жж|ғ|г|гг))\.$"
 )
 
 

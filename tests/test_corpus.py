@@ -95,12 +95,13 @@ def test_sentence_split_keeps_abbreviations():
 
 
 def test_sentence_split_keeps_kazakh_initials_and_abbreviations():
-    """KazQAD writes «Ғ. Мүсірепов», «ХХ ғ.» (century), «1985-1991 жж.» (years), «б.з.» (era): none ends a sentence."""
+    """KazQAD writes «Ғ. Мүсірепов», «ХХ ғ.», «Xғ.» (century), «1985-1991 жж.», «1089ж.» (years), «б.з.» (era):
+    none ends a sentence."""
     text = ("Ғ. Мүсірепов пен Қ. Жалайри ХХ ғ. 80 ж. соңында ақталды. 1985-1991 жж. реформа болды. "
-            "Теңгелер б.з. 3-4 ғ. соғылған. Ол келді.")
+            "Теңгелер б.з. 3-4 ғ. соғылған. Ол келді. 1089ж. Қай ел келді? Xғ. Киев Русі.")
     sentences = [text[s:e] for s, e in split_sentences(text)]
     assert sentences == ["Ғ. Мүсірепов пен Қ. Жалайри ХХ ғ. 80 ж. соңында ақталды.", "1985-1991 жж. реформа болды.",
-                         "Теңгелер б.з. 3-4 ғ. соғылған.", "Ол келді."]
+                         "Теңгелер б.з. 3-4 ғ. соғылған.", "Ол келді.", "1089ж. Қай ел келді?", "Xғ. Киев Русі."]
 
 
 def test_headline_without_period_is_its_own_sentence():
