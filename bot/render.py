@@ -69,7 +69,9 @@ def source_line(c: Citation, lang: str) -> str:
 
 def answer_blocks(answer: Answer, lang: str) -> list[str]:
     """Self-contained HTML blocks; messages are packed from whole blocks, so tags never split."""
-    blocks = [esc(piece) for piece in split_plain(answer.answer, MESSAGE_LIMIT // 2)]
+    # a message of several questions is answered paragraph by paragraph (one a question)
+    blocks = [esc(piece) for paragraph in answer.answer.split("\n\n")
+              for piece in split_plain(paragraph, MESSAGE_LIMIT // 2)]
     if answer.read_with:  # a follow-up: say which question shaped it, so a misread is seen and undone with /new
         earlier = answer.read_with if len(answer.read_with) <= 200 else answer.read_with[:199] + "…"
         blocks.insert(0, f"<i>{esc(TEXTS[lang]['read_with'].format(question=earlier))}</i>")

@@ -18,6 +18,7 @@ import secrets
 import time
 from collections import OrderedDict, defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -288,11 +289,15 @@ class CorpusBot:
             return
         await query.answer()
         page, k = int(page_text), self.settings.top_k
+        cited = set(saved.get("cited", ()))  # the answer's own (a message of several questions cites more than k)
         loop = asyncio.get_running_loop()
         hits = await loop.run_in_executor(self.executor, functools.partial(
-            self.engine.retrieve, saved["q"], k * (page + 1) + 1, history=tuple(saved.get("history", ()))))
-        citations = compose_answer(saved["q"], hits, []).citations
-        shown, has_more = citations[k * page: k * (page + 1)], len(citations) > k * (page + 1)
+            self.engine.retrieve, saved["q"], k * (page + 1) + len(cited) + 1,
+            history=tuple(saved.get("history", ()))))
+        rest = [c for c in compose_answer(saved["q"], hits, []).citations if c.passage_id not in cited]
+        # numbered on from the answer's own citations, so a number never names two passages
+        shown = [replace(c, n=len(cited) + k * (page - 1) + i) for i, c in enumerate(rest[k * (page - 1): k * page], 1)]
+        has_more = len(rest) > k * page
         if not shown:
             await query.message.reply_text(render.TEXTS[lang]["no_more"])
             return

@@ -88,11 +88,21 @@ class Answer:
     # A question that points at someone with no earlier question to say who ("her" in a chat's first
     # "What is her position?"): the word, so the reply can ask for the name instead of passing a guess off.
     unresolved: str | None = None
+    # A message of several questions (message.py): each question, how it went, and the citations it drew on.
+    parts: tuple["AnswerPart", ...] = ()
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer, "verdict": self.verdict,
                 "citations": [asdict(c) for c in self.citations], "read_with": self.read_with,
-                "carried": list(self.carried), "unresolved": self.unresolved}
+                "carried": list(self.carried), "unresolved": self.unresolved,
+                "parts": [asdict(p) for p in self.parts]}
+
+
+@dataclass(frozen=True)
+class AnswerPart:
+    question: str
+    verdict: Verdict
+    cited: tuple[int, ...]  # citation numbers
 
 
 @dataclass(frozen=True)
@@ -182,3 +192,20 @@ def not_stated(question: str, hits: list[Hit], missing: tuple[str, ...]) -> Answ
 
 def not_found(question: str) -> Answer:
     return Answer(question, NOT_FOUND[detect_language(question)], [], "not_found")
+
+
+def merge_answers(message: str, questions: list[str], answers: list[Answer]) -> Answer:
+    """One reply to a message of several questions: each question, then its answer; every citation once.
+
+    The answers' citations were numbered across the message already (a passage two
+    questions cite has one number), so they only need collecting.
+    """
+    text = "\n\n".join(f"{q} — {a.answer}" for q, a in zip(questions, answers))
+    citations = sorted({c.n: c for a in answers for c in a.citations}.values(), key=lambda c: c.n)
+    verdicts = {a.verdict for a in answers}
+    verdict = "answer" if "answer" in verdicts else "not_stated" if "not_stated" in verdicts else "not_found"
+    parts = tuple(AnswerPart(q, a.verdict, tuple(c.n for c in a.citations)) for q, a in zip(questions, answers))
+    return Answer(message, text, citations, verdict,
+                  read_with=next((a.read_with for a in answers if a.read_with), None),
+                  carried=tuple(dict.fromkeys(n for a in answers for n in a.carried)),
+                  unresolved=next((a.unresolved for a in answers if a.unresolved), None), parts=parts)

@@ -8,17 +8,18 @@ from typing import Callable
 
 import numpy as np
 
-from .answer import (ALONE_MIX, Answer, Candidate, candidate_sentences, compose_answer, not_found, not_stated,
-                     select_sentences)
+from .answer import (ALONE_MIX, Answer, Candidate, candidate_sentences, compose_answer, merge_answers, not_found,
+                     not_stated, select_sentences)
 from .casing import CorpusCasing
 from .conversation import FollowUp, mix, read_follow_up
 from .evidence import DEFAULT_NAME_MATCH, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
+from .message import Part, read_message
 from .language_subspace import project
 from .recent import RecentVectors
 from .rerank import head_features, reorder
-from .search import Hit, Scored, candidates, to_hits
+from .search import Hit, Scored, candidates, interleave, to_hits
 from .store import LoadedIndex
 from .vectors import QueryEncoder
 from .vectors.latent import LatentTerms
@@ -237,9 +238,26 @@ class Engine:
         timings.add("fusion", t)
         return Ranked(scored, vector, order, ranking)
 
+    def read(self, message: str) -> list[Part]:
+        """The questions of ``message``, each with the message's sentences it may lean on (message.py)."""
+        return [Part(" ".join(p.question.split()), tuple(" ".join(c.split()) for c in p.context))
+                for p in read_message(message, self.casing)]
+
     def retrieve(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
                  vector: np.ndarray | None = None, history: tuple[str, ...] = ()) -> list[Hit]:
-        """The ``k`` best passages for ``question`` (read in the light of ``history``), near-duplicates collapsed."""
+        """The ``k`` best passages for ``question`` (read in the light of ``history``), near-duplicates collapsed.
+
+        A message of several questions interleaves their rankings, each question read
+        with the sentences before it (message.py); a given ``vector`` takes the message whole.
+        """
+        if vector is not None:
+            return self._retrieve(question, k, mode, timings, vector, history)
+        parts = self.read(question)
+        rankings = [self._retrieve(p.question, k, mode, timings, None, (*history, *p.context)) for p in parts]
+        return rankings[0] if len(rankings) == 1 else interleave(rankings, k)
+
+    def _retrieve(self, question: str, k: int, mode: Mode | None, timings: Timings | None,
+                  vector: np.ndarray | None, history: tuple[str, ...]) -> list[Hit]:
         timings = timings or Timings()
         ranked = self.ranked(question, k, mode, timings, vector, history)
         t = time.perf_counter()
@@ -253,18 +271,52 @@ class Engine:
 
     def ask(self, question: str, k: int = 5, mode: Mode | None = None, timings: Timings | None = None,
             history: tuple[str, ...] = ()) -> Answer:
-        """Answer ``question``; ``history`` holds the chat's earlier questions, oldest first."""
+        """Answer ``question``; ``history`` holds the chat's earlier questions, oldest first.
+
+        A message of several questions gets an answer to each (message.py), under one set of citations.
+        """
         timings = timings or Timings()
-        text = validate_question(question, self.max_question_chars)
-        hits = self.retrieve(text, k, mode, timings, history=history)
-        follow_up = self.follow_up(text, history)
-        return replace(self.compose(question, hits[:k], timings, history), read_with=follow_up.anchor,
-                       carried=follow_up.carried, unresolved=follow_up.unresolved)
+        validate_question(question, self.max_question_chars)
+        return self._answer(question, self.read(question), k, mode, timings, history)
+
+    def _answer(self, message: str, parts: list[Part], k: int, mode: Mode | None, timings: Timings,
+                history: tuple[str, ...]) -> Answer:
+        numbers: dict[str, int] = {}  # passage id → its number in the reply, one number however many parts cite it
+        answers = []
+        for part in parts:
+            leans_on = (*history, *part.context)
+            hits = self._retrieve(part.question, k, mode, timings, None, leans_on)[:k]
+            if len(parts) > 1:
+                hits = [replace(h, rank=numbers.setdefault(h.passage.passage_id, len(numbers) + 1)) for h in hits]
+            answers.append(self._answer_part(part, hits, timings, history))
+        if len(parts) == 1:
+            return replace(answers[0], question=message)
+        return merge_answers(message, [p.question for p in parts], answers)
+
+    def _answer_part(self, part: Part, hits: list[Hit], timings: Timings, history: tuple[str, ...]) -> Answer:
+        leans_on = (*history, *part.context)
+        follow_up = self.follow_up(part.question, leans_on)
+        chat = follow_up.anchor is not None and follow_up.anchor not in part.context  # the message's own: no note
+        return replace(self._compose(part.question, hits, timings, leans_on),
+                       read_with=follow_up.anchor if chat else None, carried=follow_up.carried if chat else (),
+                       unresolved=follow_up.unresolved)
 
     def compose(self, question: str, hits: list[Hit], timings: Timings | None = None,
                 history: tuple[str, ...] = ()) -> Answer:
-        """The reply to ``question`` from its retrieved ``hits``: an answer, or a graded decline."""
+        """The reply to ``question`` from its retrieved ``hits``: an answer, or a graded decline.
+
+        A message of several questions is answered question by question, each from its
+        own ranking (``hits``, their interleaving, only sets how many passages each cites).
+        """
         timings = timings or Timings()
+        parts = self.read(question)
+        if len(parts) > 1:
+            return self._answer(question, parts, len(hits) or 5, None, timings, history)
+        part = parts[0]
+        return replace(self._compose(part.question, hits, timings, (*history, *part.context)), question=question)
+
+    def _compose(self, question: str, hits: list[Hit], timings: Timings, history: tuple[str, ...]) -> Answer:
+        """One question's answer from its hits: an answer, or a graded decline."""
         t = time.perf_counter()
         text = " ".join(question.split())
         if not self.confident(hits):

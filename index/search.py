@@ -7,7 +7,7 @@ store, so fusion and answers cannot tell them apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -117,3 +117,16 @@ def to_hits(scored: Scored, ranking: np.ndarray, groups: list[tuple[int, list[in
             tuple(scored.passages[j] for j in twins))
         for rank, (i, twins) in enumerate(groups, 1)
     ]
+
+
+def interleave(rankings: list[list[Hit]], k: int) -> list[Hit]:
+    """Several questions' rankings as one (a message that asks more than one thing, message.py):
+    each one's first passage, then each one's second…, a passage once, ranks renumbered."""
+    seen: set[str] = set()
+    out: list[Hit] = []
+    for depth in range(max((len(r) for r in rankings), default=0)):
+        for hits in rankings:
+            if depth < len(hits) and hits[depth].passage.passage_id not in seen:
+                seen.add(hits[depth].passage.passage_id)
+                out.append(replace(hits[depth], rank=len(out) + 1))
+    return out[:k]

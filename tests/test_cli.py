@@ -67,13 +67,23 @@ def test_status_without_index(run, tmp_path):
     assert result.exit_code == 1 and "corpusbot index build" in result.stdout
 
 
+def test_ask_json_answers_each_question_of_a_message(run):
+    result = run("ask", "Who is Samat Abish? Who is Aidos Ukibay?", "--json", "--top-k", "3")
+    assert result.exit_code == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert [(p["question"], p["verdict"]) for p in answer["parts"]] == [
+        ("Who is Samat Abish?", "answer"), ("Who is Aidos Ukibay?", "answer")]
+    assert all(len(p["cited"]) == 3 for p in answer["parts"])
+    assert {c["n"] for c in answer["citations"]} == {n for p in answer["parts"] for n in p["cited"]}
+
+
 def test_ask_json_shape(run):
     result = run("ask", "When did Putin meet Nazarbayev?", "--json", "--top-k", "4")
     assert result.exit_code == 0, result.stderr
     answer = json.loads(result.stdout)  # exactly one JSON object on stdout
-    assert set(answer) == {"question", "answer", "verdict", "citations", "read_with", "carried", "unresolved"}
+    assert set(answer) == {"question", "answer", "verdict", "citations", "read_with", "carried", "unresolved", "parts"}
     assert answer["verdict"] == "answer" and answer["read_with"] is None and answer["carried"] == []
-    assert answer["unresolved"] is None
+    assert answer["unresolved"] is None and answer["parts"] == []
     assert len(answer["citations"]) == 4 and "[1]" in answer["answer"]
     for n, citation in enumerate(answer["citations"], 1):
         assert set(citation) == {"n", "doc_id", "passage_id", "title", "date", "lang", "text", "score",

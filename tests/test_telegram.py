@@ -103,6 +103,23 @@ async def test_more_results_pages_on(tg):
     assert buttons(page)[0]["callback_data"].startswith("p|")
 
 
+async def test_a_message_of_two_questions_gets_both_answers_and_pages_on_past_their_sources(tg):
+    (reply,) = await ask(tg, "Who is Samat Abish? Who is Aidos Ukibay?")
+    text = reply.result["text"]
+    assert "Who is Samat Abish? — " in text and text.index("Who is Samat Abish? — ") < text.index(
+        "Who is Aidos Ukibay? — ")
+    cited = [b["callback_data"] for b in buttons(reply) if b["callback_data"].startswith("p|")]
+    assert len(cited) > 5  # both questions' sources, one number each
+    more = next(b["callback_data"] for b in buttons(reply) if b["callback_data"].startswith("m|"))
+    chat = int(reply.params["chat_id"])
+    before = len(tg.messages_to(chat))
+    tg.press(more, reply.result, user_id=chat)
+    (page,) = await tg.replies(chat, before)
+    paged = [b["callback_data"] for b in buttons(page) if b["callback_data"].startswith("p|")]
+    assert paged and not set(paged) & set(cited)  # never a source the answer already cited
+    assert f"[{len(cited) + 1}]" in page.result["text"] and "[1]" not in page.result["text"]
+
+
 async def test_sources_and_about(tg, engine):
     (reply,) = await ask(tg, "/sources")
     assert all(d.doc_id in reply.result["text"] for d in engine.index.documents)

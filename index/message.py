@@ -1,0 +1,66 @@
+"""A message is read sentence by sentence: the questions it asks, each with what it leans on.
+
+People write to a chat bot as they write to a person: "Hi! Who is Samat
+Abish?", "Who is Samat Abish? What is his relation to Nazarbayev?". Embedded
+whole, a greeting dilutes the question and two questions blur into neither. So
+each sentence that asks (it ends with a question mark) is answered on its own,
+and the message's earlier questions are read before it the way a chat's are
+(conversation.py): a question that names nothing or refers back leans on them,
+one that names its own subject stands alone. A statement that names something
+(a name, a number: "I read about Tokayev's visit.", "1089 жылы.") stays with
+the question it precedes, or with the last question when it follows them all
+("What is his position? I mean Aidos Ukibay."), and is read as one text with
+it; a statement that names nothing ("Hi!", "У меня вопрос по новостям.",
+"Thanks.") is left out.
+
+A message with no question mark, or with more than ``MAX_PARTS`` questions, is
+read whole, as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .conversation import Casing, names, unseen
+from .text import split_sentences
+
+MAX_PARTS = 3  # questions answered one by one; a longer list of questions is read whole
+_CLOSING = "»\"”’')]"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One question of a message, with the sentences of the message it may lean on (oldest first)."""
+
+    question: str
+    context: tuple[str, ...] = ()
+
+
+def asks(sentence: str) -> bool:
+    return sentence.rstrip().rstrip(_CLOSING).endswith(("?", "？", "؟"))
+
+
+def names_something(sentence: str, casing: Casing = unseen) -> bool:
+    """A name or number, an opening word counting only where the corpus writes it as a name.
+
+    A greeting's capitalised first word ("Здравствуйте!", "Жаңалықтар туралы…")
+    names nobody; "Tokayev visited Moscow." opens with a name the corpus knows.
+    """
+    return bool(names(sentence, lambda word: casing(word) is True))
+
+
+def read_message(text: str, casing: Casing = unseen) -> list[Part]:
+    """The questions of ``text``, each with the earlier questions it may lean on; one whole part if it asks none."""
+    sentences = [text[start:end] for start, end in split_sentences(text)]
+    questions = [i for i, sentence in enumerate(sentences) if asks(sentence)]
+    if len(sentences) < 2 or not questions or len(questions) > MAX_PARTS:
+        return [Part(text)]
+    kept = [asks(s) or names_something(s, casing) for s in sentences]
+    parts: list[Part] = []
+    start = 0
+    for n, i in enumerate(questions):
+        end = len(sentences) if n == len(questions) - 1 else i + 1  # the last question keeps what follows it
+        own = " ".join(s for j, s in enumerate(sentences[start:end], start) if kept[j])
+        parts.append(Part(own, tuple(p.question for p in parts)))
+        start = end
+    return parts

@@ -1,0 +1,92 @@
+"""Messages as people write them: a greeting or a sentence of context before the question, or several questions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from index.message import Part, read_message
+
+
+def test_a_message_is_read_question_by_question():
+    assert read_message("Who is Samat Abish?") == [Part("Who is Samat Abish?")]
+    assert read_message("Hi! Who is Samat Abish?") == [Part("Who is Samat Abish?")]
+    assert read_message("У меня вопрос по новостям. Кто такой Самат Абиш? Спасибо.") == [Part("Кто такой Самат Абиш?")]
+    assert read_message("Who is Samat Abish? What is his relation to Nazarbayev?") == [
+        Part("Who is Samat Abish?"), Part("What is his relation to Nazarbayev?", ("Who is Samat Abish?",))]
+    # a statement that names something is read with its question; what follows the last question belongs to it
+    assert read_message("I read about Tokayev. Who met him? When was it?") == [
+        Part("I read about Tokayev. Who met him?"), Part("When was it?", ("I read about Tokayev. Who met him?",))]
+    assert read_message("What is his position? I mean Aidos Ukibay.") == [
+        Part("What is his position? I mean Aidos Ukibay.")]
+
+
+def test_an_opening_word_names_something_only_where_the_corpus_writes_it_as_a_name():
+    corpus = {"tokayev": True, "здравствуйте": None}.get
+    casing = lambda word: corpus(word.lower())  # noqa: E731
+    assert read_message("Здравствуйте! Кто это?", casing) == [Part("Кто это?")]
+    assert read_message("Tokayev visited. Who met him?", casing) == [Part("Tokayev visited. Who met him?")]
+    assert read_message("Tokayev visited. Who met him?") == [Part("Who met him?")]  # unseen: not a name
+
+
+@pytest.mark.parametrize("message", [
+    "Tell me about Samat Abish. Focus on the investigation.",  # no question mark: a request, read whole
+    "Who? What? Where? When?",  # more questions than MAX_PARTS: read whole
+    "When did Putin meet Nazarbayev",
+])
+def test_other_messages_are_read_whole(message):
+    assert read_message(message) == [Part(message)]
+
+
+@pytest.mark.parametrize("message", [
+    "Hi! Who is Samat Abish?",
+    "I have a question about the news. Who is Samat Abish?",
+    "Who is Samat Abish? Thanks.",
+])
+def test_a_greeting_or_a_frame_changes_nothing(engine, message):
+    alone = engine.ask("Who is Samat Abish?")
+    framed = engine.ask(message)
+    assert framed.question == message
+    assert (framed.answer, framed.citations, framed.parts) == (alone.answer, alone.citations, ())
+
+
+def test_each_question_of_a_message_is_answered_under_one_set_of_citations(engine):
+    message = "Who is Samat Abish? Who is Aidos Ukibay?"
+    answer = engine.ask(message)
+    first, second = answer.answer.split("\n\n")
+    assert first.startswith("Who is Samat Abish? — ") and "nephew" in first
+    assert second.startswith("Who is Aidos Ukibay? — ") and "Укибай" in second
+    numbers = [c.n for c in answer.citations]
+    assert numbers == sorted(set(numbers)) and len({c.passage_id for c in answer.citations}) == len(numbers)
+    assert [p.verdict for p in answer.parts] == ["answer", "answer"]
+    for part in answer.parts:  # each part cites what its own sentences point at
+        assert set(part.cited) <= set(numbers)
+    cited_by_text = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert cited_by_text <= set(numbers)
+    assert answer.to_dict()["parts"][1]["question"] == "Who is Aidos Ukibay?"
+    # retrieval interleaves the two questions' own rankings: each one's best passage leads
+    hits = engine.retrieve(message, 10)
+    firsts = {engine.retrieve("Who is Samat Abish?", 1)[0].passage.passage_id,
+              engine.retrieve("Who is Aidos Ukibay?", 1)[0].passage.passage_id}
+    assert firsts <= {h.passage.passage_id for h in hits[:2]} and [h.rank for h in hits] == list(range(1, 11))
+    # the eval path (retrieve, then compose) gives the same reply as ask
+    assert engine.compose(message, engine.retrieve(message, 5)).to_dict() == answer.to_dict()
+
+
+def test_a_question_leans_on_the_questions_and_statements_of_its_own_message(engine):
+    answer = engine.ask("What is his position? I mean Aidos Ukibay.")
+    assert "басма сөз катчысы" in answer.answer  # press secretary
+    assert answer.read_with is None and answer.unresolved is None  # the user's own message: no note needed
+    assert engine.ask("What is his position?").unresolved == "his"
+    answer = engine.ask("Who is Aidos Ukibay? What is his position?")
+    assert answer.parts[1].verdict == "answer" and answer.unresolved is None and answer.read_with is None
+    assert "басма сөз катчысы" in answer.answer.split("\n\n")[1]
+
+
+def test_every_question_of_a_message_is_checked_for_near_misses(engine):
+    answer = engine.ask("Who is Samat Abish? When will Tokayev visit Tokyo?")
+    assert answer.verdict == "answer"
+    assert [p.verdict for p in answer.parts] == ["answer", "not_stated"]
+    assert "«Tokyo»" in answer.answer.split("\n\n")[1]
+    assert engine.ask("Hello! When will Tokayev visit Tokyo?").verdict == "not_stated"
