@@ -69,9 +69,15 @@ def source_line(c: Citation, lang: str) -> str:
 
 def answer_blocks(answer: Answer, lang: str) -> list[str]:
     """Self-contained HTML blocks; messages are packed from whole blocks, so tags never split."""
-    # a message of several questions is answered paragraph by paragraph (one a question)
-    blocks = [esc(piece) for paragraph in answer.answer.split("\n\n")
-              for piece in split_plain(paragraph, MESSAGE_LIMIT // 2)]
+    blocks = []
+    asked = [p.question for p in answer.parts]  # a message of several questions: a paragraph each, question first
+    for i, paragraph in enumerate(answer.answer.split("\n\n")):
+        lead = f"{asked[i]} — " if i < len(asked) else None
+        for j, piece in enumerate(split_plain(paragraph, MESSAGE_LIMIT // 2)):
+            if j == 0 and lead and piece.startswith(lead):
+                blocks.append(f"<b>{esc(asked[i])}</b> — {esc(piece[len(lead):])}")
+            else:
+                blocks.append(esc(piece))
     if answer.read_with:  # a follow-up: say which question shaped it, so a misread is seen and undone with /new
         earlier = answer.read_with if len(answer.read_with) <= 200 else answer.read_with[:199] + "…"
         blocks.insert(0, f"<i>{esc(TEXTS[lang]['read_with'].format(question=earlier))}</i>")

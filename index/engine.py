@@ -15,8 +15,8 @@ from .conversation import FollowUp, mix, read_follow_up
 from .evidence import DEFAULT_NAME_MATCH, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
-from .message import Part, read_message
 from .language_subspace import project
+from .message import Part, read_message
 from .recent import RecentVectors
 from .rerank import head_features, reorder
 from .search import Hit, Scored, candidates, interleave, to_hits
@@ -239,7 +239,7 @@ class Engine:
         return Ranked(scored, vector, order, ranking)
 
     def read(self, message: str) -> list[Part]:
-        """The questions of ``message``, each with the message's sentences it may lean on (message.py)."""
+        """The questions of ``message``, each with the message's earlier questions it may lean on (message.py)."""
         return [Part(" ".join(p.question.split()), tuple(" ".join(c.split()) for c in p.context))
                 for p in read_message(message, self.casing)]
 
@@ -248,7 +248,7 @@ class Engine:
         """The ``k`` best passages for ``question`` (read in the light of ``history``), near-duplicates collapsed.
 
         A message of several questions interleaves their rankings, each question read
-        with the sentences before it (message.py); a given ``vector`` takes the message whole.
+        after the ones before it (message.py); a given ``vector`` takes the message whole.
         """
         if vector is not None:
             return self._retrieve(question, k, mode, timings, vector, history)

@@ -30,7 +30,7 @@ _CLOSING = "»\"”’')]"
 
 @dataclass(frozen=True)
 class Part:
-    """One question of a message, with the sentences of the message it may lean on (oldest first)."""
+    """One question of a message (with the statements kept beside it), and the message's earlier questions."""
 
     question: str
     context: tuple[str, ...] = ()

@@ -7,7 +7,7 @@ import pytest
 from bot.render import (CALLBACK_LIMIT, MESSAGE_LIMIT, answer_blocks, esc, keyboard, pack, passage_data,
                         passage_message, split_plain, ui_lang)
 from fake_telegram import EntityError, parse_html
-from index.answer import Answer, Citation
+from index.answer import Answer, AnswerPart, Citation
 
 
 def _citation(n: int, title: str = "Title <b>&", text: str = "Body") -> Citation:
@@ -90,3 +90,12 @@ def test_a_pronoun_with_no_chat_behind_it_asks_for_the_name_in_the_users_languag
         first = answer_blocks(answer, lang)[0]
         assert words in first and "&lt;her&gt;" in first and first.startswith("<i>") and parse_html(first)
     assert answer_blocks(answer, "en")[1] == "Answer [1]"  # the answer still follows
+
+
+def test_each_question_of_a_message_opens_its_paragraph_in_bold():
+    parts = (AnswerPart("Who is <Abish>?", "answer", (1,)), AnswerPart("And Ukibay?", "not_found", ()))
+    answer = Answer("Who is <Abish>? And Ukibay?", "Who is <Abish>? — A nephew [1]\n\nAnd Ukibay? — Not found.",
+                    [_citation(1)], parts=parts)
+    blocks = answer_blocks(answer, "en")
+    assert blocks[:2] == ["<b>Who is &lt;Abish&gt;?</b> — A nephew [1]", "<b>And Ukibay?</b> — Not found."]
+    assert all(parse_html(b) for b in blocks)
