@@ -2,12 +2,12 @@
 
     .venv/bin/python bench/message_shapes.py [--out docs/results/message-shapes.json]
 
-Every gold question is asked in six shapes: as written; after a neutral
+Every gold question is asked in seven shapes: as written; after a neutral
 sentence ("I have a question about the news."); after a greeting ("Hi!");
-followed by "Thanks."; with another question of the same set before it, and
-after it (the other is the answerable question seven places on); and, for a
-follow-up, with its earlier question in the same message instead of the
-chat's history. The fixed sentences are one per language, written before
+followed by "Thanks."; typed in capitals (its history too); with another
+question of the same set before it, and after it (the other is the answerable
+question seven places on); and, for a follow-up, with its earlier question in
+the same message instead of the chat's history. The fixed sentences are one per language, written before
 any output was seen and never varied. Both the dev sets and the frozen test
 splits are reported; nothing here chooses a setting.
 
@@ -51,6 +51,8 @@ def shapes(gold: list[GoldQuestion]) -> dict[str, list[GoldQuestion]]:
         "after_a_sentence": [replace(q, question=f"{BEFORE[q.lang]} {q.question}") for q in gold],
         "after_a_greeting": [replace(q, question=f"{HELLO[q.lang]} {q.question}") for q in gold],
         "then_thanks": [replace(q, question=f"{q.question} {THANKS[q.lang]}") for q in gold],
+        "in_capitals": [replace(q, question=q.question.upper(), history=tuple(h.upper() for h in q.history))
+                        for q in gold],
     }
     if len(answerable) > OTHER:
         out["second_of_two_questions"] = [replace(q, question=f"{other[q.id]} {q.question}") for q in answerable]
@@ -81,8 +83,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     engine = seeds_engine()
-    whole = seeds_engine()  # the same engine reading every message whole, as before message.py
+    whole = seeds_engine()  # the same engine reading every message whole and as typed, as before message.py
     whole.read = lambda message: [Part(" ".join(message.split()))]
+    whole.chat = lambda history: tuple(history)
     report: dict = {"note": __doc__.split("\n\n", 2)[2].strip()}
     for split, names in SETS.items():
         for name in names:

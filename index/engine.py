@@ -16,7 +16,7 @@ from .evidence import DEFAULT_NAME_MATCH, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
-from .message import Part, read_message
+from .message import Part, corpus_cased, read_message
 from .recent import RecentVectors
 from .rerank import head_features, reorder
 from .search import Hit, Scored, candidates, interleave, to_hits
@@ -243,6 +243,10 @@ class Engine:
         return [Part(" ".join(p.question.split()), tuple(" ".join(c.split()) for c in p.context))
                 for p in read_message(message, self.casing)]
 
+    def chat(self, history: tuple[str, ...]) -> tuple[str, ...]:
+        """The chat's earlier questions as a follow-up reads them: one typed in capitals in the corpus' casing."""
+        return tuple(corpus_cased(h, self.casing) for h in history)
+
     def retrieve(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
                  vector: np.ndarray | None = None, history: tuple[str, ...] = ()) -> list[Hit]:
         """The ``k`` best passages for ``question`` (read in the light of ``history``), near-duplicates collapsed.
@@ -252,7 +256,7 @@ class Engine:
         """
         if vector is not None:
             return self._retrieve(question, k, mode, timings, vector, history)
-        parts = self.read(question)
+        parts, history = self.read(question), self.chat(history)
         rankings = [self._retrieve(p.question, k, mode, timings, None, (*history, *p.context)) for p in parts]
         return rankings[0] if len(rankings) == 1 else interleave(rankings, k)
 
@@ -277,7 +281,7 @@ class Engine:
         """
         timings = timings or Timings()
         validate_question(question, self.max_question_chars)
-        return self._answer(question, self.read(question), k, mode, timings, history)
+        return self._answer(question, self.read(question), k, mode, timings, self.chat(history))
 
     def _answer(self, message: str, parts: list[Part], k: int, mode: Mode | None, timings: Timings,
                 history: tuple[str, ...]) -> Answer:
@@ -309,7 +313,7 @@ class Engine:
         own ranking (``hits``, their interleaving, only sets how many passages each cites).
         """
         timings = timings or Timings()
-        parts = self.read(question)
+        parts, history = self.read(question), self.chat(history)
         if len(parts) > 1:
             return self._answer(question, parts, len(hits) or 5, None, timings, history)
         part = parts[0]

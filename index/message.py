@@ -14,11 +14,15 @@ it; a statement that names nothing ("Hi!", "У меня вопрос по нов
 "Thanks.") is left out.
 
 A message with no question mark, or with more than ``MAX_PARTS`` questions, is
-read whole, as before.
+read whole, as before. A sentence typed in capitals ("WHO IS SAMAT ABISH?") is
+first written the way the corpus writes its words ("Who is Samat Abish?"):
+in capitals every word looks like a name or an acronym, and the near-miss
+check would look for «WHO» in the corpus.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .conversation import Casing, names, unseen
@@ -26,6 +30,8 @@ from .text import split_sentences
 
 MAX_PARTS = 3  # questions answered one by one; a longer list of questions is read whole
 _CLOSING = "»\"”’')]"
+_WORD = re.compile(r"[^\W\d_]+")
+CAPITALS = 0.9  # a sentence of at least this share of capital letters (and 3+ words) is typed in capitals
 
 
 @dataclass(frozen=True)
@@ -49,8 +55,36 @@ def names_something(sentence: str, casing: Casing = unseen) -> bool:
     return bool(names(sentence, lambda word: casing(word) is True))
 
 
+def in_capitals(sentence: str) -> bool:
+    letters = [c for c in sentence if c.isalpha()]
+    words = _WORD.findall(sentence)
+    return len(words) >= 3 and sum(c.isupper() for c in letters) >= CAPITALS * len(letters)
+
+
+def as_the_corpus_writes(sentence: str, casing: Casing = unseen) -> str:
+    """A sentence in capitals in the corpus' own casing: a word the corpus writes as a name keeps its capital
+    (acronyms included: "Csto" is found as CSTO), every other word is lower case, the first letter capital."""
+    def word(match: re.Match) -> str:
+        low = match.group().lower()
+        return low[:1].upper() + low[1:] if casing(low) is True else low
+
+    written = _WORD.sub(word, sentence)
+    first = next((i for i, c in enumerate(written) if c.isalpha()), None)
+    return written if first is None else written[:first] + written[first].upper() + written[first + 1:]
+
+
+def corpus_cased(text: str, casing: Casing = unseen) -> str:
+    """``text`` with its sentences typed in capitals written as the corpus writes their words; else unchanged."""
+    spans = split_sentences(text)
+    if not any(in_capitals(text[start:end]) for start, end in spans):
+        return text
+    return " ".join(as_the_corpus_writes(text[start:end], casing) if in_capitals(text[start:end])
+                    else text[start:end] for start, end in spans)
+
+
 def read_message(text: str, casing: Casing = unseen) -> list[Part]:
     """The questions of ``text``, each with the earlier questions it may lean on; one whole part if it asks none."""
+    text = corpus_cased(text, casing)
     sentences = [text[start:end] for start, end in split_sentences(text)]
     questions = [i for i, sentence in enumerate(sentences) if asks(sentence)]
     if len(sentences) < 2 or not questions or len(questions) > MAX_PARTS:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from index.message import Part, read_message
+from index.message import Part, corpus_cased, read_message
 
 
 def test_a_message_is_read_question_by_question():
@@ -90,3 +90,20 @@ def test_every_question_of_a_message_is_checked_for_near_misses(engine):
     assert [p.verdict for p in answer.parts] == ["answer", "not_stated"]
     assert "«Tokyo»" in answer.answer.split("\n\n")[1]
     assert engine.ask("Hello! When will Tokayev visit Tokyo?").verdict == "not_stated"
+
+
+def test_a_sentence_typed_in_capitals_is_written_as_the_corpus_writes_its_words():
+    corpus = {"samat": True, "abish": True, "csto": True, "who": False}.get
+    casing = lambda word: corpus(word.lower())  # noqa: E731
+    assert corpus_cased("WHO IS SAMAT ABISH?", casing) == "Who is Samat Abish?"
+    assert corpus_cased("Hi! WHAT DID THE CSTO DO IN 2022?", casing) == "Hi! What did the Csto do in 2022?"
+    assert corpus_cased("What did the CSTO do?", casing) == "What did the CSTO do?"  # an acronym is not capitals
+    assert read_message("WHO IS SAMAT ABISH?", casing) == [Part("Who is Samat Abish?")]
+
+
+def test_capitals_change_neither_the_answer_nor_a_follow_up(engine):
+    """In capitals every word looked like an acronym: "does not mention «WHO»" (dev: 95% of answerables declined)."""
+    assert engine.ask("WHO IS SAMAT ABISH?").answer == engine.ask("Who is Samat Abish?").answer
+    earlier = "WHAT DID VALENTINA MATVIYENKO SAY ABOUT TOKAYEV'S VISIT?"
+    answer = engine.ask("WHAT IS HER POSITION?", history=(earlier,))
+    assert answer.verdict == "answer" and answer.read_with and "Совета Федерации" in answer.answer
