@@ -43,7 +43,8 @@ class Part:
 
 
 def asks(sentence: str) -> bool:
-    return sentence.rstrip().rstrip(_CLOSING).endswith(("?", "？", "؟"))
+    """Ends with a question mark, closing quotes and a "?!" allowed."""
+    return sentence.rstrip().rstrip(_CLOSING).rstrip("!").endswith(("?", "？", "؟"))
 
 
 def names_something(sentence: str, casing: Casing = unseen) -> bool:

@@ -18,6 +18,8 @@ def test_a_message_is_read_question_by_question():
     # a statement that names something is read with its question; what follows the last question belongs to it
     assert read_message("I read about Tokayev. Who met him? When was it?") == [
         Part("I read about Tokayev. Who met him?"), Part("When was it?", ("I read about Tokayev. Who met him?",))]
+    assert read_message("Who is «Samat Abish»?! Who is Aidos Ukibay?") == [
+        Part("Who is «Samat Abish»?!"), Part("Who is Aidos Ukibay?", ("Who is «Samat Abish»?!",))]
     assert read_message("What is his position? I mean Aidos Ukibay.") == [
         Part("What is his position? I mean Aidos Ukibay.")]
 
