@@ -8,7 +8,10 @@ because names and numbers are what cross languages ("Тоқаев" / "Токае
    and Kyrgyz letters ә ғ қ ң ө ұ ү һ і, Latin);
 2. fold the Kazakh/Kyrgyz letters to their Russian neighbours (қ→к, ә→а, …);
 3. romanize Cyrillic and normalise spelling variants (zh/ж→j, й/y→i, double
-   letters, an i between vowels), so Cyrillic and Latin spellings meet;
+   letters, an i between vowels), so Cyrillic and Latin spellings meet; Latin
+   letters lose their marks (ş→sh, ä/á→a, ğ/ǵ→g, ñ/ń→n, ı→i, ū/ü→u, ý→y), so
+   Kazakh in its Latin alphabets ("Toqaev Mäskeuge qaşan barady?", the 2021
+   alphabet, or 2018's "Máskeýge") meets its Cyrillic spelling;
 4. cut every word to a prefix, a crude but sound stemmer for agglutinative
    Kazakh and Kyrgyz (no Snowball stemmer exists for them), which also serves
    Russian and English; numbers stay whole. Kazakh words a Hunspell dictionary
@@ -25,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
@@ -46,6 +50,8 @@ _ROMAN = {
 }
 _ROMAN_TABLE = str.maketrans(_ROMAN)
 _LATIN_VARIANTS = [("zh", "j"), ("kh", "h"), ("y", "i"), ("x", "ks"), ("w", "v"), ("q", "k"), ("c", "k")]
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_MARKED = str.maketrans({"ş": "sh", "ç": "ch", "ı": "i"})  # the rest decompose into a letter and its mark
 _DOUBLE = re.compile(r"(.)\1+")
 _I_BETWEEN_VOWELS = re.compile(r"(?<=[aeiou])i(?=[aeiou])")
 
@@ -62,17 +68,24 @@ class Analyzer:
     # analyzer.json and in comparisons, so two indexes' analyzers never share cached tokens.
     stems: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     stems_digest: str = ""
+    latin_marks: bool = True  # strip Latin letters' marks (step 3); indexes built before it: False
 
     def tokens(self, text: str, lang: str = "") -> list[str]:
         out = []
-        for word in _WORD.findall(text.lower()):
+        low = text.lower()
+        if self.latin_marks and "\u0307" in low:  # "İ" lower-cases to i + a combining dot, which splits the word
+            low = low.replace("\u0307", "")
+        for word in _WORD.findall(low):
             if word.isdigit():
                 out.append(word)
                 continue
-            word = self.stems.get(word, word)
+            if word in self.stems:
+                word = self.stems[word]
+            elif self.latin_marks and self.stems and not _CYRILLIC.search(word):  # Kazakh in Latin letters
+                word = _latin_stems(self).get(_normalise(word, self.fold, self.romanize, True), word)
             if self.stem_russian and lang == "ru":
                 word = _russian_stemmer().stemWord(word)
-            token = _normalise(word, self.fold, self.romanize)
+            token = _normalise(word, self.fold, self.romanize, self.latin_marks)
             if self.prefix and not (self.stem_russian and lang == "ru"):
                 token = token[: self.prefix]
             if len(token) > 1 or token.isdigit():
@@ -101,16 +114,40 @@ def _token_set(analyzer: Analyzer, text: str) -> frozenset[str]:
     return frozenset(analyzer.tokens(text))
 
 
+@lru_cache(maxsize=8)
+def _latin_stems(analyzer: Analyzer) -> dict[str, str]:
+    """The stems table for Kazakh written in Latin letters: each word's romanized spelling → its stem.
+
+    "barady" finds the stem of "барады"; a spelling two table words share is left out.
+    """
+    table: dict[str, str] = {}
+    shared: set[str] = set()
+    for word, stem in analyzer.stems.items():
+        key = _normalise(word, analyzer.fold, analyzer.romanize, True)
+        if key in table and table[key] != stem:
+            shared.add(key)
+        table.setdefault(key, stem)
+    return {k: v for k, v in table.items() if k not in shared}
+
+
 @lru_cache(maxsize=200_000)
-def _normalise(word: str, fold: bool, romanize: bool) -> str:
+def _normalise(word: str, fold: bool, romanize: bool, latin_marks: bool = False) -> str:
     if fold:
         word = word.translate(_FOLD)
     if romanize:
         word = word.translate(_ROMAN_TABLE)
+        if latin_marks and not word.isascii():
+            word = _unmarked(word)
         for latin, canonical in _LATIN_VARIANTS:
             word = word.replace(latin, canonical)
         word = _I_BETWEEN_VOWELS.sub("", _DOUBLE.sub(r"\1", word))
     return word
+
+
+def _unmarked(word: str) -> str:
+    """Latin letters without their marks, ş and ç as the sh and ch their Cyrillic letters romanize to."""
+    word = word.translate(_MARKED)
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=1)
@@ -236,7 +273,8 @@ class LexicalIndex:
         """``mmap`` maps the score matrix instead of reading it: a large index starts at once."""
         import bm25s
 
-        analyzer = Analyzer(**json.loads((folder / cls.ANALYZER_FILE).read_text(encoding="utf-8")))
+        saved = json.loads((folder / cls.ANALYZER_FILE).read_text(encoding="utf-8"))
+        analyzer = Analyzer(**{"latin_marks": False, **saved})  # a build before the marks were stripped
         if analyzer.stems_digest:  # builds before the stems have none
             stems = analyzer.with_stems(json.loads((folder / cls.STEMS_FILE).read_text(encoding="utf-8")))
             if stems.stems_digest != analyzer.stems_digest:
