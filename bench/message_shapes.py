@@ -7,7 +7,9 @@ sentence ("I have a question about the news."); after a greeting ("Hi!");
 followed by "Thanks."; typed in capitals (its history too); with another
 question of the same set before it, and after it (the other is the answerable
 question seven places on); and, for a follow-up, with its earlier question in
-the same message instead of the chat's history. The fixed sentences are one per language, written before
+the same message instead of the chat's history. Kazakh questions are also
+asked in Kazakh's 2021 Latin alphabet (``kazakh_in_latin_letters``; compare
+with the same questions as written, ``kazakh_as_written``). The fixed sentences are one per language, written before
 any output was seen and never varied. Both the dev sets and the frozen test
 splits are reported; nothing here chooses a setting.
 
@@ -41,6 +43,19 @@ BEFORE = {"en": "I have a question about the news.", "ru": "У меня вопр
 HELLO = {"en": "Hi!", "ru": "Здравствуйте!", "kk": "Сәлеметсіз бе!", "ky": "Саламатсызбы!"}
 THANKS = {"en": "Thanks.", "ru": "Спасибо.", "kk": "Рақмет.", "ky": "Рахмат."}
 OTHER = 7  # the other question of a two-question message: the answerable one this many places on
+# Kazakh's official Latin alphabet of 2021 (letter by letter; ъ and ь dropped)
+LATIN_2021 = str.maketrans({
+    "а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "ğ", "д": "d", "е": "e", "ё": "io", "ж": "j", "з": "z",
+    "и": "i", "й": "i", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n", "ң": "ñ", "о": "o", "ө": "ö", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "ū", "ү": "ü", "ф": "f", "х": "h", "һ": "h", "ц": "ts", "ч": "ch",
+    "ш": "ş", "щ": "şş", "ъ": "", "ы": "y", "і": "ı", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+})
+
+
+def in_latin(text: str) -> str:
+    """Kazakh Cyrillic in the 2021 Latin alphabet, a capital kept where the word had one."""
+    return " ".join(word.lower().translate(LATIN_2021).capitalize() if word[:1].isupper()
+                    else word.translate(LATIN_2021) for word in text.split(" "))
 
 
 def shapes(gold: list[GoldQuestion]) -> dict[str, list[GoldQuestion]]:
@@ -48,6 +63,7 @@ def shapes(gold: list[GoldQuestion]) -> dict[str, list[GoldQuestion]]:
     other = {q.id: answerable[(i + OTHER) % len(answerable)].question for i, q in enumerate(answerable)}
     out = {
         "as_written": gold,
+        **({"kazakh_as_written": [q for q in gold if q.lang == "kk"]} if any(q.lang == "kk" for q in gold) else {}),
         "after_a_sentence": [replace(q, question=f"{BEFORE[q.lang]} {q.question}") for q in gold],
         "after_a_greeting": [replace(q, question=f"{HELLO[q.lang]} {q.question}") for q in gold],
         "then_thanks": [replace(q, question=f"{q.question} {THANKS[q.lang]}") for q in gold],
@@ -57,6 +73,10 @@ def shapes(gold: list[GoldQuestion]) -> dict[str, list[GoldQuestion]]:
     if len(answerable) > OTHER:
         out["second_of_two_questions"] = [replace(q, question=f"{other[q.id]} {q.question}") for q in answerable]
         out["first_of_two_questions"] = [replace(q, question=f"{q.question} {other[q.id]}") for q in answerable]
+    kazakh = [q for q in gold if q.lang == "kk"]
+    if kazakh:
+        out["kazakh_in_latin_letters"] = [replace(q, question=in_latin(q.question),
+                                                  history=tuple(in_latin(h) for h in q.history)) for q in kazakh]
     follow_ups = [q for q in gold if q.history]
     if follow_ups:
         out["follow_up_in_one_message"] = [replace(q, question=f"{q.history[-1]} {q.question}", history=q.history[:-1])

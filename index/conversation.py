@@ -53,6 +53,8 @@ and but so or in on at for from about tell please list give name
 ASKING = frozenset({("кто", "такой"), ("кто", "такая"), ("кто", "такие"), ("что", "такое"), ("что", "такой")})
 # Words that, opening a question, carry on from the one before ("And what does Kazakhstan want?").
 CONTINUING = frozenset("and but а и но және бірақ жана бирок".split())
+# Never a name, capitalised or not (latin.py writes these back in Cyrillic letters).
+FUNCTION_WORDS = REFERRING | POINTING | OPENERS
 WORD = re.compile(r"\w[\w’'.-]*\w|\w", re.UNICODE)
 MAX_TURNS = 3  # earlier questions a conversation keeps
 

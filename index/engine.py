@@ -11,11 +11,12 @@ import numpy as np
 from .answer import (ALONE_MIX, Answer, Candidate, candidate_sentences, compose_answer, merge_answers, not_found,
                      not_stated, select_sentences)
 from .casing import CorpusCasing
-from .conversation import FollowUp, mix, read_follow_up
+from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up
 from .evidence import DEFAULT_NAME_MATCH, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
+from .latin import in_cyrillic_if_kazakh
 from .message import Part, corpus_cased, read_message
 from .recent import RecentVectors
 from .rerank import head_features, reorder
@@ -240,12 +241,17 @@ class Engine:
 
     def read(self, message: str) -> list[Part]:
         """The questions of ``message``, each with the message's earlier questions it may lean on (message.py)."""
-        return [Part(" ".join(p.question.split()), tuple(" ".join(c.split()) for c in p.context))
+        return [Part(self._cyrillic(" ".join(p.question.split())),
+                     tuple(self._cyrillic(" ".join(c.split())) for c in p.context))
                 for p in read_message(message, self.casing)]
+
+    def _cyrillic(self, text: str) -> str:
+        """Kazakh typed in Latin letters, in Cyrillic (latin.py); a capitalised word only if it is no name."""
+        return in_cyrillic_if_kazakh(text, lambda word: word.lower() in FUNCTION_WORDS or self.casing(word) is False)
 
     def chat(self, history: tuple[str, ...]) -> tuple[str, ...]:
         """The chat's earlier questions as a follow-up reads them: one typed in capitals in the corpus' casing."""
-        return tuple(corpus_cased(h, self.casing) for h in history)
+        return tuple(self._cyrillic(corpus_cased(h, self.casing)) for h in history)
 
     def retrieve(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
                  vector: np.ndarray | None = None, history: tuple[str, ...] = ()) -> list[Hit]:
