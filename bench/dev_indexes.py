@@ -58,6 +58,19 @@ def seeds_engine(index_dir: Path = ROOT / "var" / "bench" / "seeds-index"):
     return open_engine(settings)
 
 
+def reading_whole(engine):
+    """A copy of ``engine`` that reads every message, and every earlier question, whole and as typed:
+    the reading before index/message.py, the baseline its benches compare with. Caches are shared."""
+    import copy
+
+    from index.message import Part
+
+    whole = copy.copy(engine)
+    whole.read = lambda message: [Part(" ".join(message.split()))]
+    whole.chat = lambda history: tuple(history)
+    return whole
+
+
 def retrieval_sets(built: DevIndexes) -> dict[str, tuple[str, list]]:
     """The dev question sets every retrieval sweep scores, each with the index it asks ("seeds" or "kazqad")."""
     from index.evaluate import load_gold

@@ -15,7 +15,6 @@ embedded, as in a chat) against the same question asked standalone.
 from __future__ import annotations
 
 import argparse
-import copy
 import statistics
 import sys
 import time
@@ -29,14 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import emit  # noqa: E402
 
 import index.engine as engine_module  # noqa: E402
-from dev_indexes import seeds_engine  # noqa: E402
+from dev_indexes import reading_whole, seeds_engine  # noqa: E402
 
 from index.conversation import FollowUp, mix  # noqa: E402
 from index.engine import Embedded, frozen  # noqa: E402
 from index.language_subspace import project  # noqa: E402
 from index.vectors.latent import KEEP, LatentTerms  # noqa: E402
 from index.evaluate import evaluate, load_gold  # noqa: E402
-from index.message import Part  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -48,8 +46,7 @@ RETRIEVAL_WEIGHTS = [1.5, 2.0, 3.0]  # retrieval's own weight, answer sentences'
 def variants(engine) -> dict:
     """How each variant retrieves and answers a (question, history) pair."""
     alone = (lambda q, h: engine.retrieve(q, 10), lambda q, hits, h: engine.compose(q, hits[:5]))
-    whole = copy.copy(engine)  # the concatenation read as one text, not question by question (index/message.py)
-    whole.read = lambda message: [Part(" ".join(message.split()))]
+    whole = reading_whole(engine)  # the concatenation read as one text, not question by question (index/message.py)
     concat = (lambda q, h: whole.retrieve(" ".join([*h, q]), 10),
               lambda q, hits, h: whole.compose(" ".join([*h, q]), hits[:5]))
     method = (lambda q, h: engine.retrieve(q, 10, history=h), lambda q, hits, h: engine.compose(q, hits[:5], history=h))

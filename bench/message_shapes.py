@@ -28,11 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dev_indexes import seeds_engine  # noqa: E402
+from dev_indexes import reading_whole, seeds_engine  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.evaluate import GoldQuestion, evaluate, load_gold  # noqa: E402
-from index.message import Part  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -103,9 +102,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     engine = seeds_engine()
-    whole = seeds_engine()  # the same engine reading every message whole and as typed, as before message.py
-    whole.read = lambda message: [Part(" ".join(message.split()))]
-    whole.chat = lambda history: tuple(history)
+    whole = reading_whole(engine)
     report: dict = {"note": __doc__.split("\n\n", 2)[2].strip()}
     for split, names in SETS.items():
         for name in names:

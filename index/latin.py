@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from .text import CYRILLIC, LETTERS
+
 # Letters of Kazakh's Latin alphabets that English, Russian-in-Latin and Kyrgyz-in-Latin do not use.
 _KAZAKH_LETTERS = set("äğıñöşūüáǵńóúý")
 _KAZAKH_SPELLING = _KAZAKH_LETTERS | {"q"}  # a name spelt with these is spelt the Kazakh way ("Toqaevtyñ", "Mäskeu")
@@ -33,8 +35,6 @@ _ENGLISH = frozenset("""
 the a an of to in on at by for from with about what who whom whose which when where why how is are was were do does
 did has have had will would can could should say said and or not this that
 """.split())
-_WORD = re.compile(r"[^\W\d_]+")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Two letters for one first (sh, ch, zh), then one for one; where the alphabets differ, the 2021 reading.
 _PAIRS = (("sh", "ш"), ("ch", "ч"), ("zh", "ж"))
 _LETTERS = str.maketrans({
@@ -47,10 +47,10 @@ _LETTERS = str.maketrans({
 
 def kazakh_in_latin(text: str) -> bool:
     """No Cyrillic, no English word, and a letter only Kazakh's Latin alphabets have, or one of its question words."""
-    if _CYRILLIC.search(text):
+    if CYRILLIC.search(text):
         return False
     low = text.lower()
-    words = _WORD.findall(low)
+    words = LETTERS.findall(low)
     if any(w in _ENGLISH for w in words):
         return False
     return bool(_KAZAKH_LETTERS & set(low)) or any(w in _QUESTION_WORDS for w in words)
@@ -73,7 +73,7 @@ def to_cyrillic(text: str, ordinary: Callable[[str], bool] = lambda word: False)
             return w
         return cyrillic(w)
 
-    return _WORD.sub(word, text)
+    return LETTERS.sub(word, text)
 
 
 def in_cyrillic_if_kazakh(text: str, ordinary: Callable[[str], bool] = lambda word: False) -> str:

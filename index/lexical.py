@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from .candidates import QueryTerms
+from .text import CYRILLIC
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -50,7 +51,6 @@ _ROMAN = {
 }
 _ROMAN_TABLE = str.maketrans(_ROMAN)
 _LATIN_VARIANTS = [("zh", "j"), ("kh", "h"), ("y", "i"), ("x", "ks"), ("w", "v"), ("q", "k"), ("c", "k")]
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MARKED = str.maketrans({"ş": "sh", "ç": "ch", "ı": "i"})  # the rest decompose into a letter and its mark
 _DOUBLE = re.compile(r"(.)\1+")
 _I_BETWEEN_VOWELS = re.compile(r"(?<=[aeiou])i(?=[aeiou])")
@@ -81,7 +81,7 @@ class Analyzer:
                 continue
             if word in self.stems:
                 word = self.stems[word]
-            elif self.latin_marks and self.stems and not _CYRILLIC.search(word):  # Kazakh in Latin letters
+            elif self.latin_marks and self.stems and not CYRILLIC.search(word):  # Kazakh in Latin letters
                 word = _latin_stems(self).get(_normalise(word, self.fold, self.romanize, True), word)
             if self.stem_russian and lang == "ru":
                 word = _russian_stemmer().stemWord(word)

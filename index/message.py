@@ -26,11 +26,10 @@ import re
 from dataclasses import dataclass
 
 from .conversation import Casing, names, unseen
-from .text import split_sentences
+from .text import LETTERS, split_sentences
 
 MAX_PARTS = 3  # questions answered one by one; a longer list of questions is read whole
 _CLOSING = "»\"”’')]"
-_WORD = re.compile(r"[^\W\d_]+")
 CAPITALS = 0.9  # a sentence of at least this share of capital letters (and 3+ words) is typed in capitals
 
 
@@ -58,7 +57,7 @@ def names_something(sentence: str, casing: Casing = unseen) -> bool:
 
 def in_capitals(sentence: str) -> bool:
     letters = [c for c in sentence if c.isalpha()]
-    words = _WORD.findall(sentence)
+    words = LETTERS.findall(sentence)
     return len(words) >= 3 and sum(c.isupper() for c in letters) >= CAPITALS * len(letters)
 
 
@@ -69,7 +68,7 @@ def as_the_corpus_writes(sentence: str, casing: Casing = unseen) -> str:
         low = match.group().lower()
         return low[:1].upper() + low[1:] if casing(low) is True else low
 
-    written = _WORD.sub(word, sentence)
+    written = LETTERS.sub(word, sentence)
     first = next((i for i, c in enumerate(written) if c.isalpha()), None)
     return written if first is None else written[:first] + written[first].upper() + written[first + 1:]
 

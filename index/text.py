@@ -20,6 +20,8 @@ _ABBREV = re.compile(
 
 
 _LINE = re.compile(r"[^\n]+")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")  # a Cyrillic letter (the Kazakh and Kyrgyz ones included)
+LETTERS = re.compile(r"[^\W\d_]+")  # a run of letters: a word without its digits
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
