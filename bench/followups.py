@@ -56,6 +56,9 @@ def variants(engine) -> dict:
 def score(engine, gold: list) -> dict:
     out = {}
     for name, (retrieve, answer) in variants(engine).items():
+        # each variant embeds afresh: the concatenation's text is the follow-up's pair, which the method
+        # embeds as context (int8) and must not find cached from the concatenation's full-precision run
+        engine.forget_vectors()
         report = evaluate(gold, retrieve, answer=answer)
         out[name] = {**{k: report.get(k) for k in KEYS},
                      "by_lang": {lang: {k: m.get(k) for k in ("n", "recall@5", "mrr@10", "answer_hit")}
@@ -109,13 +112,16 @@ def latency(engine, gold: list, rounds: int = 3) -> dict:
 
 
 def embedding_latency(engine, gold: list, rounds: int) -> dict:
-    """The encoder alone on each follow-up: its question; question and pair as one padded batch, or side
-    by side (shipped); and the one pass that reads the question in the pair (measured, not shipped)."""
+    """The encoder alone on each follow-up: its question; question and pair as one padded batch, side by
+    side in full precision, or side by side with the pair through the int8 graph (shipped); and the one
+    pass that reads the question in the pair (measured, not shipped)."""
     encoder = engine.embedder
     follow_ups = [(q.question, f.pair(q.question)) for q in gold if (f := engine.follow_up(q.question, q.history)).leans]
+    apart = getattr(encoder, "encode_queries_apart", None)
     ways = {"question": lambda q, p: encoder.encode_queries([q]),
             "padded_batch": lambda q, p: encoder.encode_queries([q, p]),
-            "side_by_side": lambda q, p: getattr(encoder, "encode_queries_apart", encoder.encode_queries)([q, p]),
+            "side_by_side": lambda q, p: (apart or encoder.encode_queries)([q, p]),
+            "side_by_side_int8_pair": lambda q, p: apart([q, p], context=[False, True]) if apart else None,
             "in_context": lambda q, p: in_context(encoder, q, p)}
     times: dict[str, list[float]] = {name: [] for name in ways}
     for _ in range(rounds):
@@ -183,12 +189,14 @@ def merged(own: LatentTerms, other: LatentTerms, weight: float) -> LatentTerms:
 
 
 def sweep(engine, path: Path) -> dict:
-    """How a follow-up's vector is made, dev split only: two runs mixed at each weight, one pass in context, or
-    no pair (the question's vector mixed with its anchor's)."""
+    """How a follow-up's vector is made, dev split only: two runs mixed at each weight (the pair through the
+    int8 graph, shipped, or in full precision), one pass in context, or no pair (the question's vector mixed
+    with its anchor's)."""
     gold = [q for q in load_gold(path) if q.kind == "follow_up"]
     retrieve, answer = variants(engine)["corpusbot"]
     shipped = engine_module.HISTORY_WEIGHT, engine_module.ANSWER_HISTORY_WEIGHT
     out = {}
+    engine.forget_vectors()
     try:  # the cache holds the two texts' own vectors; the weight mixes them per call
         for weight in WEIGHTS:
             engine_module.HISTORY_WEIGHT = engine_module.ANSWER_HISTORY_WEIGHT = weight
@@ -207,6 +215,16 @@ def sweep(engine, path: Path) -> dict:
         out["anchor_vector_weight_1.0_sentences_own"] = evaluate(gold, retrieve, answer=answer)
         engine_module.Engine.query = SHIPPED
         out["two_runs_shipped_sentences_own"] = evaluate(gold, retrieve, answer=answer)
+        engine_module.Engine.query_vector = SHIPPED_VECTOR
+        graph = getattr(engine.embedder, "context_graph", None)
+        if graph is not None:
+            engine.embedder.context_graph = None  # the pair in full precision, as before the int8 graph
+            engine.forget_vectors()
+            try:
+                out["two_runs_weight_1.0_full_precision_pair"] = evaluate(gold, retrieve, answer=answer)
+            finally:
+                engine.embedder.context_graph = graph
+                engine.forget_vectors()
     finally:
         engine_module.HISTORY_WEIGHT, engine_module.ANSWER_HISTORY_WEIGHT = shipped
         engine_module.Engine.query = SHIPPED

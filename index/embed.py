@@ -152,15 +152,17 @@ def latent_head(name: str, cache_dir: Path | None = None) -> "LatentHead | None"
 def load_query_encoder(
     name: str = DEFAULT_MODEL, cache_dir: Path | None = None, engine: Literal["onnx", "torch"] = "onnx",
     threads: int = 0, notify: Callable[[str], None] = lambda _msg: None, latent_terms: bool = True,
+    follow_up_int8: bool = True,
 ) -> "OnnxEncoder | Embedder":
     """The encoder for questions: the ONNX export (made on first use), or torch when it cannot serve the model.
 
-    ``latent_terms`` attaches the latent-terms head where the model has one (``latent_head``).
+    ``latent_terms`` attaches the latent-terms head where the model has one (``latent_head``);
+    ``follow_up_int8`` an int8 copy of the graph for the texts that only lend a follow-up context.
     """
     cache_dir = _cache(cache_dir)
     if engine == "torch":
         return load_embedder(name, cache_dir, latent_terms=latent_terms)
-    from .vectors.onnx import ExportError, OnnxEncoder, is_exported
+    from .vectors.onnx import ExportError, OnnxEncoder, export_context_graph, is_exported
 
     if name == DEFAULT_MODEL:
         ensure_default_model(cache_dir)
@@ -174,8 +176,14 @@ def load_query_encoder(
             notify(f"ONNX export of {name!r} failed ({exc}); answering with torch instead (slower start)")
             return embedder
     head = latent_head(name, cache_dir) if latent_terms else None
+    context_graph = None
+    if follow_up_int8:
+        try:
+            context_graph = export_context_graph(target)
+        except (ExportError, OSError) as exc:
+            notify(f"No int8 copy of {name!r} for follow-ups ({exc}); they use the full encoder (a longer wait)")
     try:
-        return OnnxEncoder(target, threads, head)
+        return OnnxEncoder(target, threads, head, context_graph)
     except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own types for a damaged file
         raise ModelError(f"cannot open the ONNX export of {name!r} at {target}: {type(exc).__name__}; "
                          f"delete that folder and it is exported again, or set QUERY_ENCODER=torch") from None

@@ -78,6 +78,7 @@ class Embedded:
 
     vector: np.ndarray
     terms: LatentTerms | None = None
+    approximate: bool = False  # from the int8 graph, as a follow-up's context: never served as a question
 
 
 @dataclass(frozen=True)
@@ -139,33 +140,39 @@ class Engine:
         """Vectors of ``questions``, the ones not seen lately encoded in one batch (``apart``: side by side)."""
         return [e.vector for e in self.embedded(questions, apart)]
 
-    def embedded(self, questions: list[str], apart: bool = False,
-                 vector_only: frozenset[str] = frozenset()) -> list[Embedded]:
+    def embedded(self, questions: list[str], apart: bool = False, vector_only: frozenset[str] = frozenset(),
+                 context: frozenset[str] = frozenset()) -> list[Embedded]:
         """``questions`` as retrieval uses them: vectors, and latent terms from the same forward pass.
 
         ``vector_only``: those whose terms the caller will not use (a follow-up's question: only
         the pair's terms rank). They skip the latent head, about a millisecond of CPU, and are
         cached without terms, so a later call that wants their terms encodes them again.
+        ``context`` (with ``apart``): those that only lend context (a follow-up's pair); the ONNX
+        encoder runs them through its int8 graph, and the cache never serves that vector as a question's.
         """
         basis = self.index.language_basis
+        quick = apart and bool(context) and getattr(self.embedder, "quick_context", False)
+        flags = lambda texts: {"context": [t in context for t in texts]} if quick else {}  # noqa: E731
         if self.latent:
             def encode(texts: list[str]) -> list[Embedded]:
                 vectors, terms = self.embedder.encode_queries_with_terms(
-                    texts, apart=apart, wanted=[t not in vector_only for t in texts])
-                return [Embedded(frozen(project(v, basis)), t) for v, t in zip(vectors, terms)]
+                    texts, apart=apart, wanted=[t not in vector_only for t in texts], **flags(texts))
+                return [Embedded(frozen(project(v, basis)), t, quick and text in context)
+                        for text, v, t in zip(texts, vectors, terms)]
 
             def usable(text: str, cached: Embedded) -> bool:  # a cached vector without terms serves vector_only
-                return cached.terms is not None or text in vector_only
+                return (cached.terms is not None or text in vector_only) and (not cached.approximate or text in context)
         else:
             run = self.embedder.encode_queries
             if apart:  # the ONNX encoder can run short texts of unequal length at once, one core each
                 run = getattr(self.embedder, "encode_queries_apart", run)
 
             def encode(texts: list[str]) -> list[Embedded]:
-                return [Embedded(frozen(project(v, basis))) for v in run(texts)]
+                return [Embedded(frozen(project(v, basis)), None, quick and text in context)
+                        for text, v in zip(texts, run(texts, **flags(texts)))]
 
             def usable(text: str, cached: Embedded) -> bool:
-                return True
+                return not cached.approximate or text in context
         return self._vectors.get(questions, encode, usable)
 
     def embed_terms(self, terms: list[str]) -> np.ndarray:
@@ -198,8 +205,9 @@ class Engine:
         """
         if not follow_up.leans:
             return self.embedded([question])[0]
-        alone, paired = self.embedded([question, follow_up.pair(question)], apart=True,
-                                      vector_only=frozenset([question]))
+        pair = follow_up.pair(question)
+        alone, paired = self.embedded([question, pair], apart=True, vector_only=frozenset([question]),
+                                      context=frozenset([pair]))
         weight = HISTORY_WEIGHT if weight is None else weight
         return Embedded(mix(alone.vector, paired.vector, weight), paired.terms)
 
@@ -393,7 +401,7 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
     from .store import IndexFormatError, IndexMissingError, load_index
 
     embedder = load_query_encoder(settings.embedding_model, settings.model_cache_dir, settings.query_encoder,
-                                  settings.onnx_threads, notify, settings.latent_terms)
+                                  settings.onnx_threads, notify, settings.latent_terms, settings.follow_up_int8)
     try:
         index = load_index(settings.index_dir, embedder.fingerprint, milvus=settings.milvus())
     except (IndexMissingError, IndexFormatError) as exc:

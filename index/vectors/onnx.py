@@ -14,6 +14,7 @@ path's to within float rounding; ``export`` checks that before it publishes.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -34,6 +35,11 @@ if TYPE_CHECKING:
 
 EXPORT_MARKER = "export.json"  # written last: a folder without it is incomplete
 ENCODER_FILE = "encoder.onnx"
+# The same graph with its MatMul weights in int8, per output channel: a run takes about half the time.
+# Only for texts that lend a question context (a follow-up's pair, docs/benchmarks.md §8), never for
+# the question itself nor for anything stored in an index.
+CONTEXT_FILE = "encoder-int8.onnx"
+MIN_CONTEXT_FIDELITY = 0.98  # worst cosine with the full graph over the probes (seen: 0.99 on questions)
 EMBEDDINGS_FILE = "word_embeddings.npy"
 TOKENIZER_DIR = "tokenizer"
 MIN_FIDELITY = 0.99999  # cosine with the torch path on every probe text, or the export is refused
@@ -84,7 +90,8 @@ def is_exported(folder: Path) -> bool:
 class OnnxEncoder:
     """Questions → unit vectors, the same as ``Embedder.encode_queries`` without torch."""
 
-    def __init__(self, folder: Path, threads: int = 0, head: "LatentHead | None" = None) -> None:
+    def __init__(self, folder: Path, threads: int = 0, head: "LatentHead | None" = None,
+                 context_graph: Path | None = None) -> None:
         folder = Path(folder)
         self.spec = ExportSpec.read(folder)
         self.model_id = self.spec.model_id
@@ -106,13 +113,15 @@ class OnnxEncoder:
         self._threads = threads
         self.head = head  # latent terms from the same forward pass (latent.py); None: vectors only
         self._prompt_tokens = len(self._tokenize(self.spec.query_prompt + "x")) - len(self._tokenize("x"))
-        self._side: tuple[object, ThreadPoolExecutor] | None = None  # see encode_queries_apart
+        self.context_graph = context_graph  # int8 graph for context texts (export_context_graph); None: the full one
+        self._side: tuple[object, object, ThreadPoolExecutor] | None = None  # see encode_queries_apart
         self._side_lock = threading.Lock()
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.spec.query_prompt + t for t in texts])
 
     def encode_queries_with_terms(self, texts: list[str], apart: bool = False, wanted: list[bool] | None = None,
+                                  context: list[bool] | None = None,
                                   ) -> tuple[np.ndarray, list["LatentTerms | None"]]:
         """Vectors and latent terms of questions, from one forward pass each (``apart``: as ``encode_queries_apart``).
 
@@ -123,35 +132,45 @@ class OnnxEncoder:
             raise ValueError("this encoder has no latent-terms head")
         wanted = [True] * len(texts) if wanted is None else list(wanted)
         if apart:
-            return self._apart(texts, terms=wanted)
+            return self._apart(texts, terms=wanted, context=context)
         self.texts_encoded += len(texts)
         return self._vectors([self.spec.query_prompt + t for t in texts], self._session, terms=wanted)
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.spec.document_prompt + t for t in texts])
 
-    def encode_queries_apart(self, texts: list[str]) -> np.ndarray:
+    def encode_queries_apart(self, texts: list[str], context: list[bool] | None = None) -> np.ndarray:
         """``encode_queries``, each text in a run of its own, side by side on one core each.
 
         A follow-up embeds two short texts of unequal length (the question, and
         the earlier question + the question). One padded batch costs about twice
-        a question; two single-threaded runs at once about 1.4 times
-        (docs/benchmarks.md §8). The vectors are the batch's to float rounding.
+        a question; two single-threaded runs at once about 1.6 times, the longer
+        pair's run being the wait. ``context`` (per text) marks the texts that only
+        lend context, the pair: they run through the int8 graph where the encoder
+        has one, which brings the wait to about 1.25 times (docs/benchmarks.md §8).
+        The other vectors are the batch's to float rounding.
         """
-        return self._apart(texts, terms=None)
+        return self._apart(texts, terms=None, context=context)
 
-    def _apart(self, texts: list[str], terms: list[bool] | None):
+    @property
+    def quick_context(self) -> bool:
+        """Whether texts marked as context run through the int8 graph (and so come out approximate)."""
+        return self.context_graph is not None and self._threads != 1 and (os.cpu_count() or 1) >= 2
+
+    def _apart(self, texts: list[str], terms: list[bool] | None, context: list[bool] | None = None):
         """Each text in its own run (``terms``: per text, whether to run the head; None: vectors only)."""
         prompted = [self.spec.query_prompt + t for t in texts]
         self.texts_encoded += len(texts)
         if len(texts) < 2 or self._threads == 1 or (os.cpu_count() or 1) < 2:
             return self._vectors(prompted, self._session, terms)
-        session, threads = self._side_runner()
+        full, quick, threads = self._side_runner()
+        context = [False] * len(texts) if context is None else list(context)
+        session = lambda i: quick if context[i] and quick is not None else full  # noqa: E731
         one = (lambda i: None) if terms is None else (lambda i: [terms[i]])
         longest = max(range(len(texts)), key=lambda i: len(texts[i]))  # runs here, while the others start
-        later = {i: threads.submit(self._vectors, [t], session, one(i)) for i, t in enumerate(prompted)
+        later = {i: threads.submit(self._vectors, [t], session(i), one(i)) for i, t in enumerate(prompted)
                  if i != longest}
-        rows = {longest: self._vectors([prompted[longest]], session, one(longest))}
+        rows = {longest: self._vectors([prompted[longest]], session(longest), one(longest))}
         rows.update((i, f.result()) for i, f in later.items())
         if terms is None:
             return np.concatenate([rows[i] for i in range(len(texts))])
@@ -159,10 +178,13 @@ class OnnxEncoder:
                 [rows[i][1][0] for i in range(len(texts))])
 
     def _side_runner(self):
-        """A second, single-threaded session over the same graph, and threads to run it from; made on first use."""
+        """Single-threaded sessions (the full graph; the int8 one for context, or None) and a thread to run
+        them from; made on first use. One thread each: the calling thread does the work, so runs go side by side.
+        """
         with self._side_lock:
-            if self._side is None:  # one thread: the calling thread does the work, so runs go side by side
-                self._side = (_open_session(self._graph, 1),
+            if self._side is None:
+                quick = _open_session(self.context_graph, 1) if self.context_graph is not None else None
+                self._side = (_open_session(self._graph, 1), quick,
                               ThreadPoolExecutor(max_workers=1, thread_name_prefix="onnx-side"))
             return self._side
 
@@ -291,6 +313,47 @@ def export(model, dest: Path, model_id: str, fingerprint: str, tokenizer_json: P
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return dest
+
+
+def export_context_graph(folder: Path) -> Path:
+    """Write ``folder``/CONTEXT_FILE once (atomically): the exported graph with its MatMuls in int8.
+
+    Dynamic quantization, weights per output channel: no calibration data, a few
+    seconds on two cores, the same file on every machine. Refused (ExportError)
+    if it strays from the full graph by more than MIN_CONTEXT_FIDELITY on the probes.
+    """
+    folder = Path(folder)
+    target = folder / CONTEXT_FILE
+    if target.is_file():
+        return target
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as exc:  # onnx missing: the quantizer needs it
+        raise ExportError(f"onnxruntime's quantizer cannot load ({exc})") from None
+    work = Path(tempfile.mkdtemp(prefix=".int8-", dir=folder))
+    try:
+        root = logging.getLogger()  # the quantizer logs advice on pre-processing to the root logger
+        level, root.level = root.level, logging.ERROR
+        try:
+            quantize_dynamic(str(folder / ENCODER_FILE), str(work / CONTEXT_FILE), weight_type=QuantType.QInt8,
+                             per_channel=True, op_types_to_quantize=["MatMul"])
+        finally:
+            root.setLevel(level)
+        encoder = OnnxEncoder(folder, threads=1)
+        probes = [encoder.spec.query_prompt + p for p in PROBES]
+        quick = encoder._vectors(probes, _open_session(work / CONTEXT_FILE, 1))
+        fidelity = float((encoder._vectors(probes, encoder._session) * quick).sum(axis=1).min())
+        if fidelity < MIN_CONTEXT_FIDELITY:
+            raise ExportError(f"the int8 graph reproduces the encoder only to cosine {fidelity:.4f}")
+        (work / CONTEXT_FILE).chmod(0o644)
+        os.replace(work / CONTEXT_FILE, target)
+    except ExportError:
+        raise
+    except Exception as exc:  # the quantizer raises many types; all mean "cannot make it"
+        raise ExportError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
 
 
 def _dimension(model) -> int:
