@@ -12,7 +12,7 @@ from .answer import (ALONE_MIX, Answer, Candidate, candidate_sentences, compose_
                      not_stated, select_sentences)
 from .casing import CorpusCasing
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up
-from .evidence import DEFAULT_NAME_MATCH, weigh
+from .evidence import DEFAULT_NAME_MATCH, taken_up, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
@@ -344,32 +344,39 @@ class Engine:
         if evidence.words_known == 0:  # not one word of it occurs in the corpus ("lorem ipsum", "Tokyo?")
             timings.add("compose", t)
             return not_found(question)
-        if evidence.missing:
+        candidates_ = candidate_sentences(hits, self.index)
+        if evidence.missing and not taken_up(text, evidence.missing,
+                                             lambda t: float(self.similarity(self.embed_question(t), candidates_).max())):
             timings.add("compose", t)
             return not_stated(question, hits, evidence.missing)
-        candidates_, similarity, coverage = self.sentence_inputs(text, hits, history)
+        candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_)
         answer = compose_answer(question, hits, select_sentences(candidates_, similarity, hits, coverage))
         timings.add("compose", t)
         return answer
 
-    def sentence_inputs(self, text: str, hits: list[Hit],
-                        history: tuple[str, ...] = ()) -> tuple[list[Candidate], np.ndarray, np.ndarray]:
-        """The sentences an answer may quote, their similarity to the question and their share of its rare words.
-
-        The similarity mixes the question's cosine with the late-chunked sentence
-        vector (the sentence in its passage's context) and with the sentence
-        embedded alone (what it says itself), where the build has both.
-        """
+    def sentence_inputs(self, text: str, hits: list[Hit], history: tuple[str, ...] = (),
+                        candidates_: list[Candidate] | None = None,
+                        ) -> tuple[list[Candidate], np.ndarray, np.ndarray]:
+        """The sentences an answer may quote, their similarity to the question and their share of its rare words."""
         follow_up = self.follow_up(text, history)
         vector = self.query_vector(text, follow_up)
-        candidates_ = candidate_sentences(hits, self.index)
+        candidates_ = candidate_sentences(hits, self.index) if candidates_ is None else candidates_
+        coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
+                                                    detect_language(text))
+        return candidates_, self.similarity(vector, candidates_), coverage
+
+    def similarity(self, vector: np.ndarray, candidates_: list[Candidate]) -> np.ndarray:
+        """Each candidate sentence's closeness to ``vector``.
+
+        The cosine with the late-chunked sentence vector (the sentence in its
+        passage's context) mixed with the sentence embedded alone (what it says
+        itself), where the build has both.
+        """
         rows = np.array([c.row for c in candidates_], dtype=np.int64)
         similarity = self.index.sentence_vectors.rows(rows) @ vector
         if self.index.sentences_alone is not None:
             similarity = (1 - ALONE_MIX) * similarity + ALONE_MIX * (self.index.sentences_alone.rows(rows) @ vector)
-        coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
-                                                    detect_language(text))
-        return candidates_, similarity, coverage
+        return similarity
 
     def confident(self, hits: list[Hit]) -> bool:
         """Whether the corpus holds an answer: some retrieved passage is close enough in meaning."""
