@@ -55,6 +55,7 @@ bench: setup
 	$(BIN)/python bench/alone_in_retrieval.py --out docs/results/alone-retrieval-dev.json
 	$(BIN)/python bench/decline_signals.py --out docs/results/decline-signals-dev.json
 	$(BIN)/python bench/cooccurrence_decline.py --out docs/results/cooccurrence-decline-dev.json
+	$(BIN)/python bench/term_vouching.py --out docs/results/term-vouching-dev.json
 	$(BIN)/python bench/learned_ranking.py --out docs/results/learned-ranking-dev.json
 	$(BIN)/python bench/learned_sentences.py --out docs/results/learned-sentences-dev.json
 	$(BIN)/python bench/maxsim_feature.py --out docs/results/maxsim-feature-dev.json
