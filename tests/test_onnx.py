@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -83,8 +84,12 @@ def test_the_int8_graph_is_made_once_and_a_broken_one_is_refused(tmp_path, onnx_
     for item in source.iterdir():
         if item.name != CONTEXT_FILE:
             (folder / item.name).symlink_to(item.resolve())
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     made = export_context_graph(folder)
     assert made == folder / CONTEXT_FILE and made.stat().st_size < (folder / ENCODER_FILE).stat().st_size / 3
+    # the quantizer's logging.warning() would have given the root logger a handler: bm25s' debug lines on stderr
+    assert root.handlers == handlers and root.level == level
     stamp = made.stat().st_mtime_ns
     assert export_context_graph(folder) == made and made.stat().st_mtime_ns == stamp  # not made again
 

@@ -332,12 +332,16 @@ def export_context_graph(folder: Path) -> Path:
         raise ExportError(f"onnxruntime's quantizer cannot load ({exc})") from None
     work = Path(tempfile.mkdtemp(prefix=".int8-", dir=folder))
     try:
-        root = logging.getLogger()  # the quantizer logs advice on pre-processing to the root logger
-        level, root.level = root.level, logging.ERROR
+        # The quantizer logs advice through logging.warning(), which also gives the root logger a stderr
+        # handler if it has none: every library's debug lines (bm25s') would print from then on.
+        root = logging.getLogger()
+        level, handlers = root.level, list(root.handlers)
+        root.setLevel(logging.ERROR)
         try:
             quantize_dynamic(str(folder / ENCODER_FILE), str(work / CONTEXT_FILE), weight_type=QuantType.QInt8,
                              per_channel=True, op_types_to_quantize=["MatMul"])
         finally:
+            root.handlers[:] = handlers
             root.setLevel(level)
         encoder = OnnxEncoder(folder, threads=1)
         probes = [encoder.spec.query_prompt + p for p in PROBES]
