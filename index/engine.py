@@ -345,8 +345,7 @@ class Engine:
             timings.add("compose", t)
             return not_found(question)
         candidates_ = candidate_sentences(hits, self.index)
-        if evidence.missing and not taken_up(text, evidence.missing,
-                                             lambda t: float(self.similarity(self.embed_question(t), candidates_).max())):
+        if evidence.missing and not taken_up(text, evidence.missing, self._closeness(candidates_)):
             timings.add("compose", t)
             return not_stated(question, hits, evidence.missing)
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_)
@@ -364,6 +363,10 @@ class Engine:
         coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
                                                     detect_language(text))
         return candidates_, self.similarity(vector, candidates_), coverage
+
+    def _closeness(self, candidates_: list[Candidate]) -> Callable[[str], float]:
+        """How near the best of ``candidates_`` comes to a text: what the near-miss check weighs a term by."""
+        return lambda text: float(self.similarity(self.embed_question(text), candidates_).max())
 
     def similarity(self, vector: np.ndarray, candidates_: list[Candidate]) -> np.ndarray:
         """Each candidate sentence's closeness to ``vector``.
