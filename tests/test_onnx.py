@@ -108,6 +108,23 @@ def test_the_int8_graph_is_made_once_and_a_broken_one_is_refused(tmp_path, onnx_
     assert not (broken / CONTEXT_FILE).exists() and [p.name for p in broken.glob(".int8-*")] == []
 
 
+def test_a_damaged_int8_copy_costs_a_follow_up_its_speed_not_its_answer(tmp_path, onnx_encoder, caplog):
+    from index.vectors.onnx import CONTEXT_FILE
+
+    folder = tmp_path / "onnx"
+    folder.mkdir()
+    for item in onnx_encoder.context_graph.parent.iterdir():
+        if item.name != CONTEXT_FILE:
+            (folder / item.name).symlink_to(item.resolve())
+    (folder / CONTEXT_FILE).write_bytes(b"not a graph")
+    encoder = OnnxEncoder(folder, context_graph=folder / CONTEXT_FILE)
+    texts = ["What is her position?", "What did Valentina Matviyenko say about Tokayev's visit? What is her position?"]
+    with caplog.at_level("WARNING"):
+        vectors = encoder.encode_queries_apart(texts, context=[False, True])
+    assert (vectors * onnx_encoder.encode_queries(texts)).sum(axis=1).min() >= 0.99999  # the full encoder, both
+    assert "Delete that file" in caplog.text and not encoder.quick_context
+
+
 def test_unigram_tokenizer_gives_the_library_ids(embedder, onnx_encoder, seed_index):
     """Every corpus text, every gold and KazQAD question, and every Unicode code point in context."""
     library = embedder.model.tokenizer

@@ -33,6 +33,8 @@ from .unigram import UnsupportedTokenizer, export_tokenizer, load_tokenizer
 if TYPE_CHECKING:
     from .latent import LatentHead, LatentTerms
 
+_log = logging.getLogger("corpusbot.encoder")
+
 EXPORT_MARKER = "export.json"  # written last: a folder without it is incomplete
 ENCODER_FILE = "encoder.onnx"
 # The same graph with its MatMul weights in int8, per output channel: a run takes about half the time.
@@ -183,10 +185,21 @@ class OnnxEncoder:
         """
         with self._side_lock:
             if self._side is None:
-                quick = _open_session(self.context_graph, 1) if self.context_graph is not None else None
-                self._side = (_open_session(self._graph, 1), quick,
+                self._side = (_open_session(self._graph, 1), self._context_session(),
                               ThreadPoolExecutor(max_workers=1, thread_name_prefix="onnx-side"))
             return self._side
+
+    def _context_session(self):
+        """The int8 session, or None: a damaged copy costs a follow-up its speed, never its answer."""
+        if self.context_graph is None:
+            return None
+        try:
+            return _open_session(self.context_graph, 1)
+        except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own types for a damaged file
+            _log.warning("cannot open the int8 copy of the encoder at %s (%s); follow-ups use the full encoder. "
+                         "Delete that file and it is made again", self.context_graph, type(exc).__name__)
+            self.context_graph = None
+            return None
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         self.texts_encoded += len(texts)
