@@ -39,24 +39,23 @@ SETS = ("gold.jsonl", "names.jsonl", "dev_paraphrase.jsonl", "dev_nearmiss.jsonl
 
 
 def delta(engine, text: str, missing: tuple[str, ...], hits) -> float:
-    candidates = candidate_sentences(hits, engine.index)
-    closeness = lambda t: float(engine.similarity(engine.embed_question(t), candidates).max())  # noqa: E731
+    closeness = engine._closeness(candidate_sentences(hits, engine.index))  # what the engine's rule weighs
     return round(closeness(text) - closeness(without(text, missing)), 5)
 
 
-def declining(engine, gold: list) -> dict:
-    """Per question: the verdict with the rule and with spelling alone."""
+def declining(engine, gold: list) -> tuple[dict, dict]:
+    """Per question: its hits, and its verdict with the rule and with spelling alone (the rule moves no hit)."""
     shipped = engine_module.taken_up
+    hits = {q.id: engine.retrieve(q.question, 5, history=q.history) for q in gold}
     out = {}
     for label, rule in (("rule", shipped), ("spelling", lambda *_: False)):
         engine_module.taken_up = rule
         try:
             for q in gold:
-                hits = engine.retrieve(q.question, 5, history=q.history)
-                out.setdefault(q.id, {})[label] = engine.compose(q.question, hits, history=q.history).verdict
+                out.setdefault(q.id, {})[label] = engine.compose(q.question, hits[q.id], history=q.history).verdict
         finally:
             engine_module.taken_up = shipped
-    return out
+    return hits, out
 
 
 def main() -> None:
@@ -67,7 +66,7 @@ def main() -> None:
     sets, cases = {}, []
     for name in SETS:
         gold = load_gold(DATA / name)
-        verdicts = declining(engine, gold)
+        hits, verdicts = declining(engine, gold)
         answerable = [q for q in gold if q.answerable]
         near = [q for q in gold if not q.answerable]
         share = lambda qs, how: round(sum(verdicts[q.id][how] != "answer" for q in qs) / len(qs), 4) if qs else None  # noqa: E731
@@ -77,11 +76,10 @@ def main() -> None:
         for q in gold:
             if verdicts[q.id]["spelling"] != "not_stated":
                 continue
-            hits = engine.retrieve(q.question, 5, history=q.history)
             text = " ".join(q.question.split())
-            missing = weigh(text, hits, engine.index, engine.embed_terms, engine.name_match).missing
+            missing = weigh(text, hits[q.id], engine.index, engine.embed_terms, engine.name_match).missing
             cases.append({"set": name, "id": q.id, "answerable": q.answerable, "question": text,
-                          "missing": list(missing), "delta": delta(engine, text, missing, hits),
+                          "missing": list(missing), "delta": delta(engine, text, missing, hits[q.id]),
                           "verdict": verdicts[q.id]["rule"]})
     answerable = [c for c in cases if c["answerable"]]
     near = [c for c in cases if not c["answerable"]]

@@ -155,15 +155,20 @@ class OnnxEncoder:
         return self._apart(texts, terms=None, context=context)
 
     @property
+    def _side_by_side(self) -> bool:
+        """Whether runs apart go one per core (else they go as one batch through the main session)."""
+        return self._threads != 1 and (os.cpu_count() or 1) >= 2
+
+    @property
     def quick_context(self) -> bool:
         """Whether texts marked as context run through the int8 graph (and so come out approximate)."""
-        return self.context_graph is not None and self._threads != 1 and (os.cpu_count() or 1) >= 2
+        return self.context_graph is not None and self._side_by_side
 
     def _apart(self, texts: list[str], terms: list[bool] | None, context: list[bool] | None = None):
         """Each text in its own run (``terms``: per text, whether to run the head; None: vectors only)."""
         prompted = [self.spec.query_prompt + t for t in texts]
         self.texts_encoded += len(texts)
-        if len(texts) < 2 or self._threads == 1 or (os.cpu_count() or 1) < 2:
+        if len(texts) < 2 or not self._side_by_side:
             return self._vectors(prompted, self._session, terms)
         full, quick, threads = self._side_runner()
         context = [False] * len(texts) if context is None else list(context)
