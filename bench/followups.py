@@ -63,7 +63,8 @@ def score(engine, gold: list) -> dict:
         out[name] = {**{k: report.get(k) for k in KEYS},
                      "by_lang": {lang: {k: m.get(k) for k in ("n", "recall@5", "mrr@10", "answer_hit")}
                                  for lang, m in report["by_lang"].items()},
-                     "misses": report["misses"], "answer_misses": report.get("answer_misses")}
+                     "misses": report["misses"], "answer_misses": report.get("answer_misses"),
+                     "ci95": report["ci95"]}
     return out
 
 

@@ -56,6 +56,7 @@ def split_report(engine: Engine, gold: list, langs: dict[str, str]) -> dict:
             "by_lang": {lang: {k: m.get(k) for k in KEYS} for lang, m in full["by_lang"].items()},
             "cross_lingual": {k: v for k, v in evaluate(cross, retrieve, answer=answer).items() if k in KEYS},
             "abstention": {k: v for k, v in full["abstention"].items() if not k.endswith("_ids")},
+            "ci95": full["ci95"],  # bootstrap over the questions (index/evaluate.py intervals)
             "latency_ms": full["latency_ms"],
             "recall_curve": evaluate(gold, lambda q, history=(), mode=mode: engine.retrieve(q, 20, mode, history=history),
                                      depth=20)["recall_curve"],  # recall@1..20, for the plot

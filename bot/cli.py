@@ -342,6 +342,10 @@ def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, curve: bool, mo
         click.echo(f"{report['mode']}: {report['n']} answerable questions · recall@1 {report['recall@1']:.3f} · "
                    f"recall@5 {report['recall@5']:.3f} · recall@10 {report['recall@10']:.3f} · "
                    f"MRR@10 {report['mrr@10']:.3f}")
+        ci = report["ci95"]
+        shown = [(k, k.replace("mrr", "MRR")) for k in ("recall@5", "mrr@10", "answer_hit") if k in ci]
+        click.echo("  95% interval over the questions: "
+                   + " · ".join(f"{label} {ci[k][0]:.3f}–{ci[k][1]:.3f}" for k, label in shown))
     else:
         click.echo(f"{report['mode']}: no answerable questions (a set of questions the corpus cannot answer)")
     for lang, m in report["by_lang"].items():

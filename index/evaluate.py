@@ -184,10 +184,47 @@ def evaluate(
     report["recall_curve"] = {k: round(sum(1 for q in answerable if (ranks[q.id] or depth + 1) <= k) / len(answerable), 4)
                               for k in range(1, depth + 1)} if answerable else {}
     report["misses"] = [q.id for q in answerable if ranks[q.id] is None or ranks[q.id] > 5]
+    report["ci95"] = intervals([ranks[q.id] for q in answerable],
+                               [hits_[q.id] for q in answerable] if answer is not None else None,
+                               [not answered[q.id] for q in unanswerable] if answered else None,
+                               [not answered[q.id] for q in answerable] if answered else None)
     report["_ranks"] = ranks
     report["_top_scores"] = top_scores
     report["_replies"] = replies
     return report
+
+
+def intervals(ranks: list[int | None], hits: list[bool] | None = None, declined_unanswerable: list[bool] | None = None,
+              declined_answerable: list[bool] | None = None, draws: int = 2000, seed: int = 0,
+              ) -> dict[str, list[float]]:
+    """95% percentile-bootstrap intervals of each headline figure, resampling the questions.
+
+    On a set of 100 questions one question is 0.01 and the set itself is a draw:
+    a target missed or met by less than the interval's half-width is not yet a
+    difference. Answerable and unanswerable questions are resampled apart, as
+    the set was written; a fixed seed keeps a report reproducible.
+    """
+    rng = np.random.default_rng(seed)
+    rank = np.array([r if r is not None else 10**6 for r in ranks], dtype=float)
+    columns: dict[str, np.ndarray] = {f"recall@{k}": (rank <= k).astype(float) for k in CUTOFFS}
+    columns["mrr@10"] = np.where(rank <= 10, 1 / rank, 0.0)
+    if hits is not None:
+        columns["answer_hit"] = np.array(hits, dtype=float)
+    if declined_answerable is not None:
+        columns["declined_answerable"] = np.array(declined_answerable, dtype=float)
+    out: dict[str, list[float]] = {}
+    groups = [(columns, len(rank))]
+    if declined_unanswerable:
+        groups.append(({"declined_unanswerable": np.array(declined_unanswerable, dtype=float)},
+                       len(declined_unanswerable)))
+    for group, n in groups:
+        if n == 0:
+            continue
+        picks = rng.integers(0, n, size=(draws, n))
+        for name, values in group.items():
+            means = values[picks].mean(axis=1)
+            out[name] = [round(float(np.percentile(means, 2.5)), 4), round(float(np.percentile(means, 97.5)), 4)]
+    return out
 
 
 def abstention(gold: list[GoldQuestion], answered: dict[str, bool], replies: dict[str, Answer]) -> dict:

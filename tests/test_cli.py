@@ -157,6 +157,11 @@ def test_eval_json(run):
     assert abstention["unanswerable"] == 10 and abstention["answerable"] == 75
     assert abstention["recall"] >= 0.5 and abstention["precision"] >= 0.8
     assert set(abstention["verdicts_unanswerable"]) == {"answer", "not_stated", "not_found"}
+    # how far each figure could move with other questions of the same kind
+    ci = report["ci95"]
+    for key in ("recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit"):
+        assert ci[key][0] <= report[key] <= ci[key][1]
+    assert ci["declined_unanswerable"][0] <= abstention["recall"] <= ci["declined_unanswerable"][1]
 
 
 def test_eval_scores_the_answer_text_not_only_the_citation(run, tmp_path):
@@ -175,6 +180,7 @@ def test_eval_scores_the_answer_text_not_only_the_citation(run, tmp_path):
 def test_eval_of_only_unanswerable_questions(run):
     result = run("eval", "--gold", str(ROOT / "tests" / "data" / "dev_nearmiss.jsonl"))
     assert result.exit_code == 0 and "no answerable questions" in result.stdout
+    assert "95% interval" not in result.stdout
     assert "declining: recall" in result.stdout
 
 

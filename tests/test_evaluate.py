@@ -1,0 +1,25 @@
+"""The evaluation's own arithmetic, on figures whose answer is known without the model."""
+
+from __future__ import annotations
+
+from index.evaluate import intervals
+
+
+def test_a_figure_every_question_agrees_on_has_no_spread():
+    ci = intervals([1] * 40, hits=[True] * 40, declined_unanswerable=[False] * 10, declined_answerable=[False] * 40)
+    assert ci["recall@1"] == ci["mrr@10"] == ci["answer_hit"] == [1.0, 1.0]
+    assert ci["declined_unanswerable"] == ci["declined_answerable"] == [0.0, 0.0]
+
+
+def test_half_of_a_hundred_questions_is_known_to_about_a_tenth_either_way():
+    ranks = [1] * 50 + [None] * 50
+    lo, hi = intervals(ranks)["recall@5"]
+    assert 0.38 <= lo <= 0.42 and 0.58 <= hi <= 0.62  # the binomial's ±1.96·√(.25/100) = ±0.098
+    assert intervals(ranks) == intervals(ranks)  # seeded: a report re-run prints the same interval
+
+
+def test_mrr_counts_only_the_first_ten_ranks_and_unanswerables_are_resampled_apart():
+    ci = intervals([2] * 10 + [11] * 10, declined_unanswerable=[True] * 5)
+    assert ci["mrr@10"][0] < 0.25 < ci["mrr@10"][1] and ci["mrr@10"][1] <= 0.5
+    assert ci["declined_unanswerable"] == [1.0, 1.0]  # not diluted by the 20 answerable draws
+    assert "answer_hit" not in ci and "declined_answerable" not in ci
