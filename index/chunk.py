@@ -113,12 +113,13 @@ def _passage(doc: Document, start: int, end: int) -> Passage:
                    quotable_sentences(text))
 
 
-def chunk_corpus(docs: list[Document]) -> list[Passage]:
+def chunk_corpus(docs: list[Document], target_words: int = TARGET_WORDS, max_words: int = MAX_WORDS,
+                 min_words: int = MIN_WORDS) -> list[Passage]:
     """All passages, each distinct text once (scraped pages repeat captions and boilerplate)."""
     seen: set[str] = set()
     out: list[Passage] = []
     for doc in docs:
-        for passage in chunk_document(doc):
+        for passage in chunk_document(doc, target_words, max_words, min_words):
             key = fold(passage.text)
             if key not in seen:
                 seen.add(key)
