@@ -9,7 +9,8 @@ engine (ONNX question encoder, as ``ask`` and the bot use it):
   was chosen, plus the dev near misses), the second dev set
   (tests/data/dev_paraphrase.jsonl, written from the documents' side like the
   test split, tuned on since 4e16675), the dev set of translated and absent
-  key terms (tests/data/dev_terms.jsonl, for the near-miss check) and the frozen test split
+  key terms (tests/data/dev_terms.jsonl, for the near-miss check; dev_terms2.jsonl, a second one
+  written later to decide between two forms of the check) and the frozen test split
   (tests/data/test.jsonl, written before any output was seen, never tuned
   on): retrieval, ``answer_hit`` and declining, per language, in each mode;
 * ``modes``: the dev gold set as before (recall@5 per language, cross-lingual,
@@ -79,6 +80,7 @@ def main() -> None:
     splits = {"dev": load_gold(data / "gold.jsonl") + load_gold(data / "dev_nearmiss.jsonl"),
               "dev_paraphrase": load_gold(data / "dev_paraphrase.jsonl"),
               "dev_terms": load_gold(data / "dev_terms.jsonl"),
+              "dev_terms2": load_gold(data / "dev_terms2.jsonl"),
               "test": load_gold(data / "test.jsonl")}
     gold = load_gold(ROOT / "tests" / "data" / "gold.jsonl")
     names = load_gold(ROOT / "tests" / "data" / "names.jsonl")
