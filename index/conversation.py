@@ -40,14 +40,19 @@ he she him his her hers they them their theirs it its this these those
 """.split())
 # Kazakh "сол" is "that", and "left" before a side or a hand ("сол жақ құлақша": the left atrium).
 LEFT_OF = ("жақ", "жағ", "қол")
-# Words that open questions: capitalised there, but never names.
+# Words that open questions: capitalised there, but never names. Question words with their case forms
+# (a closed class): "Какую должность…" and "Чью позицию…" name nothing.
 OPENERS = frozenset("""
 who whom whose what which when where why how is are was were do does did can could will would should has have had
 and but so or in on at for from about tell please list give name
-кто кого кому кем чей что чем чего какой какая какое какие каков когда где куда откуда почему зачем как сколько
+кто кого кому кем ком чей чья чьё чье чьи чью чьего чьей чьих чьим чьими что чем чего чему чём какой какая какое какие
+какую каким какими каких каком какому какого какою каков какова каково каковы который которая которое которые
+которую которого которой которым которых когда где куда откуда почему зачем как сколько скольких
 ли а и но или в на о об по расскажи скажи назови перечисли
-кім кімге кімнің не неге неше қанша қандай қай қашан қайда қалай нелер ма ме ба бе па пе және бірақ
-ким кимге кимдин эмне эмнеге эмнени канча кандай кайсы качан кайда кантип жана бирок
+кім кімге кімнің кімді кіммен кімдер не неге нені немен неден неше нешінші қанша қаншалықты қандай қай қайсы
+қайсысы қашан қайда қайдан қалай нелер ма ме ба бе па пе және бірақ
+ким кимге кимдин кимди кимдер эмне эмнеге эмнени эмнеден канча канчанчы кандай кайсы кайсысы качан
+кайда кайдан кантип жана бирок
 """.split())
 # "Кто такой Самат Абиш?" asks who he is: "такой" after "кто" / "что" is part of the question word.
 ASKING = frozenset({("кто", "такой"), ("кто", "такая"), ("кто", "такие"), ("что", "такое"), ("что", "такой")})
@@ -78,11 +83,16 @@ def names(text: str, casing: Casing = unseen) -> list[str]:
         word = match.group()
         start = match.start()
         opens = start == 0 or text[:start].rstrip()[-1:] in ".?!«\"“"
-        opener = opens and (word.lower() in OPENERS or word.lower() in REFERRING or len(word) <= 2
-                            or (word[0].isupper() and casing(word) is False))
-        if any(c.isdigit() for c in word) or (word[0].isupper() and not opener):
+        if any(c.isdigit() for c in word) or (word[0].isupper() and (not opens or opening_name(word, casing))):
             out.append(word.strip(".-’'"))
     return out
+
+
+def opening_name(word: str, casing: Casing = unseen) -> bool:
+    """Whether a capitalised word opening a sentence is a name: not a question or referring word, not one
+    or two letters, and not a word the corpus writes in lower case ("Меркель…" is, "Мәселелер…" is not)."""
+    low = word.lower()
+    return not (low in OPENERS or low in REFERRING or len(word) <= 2 or casing(word) is False)
 
 
 def refers_back(question: str, casing: Casing = unseen) -> bool:

@@ -45,6 +45,8 @@ def test_a_pronoun_with_nobody_to_point_at_is_named():
     assert unresolved("What is her position?") == "her" and unresolved("Ол қашан болды?") == "Ол"
     assert unresolved("Кто такой Самат Абиш?") is None  # names its subject
     assert unresolved("Что это значит?") == "это"
+    # a question word in a case form is no name ("Какую", "Чью" were read as the subject named)
+    assert unresolved("Какую должность она занимает?") == "она" and unresolved("Чью позицию он поддержал?") == "он"
     assert unresolved("Is there a metro?") is None and unresolved("Which deal that was signed matters most?") is None
     assert unresolved("Қандай қантамыр қанды сол жақ құлақшаға әкеледі?") is None  # "сол жақ": the left side
     assert read_follow_up("What is her position?", ()).unresolved == "her"
