@@ -139,6 +139,17 @@ def test_key_terms_are_names_and_numbers():
     assert key_terms("I read the news. When will Tokayev visit Tokyo?") == ["Tokayev", "Tokyo"]
 
 
+def test_an_opening_word_is_a_name_by_the_corpus_casing():
+    """Given how the corpus writes words, a sentence's opening word counts unless it is a question or
+    referring word or one the corpus writes in lower case; without the casing, never (the old reading)."""
+    unseen = lambda word: None  # noqa: E731
+    assert key_terms("Меркель Назарбаевтың сапары туралы не айтты?", unseen) == ["Меркель", "Назарбаевтың"]
+    assert key_terms("Меркель Назарбаевтың сапары туралы не айтты?") == ["Назарбаевтың"]
+    assert key_terms("Когда Токаев посетит Токио?", unseen) == ["Токаев", "Токио"]
+    assert key_terms("Мәселелер қай деңгейде талқыланады?", lambda word: False) == []
+    assert key_terms("Who is Samat Abish? He met Nazarbayev.", unseen) == ["Samat", "Abish", "Nazarbayev"]
+
+
 @pytest.mark.parametrize("question", [
     "Who is Samat Abish? What is his relation to Nazarbayev?",
     "I have a question about the news. Who is Samat Abish?",
