@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 import numpy as np
 
 from .cache import Embedded, EmbeddingCache, passage_key
+from .casing import learn_name_direction
 from .chunk import MAX_WORDS, MIN_WORDS, TARGET_WORDS, Passage, chunk_corpus
 from .corpus import Document, Problem, corpus_fingerprint, load_corpus
 from .embed import Embedder
@@ -160,6 +161,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
         sentences_alone = project(np.concatenate([known[k].alone for k in keys] or none), basis) \
             if embedder.sentences_alone else None
         latent = None if head is None else latent_stack([known[k].terms for k in keys])
+        started_names = time.perf_counter()
+        names = learn_name_direction([p.text for p in passages], embedder.encode_queries)
+        name_seconds = time.perf_counter() - started_names
         titles = own_titles(docs)
         lexical = LexicalIndex.for_passages([lexical_text(p, titles) for p in passages], [p.lang for p in passages])
         meta = {
@@ -175,6 +179,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             "latent_terms": None if head is None else {"head": head, "features": embedder.head.features,
                                                        "keep": LATENT_KEEP},
             "sentences_alone": embedder.sentences_alone,
+            # unseen opening words told apart (casing.py): learned from this corpus' own words
+            "name_direction": None if names is None else {**names.to_dict(), "seconds": round(name_seconds, 3)},
             "embedded": len(todo),
             "embedded_on": {"where": "ray", "workers": cluster.workers} if cluster else {"where": "local"},
             "build_seconds": round(time.perf_counter() - started, 3),

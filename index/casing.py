@@ -6,11 +6,18 @@ topic) from "Мәселелер қай деңгейде…" (an ordinary word: t
 the chat). The corpus can: it writes names capitalised in mid-sentence and
 ordinary words in lower case. Asked at question time from the lexical index's
 postings and the stored passages, so builds and their formats stay as they are.
+
+A word the corpus never writes mid-sentence ("Меркель", or "Мақала" in a
+five-article corpus) has no casing to read, but its vector still says which
+kind it is: ``NameDirection`` is a linear boundary between the two kinds,
+learned at build time from the corpus' own words (its names against its
+ordinary words, capitalised as a question's opening would write them).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
@@ -23,6 +30,9 @@ CACHE = 4096
 MIN_STEM = 5  # a shorter stem matches unrelated words ("назар" in "Назарбаев")
 SUFFIX = 4  # characters of case ending a word may differ by ("Назарбаевтың" ~ "Назарбаев")
 _OPENING = ".?!«\"“"
+NAME_WORDS = 4000  # words of each kind a name direction learns from: seconds of a build at any corpus size
+NAME_PASSAGES = 20000  # passages read for them, spread over the corpus
+_LETTER_WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 
 
 def stem(word: str) -> str:
@@ -88,3 +98,67 @@ class CorpusCasing:
         if len(holding) > self.sample:
             holding = holding[np.linspace(0, len(holding) - 1, self.sample).astype(np.int64)]
         return [int(r) for r in holding]
+
+
+@dataclass(frozen=True)
+class NameDirection:
+    """A linear boundary between names and ordinary words in the encoder's single-word vectors."""
+
+    weights: np.ndarray
+    bias: float
+    names: int  # the corpus words it learned from, of each kind
+    words: int
+
+    def is_name(self, vector: np.ndarray) -> bool:
+        return float(vector @ self.weights) + self.bias >= 0.0
+
+    def to_dict(self) -> dict:
+        return {"weights": [round(float(w), 6) for w in self.weights], "bias": round(self.bias, 6),
+                "names": self.names, "words": self.words}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "NameDirection | None":
+        """None for a build made before name directions, or one whose corpus had too few words of a kind."""
+        if not data:
+            return None
+        return cls(np.asarray(data["weights"], dtype=np.float32), float(data["bias"]), data["names"], data["words"])
+
+
+def corpus_words(texts: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(names, ordinary words) as ``texts`` write them mid-sentence; a word written both ways is neither."""
+    upper: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        for match in _LETTER_WORD.finditer(text):
+            word = match.group()
+            before = text[:match.start()].rstrip()
+            if len(word) < 3 or not before or before[-1] in _OPENING or word.isupper():
+                continue  # an opening word, an acronym or a syllable tells nothing
+            (upper if word[0].isupper() else lower).add(word)
+    plain = {w.lower() for w in lower}
+    return sorted(w for w in upper if w.lower() not in plain), sorted(lower - {w.lower() for w in upper})
+
+
+def learn_name_direction(texts: Sequence[str], embed: Callable[[list[str]], np.ndarray],
+                         sample: int = NAME_WORDS, passages: int = NAME_PASSAGES, seed: int = 0,
+                         ) -> NameDirection | None:
+    """The boundary between the corpus' names and its ordinary words, the latter capitalised.
+
+    Logistic regression with the two kinds weighing the same (a corpus has
+    many more ordinary words than names). None when either kind has fewer than
+    20 words: too little to learn a boundary from.
+    """
+    from sklearn.linear_model import LogisticRegression  # build time only (sentence-transformers brings it)
+
+    if len(texts) > passages:
+        texts = [texts[int(i)] for i in np.linspace(0, len(texts) - 1, passages)]
+    names, ordinary = corpus_words(texts)
+    rng = np.random.default_rng(seed)
+    names = [names[i] for i in sorted(rng.permutation(len(names))[:sample])]
+    ordinary = [ordinary[i] for i in sorted(rng.permutation(len(ordinary))[:sample])]
+    if min(len(names), len(ordinary)) < 20:
+        return None
+    vectors = np.asarray(embed(names + [w[0].upper() + w[1:] for w in ordinary]), dtype=np.float32)
+    kinds = np.array([1] * len(names) + [0] * len(ordinary))
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(vectors, kinds)
+    return NameDirection(model.coef_[0].astype(np.float32), float(model.intercept_[0]), len(names), len(ordinary))

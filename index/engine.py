@@ -10,7 +10,7 @@ import numpy as np
 
 from .answer import (ALONE_MIX, Answer, Candidate, candidate_sentences, compose_answer, merge_answers, not_found,
                      not_stated, select_sentences)
-from .casing import CorpusCasing
+from .casing import CorpusCasing, NameDirection
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up
 from .evidence import DEFAULT_NAME_MATCH, taken_up, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
@@ -117,6 +117,7 @@ class Engine:
         self._terms: RecentVectors[np.ndarray] = RecentVectors(TERM_CACHE)  # raw vectors of names and numbers
         self.latent = uses_latent_terms(embedder, index)
         self.casing = CorpusCasing(index.lexical, lambda rows: [p.text for p in index.passages.many(rows)])
+        self.names = NameDirection.from_dict(index.manifest.get("name_direction"))
 
     def with_index(self, index: LoadedIndex) -> "Engine":
         """The same engine over another build; what the encoder alone decides carries over.
@@ -185,6 +186,15 @@ class Engine:
         self._vectors.clear()
         self._terms.clear()
         self.casing.clear()
+
+    def word_kind(self, word: str) -> bool:
+        """True for a name: as the corpus writes the word mid-sentence, or, for a word it never writes there,
+        as the build's name direction reads the word's vector. A build made before name directions reads
+        such a word as an ordinary one, as the near-miss check always had."""
+        seen = self.casing(word)
+        if seen is not None:
+            return seen
+        return self.names is not None and self.names.is_name(self.embed_terms([word])[0])
 
     def follow_up(self, question: str, history: tuple[str, ...] | list[str]) -> FollowUp:
         """How ``question`` leans on ``history``, names told from ordinary words by how this corpus writes them."""
@@ -340,7 +350,7 @@ class Engine:
         if not self.confident(hits):
             timings.add("compose", t)
             return not_found(question)
-        evidence = weigh(text, hits, self.index, self.embed_terms, self.name_match)
+        evidence = weigh(text, hits, self.index, self.embed_terms, self.name_match, self.word_kind)
         if evidence.words_known == 0:  # not one word of it occurs in the corpus ("lorem ipsum", "Tokyo?")
             timings.add("compose", t)
             return not_found(question)

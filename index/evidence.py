@@ -62,11 +62,11 @@ def key_terms(question: str, casing: Casing | None = None) -> list[str]:
     """Names and numbers: words with a digit, acronyms, and capitalised words (not dates' words).
 
     Sentence by sentence: in "Who is Samat Abish? What is his relation to Nazarbayev?"
-    the second "What" opens a sentence and names nothing. Given the corpus' ``casing``, an
-    opening word counts as the follow-up reader counts it (conversation.opening_name), so
-    "Меркель Назарбаевтың сапары туралы не айтты?" names Merkel. The engine does not pass
-    it: on the dev sets a five-article corpus lacks too many ordinary opening words
-    ("Мақала", "Within"), and it declined 9 answerables for 5 near misses (bench/opening_names.py).
+    the second "What" opens a sentence and names nothing. Given ``casing`` (the engine's
+    word_kind), an opening word counts as the follow-up reader counts it
+    (conversation.opening_name), so "Меркель Назарбаевтың сапары туралы не айтты?" names
+    Merkel. The corpus' casing alone would not do: a five-article corpus lacks ordinary
+    opening words ("Мақала", "Within"); the build's name direction reads those (casing.py).
     """
     return [term for start, end in split_sentences(question)
             for term in _sentence_terms(question[start:end], casing)]

@@ -150,6 +150,33 @@ def test_an_opening_word_is_a_name_by_the_corpus_casing():
     assert key_terms("Who is Samat Abish? He met Nazarbayev.", unseen) == ["Samat", "Abish", "Nazarbayev"]
 
 
+def test_the_build_learns_from_its_own_words_which_unseen_words_are_names(engine):
+    """Neither word is ever written mid-sentence in the seeds; the name direction tells them apart."""
+    assert engine.index.manifest["name_direction"]["names"] >= 100
+    assert engine.casing("Меркель") is None and engine.casing("Мақала") is None
+    assert engine.word_kind("Меркель") is True and engine.word_kind("Лукашенко") is True
+    assert engine.word_kind("Мақала") is False and engine.word_kind("Биылғы") is False
+    assert engine.word_kind("Назарбаев") is True  # the corpus' own casing first
+
+
+def test_a_near_miss_that_opens_with_the_absent_name_says_so(engine):
+    """"Merkel" opens the question: it was no key term, and the answer quoted a sentence about Tokayev's visit."""
+    answer = engine.ask("Меркель Назарбаевтың Мәскеуге сапары туралы не айтты?")
+    assert answer.verdict == "not_stated" and "Меркель" in answer.answer
+    kept = engine.ask("Мақала авторы Тоқаевтың мәлімдемелерін қай бұрынғы украин басшысымен салыстырады?")
+    assert kept.verdict == "answer", kept.answer  # an ordinary opening word the corpus lacks is no name
+
+
+def test_a_build_without_a_name_direction_reads_unseen_opening_words_as_before(engine):
+    import dataclasses as dc
+
+    older = dc.replace(engine.index, manifest={k: v for k, v in engine.index.manifest.items()
+                                                if k != "name_direction"})
+    before = engine.with_index(older)
+    assert before.names is None and before.word_kind("Меркель") is False
+    assert before.ask("Меркель Назарбаевтың Мәскеуге сапары туралы не айтты?").verdict == "answer"
+
+
 @pytest.mark.parametrize("question", [
     "Who is Samat Abish? What is his relation to Nazarbayev?",
     "I have a question about the news. Who is Samat Abish?",

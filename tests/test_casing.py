@@ -25,3 +25,13 @@ def test_the_built_index_tells_names_from_ordinary_words(engine):
     assert engine.casing("Натыйжада") is None  # the corpus writes it only at a sentence's start
     assert engine.casing("Zyxwvutsrq") is None  # no passage holds it
     assert engine.casing.rows("Токаев") and len(engine.casing.rows("Токаев")) <= engine.casing.sample
+
+
+def test_corpus_words_are_read_mid_sentence_only():
+    from index.casing import corpus_words
+
+    names, plain = corpus_words(["Он встретил Путина в Москве. Путин сказал, что встреча в Москве прошла хорошо.",
+                                 "Президент РФ прибыл. Его ждал президент."])
+    assert names == ["Москве", "Путина"]  # "Путин" and "Он" open a sentence; "РФ" is an acronym
+    assert "сказал" in plain and "встреча" in plain and "Президент" not in plain
+    assert "президент" not in names and "прибыл" in plain
