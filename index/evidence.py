@@ -91,6 +91,11 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
     """Key terms of ``question`` and which of them the corpus does not mention."""
     analyzer = index.lexical.analyzer
     vocab = index.lexical.retriever.vocab_dict
+    if casing is not None:
+        # Only a word the corpus lacks can be missing, so only such a word's kind is asked (reading it may
+        # embed the word); one the corpus holds may count as a term either way, it will be found.
+        kind = casing
+        casing = lambda word: all(t in vocab for t in analyzer.tokens(word)) or kind(word)  # noqa: E731
     terms = key_terms(question, casing)
     words = analyzer.tokens(question)
     known = sum(1 for t in words if t in vocab) / len(words) if words else 0.0
