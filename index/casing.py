@@ -30,8 +30,9 @@ CACHE = 4096
 MIN_STEM = 5  # a shorter stem matches unrelated words ("назар" in "Назарбаев")
 SUFFIX = 4  # characters of case ending a word may differ by ("Назарбаевтың" ~ "Назарбаев")
 _OPENING = ".?!«\"“"
-NAME_WORDS = 4000  # words of each kind a name direction learns from: seconds of a build at any corpus size
+NAME_WORDS = 1000  # words of each kind a name direction learns from: a few seconds of a build at any size
 NAME_PASSAGES = 20000  # passages read for them, spread over the corpus
+WORD_BATCH = 256  # single words a batch when they are embedded: a handful of tokens each
 _LETTER_WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 
 

@@ -218,9 +218,10 @@ class Embedder:
         self.head: LatentHead | None = None  # latent terms from the same forward pass (vectors/latent.py)
         self.sentences_alone = True  # also embed each sentence by itself (for answers); SENTENCES_ALONE
 
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
+    def encode_queries(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
+        """``batch_size`` above the build's suits thousands of short texts (single words: casing.py)."""
         self.texts_encoded += len(texts)
-        return self._as_array(self.model.encode_query(texts, batch_size=self.batch_size,
+        return self._as_array(self.model.encode_query(texts, batch_size=batch_size or self.batch_size,
                                                       normalize_embeddings=True, show_progress_bar=False))
 
     def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
