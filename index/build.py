@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 import numpy as np
 
 from .cache import Embedded, EmbeddingCache, passage_key
-from .casing import WORD_BATCH, learn_name_direction
+from .casing import learn_name_direction
 from .chunk import MAX_WORDS, MIN_WORDS, TARGET_WORDS, Passage, chunk_corpus
 from .corpus import Document, Problem, corpus_fingerprint, load_corpus
 from .embed import Embedder
@@ -162,8 +162,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             if embedder.sentences_alone else None
         latent = None if head is None else latent_stack([known[k].terms for k in keys])
         started_names = time.perf_counter()
-        names = learn_name_direction([p.text for p in passages],
-                                     lambda words: embedder.encode_queries(words, batch_size=WORD_BATCH))
+        names = learn_name_direction([p.text for p in passages], embedder.encode_words)
         name_seconds = time.perf_counter() - started_names
         titles = own_titles(docs)
         lexical = LexicalIndex.for_passages([lexical_text(p, titles) for p in passages], [p.lang for p in passages])

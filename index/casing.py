@@ -32,7 +32,6 @@ SUFFIX = 4  # characters of case ending a word may differ by ("Назарбае�
 _OPENING = ".?!«\"“"
 NAME_WORDS = 1000  # words of each kind a name direction learns from: a few seconds of a build at any size
 NAME_PASSAGES = 20000  # passages read for them, spread over the corpus
-WORD_BATCH = 256  # single words a batch when they are embedded: a handful of tokens each
 _LETTER_WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # sentence-transformers pulls in torch: import it only when a
     from .vectors.onnx import OnnxEncoder
 
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".onnx")
+WORD_BATCH = 256  # single words a batch (encode_words): a handful of tokens each
 
 
 class ModelError(RuntimeError):
@@ -215,14 +216,21 @@ class Embedder:
         self.dim = int(model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension")
                        else model.get_sentence_embedding_dimension())
         self.texts_encoded = 0  # for tests that check work is not repeated
+        self.words_encoded = 0  # single words (encode_words), a fixed cost of every build
         self.head: LatentHead | None = None  # latent terms from the same forward pass (vectors/latent.py)
         self.sentences_alone = True  # also embed each sentence by itself (for answers); SENTENCES_ALONE
 
-    def encode_queries(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
-        """``batch_size`` above the build's suits thousands of short texts (single words: casing.py)."""
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
         self.texts_encoded += len(texts)
-        return self._as_array(self.model.encode_query(texts, batch_size=batch_size or self.batch_size,
+        return self._as_array(self.model.encode_query(texts, batch_size=self.batch_size,
                                                       normalize_embeddings=True, show_progress_bar=False))
+
+    def encode_words(self, words: list[str]) -> np.ndarray:
+        """Single words as a question's would be embedded, many to a batch (a handful of tokens each),
+        for the build's name direction (casing.py); counted apart from the passages and questions."""
+        self.words_encoded += len(words)
+        return self._as_array(self.model.encode_query(words, batch_size=WORD_BATCH, normalize_embeddings=True,
+                                                      show_progress_bar=False))
 
     def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         self.texts_encoded += len(texts)

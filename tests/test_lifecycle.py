@@ -75,6 +75,8 @@ def test_incremental_build_embeds_only_what_changed(built, embedder):
     assert len(changed_ids) == 1 and len(new[EDITED] & old[EDITED]) == len(old[EDITED]) - 1
     fresh = len(new["900_solar"]) + len(changed_ids)
     assert report.embedded == fresh and embedder.texts_encoded - texts_before == fresh
+    # the name direction is learned afresh from the corpus' words, within its fixed budget
+    assert 0 < after.manifest["name_direction"]["names"] + after.manifest["name_direction"]["words"] <= 2000
     assert report.reused == len(after.passages) - fresh
     alone_before, alone_after = _alone_by_passage(before), _alone_by_passage(after)
     reused = set(alone_before) & set(alone_after)  # the reused passages' sentences embedded alone: from the cache
