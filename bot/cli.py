@@ -218,10 +218,17 @@ def index_status(settings: Settings, as_json: bool) -> None:
         f"model:       {status['model']} (dim {status['dims']})",
         f"latent terms: {'yes' if status['latent_terms'] else 'no — the build has none; rebuild to add them'}",
         f"sentences alone: {'yes' if status['sentences_alone'] else 'no — answers use late-chunked sentence vectors; rebuild with SENTENCES_ALONE=true to add them'}",
+        f"name direction: {_describe_names(status['name_direction'])}",
         f"built at:    {status['built_at']}",
         f"corpus:      {status['corpus_dir']} ({status['corpus_fingerprint'][:12]})",
         f"stale:       {'yes — run `corpusbot index build`' if status['stale'] else 'no'}",
     ]))
+
+
+def _describe_names(names: dict | None) -> str:
+    if not names:
+        return "no — a question's unseen first word is read as an ordinary word; rebuild to add it"
+    return f"learned from {names['names']} names and {names['words']} ordinary words of the corpus"
 
 
 def _describe_store(status: dict) -> str:

@@ -39,6 +39,9 @@ def index_status(index_dir: Path, corpus_dir: Path, milvus=None) -> dict:
         "latent_terms": manifest.get("latent_terms"),
         # the second sentence vectors answers choose with; False: SENTENCES_ALONE=false or an older corpusbot
         "sentences_alone": index.sentences_alone is not None,
+        # what the near-miss check reads an unseen opening word with (casing.py); None: an older corpusbot
+        "name_direction": {k: v for k, v in (manifest.get("name_direction") or {}).items() if k != "weights"}
+                          or None,
         "built_at": manifest["built_at"],
         "corpus_dir": str(corpus_dir),
         "corpus_fingerprint": manifest["corpus_fingerprint"],
