@@ -56,6 +56,9 @@ bench: setup
 	$(BIN)/python bench/decline_signals.py --out docs/results/decline-signals-dev.json
 	$(BIN)/python bench/cooccurrence_decline.py --out docs/results/cooccurrence-decline-dev.json
 	$(BIN)/python bench/term_vouching.py --out docs/results/term-vouching-dev.json
+	$(BIN)/python bench/opening_names.py --out docs/results/opening-names-dev.json
+	$(BIN)/python bench/token_coverage.py --out docs/results/token-coverage-dev.json
+	$(BIN)/python bench/chunking_sweep.py --out docs/results/chunking-dev-sweep.json
 	$(BIN)/python bench/learned_ranking.py --out docs/results/learned-ranking-dev.json
 	$(BIN)/python bench/learned_sentences.py --out docs/results/learned-sentences-dev.json
 	$(BIN)/python bench/maxsim_feature.py --out docs/results/maxsim-feature-dev.json
