@@ -41,6 +41,17 @@ def stem(word: str) -> str:
     return low[:max(MIN_STEM, len(low) - SUFFIX)]
 
 
+def opens(text: str, start: int, lines: bool = True) -> bool:
+    """Whether the word at ``start`` opens a sentence (or, with ``lines``, a line): capitalised there whatever
+    it is. Reads back over the whitespace only, not the whole text before the word."""
+    i = start
+    while i > 0 and text[i - 1].isspace():
+        if lines and text[i - 1] == "\n":
+            return True
+        i -= 1
+    return i == 0 or text[i - 1] in _OPENING
+
+
 def counts(word: str, texts: Sequence[str]) -> tuple[int, int]:
     """(capitalised, lower-case) mid-sentence occurrences in ``texts`` of words sharing ``word``'s stem."""
     root = stem(word)
@@ -48,10 +59,8 @@ def counts(word: str, texts: Sequence[str]) -> tuple[int, int]:
     upper = lower = 0
     for text in texts:
         for match in pattern.finditer(text):
-            before = text[:match.start()]
-            kept = before.rstrip()
-            if not kept or kept[-1] in _OPENING or "\n" in before[len(kept):]:
-                continue  # a sentence's (or a line's) first word is capitalised whatever it is
+            if opens(text, match.start()):
+                continue
             if text[match.start()].isupper():
                 upper += 1
             else:
@@ -131,8 +140,7 @@ def corpus_words(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     for text in texts:
         for match in _LETTER_WORD.finditer(text):
             word = match.group()
-            before = text[:match.start()].rstrip()
-            if len(word) < 3 or not before or before[-1] in _OPENING or word.isupper():
+            if len(word) < 3 or word.isupper() or opens(text, match.start(), lines=False):
                 continue  # an opening word, an acronym or a syllable tells nothing
             (upper if word[0].isupper() else lower).add(word)
     plain = {w.lower() for w in lower}
