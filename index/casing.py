@@ -41,12 +41,12 @@ def stem(word: str) -> str:
     return low[:max(MIN_STEM, len(low) - SUFFIX)]
 
 
-def opens(text: str, start: int, lines: bool = True) -> bool:
-    """Whether the word at ``start`` opens a sentence (or, with ``lines``, a line): capitalised there whatever
-    it is. Reads back over the whitespace only, not the whole text before the word."""
+def opens(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence or a line: capitalised there whatever it is.
+    Reads back over the whitespace only, not the whole text before the word."""
     i = start
     while i > 0 and text[i - 1].isspace():
-        if lines and text[i - 1] == "\n":
+        if text[i - 1] == "\n":
             return True
         i -= 1
     return i == 0 or text[i - 1] in _OPENING
@@ -140,8 +140,8 @@ def corpus_words(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     for text in texts:
         for match in _LETTER_WORD.finditer(text):
             word = match.group()
-            if len(word) < 3 or word.isupper() or opens(text, match.start(), lines=False):
-                continue  # an opening word, an acronym or a syllable tells nothing
+            if len(word) < 3 or word.isupper() or opens(text, match.start()):
+                continue  # a sentence's or a line's opening word, an acronym or a syllable tells nothing
             (upper if word[0].isupper() else lower).add(word)
     plain = {w.lower() for w in lower}
     return sorted(w for w in upper if w.lower() not in plain), sorted(lower - {w.lower() for w in upper})

@@ -35,3 +35,6 @@ def test_corpus_words_are_read_mid_sentence_only():
     assert names == ["Москве", "Путина"]  # "Путин" and "Он" open a sentence; "РФ" is an acronym
     assert "сказал" in plain and "встреча" in plain and "Президент" not in plain
     assert "президент" not in names and "прибыл" in plain
+    # a line's first word is capitalised whatever it is (a heading, a verse): "Russian leader…", "Таудай…"
+    names, _ = corpus_words(["Putin met Nazarbayev\nRussian leader Vladimir Putin held talks"])
+    assert "Russian" not in names and {"Nazarbayev", "Vladimir", "Putin"} <= set(names)
