@@ -228,7 +228,8 @@ def index_status(settings: Settings, as_json: bool) -> None:
 def _describe_names(names: dict | None) -> str:
     if not names:
         return "no — a question's unseen first word is read as an ordinary word; rebuild to add it"
-    return f"learned from {names['names']} names and {names['words']} ordinary words of the corpus"
+    learned = f"learned from {names['names']} names and {names['words']} ordinary words of the corpus"
+    return learned + (" (the same words as the build before: reused)" if names.get("reused") else "")
 
 
 def _describe_store(status: dict) -> str:

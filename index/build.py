@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 import numpy as np
 
 from .cache import Embedded, EmbeddingCache, passage_key
-from .casing import learn_name_direction
+from .casing import NameDirection, learn_name_direction, name_words
 from .chunk import MAX_WORDS, MIN_WORDS, TARGET_WORDS, Passage, chunk_corpus
 from .corpus import Document, Problem, corpus_fingerprint, load_corpus
 from .embed import Embedder
@@ -26,7 +26,7 @@ from .hashing import sha256_text
 from .language_subspace import estimate_basis, project, reference_text
 from .lexical import LexicalIndex, lexical_text, own_titles
 from .passage_table import DocumentTable
-from .store import PASSAGES, StoreError, build_lock, current_build, write_index
+from .store import PASSAGES, StoreError, build_lock, current_build, read_manifest, write_index
 from .vectors.latent import KEEP as LATENT_KEEP, stack as latent_stack
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             if embedder.sentences_alone else None
         latent = None if head is None else latent_stack([known[k].terms for k in keys])
         started_names = time.perf_counter()
-        names = learn_name_direction([p.text for p in passages], embedder.encode_words)
+        names, names_reused = _name_direction(passages, embedder, index_dir, full)
         name_seconds = time.perf_counter() - started_names
         titles = own_titles(docs)
         lexical = LexicalIndex.for_passages([lexical_text(p, titles) for p in passages], [p.lang for p in passages])
@@ -180,7 +180,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
                                                        "keep": LATENT_KEEP},
             "sentences_alone": embedder.sentences_alone,
             # unseen opening words told apart (casing.py): learned from this corpus' own words
-            "name_direction": None if names is None else {**names.to_dict(), "seconds": round(name_seconds, 3)},
+            "name_direction": None if names is None else {**names.to_dict(), "seconds": round(name_seconds, 3),
+                                                                  "reused": names_reused},
             "embedded": len(todo),
             "embedded_on": {"where": "ray", "workers": cluster.workers} if cluster else {"where": "local"},
             "build_seconds": round(time.perf_counter() - started, 3),
@@ -189,6 +190,31 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
                            milvus=milvus, keys=keys, full=full, latent=latent, sentences_alone=sentences_alone)
     return BuildReport(path, len(docs), len(passages), len(todo), len(passages) - len(todo), changes,
                        time.perf_counter() - started, embed_seconds, problems, removed=_removed(docs))
+
+
+def _name_direction(passages: list[Passage], embedder: Embedder, index_dir: Path, full: bool,
+                    ) -> tuple[NameDirection | None, bool]:
+    """The corpus' name direction, and whether the current build's was reused.
+
+    Embedding its two thousand words was most of a rebuild that changed nothing;
+    the same words under the same model learn the same boundary.
+    """
+    words = name_words([p.text for p in passages])
+    if words is None:
+        return None, False
+    key = words.key(embedder.fingerprint)
+    if not full:
+        previous = _previous_name_direction(index_dir)
+        if previous is not None and previous.key == key:
+            return previous, True
+    return learn_name_direction(words, embedder.encode_words, key), False
+
+
+def _previous_name_direction(index_dir: Path) -> NameDirection | None:
+    try:
+        return NameDirection.from_dict(read_manifest(current_build(index_dir)).get("name_direction"))
+    except (StoreError, OSError, KeyError, TypeError, ValueError):
+        return None  # no build yet, or one this one replaces anyway: learn afresh
 
 
 def _read_corpus(corpus_dir: Path, index_dir: Path, full: bool, max_document_bytes: int | None,

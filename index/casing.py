@@ -16,12 +16,14 @@ ordinary words, capitalised as a question's opening would write them).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
 
+from .hashing import sha256_text
 from .lexical import LexicalIndex
 from .recent import RecentVectors
 
@@ -32,6 +34,7 @@ SUFFIX = 4  # characters of case ending a word may differ by ("Назарбае�
 _OPENING = ".?!«\"“"
 NAME_WORDS = 1000  # words of each kind a name direction learns from: a few seconds of a build at any size
 NAME_PASSAGES = 20000  # passages read for them, spread over the corpus
+LEARNER = "logistic-regression C=1 balanced"  # in NameWords.key: change it when the learner changes
 _LETTER_WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 
 
@@ -117,20 +120,34 @@ class NameDirection:
     bias: float
     names: int  # the corpus words it learned from, of each kind
     words: int
+    key: str = ""  # what it learned from (NameWords.key): a rebuild with the same key reuses it
 
     def is_name(self, vector: np.ndarray) -> bool:
         return float(vector @ self.weights) + self.bias >= 0.0
 
     def to_dict(self) -> dict:
         return {"weights": [round(float(w), 6) for w in self.weights], "bias": round(self.bias, 6),
-                "names": self.names, "words": self.words}
+                "names": self.names, "words": self.words, "key": self.key}
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "NameDirection | None":
         """None for a build made before name directions, or one whose corpus had too few words of a kind."""
         if not data:
             return None
-        return cls(np.asarray(data["weights"], dtype=np.float32), float(data["bias"]), data["names"], data["words"])
+        return cls(np.asarray(data["weights"], dtype=np.float32), float(data["bias"]), data["names"], data["words"],
+                   data.get("key", ""))
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """The words a name direction learns from: a sample of the corpus' names and of its ordinary words."""
+
+    names: list[str]
+    ordinary: list[str]
+
+    def key(self, model_fingerprint: str) -> str:
+        """Same words, same model, same learner: the same direction, so a rebuild need not embed them again."""
+        return sha256_text(json.dumps([LEARNER, model_fingerprint, self.names, self.ordinary], ensure_ascii=False))
 
 
 def corpus_words(texts: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -147,17 +164,10 @@ def corpus_words(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     return sorted(w for w in upper if w.lower() not in plain), sorted(lower - {w.lower() for w in upper})
 
 
-def learn_name_direction(texts: Sequence[str], embed: Callable[[list[str]], np.ndarray],
-                         sample: int = NAME_WORDS, passages: int = NAME_PASSAGES, seed: int = 0,
-                         ) -> NameDirection | None:
-    """The boundary between the corpus' names and its ordinary words, the latter capitalised.
-
-    Logistic regression with the two kinds weighing the same (a corpus has
-    many more ordinary words than names). None when either kind has fewer than
-    20 words: too little to learn a boundary from.
-    """
-    from sklearn.linear_model import LogisticRegression  # build time only (sentence-transformers brings it)
-
+def name_words(texts: Sequence[str], sample: int = NAME_WORDS, passages: int = NAME_PASSAGES, seed: int = 0,
+               ) -> NameWords | None:
+    """Up to ``sample`` names and ordinary words of the corpus; None when either kind has fewer than 20:
+    too few to learn a boundary from."""
     if len(texts) > passages:
         texts = [texts[int(i)] for i in np.linspace(0, len(texts) - 1, passages)]
     names, ordinary = corpus_words(texts)
@@ -166,7 +176,21 @@ def learn_name_direction(texts: Sequence[str], embed: Callable[[list[str]], np.n
     ordinary = [ordinary[i] for i in sorted(rng.permutation(len(ordinary))[:sample])]
     if min(len(names), len(ordinary)) < 20:
         return None
+    return NameWords(names, ordinary)
+
+
+def learn_name_direction(words: NameWords, embed: Callable[[list[str]], np.ndarray], key: str = "",
+                         ) -> NameDirection:
+    """The boundary between the corpus' names and its ordinary words, the latter capitalised.
+
+    Logistic regression with the two kinds weighing the same (a corpus has
+    many more ordinary words than names).
+    """
+    from sklearn.linear_model import LogisticRegression  # build time only (sentence-transformers brings it)
+
+    names, ordinary = words.names, words.ordinary
     vectors = np.asarray(embed(names + [w[0].upper() + w[1:] for w in ordinary]), dtype=np.float32)
     kinds = np.array([1] * len(names) + [0] * len(ordinary))
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(vectors, kinds)
-    return NameDirection(model.coef_[0].astype(np.float32), float(model.intercept_[0]), len(names), len(ordinary))
+    return NameDirection(model.coef_[0].astype(np.float32), float(model.intercept_[0]), len(names), len(ordinary),
+                         key)

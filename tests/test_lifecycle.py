@@ -93,6 +93,30 @@ def test_incremental_build_embeds_only_what_changed(built, embedder):
     assert full.embedded == len(after.passages) and embedder.texts_encoded - texts_before > len(after.passages)
 
 
+def test_a_rebuild_of_the_same_corpus_reuses_its_name_direction(built, embedder):
+    """Its words embedded again were most of a rebuild that changed nothing; a full rebuild still learns afresh."""
+    corpus, index_dir = built
+    first = load_index(index_dir, embedder.fingerprint).manifest["name_direction"]
+    words_before = embedder.words_encoded
+
+    again = build_index(corpus, index_dir, embedder)
+
+    second = load_index(index_dir, embedder.fingerprint).manifest["name_direction"]
+    assert again.embedded == 0 and embedder.words_encoded == words_before
+    assert second["reused"] and second["key"] == first["key"] and second["weights"] == first["weights"]
+
+    (corpus / NEW_DOC).write_text(NEW_TEXT, encoding="utf-8")  # new words: a new sample, learned again
+    build_index(corpus, index_dir, embedder)
+    third = load_index(index_dir, embedder.fingerprint).manifest["name_direction"]
+    assert not third["reused"] and third["key"] != first["key"] and embedder.words_encoded > words_before
+
+    words_before = embedder.words_encoded
+    build_index(corpus, index_dir, embedder, full=True)
+    fourth = load_index(index_dir, embedder.fingerprint).manifest["name_direction"]
+    assert not fourth["reused"] and fourth["key"] == third["key"] and embedder.words_encoded > words_before
+    assert np.allclose(fourth["weights"], third["weights"], atol=1e-5)
+
+
 def test_cli_dry_run_and_build_report(built, model_cache, monkeypatch):
     corpus, index_dir = built
     monkeypatch.setenv("MODEL_CACHE_DIR", str(model_cache))
