@@ -43,7 +43,8 @@ def main() -> None:
     rows = []
     for threshold in THRESHOLDS:
         declined = {q.id: (not confident[q.id]) or bool(
-            weigh(q.question, retrieved[q.id], engine.index, engine.embedder.encode_queries, threshold).missing)
+            weigh(q.question, retrieved[q.id], engine.index, engine.embedder.encode_queries, threshold,
+                  engine.word_kind).missing)
             for q in gold}
         answerable = [q for q in gold if q.answerable]
         near = [q for q in gold if not q.answerable and q.id.startswith("d-")]

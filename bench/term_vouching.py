@@ -13,8 +13,11 @@ declined and near misses declined, by spelling alone and with the rule.
 
 Dev sets: gold.jsonl, names.jsonl, dev_paraphrase.jsonl, dev_nearmiss.jsonl,
 followups_dev.jsonl and dev_terms.jsonl (written for this check: 22 answerable
-questions naming a translated term, 16 near misses naming an absent one). The
-frozen test split is never read here.
+questions naming a translated term, 16 near misses naming an absent one),
+dev_terms2.jsonl (a second such set) and dev_topics.jsonl (topical questions:
+"What happened in Bishkek?", "Батыс туралы не делінген?"; nothing is left of
+them without the term but "what happened in", so Δ measures the term alone).
+The frozen test split is never read here.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from index.evidence import weigh, without  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 SETS = ("gold.jsonl", "names.jsonl", "dev_paraphrase.jsonl", "dev_nearmiss.jsonl", "followups_dev.jsonl",
-        "dev_terms.jsonl", "dev_terms2.jsonl")
+        "dev_terms.jsonl", "dev_terms2.jsonl", "dev_topics.jsonl")
 # The lead from the round the margin was chosen in: Δ over how far the terms move the question
 # (1 − cosine of the question with and without them). Its line, 0.1, was read off the first dev sets;
 # dev_terms2.jsonl, written after, decides between it and the margin.
@@ -86,7 +89,7 @@ def main() -> None:
             if verdicts[q.id]["spelling"] != "not_stated":
                 continue
             text = " ".join(q.question.split())
-            missing = weigh(text, hits[q.id], engine.index, engine.embed_terms, engine.name_match).missing
+            missing = weigh(text, hits[q.id], engine.index, engine.embed_terms, engine.name_match, engine.word_kind).missing
             change, move = delta(engine, text, missing, hits[q.id]), movement(engine, text, missing)
             cases.append({"set": name, "id": q.id, "answerable": q.answerable, "question": text,
                           "missing": list(missing), "delta": change, "movement": move,
