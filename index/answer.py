@@ -39,6 +39,7 @@ RANK_PRIOR = 0.005
 # names the topic and the one that holds the fact look alike; embedded alone they differ. Chosen on the dev
 # sets (bench/answer_signals.py): 0.5 lifted mean dev answer_hit on top of the spread, no set down.
 ALONE_MIX = 0.5
+_CLOSING = " \t»\"”’')]…"
 
 NOT_FOUND = {
     "en": "I could not find an answer to this in the corpus.",
@@ -144,13 +145,14 @@ def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: 
     """
     if not candidates:
         return []
+    stated = [i for i, c in enumerate(candidates) if not asks(c.text)]
     lexical = coverage if coverage is not None else np.zeros(len(candidates))
     scores = scores if scores is not None else np.array([
         (1 - PASSAGE_WEIGHT) * float(sim) + PASSAGE_WEIGHT * float(hits[c.hit].dense or 0.0)
         + LEXICAL_WEIGHT * float(cov) - rank_prior * c.hit
         for c, sim, cov in zip(candidates, similarity, lexical)
     ])
-    left = list(range(len(candidates)))
+    left = stated or list(range(len(candidates)))  # a question quoted as an answer answers nothing
     chosen: list[Candidate] = []
     quoted: set[int] = set()
     best = None
@@ -168,6 +170,12 @@ def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: 
         quoted.add(candidate.hit)
         length += len(candidate.text)
     return chosen
+
+
+def asks(sentence: str) -> bool:
+    """A sentence that is itself a question ("Кездесудің негізгі мақсаты қандай?"): a lede's or an
+    interviewer's. Question-like, it sits close to every question, and quoted it states no fact."""
+    return sentence.rstrip(_CLOSING).endswith(("?", "？", "؟"))
 
 
 def compose_answer(question: str, hits: list[Hit], chosen: list[Candidate]) -> Answer:

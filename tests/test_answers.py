@@ -254,3 +254,31 @@ def test_the_answer_spreads_over_the_cited_passages():
     assert picked(spread=0.0, rank_prior=0.0) == ["First passage, best.", "First passage, second."]
     assert picked(spread=0.02, rank_prior=0.0) == ["First passage, best.", "Second passage, best."]
     assert picked(spread=0.02, rank_prior=0.02) == ["First passage, best.", "First passage, second."]  # rank wins
+
+
+def test_a_sentence_that_asks_is_never_quoted_while_one_that_states_is_there():
+    import numpy as np
+
+    from index.answer import Candidate, asks, select_sentences
+    from index.search import Hit
+
+    assert asks("Кездесудің негізгі мақсаты қандай?") and asks("He asked: «Why?»") and not asks("Why not.")
+    hits = [Hit(None, 0.9, 1, 0, dense=0.9)]
+    candidates = [Candidate(0, "Сапар барысында қандай мәселелер талқылануы мүмкін?", 0),
+                  Candidate(0, "Күн тәртібінде экономика мен қауіпсіздік бар.", 1)]
+    chosen = select_sentences(candidates, np.array([0.95, 0.90]), hits)
+    assert [c.text for c in chosen] == ["Күн тәртібінде экономика мен қауіпсіздік бар."]
+    only = select_sentences(candidates[:1], np.array([0.95]), hits)  # nothing else to say: better than no answer
+    assert [c.text for c in only] == [candidates[0].text]
+
+
+@pytest.mark.parametrize("question", [
+    "Казакстандык сарапчынын пикиринде, Токаев үчүн бул сапардагы эң башкы максат эмне?",
+    "Түрк мамлекеттеринин аскердик-саясий блогу кайсы борборлордун колдоосу менен түзүлүшү мүмкүн?",
+])
+def test_the_kazakh_ledes_own_questions_are_not_quoted_as_answers(engine, question):
+    """The Kazakh article opens with two questions ("What is the meeting's main goal?"); close to every
+    question, they were quoted in 36 of 259 dev answers, and stated nothing."""
+    reply = engine.ask(question)
+    assert reply.verdict == "answer"
+    assert "қандай?" not in reply.answer and "мүмкін?" not in reply.answer, reply.answer
