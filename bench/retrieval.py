@@ -10,7 +10,8 @@ engine (ONNX question encoder, as ``ask`` and the bot use it):
   (tests/data/dev_paraphrase.jsonl, written from the documents' side like the
   test split, tuned on since 4e16675), the dev set of translated and absent
   key terms (tests/data/dev_terms.jsonl, for the near-miss check; dev_terms2.jsonl, a second one
-  written later to decide between two forms of the check) and the frozen test split
+  written later to decide between two forms of the check), the dev set of topical
+  questions ("What happened in Bishkek?", tests/data/dev_topics.jsonl) and the frozen test split
   (tests/data/test.jsonl, written before any output was seen, never tuned
   on): retrieval, ``answer_hit`` and declining, per language, in each mode;
 * ``modes``: the dev gold set as before (recall@5 per language, cross-lingual,
@@ -81,6 +82,7 @@ def main() -> None:
               "dev_paraphrase": load_gold(data / "dev_paraphrase.jsonl"),
               "dev_terms": load_gold(data / "dev_terms.jsonl"),
               "dev_terms2": load_gold(data / "dev_terms2.jsonl"),
+              "dev_topics": load_gold(data / "dev_topics.jsonl"),
               "test": load_gold(data / "test.jsonl")}
     gold = load_gold(ROOT / "tests" / "data" / "gold.jsonl")
     names = load_gold(ROOT / "tests" / "data" / "names.jsonl")
