@@ -67,14 +67,20 @@ def answer_sets(built, items: Callable[[Engine, list, str], list]) -> dict[str, 
     return sets
 
 
-def sentence_cosines(engine: Engine, question, candidates: list) -> tuple:
+def sentence_cosines(engine: Engine, question, candidates: list, centred: bool = True) -> tuple:
     """The question as the product embeds it (follow-ups read with their history), and each candidate
-    sentence's cosine with it: late-chunked, and embedded alone (the late one where the build has none)."""
+    sentence's cosine with it: late-chunked, and embedded alone (the late one where the build has none).
+
+    ``centred`` as sentence choice scores them (answer.SentenceCentres, where the build has them);
+    without, the plain cosines."""
     text = " ".join(question.question.split())
     embedded = engine.query(text, engine.follow_up(text, question.history), ANSWER_HISTORY_WEIGHT)
+    centres = engine.centres if centred else None
+    vector = {which: embedded.vector if centres is None else centres.query(embedded.vector, which)
+              for which in ("late", "alone")}
     rows = np.array([c.row for c in candidates], dtype=np.int64)
-    late = engine.index.sentence_vectors.rows(rows) @ embedded.vector
-    alone = engine.index.sentences_alone.rows(rows) @ embedded.vector if engine.index.sentences_alone is not None else late
+    late = engine.index.sentence_vectors.rows(rows) @ vector["late"]
+    alone = engine.index.sentences_alone.rows(rows) @ vector["alone"] if engine.index.sentences_alone is not None else late
     return embedded, np.asarray(late, float), np.asarray(alone, float)
 
 

@@ -39,6 +39,12 @@ RANK_PRIOR = 0.005
 # names the topic and the one that holds the fact look alike; embedded alone they differ. Chosen on the dev
 # sets (bench/answer_signals.py): 0.5 lifted mean dev answer_hit on top of the spread, no set down.
 ALONE_MIX = 0.5
+# A few sentences sit close to every question about their article (the ledes: one was quoted in 39 of 259
+# answered dev questions). Sentence choice scores each sentence against the question with this much of the
+# corpus' mean sentence direction taken away (SentenceCentres), the hubness correction of cross-lingual word
+# retrieval (CSLS) in its cheapest form. Chosen on the answer sweep's dev sets (bench/sentence_hubs.py):
+# mean dev answer_hit 0.812 -> 0.826, no set down.
+HUB_WEIGHT = 0.5
 _CLOSING = " \t»\"”’')]…"
 
 NOT_FOUND = {
@@ -104,6 +110,47 @@ class AnswerPart:
     question: str
     verdict: Verdict
     cited: tuple[int, ...]  # citation numbers
+
+
+@dataclass(frozen=True)
+class SentenceCentres:
+    """The mean direction of the index's sentence vectors, late-chunked and embedded alone (unit length).
+
+    A sentence's closeness to it is how generic the sentence is; sentence choice
+    takes ``HUB_WEIGHT`` of it away (``query``), so a sentence close to every question
+    must be closer to this one to be quoted.
+    """
+
+    late: np.ndarray
+    alone: np.ndarray | None
+
+    @classmethod
+    def of(cls, late: np.ndarray, alone: np.ndarray | None) -> "SentenceCentres | None":
+        if not len(late):
+            return None
+        return cls(_unit(late.mean(axis=0, dtype=np.float64)), None if alone is None else _unit(alone.mean(axis=0, dtype=np.float64)))
+
+    def query(self, vector: np.ndarray, which: str, weight: float = HUB_WEIGHT) -> np.ndarray:
+        """``vector`` with ``weight`` of the centre taken away: its cosine with a sentence is the cosine
+        with the question less ``weight`` times the sentence's closeness to the centre."""
+        centre = self.late if which == "late" or self.alone is None else self.alone
+        return (vector - weight * centre).astype(np.float32)
+
+    def to_dict(self) -> dict:
+        return {"late": [round(float(x), 6) for x in self.late],
+                "alone": None if self.alone is None else [round(float(x), 6) for x in self.alone]}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "SentenceCentres | None":
+        """None for a build made before them: its sentences are scored as they were."""
+        if not data:
+            return None
+        alone = data.get("alone")
+        return cls(np.asarray(data["late"], dtype=np.float32), None if alone is None else np.asarray(alone, dtype=np.float32))
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 
+from .answer import SentenceCentres
 from .cache import Embedded, EmbeddingCache, passage_key
 from .casing import NameDirection, learn_name_direction, name_words
 from .chunk import MAX_WORDS, MIN_WORDS, TARGET_WORDS, Passage, chunk_corpus
@@ -161,6 +162,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
         sentences_alone = project(np.concatenate([known[k].alone for k in keys] or none), basis) \
             if embedder.sentences_alone else None
         latent = None if head is None else latent_stack([known[k].terms for k in keys])
+        centres = SentenceCentres.of(sentence_vectors, sentences_alone)
         started_names = time.perf_counter()
         names, names_reused = _name_direction(passages, embedder, index_dir, full)
         name_seconds = time.perf_counter() - started_names
@@ -182,6 +184,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
             # unseen opening words told apart (casing.py): learned from this corpus' own words
             "name_direction": None if names is None else {**names.to_dict(), "seconds": round(name_seconds, 3),
                                                                   "reused": names_reused},
+            # how generic a sentence is, taken from its closeness to a question when answers quote (answer.py)
+            "sentence_centres": None if centres is None else centres.to_dict(),
             "embedded": len(todo),
             "embedded_on": {"where": "ray", "workers": cluster.workers} if cluster else {"where": "local"},
             "build_seconds": round(time.perf_counter() - started, 3),

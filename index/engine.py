@@ -8,8 +8,8 @@ from typing import Callable
 
 import numpy as np
 
-from .answer import (ALONE_MIX, Answer, Candidate, candidate_sentences, compose_answer, merge_answers, not_found,
-                     not_stated, select_sentences)
+from .answer import (ALONE_MIX, Answer, Candidate, SentenceCentres, candidate_sentences, compose_answer,
+                     merge_answers, not_found, not_stated, select_sentences)
 from .casing import CorpusCasing, NameDirection
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up
 from .evidence import DEFAULT_NAME_MATCH, taken_up, weigh
@@ -118,6 +118,7 @@ class Engine:
         self.latent = uses_latent_terms(embedder, index)
         self.casing = CorpusCasing(index.lexical, lambda rows: [p.text for p in index.passages.many(rows)])
         self.names = NameDirection.from_dict(index.manifest.get("name_direction"))
+        self.centres = SentenceCentres.from_dict(index.manifest.get("sentence_centres"))
 
     def with_index(self, index: LoadedIndex) -> "Engine":
         """The same engine over another build; what the encoder alone decides carries over.
@@ -372,23 +373,27 @@ class Engine:
         candidates_ = candidate_sentences(hits, self.index) if candidates_ is None else candidates_
         coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
                                                     detect_language(text))
-        return candidates_, self.similarity(vector, candidates_), coverage
+        return candidates_, self.similarity(vector, candidates_, self.centres), coverage
 
     def _closeness(self, candidates_: list[Candidate]) -> Callable[[str], float]:
         """How near the best of ``candidates_`` comes to a text: what the near-miss check weighs a term by."""
         return lambda text: float(self.similarity(self.embed_question(text), candidates_).max())
 
-    def similarity(self, vector: np.ndarray, candidates_: list[Candidate]) -> np.ndarray:
+    def similarity(self, vector: np.ndarray, candidates_: list[Candidate],
+                   centres: SentenceCentres | None = None) -> np.ndarray:
         """Each candidate sentence's closeness to ``vector``.
 
         The cosine with the late-chunked sentence vector (the sentence in its
         passage's context) mixed with the sentence embedded alone (what it says
-        itself), where the build has both.
+        itself), where the build has both. With ``centres`` (choosing an answer's
+        sentences), less how close each sits to every question (answer.HUB_WEIGHT).
         """
         rows = np.array([c.row for c in candidates_], dtype=np.int64)
-        similarity = self.index.sentence_vectors.rows(rows) @ vector
+        late = vector if centres is None else centres.query(vector, "late")
+        similarity = self.index.sentence_vectors.rows(rows) @ late
         if self.index.sentences_alone is not None:
-            similarity = (1 - ALONE_MIX) * similarity + ALONE_MIX * (self.index.sentences_alone.rows(rows) @ vector)
+            alone = vector if centres is None else centres.query(vector, "alone")
+            similarity = (1 - ALONE_MIX) * similarity + ALONE_MIX * (self.index.sentences_alone.rows(rows) @ alone)
         return similarity
 
     def confident(self, hits: list[Hit]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from conftest import ROOT
@@ -282,3 +283,45 @@ def test_the_kazakh_ledes_own_questions_are_not_quoted_as_answers(engine, questi
     reply = engine.ask(question)
     assert reply.verdict == "answer"
     assert "қандай?" not in reply.answer and "мүмкін?" not in reply.answer, reply.answer
+
+
+def test_sentence_centres_take_a_sentences_genericness_from_its_closeness():
+    from index.answer import SentenceCentres
+
+    rng = np.random.default_rng(0)
+    late = rng.normal(size=(40, 8)).astype(np.float32) + 2.0  # a shared component: every sentence leans one way
+    late /= np.linalg.norm(late, axis=1, keepdims=True)
+    centres = SentenceCentres.of(late, None)
+    question = late[3]
+    centred = late @ centres.query(question, "late", weight=0.5)
+    assert np.allclose(centred, late @ question - 0.5 * (late @ centres.late), atol=1e-5)
+    assert SentenceCentres.from_dict(centres.to_dict()).alone is None
+    assert np.allclose(SentenceCentres.from_dict(centres.to_dict()).late, centres.late, atol=1e-5)
+    assert SentenceCentres.from_dict(None) is None and SentenceCentres.of(late[:0], None) is None
+
+
+@pytest.mark.parametrize("question, phrase", [
+    ("Кто был инициатором декабрьской встречи Назарбаева с Путиным?", "initiated by Nazarbayev"),
+    ("Назарбаев менен Путин быйыл буга чейин кайсы айда жолугушкан?", "май айында"),
+])
+def test_answers_quote_the_sentence_that_holds_the_fact_over_the_ledes(engine, question, phrase):
+    """The ledes sit close to every question about their article and were quoted instead (dev questions)."""
+    assert engine.centres is not None and engine.index.manifest["sentence_centres"]["alone"] is not None
+    reply = engine.ask(question)
+    assert fold(phrase) in fold(reply.answer), reply.answer
+
+
+def test_a_build_without_sentence_centres_chooses_sentences_as_before(engine):
+    import copy
+
+    older = copy.copy(engine)
+    older.index = dataclasses.replace(engine.index, manifest={k: v for k, v in engine.index.manifest.items()
+                                                              if k != "sentence_centres"})
+    older = older.with_index(older.index)
+    assert older.centres is None
+    question = "Кто был инициатором декабрьской встречи Назарбаева с Путиным?"
+    hits = engine.retrieve(question, 5)
+    _, plain, _ = older.sentence_inputs(question, hits)
+    _, centred, _ = engine.sentence_inputs(question, hits)
+    assert plain.shape == centred.shape and not np.allclose(plain, centred)
+    assert np.all(plain > centred)  # every sentence leans toward the centre, so each loses something
