@@ -33,15 +33,20 @@ from index.engine import Engine  # noqa: E402
 from index.evaluate import evaluate  # noqa: E402
 from index.store import LoadedIndex  # noqa: E402
 
-NEIGHBOURS = (5, 10)
-BETAS = (0.0, 0.05, 0.1, 0.2, 0.3)
+NEIGHBOURS = (5, 10, "mean")  # "mean": closeness to the build's mean passage direction (answer.SentenceCentres' form)
+BETAS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
 KEYS = ("recall@1", "recall@5", "mrr@10")
 
 
-def hubness(index: LoadedIndex, k: int) -> np.ndarray:
-    """Each passage's mean cosine to its ``k`` nearest passages of other documents, minus the build's mean."""
+def hubness(index: LoadedIndex, k: int | str) -> np.ndarray:
+    """Each passage's mean cosine to its ``k`` nearest passages of other documents, minus the build's mean;
+    with ``k`` "mean", its cosine with the mean passage direction, minus the build's mean."""
     count = len(index.sentence_start) - 1
     vectors = index.passage_vectors.rows(np.arange(count)).astype(np.float32)
+    if k == "mean":
+        centre = vectors.mean(axis=0)
+        score = vectors @ (centre / np.linalg.norm(centre))
+        return score - score.mean()
     cosine = vectors @ vectors.T
     docs = np.array([p.doc_id for p in index.passages.many(list(range(count)))])
     cosine[docs[:, None] == docs[None, :]] = -1.0
