@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from answer_sweep import answer_sets, prepared, sentence_cosines  # noqa: E402
+from answer_sweep import answer_sets, cosine_items  # noqa: E402
 from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
@@ -65,13 +65,11 @@ def sentence_terms(embedder, index: LoadedIndex) -> dict[int, object]:
 def with_signals(engine: Engine, gold: list, terms: dict | None) -> list:
     """``prepared`` items, each with the candidates' late-chunked cosine, latent match and cosine embedded alone."""
     items = []
-    answerable = [q for q in gold if q.answerable]
-    for q, item in zip(answerable, prepared(engine, gold)):
-        if item is None:
+    for entry in cosine_items(engine, gold):
+        if entry is None:
             items.append(None)
             continue
-        candidates, _, hits, coverage, phrases = item
-        embedded, late, alone = sentence_cosines(engine, q, candidates)
+        (candidates, _, hits, coverage, phrases), embedded, late, alone = entry
         latent = np.zeros(len(candidates))
         if terms is not None and embedded.terms is not None:
             dense = embedded.terms.dense(engine.embedder.head.features)

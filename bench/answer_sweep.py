@@ -84,6 +84,14 @@ def sentence_cosines(engine: Engine, question, candidates: list, centred: bool =
     return embedded, np.asarray(late, float), np.asarray(alone, float)
 
 
+def cosine_items(engine: Engine, gold: list, centred: bool = True) -> list[tuple | None]:
+    """Per answerable question, None where the reply declines, else its ``prepared`` item followed by
+    ``sentence_cosines`` of its candidates: the inputs of every sentence-signal sweep."""
+    answerable = [q for q in gold if q.answerable]
+    return [None if item is None else (item, *sentence_cosines(engine, q, item[0], centred))
+            for q, item in zip(answerable, prepared(engine, gold))]
+
+
 def score(items: list[tuple], **params) -> tuple[float, list[int]]:
     hits, lengths = 0, []
     for item in items:

@@ -7,6 +7,8 @@ asks for a fact it lacks; its passages are close in meaning, so the top
 cosine barely separates it from an answerable question. The sentence embedded
 on its own (``sentences_alone.npy``) says what that sentence itself holds, not
 its passage's topic: if the fact is absent, its best sentence might sit lower.
+So might the best sentence once its genericness is taken away, as answers
+choose sentences (``best_centred_sentence``; a near miss's best is often a lede).
 Each signal is scored by its AUC (answerable above unanswerable) on the seeds'
 dev questions: gold.jsonl, names.jsonl, dev_nearmiss.jsonl, dev_paraphrase.jsonl.
 ``near_misses`` counts only the near misses (not the off-topic questions).
@@ -37,13 +39,16 @@ def signals(engine, question: str) -> dict[str, float]:
     """The candidate signals of one question over its five retrieved passages."""
     hits = engine.retrieve(question, 5)
     vector = engine.query_vector(question)
-    rows = np.array([c.row for c in candidate_sentences(hits, engine.index)], dtype=np.int64)
+    candidates = candidate_sentences(hits, engine.index)
+    rows = np.array([c.row for c in candidates], dtype=np.int64)
     late = engine.index.sentence_vectors.rows(rows) @ vector
     alone = engine.index.sentences_alone.rows(rows) @ vector
     ranked = np.sort(alone)[::-1]
+    centred = engine.similarity(vector, candidates, engine.centres)  # as answers choose (answer.SentenceCentres)
     return {"top_passage_cosine": max(h.dense or 0.0 for h in hits), "best_late_sentence": float(late.max()),
             "best_alone_sentence": float(alone.max()), "best_mixed_sentence": float(((late + alone) / 2).max()),
-            "alone_gap_1_to_5": float(ranked[0] - ranked[min(4, len(ranked) - 1)])}
+            "alone_gap_1_to_5": float(ranked[0] - ranked[min(4, len(ranked) - 1)]),
+            "best_centred_sentence": float(centred.max())}
 
 
 def auc(positive: list[float], negative: list[float]) -> float:

@@ -31,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from answer_sweep import answer_sets, prepared, sentence_cosines  # noqa: E402
+from answer_sweep import answer_sets, cosine_items  # noqa: E402
 from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
@@ -74,13 +74,11 @@ def hub_scores(index: LoadedIndex) -> dict[str, np.ndarray]:
 
 def items_with_hubs(engine: Engine, gold: list, hubs: dict[str, np.ndarray]) -> list:
     items = []
-    answerable = [q for q in gold if q.answerable]
-    for q, item in zip(answerable, prepared(engine, gold)):
-        if item is None:
+    for entry in cosine_items(engine, gold, centred=False):  # the plain cosines
+        if entry is None:
             items.append(None)
             continue
-        candidates, _, hits, coverage, phrases = item
-        _, late, alone = sentence_cosines(engine, q, candidates, centred=False)  # the plain cosines
+        (candidates, _, hits, coverage, phrases), _, late, alone = entry
         rows = np.array([c.row for c in candidates], dtype=np.int64)
         items.append((candidates, (1 - ALONE_MIX) * late + ALONE_MIX * alone, hits, np.asarray(coverage, float),
                       phrases, {name: h[rows] for name, h in hubs.items()}))
