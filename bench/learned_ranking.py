@@ -13,12 +13,13 @@ Features of each of the fused ranking's top ``DEPTH`` candidates, scores taken
 relative to the question's best candidate: the ones the product ships
 (index/rerank.py ``FEATURES``: the fused score, its best late-chunked
 sentence, its best sentence embedded alone, IDF coverage, written in the
-question's language, log rank) and ten measured and left out (``EXTRAS``:
+question's language, log rank) and eleven measured and left out (``EXTRAS``:
 passage cosine, BM25 over the best, latent-term match, the best cosine of
 its neighbouring passages and the best sentence among them, its document's
 best cosine among the candidates and how many of them it has, whether it is
 written in the question's sister language: Kazakh for Kyrgyz or the reverse,
-and the question's word pairs found in it). ``TEN`` is the subset backward
+the question's word pairs found in it, and its best sentence as answers score
+sentences, genericness taken away: ``centred_sentence``). ``TEN`` is the subset backward
 elimination kept; it was tried in the product and lost on the test splits.
 
 Scored by the same objective as every sweep (dev_indexes.OBJECTIVE), two ways
@@ -41,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dev_indexes import OBJECTIVE, dev_indexes, retrieval_sets, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
+from index.answer import Candidate  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import is_hit  # noqa: E402
 from index.lang import detect_language  # noqa: E402
@@ -50,7 +52,7 @@ from index.rerank import FEATURES, RANKER_FILE, Ranker, head_features  # noqa: E
 DEPTH = 30
 # The shipped ranker's features (index/rerank.py) first, then those measured and left out.
 EXTRAS = ("passage", "bm25", "latent", "neighbour", "document_best", "document_count", "kin_language",
-          "bigram", "skip_bigram", "neighbour_sentence")
+          "bigram", "skip_bigram", "neighbour_sentence", "centred_sentence")
 KIN = {"kk": "ky", "ky": "kk"}  # Kazakh and Kyrgyz: close enough that e5 and the lexical side treat them as one
 NAMES = FEATURES + EXTRAS
 # Chosen from NAMES by backward elimination on the held-out objective; better held out, lost on the test
@@ -106,9 +108,25 @@ def features(engine: Engine, question: str, history: tuple[str, ...]) -> tuple[n
         passage - passage.max(), scored.bm25[head] / top_bm25, latent, neighbour - passage.max(),
         np.array([best_of[d] for d in docs]) - passage.max(), np.log1p([docs.count(d) for d in docs]),
         np.array([p.lang == kin for p in hits], dtype=np.float64), bigram, skip_bigram,
-        neighbour_sentence - own_sentence.max(),
+        neighbour_sentence - own_sentence.max(), _centred_best(engine, vector, rows),
     ])
     return np.hstack([core, extras]), hits
+
+
+def _centred_best(engine: Engine, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Each candidate's best sentence as answers score sentences (answer.SentenceCentres: genericness taken
+    away, late-chunked and alone mixed), relative to the head's best; the late-chunked best where none."""
+    index = engine.index
+    candidates = [Candidate(0, "", r) for row in rows for r in index.sentence_rows(int(row))]
+    if not candidates:
+        return np.zeros(len(rows))
+    scores = engine.similarity(vector, candidates, engine.centres)
+    counts = np.array([len(index.sentence_rows(int(row))) for row in rows])
+    best = np.full(len(rows), -np.inf)
+    has = counts > 0
+    best[has] = np.maximum.reduceat(scores, np.concatenate([[0], np.cumsum(counts[has])[:-1]]))
+    best[~has] = best[has].min() if has.any() else 0.0
+    return best - best.max()
 
 
 def _pairs_within(tokens: list[str], reach: int) -> set[tuple[str, str]]:
