@@ -128,7 +128,8 @@ class SentenceCentres:
     def of(cls, late: np.ndarray, alone: np.ndarray | None) -> "SentenceCentres | None":
         if not len(late):
             return None
-        return cls(_unit(late.mean(axis=0, dtype=np.float64)), None if alone is None else _unit(alone.mean(axis=0, dtype=np.float64)))
+        mean = lambda vectors: _unit(vectors.mean(axis=0, dtype=np.float64))  # noqa: E731
+        return cls(mean(late), None if alone is None else mean(alone))
 
     def query(self, vector: np.ndarray, which: str, weight: float = HUB_WEIGHT) -> np.ndarray:
         """``vector`` with ``weight`` of the centre taken away: its cosine with a sentence is the cosine
@@ -146,7 +147,8 @@ class SentenceCentres:
         if not data:
             return None
         alone = data.get("alone")
-        return cls(np.asarray(data["late"], dtype=np.float32), None if alone is None else np.asarray(alone, dtype=np.float32))
+        return cls(np.asarray(data["late"], dtype=np.float32),
+                   None if alone is None else np.asarray(alone, dtype=np.float32))
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
