@@ -11,7 +11,7 @@ import numpy as np
 from .answer import (ALONE_MIX, Answer, Candidate, SentenceCentres, candidate_sentences, compose_answer,
                      merge_answers, not_found, not_stated, select_sentences)
 from .casing import CorpusCasing, NameDirection
-from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up
+from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
 from .evidence import DEFAULT_NAME_MATCH, taken_up, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
@@ -352,8 +352,8 @@ class Engine:
             timings.add("compose", t)
             return not_found(question)
         evidence = weigh(text, hits, self.index, self.embed_terms, self.name_match, self.word_kind)
-        if evidence.words_known == 0:  # not one word of it occurs in the corpus ("lorem ipsum", "Tokyo?")
-            timings.add("compose", t)
+        if evidence.words_known == 0 and not self._leans_back(text, history):
+            timings.add("compose", t)  # not one word of it occurs in the corpus ("lorem ipsum", "Tokyo?")
             return not_found(question)
         candidates_ = candidate_sentences(hits, self.index)
         if evidence.missing and not taken_up(text, evidence.missing, self._closeness(candidates_)):
@@ -363,6 +363,11 @@ class Engine:
         answer = compose_answer(question, hits, select_sentences(candidates_, similarity, hits, coverage))
         timings.add("compose", t)
         return answer
+
+    def _leans_back(self, text: str, history: tuple[str, ...]) -> bool:
+        """A follow-up that points back ("Кого она тревожит?"): its words are pronouns and question words,
+        its subject is in the question it is read with, so the corpus need not hold any word of its own."""
+        return self.follow_up(text, history).leans and refers_back(text, self.casing)
 
     def sentence_inputs(self, text: str, hits: list[Hit], history: tuple[str, ...] = (),
                         candidates_: list[Candidate] | None = None,

@@ -75,6 +75,18 @@ def test_a_topic_change_stands_alone_and_a_pronoun_leans(engine):
     assert follow.anchor == "Кто такой Джон Хербст?" and follow.carried == ("Джон", "Хербст")
 
 
+def test_a_follow_up_none_of_whose_words_the_corpus_holds_is_answered_and_nonsense_is_not(engine):
+    """"Кого она тревожит?" is pronouns, a question word and a verb the articles never use: read with its
+    earlier question it is answered (it was "not found", as if it were nonsense). Nonsense after a
+    question refers to nothing and is still not found."""
+    earlier = ("Что Риззат Тасым говорит о миграционной политике России?",)
+    reply = engine.ask("Кого она тревожит?", history=earlier)
+    assert reply.verdict == "answer" and reply.read_with == earlier[0]
+    assert "003_d23ac1e4305185a3" in {c.doc_id for c in reply.citations}
+    nonsense = engine.ask("lorem ipsum dolor sit amet", history=("Who is Samat Abish?",))
+    assert nonsense.verdict == "not_found" and not nonsense.citations
+
+
 def test_conversation_keeps_the_last_turns_and_expires():
     chat = Conversation()
     for i in range(5):
