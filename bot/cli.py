@@ -219,6 +219,7 @@ def index_status(settings: Settings, as_json: bool) -> None:
         f"latent terms: {'yes' if status['latent_terms'] else 'no — the build has none; rebuild to add them'}",
         f"sentences alone: {'yes' if status['sentences_alone'] else 'no — answers use late-chunked sentence vectors; rebuild with SENTENCES_ALONE=true to add them'}",
         f"name direction: {_describe_names(status['name_direction'])}",
+        f"sentence centres: {'yes' if status['sentence_centres'] else 'no — answers do not discount generic sentences; rebuild to add them'}",
         f"built at:    {status['built_at']}",
         f"corpus:      {status['corpus_dir']} ({status['corpus_fingerprint'][:12]})",
         f"stale:       {'yes — run `corpusbot index build`' if status['stale'] else 'no'}",

@@ -42,6 +42,8 @@ def index_status(index_dir: Path, corpus_dir: Path, milvus=None) -> dict:
         # what the near-miss check reads an unseen opening word with (casing.py); None: an older corpusbot
         "name_direction": {k: v for k, v in (manifest.get("name_direction") or {}).items() if k != "weights"}
                           or None,
+        # how answers tell a generic sentence (answer.SentenceCentres); False: an older corpusbot, rebuild to add
+        "sentence_centres": bool(manifest.get("sentence_centres")),
         "built_at": manifest["built_at"],
         "corpus_dir": str(corpus_dir),
         "corpus_fingerprint": manifest["corpus_fingerprint"],

@@ -48,6 +48,7 @@ def test_status_json(run):
     assert status["exists"] and not status["stale"]
     assert status["documents"] == 5 and status["passages"] > 10 and status["dims"] == 384
     assert status["name_direction"]["names"] > 100 and "weights" not in status["name_direction"]
+    assert status["sentence_centres"] is True
     assert status["languages"] == {"en": 1, "kk": 1, "ky": 1, "ru": 2}
     assert status["date_range"] == ["2025-09-18", "2025-12-28"]
     for key in ("model", "built_at", "corpus_fingerprint", "model_fingerprint"):
