@@ -115,7 +115,8 @@ def features(engine: Engine, question: str, history: tuple[str, ...]) -> tuple[n
 
 def _centred_best(engine: Engine, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Each candidate's best sentence as answers score sentences (answer.SentenceCentres: genericness taken
-    away, late-chunked and alone mixed), relative to the head's best; the late-chunked best where none."""
+    away, late-chunked and alone mixed), relative to the head's best; a passage without sentences gets the
+    head's lowest."""
     index = engine.index
     candidates = [Candidate(0, "", r) for row in rows for r in index.sentence_rows(int(row))]
     if not candidates:

@@ -35,7 +35,7 @@ from answer_sweep import answer_sets, cosine_items  # noqa: E402
 from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.answer import ALONE_MIX, select_sentences  # noqa: E402
+from index.answer import ALONE_MIX, SentenceCentres, select_sentences  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
 from index.store import LoadedIndex  # noqa: E402
@@ -48,10 +48,6 @@ K = 10
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / max(float(np.linalg.norm(v)), 1e-12)
-
-
 def hub_scores(index: LoadedIndex) -> dict[str, np.ndarray]:
     """Per sentence row: closeness to everything else, by each measure, late and alone mixed."""
     late = index.sentence_vectors.read_all().astype(np.float32)
@@ -60,7 +56,8 @@ def hub_scores(index: LoadedIndex) -> dict[str, np.ndarray]:
     docs = np.array([index.passages[i].doc_id for i in range(len(starts) - 1)])
     doc_of = np.repeat(docs, np.diff(starts))
     codes = np.unique(doc_of, return_inverse=True)[1]
-    out = {"mean": (1 - ALONE_MIX) * (late @ _unit(late.mean(axis=0))) + ALONE_MIX * (alone @ _unit(alone.mean(axis=0)))}
+    centres = SentenceCentres.of(late, alone)  # the directions a build stores, from the stored rows
+    out = {"mean": (1 - ALONE_MIX) * (late @ centres.late) + ALONE_MIX * (alone @ centres.alone)}
     knn = np.zeros(len(late))
     for vectors, share in ((late, 1 - ALONE_MIX), (alone, ALONE_MIX)):
         for start in range(0, len(vectors), 1024):

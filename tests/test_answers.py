@@ -258,8 +258,6 @@ def test_the_answer_spreads_over_the_cited_passages():
 
 
 def test_a_sentence_that_asks_is_never_quoted_while_one_that_states_is_there():
-    import numpy as np
-
     from index.answer import Candidate, asks, select_sentences
     from index.search import Hit
 
@@ -312,12 +310,8 @@ def test_answers_quote_the_sentence_that_holds_the_fact_over_the_ledes(engine, q
 
 
 def test_a_build_without_sentence_centres_chooses_sentences_as_before(engine):
-    import copy
-
-    older = copy.copy(engine)
-    older.index = dataclasses.replace(engine.index, manifest={k: v for k, v in engine.index.manifest.items()
-                                                              if k != "sentence_centres"})
-    older = older.with_index(older.index)
+    older = engine.with_index(dataclasses.replace(engine.index, manifest={
+        k: v for k, v in engine.index.manifest.items() if k != "sentence_centres"}))
     assert older.centres is None
     question = "Кто был инициатором декабрьской встречи Назарбаева с Путиным?"
     hits = engine.retrieve(question, 5)
