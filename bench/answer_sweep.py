@@ -42,7 +42,8 @@ RANK_PRIORS = (0.0, 0.003, 0.005, 0.01)
 
 
 def prepared(engine: Engine, gold: list) -> list[tuple]:
-    """Per answerable question: its candidates, their scores' inputs and the gold phrases, or None if declined."""
+    """Per answerable question: its candidates, their scores' inputs, the gold phrases and the candidates'
+    overlap (``Engine.overlap``: which restate which), or None if declined."""
     out = []
     for q in (q for q in gold if q.answerable):
         hits = engine.retrieve(q.question, 10, history=q.history)[:5]
@@ -52,7 +53,7 @@ def prepared(engine: Engine, gold: list) -> list[tuple]:
             out.append(None)
             continue
         candidates, similarity, coverage = engine.sentence_inputs(" ".join(q.question.split()), hits, q.history)
-        out.append((candidates, similarity, hits, coverage, phrases))
+        out.append((candidates, similarity, hits, coverage, phrases, engine.overlap(candidates)))
     return out
 
 
@@ -97,8 +98,8 @@ def score(items: list[tuple], **params) -> tuple[float, list[int]]:
     for item in items:
         if item is None:
             continue
-        candidates, similarity, found, coverage, phrases = item
-        chosen = select_sentences(candidates, similarity, found, coverage, **params)
+        candidates, similarity, found, coverage, phrases, overlap = item
+        chosen = select_sentences(candidates, similarity, found, coverage, overlap=overlap, **params)
         text = fold(" ".join(c.text for c in chosen))
         hits += any(p in text for p in phrases)
         lengths.append(sum(len(c.text) for c in chosen))

@@ -48,7 +48,7 @@ def with_features(engine: Engine, gold: list) -> list:
         if item is None:
             out.append(None)
             continue
-        candidates, similarity, hits, coverage, phrases = item
+        candidates, similarity, hits, coverage, phrases, _ = item
         _, late, alone = sentence_cosines(engine, q, candidates)
         lang = detect_language(" ".join(q.question.split()))
         position, seen = [], {}
@@ -74,14 +74,14 @@ def answer_hit(items: list, weights: np.ndarray | None, margin: float = 0.0, spr
     for entry in items:
         if entry is None:
             continue
-        (candidates, similarity, found, coverage, phrases), table, _ = entry
+        (candidates, similarity, found, coverage, phrases, overlap), table, _ = entry
         if weights is None:
-            chosen = select_sentences(candidates, similarity, found, coverage)
+            chosen = select_sentences(candidates, similarity, found, coverage, overlap=overlap)
         else:
             scores = table @ weights
             unit = float(scores.std()) or 1.0
             chosen = select_sentences(candidates, similarity, found, coverage, scores=scores / unit,
-                                      margin=margin, spread=spread, rank_prior=0.0)
+                                      margin=margin, spread=spread, rank_prior=0.0, overlap=overlap)
         text = fold(" ".join(c.text for c in chosen))
         hits += any(p in text for p in phrases)
     return round(hits / len(items), 4)

@@ -10,6 +10,7 @@ composing an answer runs no model.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -45,6 +46,16 @@ ALONE_MIX = 0.5
 # retrieval (CSLS) in its cheapest form. Chosen on the answer sweep's dev sets (bench/sentence_hubs.py):
 # mean dev answer_hit 0.812 -> 0.826, no set down.
 HUB_WEIGHT = 0.5
+# A sentence that restates one already quoted adds nothing ("1227 ж. Шыңғыс хан қайтыс болды." beside "1227 жылы
+# Шыңғысхан қайтыс болды.") and is skipped, its place going to the next: its alone vector, the corpus' mean
+# direction taken away (SentenceCentres.overlap), has at least this cosine with a chosen one, and it holds no
+# number the chosen one lacks (parallel sentences of different facts reach 0.8 too: "Күйік хан ... (1246—1248)",
+# "Мөңке хан ... (1251—1259)"). e5's raw cosines sit above 0.85 for any two sentences on one topic. Chosen on the
+# answer sweep's dev sets (bench/restatements.py): the lowest threshold at which no dev set loses an answer;
+# at 0.7 ("Матвиенко подтвердила, что разговор ... носил доверительный характер" beside Tokayev's own words,
+# 0.70) a KazQAD dev answer is lost. None: none skipped.
+RESTATES: float | None = 0.8
+_NUMBER = re.compile(r"\d+")
 _CLOSING = " \t»\"”’')]…"
 
 NOT_FOUND = {
@@ -137,6 +148,15 @@ class SentenceCentres:
         centre = self.late if which == "late" or self.alone is None else self.alone
         return (vector - weight * centre).astype(np.float32)
 
+    def overlap(self, alone: np.ndarray) -> np.ndarray | None:
+        """Pairwise cosines of sentences embedded alone, the mean direction taken away: how far one says
+        what another does. None without an alone centre (the build's sentences were not embedded alone)."""
+        if self.alone is None:
+            return None
+        centred = alone.astype(np.float32) - self.alone
+        centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+        return centred @ centred.T
+
     def to_dict(self) -> dict:
         return {"late": [round(float(x), 6) for x in self.late],
                 "alone": None if self.alone is None else [round(float(x), 6) for x in self.alone]}
@@ -182,7 +202,8 @@ def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: 
                      coverage: np.ndarray | None = None, *, margin: float = SENTENCE_MARGIN,
                      max_sentences: int = MAX_SENTENCES, max_chars: int = MAX_ANSWER_CHARS,
                      spread: float = SPREAD_PENALTY, rank_prior: float = RANK_PRIOR,
-                     scores: np.ndarray | None = None) -> list[Candidate]:
+                     scores: np.ndarray | None = None, overlap: np.ndarray | None = None,
+                     restates: float | None = RESTATES) -> list[Candidate]:
     """The best sentence, then further ones that score nearly as well, in the order picked, within ``max_chars``.
 
     ``coverage`` (share of the question's rare words in the sentence) lifts the
@@ -190,7 +211,9 @@ def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: 
     sentences of its passage ``spread``, so a second passage's best sentence
     can come before a first passage's second best. A sentence too long for
     what is left of the budget is skipped, not the end: a shorter one just
-    below it is often the one that holds the fact.
+    below it is often the one that holds the fact. So is one whose ``overlap``
+    (candidates × candidates, ``SentenceCentres.overlap``) with a chosen
+    sentence reaches ``restates``: it would say the same thing twice.
     """
     if not candidates:
         return []
@@ -203,22 +226,36 @@ def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: 
     ])
     left = stated or list(range(len(candidates)))  # a question quoted as an answer answers nothing
     chosen: list[Candidate] = []
+    picked: list[int] = []
     quoted: set[int] = set()
     best = None
     length = 0
     while left and len(chosen) < max_sentences:
         adjusted = [scores[i] - (spread if candidates[i].hit in quoted else 0.0) for i in left]
         pick = int(np.argmax(adjusted))  # the first of equals, as a stable sort would
-        candidate = candidates[left.pop(pick)]
+        index = left.pop(pick)
+        candidate = candidates[index]
         best = adjusted[pick] if best is None else best
         if adjusted[pick] < best - margin:
             break
         if chosen and length + len(candidate.text) > max_chars:
             continue
+        if overlap is not None and restates is not None and _restates(index, picked, candidates, overlap, restates):
+            continue
         chosen.append(candidate)
+        picked.append(index)
         quoted.add(candidate.hit)
         length += len(candidate.text)
     return chosen
+
+
+def _restates(index: int, picked: list[int], candidates: list[Candidate], overlap: np.ndarray,
+              restates: float) -> bool:
+    """Whether candidate ``index`` says what a picked one does: close in meaning, and no number of its own
+    ("1 г май ... 39,1 кДж" beside "1 г көмірсулар ... 17,2 кДж" is another fact in the same words)."""
+    numbers = set(_NUMBER.findall(candidates[index].text))
+    return any(overlap[index, j] >= restates and numbers <= set(_NUMBER.findall(candidates[j].text))
+               for j in picked)
 
 
 def asks(sentence: str) -> bool:

@@ -360,7 +360,8 @@ class Engine:
             timings.add("compose", t)
             return not_stated(question, hits, evidence.missing)
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_)
-        answer = compose_answer(question, hits, select_sentences(candidates_, similarity, hits, coverage))
+        chosen = select_sentences(candidates_, similarity, hits, coverage, overlap=self.overlap(candidates_))
+        answer = compose_answer(question, hits, chosen)
         timings.add("compose", t)
         return answer
 
@@ -379,6 +380,13 @@ class Engine:
         coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
                                                     detect_language(text))
         return candidates_, self.similarity(vector, candidates_, self.centres), coverage
+
+    def overlap(self, candidates_: list[Candidate]) -> np.ndarray | None:
+        """How far each candidate sentence says what another does (answer.SentenceCentres.overlap), so an
+        answer does not quote one fact twice; None for a build without sentence centres or alone vectors."""
+        if self.centres is None or self.index.sentences_alone is None:
+            return None
+        return self.centres.overlap(self.index.sentences_alone.rows(np.array([c.row for c in candidates_], dtype=np.int64)))
 
     def _closeness(self, candidates_: list[Candidate]) -> Callable[[str], float]:
         """How near the best of ``candidates_`` comes to a text: what the near-miss check weighs a term by."""

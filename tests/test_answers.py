@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
+from index.answer import candidate_sentences
 from index.engine import QuestionError, validate_question
 from index.evaluate import evaluate, load_gold
 from index.evidence import key_terms
@@ -319,3 +320,25 @@ def test_a_build_without_sentence_centres_chooses_sentences_as_before(engine):
     _, centred, _ = engine.sentence_inputs(question, hits)
     assert plain.shape == centred.shape and not np.allclose(plain, centred)
     assert np.all(plain > centred)  # every sentence leans toward the centre, so each loses something
+    assert older.overlap(candidate_sentences(hits, engine.index)) is None  # nor skips restatements
+
+
+def test_an_answer_skips_a_sentence_that_restates_one_it_quotes_but_not_another_fact(engine, embedder):
+    """KazQAD dev answers quoted one fact twice in Wikipedia's words; a parallel sentence with numbers of its
+    own is another fact, however close the embedding puts it."""
+    from index.answer import RESTATES, Candidate, select_sentences
+    from index.language_subspace import project
+    from index.search import Hit
+
+    texts = ["1227 ж. Шыңғыс хан қайтыс болды.", "1227 жылы Шыңғысхан қайтыс болды.",
+             "*Күйік хан - Моңғол империясының Ұлы ханы (1246—1248);",
+             "*Мөңке хан - Моңғол империясының Ұлы ханы (1251—1259);"]
+    overlap = engine.centres.overlap(project(embedder.encode_passages(texts), engine.index.language_basis))
+    assert overlap[0, 1] >= RESTATES and overlap[2, 3] >= RESTATES  # both pairs read as saying one thing
+    assert overlap[0, 2] < RESTATES and overlap[1, 3] < RESTATES
+    hits = [Hit(None, 0.9, 1, 0, dense=0.9), Hit(None, 0.8, 2, 1, dense=0.9)]
+    candidates = [Candidate(i // 2, t, i) for i, t in enumerate(texts)]
+    similarity = np.array([0.90, 0.89, 0.88, 0.87])
+    picked = lambda **kw: [c.text for c in select_sentences(candidates, similarity, hits, spread=0.0, **kw)]  # noqa: E731
+    assert picked(overlap=overlap) == [texts[0], texts[2], texts[3]]
+    assert picked() == picked(overlap=overlap, restates=None) == texts
