@@ -12,7 +12,7 @@ from .answer import (ALONE_MIX, Answer, Candidate, SentenceCentres, candidate_se
                      merge_answers, not_found, not_stated, select_sentences)
 from .casing import CorpusCasing, NameDirection
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
-from .evidence import DEFAULT_NAME_MATCH, taken_up, weigh
+from .evidence import DEFAULT_NAME_MATCH, asks_who, taken_up, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
@@ -348,7 +348,7 @@ class Engine:
         """One question's answer from its hits: an answer, or a graded decline."""
         t = time.perf_counter()
         text = " ".join(question.split())
-        if not self.confident(hits):
+        if not self.confident(hits) and not asks_who(text, self.index, self.word_kind):
             timings.add("compose", t)
             return not_found(question)
         evidence = weigh(text, hits, self.index, self.embed_terms, self.name_match, self.word_kind)

@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .conversation import Casing, opening_name
+from .conversation import FUNCTION_WORDS, Casing, opening_name
 from .search import Hit
 from .store import LoadedIndex
 from .text import split_sentences
@@ -45,6 +45,8 @@ DEFAULT_NAME_MATCH = 0.875
 TAKEN_UP_MARGIN = 0.001
 # English capitalises month and weekday names; the other three languages do not ("12 ноября"), so the
 # Russian passage holding "November 12" has no name to vouch for "November" (a dev answerable declined).
+# Kazakh and Kyrgyz ask who or what something is with "деген" ("Риззат Тасым деген кім?": "who is the one called").
+_NAMING = frozenset({"деген"})
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec "
@@ -91,12 +93,7 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
     """Key terms of ``question`` and which of them the corpus does not mention."""
     analyzer = index.lexical.analyzer
     vocab = index.lexical.retriever.vocab_dict
-    if casing is not None:
-        # Only a word the corpus lacks can be missing, so only such a word's kind is asked (reading it may
-        # embed the word); one the corpus holds may count as a term either way, it will be found.
-        kind = casing
-        casing = lambda word: all(t in vocab for t in analyzer.tokens(word)) or kind(word)  # noqa: E731
-    terms = key_terms(question, casing)
+    terms = key_terms(question, _spelt_or(casing, index))
     words = analyzer.tokens(question)
     known = sum(1 for t in words if t in vocab) / len(words) if words else 0.0
     unknown = [t for t in terms if any(tok not in vocab for tok in analyzer.tokens(t))]
@@ -115,6 +112,31 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
         missing = [t for i, t in enumerate(unknown)
                    if not any(float(vectors[i] @ vectors[column[n]]) >= name_match for n in spellings[t])]
     return Evidence(tuple(terms), tuple(missing), known)
+
+
+def _spelt_or(casing: Casing | None, index: LoadedIndex) -> Casing | None:
+    """``casing`` asked only of a word the corpus lacks: only such a word can be missing, and reading its
+    kind may embed it; one the corpus holds may count as a term either way, it will be found."""
+    if casing is None:
+        return None
+    analyzer, vocab = index.lexical.analyzer, index.lexical.retriever.vocab_dict
+    return lambda word: all(t in vocab for t in analyzer.tokens(word)) or casing(word)
+
+
+def asks_who(question: str, index: LoadedIndex, casing: Casing | None = None) -> bool:
+    """Whether ``question`` asks only who or what something the corpus names is ("Who is Rizzat Tasym?",
+    "Кто такой Айдос Укибай?", "C5+1 деген эмне?"): besides its key terms, only question and function words,
+    and every key term spelt in the corpus, in any script.
+
+    Its meaning is the name, so how close it comes to a passage in meaning says little about whether the
+    corpus holds it: a short question sits lower than one with a predicate ("Who is Rizzat Tasym?" 0.78).
+    """
+    analyzer, vocab = index.lexical.analyzer, index.lexical.retriever.vocab_dict
+    terms = key_terms(question, _spelt_or(casing, index))
+    if not terms or not all(t in vocab for term in terms for t in analyzer.tokens(term)):
+        return False
+    rest = (w.strip(_PUNCTUATION).lower() for w in without(question, terms).split())
+    return all(w in FUNCTION_WORDS or w in _NAMING for w in rest if w)
 
 
 def without(question: str, terms: Sequence[str]) -> str:
