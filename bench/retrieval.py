@@ -11,7 +11,8 @@ engine (ONNX question encoder, as ``ask`` and the bot use it):
   test split, tuned on since 4e16675), the dev set of translated and absent
   key terms (tests/data/dev_terms.jsonl, for the near-miss check; dev_terms2.jsonl, a second one
   written later to decide between two forms of the check), the dev set of topical
-  questions ("What happened in Bishkek?", tests/data/dev_topics.jsonl) and the frozen test split
+  questions ("What happened in Bishkek?", tests/data/dev_topics.jsonl), the dev set of "who is X?"
+  questions (tests/data/dev_entities.jsonl) and the frozen test split
   (tests/data/test.jsonl, written before any output was seen, never tuned
   on): retrieval, ``answer_hit`` and declining, per language, in each mode;
 * ``modes``: the dev gold set as before (recall@5 per language, cross-lingual,
@@ -83,6 +84,7 @@ def main() -> None:
               "dev_terms": load_gold(data / "dev_terms.jsonl"),
               "dev_terms2": load_gold(data / "dev_terms2.jsonl"),
               "dev_topics": load_gold(data / "dev_topics.jsonl"),
+              "dev_entities": load_gold(data / "dev_entities.jsonl"),
               "test": load_gold(data / "test.jsonl")}
     gold = load_gold(ROOT / "tests" / "data" / "gold.jsonl")
     names = load_gold(ROOT / "tests" / "data" / "names.jsonl")
