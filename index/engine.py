@@ -435,7 +435,7 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
     Questions go through the ONNX encoder, so this path imports torch only when
     it must build (or export the model, once per machine).
     """
-    from .embed import load_embedder, load_query_encoder
+    from .embed import lazy_embedder, load_query_encoder
     from .store import IndexFormatError, IndexMissingError, load_index
 
     embedder = load_query_encoder(settings.embedding_model, settings.model_cache_dir, settings.query_encoder,
@@ -449,7 +449,7 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
 
         what = "No index" if isinstance(exc, IndexMissingError) else "An index from another corpusbot version"
         notify(f"{what} at {settings.index_dir}; building it from {settings.corpus_dir} first…")
-        builder = load_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size,
+        builder = lazy_embedder(settings.embedding_model, settings.model_cache_dir, settings.embed_batch_size,
                                 settings.latent_terms, settings.sentences_alone)
         build_index(settings.corpus_dir, settings.index_dir, builder, language_debias=settings.language_debias,
                     max_document_bytes=settings.max_document_bytes, faiss_index=settings.faiss_index,

