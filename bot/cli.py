@@ -230,7 +230,8 @@ def _describe_names(names: dict | None) -> str:
     if not names:
         return "no — a question's unseen first word is read as an ordinary word; rebuild to add it"
     learned = f"learned from {names['names']} names and {names['words']} ordinary words of the corpus"
-    return learned + (" (the same words as the build before: reused)" if names.get("reused") else "")
+    return learned + (" (reused from the build before: it learned from this corpus' words, or nearly)"
+                      if names.get("reused") else "")
 
 
 def _describe_store(status: dict) -> str:

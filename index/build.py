@@ -200,18 +200,18 @@ def _name_direction(passages: list[Passage], embedder: Embedder | LazyEmbedder, 
                     ) -> tuple[NameDirection | None, bool]:
     """The corpus' name direction, and whether the current build's was reused.
 
-    Embedding its two thousand words was most of a rebuild that changed nothing;
-    the same words under the same model learn the same boundary.
+    Embedding its two thousand words was most of a rebuild that changed little;
+    the same words, or nearly (casing.REUSE_OVERLAP), under the same model learn
+    the same boundary, or one a hair away.
     """
     words = name_words([p.text for p in passages])
     if words is None:
         return None, False
-    key = words.key(embedder.fingerprint)
     if not full:
         previous = _previous_name_direction(index_dir)
-        if previous is not None and previous.key == key:
+        if previous is not None and previous.serves(words, embedder.fingerprint):
             return previous, True
-    return learn_name_direction(words, embedder.encode_words, key), False
+    return learn_name_direction(words, embedder.encode_words, embedder.fingerprint), False
 
 
 def _previous_name_direction(index_dir: Path) -> NameDirection | None:

@@ -35,6 +35,10 @@ _OPENING = ".?!«\"“"
 NAME_WORDS = 1000  # words of each kind a name direction learns from: a few seconds of a build at any size
 NAME_PASSAGES = 20000  # passages read for them, spread over the corpus
 LEARNER = "logistic-regression C=1 balanced"  # in NameWords.key: change it when the learner changes
+# A rebuild reuses the served build's direction while its sample still shares this much of each kind of word
+# with the corpus' (Jaccard): an article or two more change a few words of two thousand, and the boundary
+# learned from them by a hair, but learning it again embeds all two thousand (3-4 s of an incremental build).
+REUSE_OVERLAP = 0.9
 _LETTER_WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 
 
@@ -121,21 +125,35 @@ class NameDirection:
     names: int  # the corpus words it learned from, of each kind
     words: int
     key: str = ""  # what it learned from (NameWords.key): a rebuild with the same key reuses it
+    learner: str = ""  # the learner and the model (learner_key): a direction from others is never reused
+    sample: "NameWords | None" = None  # the words themselves, to tell how far a rebuild's sample moved
 
     def is_name(self, vector: np.ndarray) -> bool:
         return float(vector @ self.weights) + self.bias >= 0.0
 
+    def serves(self, words: "NameWords", model_fingerprint: str) -> bool:
+        """Whether a build whose sample is ``words`` may keep this direction: learned from them, or from
+        nearly them (REUSE_OVERLAP) with the same learner and model."""
+        if self.key == words.key(model_fingerprint):
+            return True
+        return (self.sample is not None and self.learner == learner_key(model_fingerprint)
+                and self.sample.overlap(words) >= REUSE_OVERLAP)
+
     def to_dict(self) -> dict:
+        sample = None if self.sample is None else {"names": self.sample.names, "ordinary": self.sample.ordinary}
         return {"weights": [round(float(w), 6) for w in self.weights], "bias": round(self.bias, 6),
-                "names": self.names, "words": self.words, "key": self.key}
+                "names": self.names, "words": self.words, "key": self.key, "learner": self.learner,
+                "sample": sample}
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "NameDirection | None":
         """None for a build made before name directions, or one whose corpus had too few words of a kind."""
         if not data:
             return None
+        sample = data.get("sample")
         return cls(np.asarray(data["weights"], dtype=np.float32), float(data["bias"]), data["names"], data["words"],
-                   data.get("key", ""))
+                   data.get("key", ""), data.get("learner", ""),
+                   None if not sample else NameWords(list(sample["names"]), list(sample["ordinary"])))
 
 
 @dataclass(frozen=True)
@@ -148,6 +166,27 @@ class NameWords:
     def key(self, model_fingerprint: str) -> str:
         """Same words, same model, same learner: the same direction, so a rebuild need not embed them again."""
         return sha256_text(json.dumps([LEARNER, model_fingerprint, self.names, self.ordinary], ensure_ascii=False))
+
+    def overlap(self, other: "NameWords") -> float:
+        """The smaller Jaccard overlap of the two kinds of words."""
+        return min(_jaccard(self.names, other.names), _jaccard(self.ordinary, other.ordinary))
+
+
+def learner_key(model_fingerprint: str) -> str:
+    return sha256_text(json.dumps([LEARNER, model_fingerprint]))
+
+
+def _jaccard(a: Sequence[str], b: Sequence[str]) -> float:
+    union = len(set(a) | set(b))
+    return len(set(a) & set(b)) / union if union else 1.0
+
+
+def _by_hash(items: Sequence[str], k: int) -> list[int]:
+    """Positions of the ``k`` items of smallest hash, in order: a sample that a new item changes only if it
+    ranks among them, where a random permutation of a grown list would be another sample altogether."""
+    if len(items) <= k:
+        return list(range(len(items)))
+    return sorted(sorted(range(len(items)), key=lambda i: sha256_text(items[i]))[:k])
 
 
 def corpus_words(texts: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -164,22 +203,22 @@ def corpus_words(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     return sorted(w for w in upper if w.lower() not in plain), sorted(lower - {w.lower() for w in upper})
 
 
-def name_words(texts: Sequence[str], sample: int = NAME_WORDS, passages: int = NAME_PASSAGES, seed: int = 0,
+def name_words(texts: Sequence[str], sample: int = NAME_WORDS, passages: int = NAME_PASSAGES,
                ) -> NameWords | None:
-    """Up to ``sample`` names and ordinary words of the corpus; None when either kind has fewer than 20:
-    too few to learn a boundary from."""
+    """Up to ``sample`` names and ordinary words of the corpus (from up to ``passages`` passages), each
+    chosen by its hash so that a few new articles move the sample by a few words; None when either kind
+    has fewer than 20: too few to learn a boundary from."""
     if len(texts) > passages:
-        texts = [texts[int(i)] for i in np.linspace(0, len(texts) - 1, passages)]
+        texts = [texts[i] for i in _by_hash(texts, passages)]
     names, ordinary = corpus_words(texts)
-    rng = np.random.default_rng(seed)
-    names = [names[i] for i in sorted(rng.permutation(len(names))[:sample])]
-    ordinary = [ordinary[i] for i in sorted(rng.permutation(len(ordinary))[:sample])]
+    names = [names[i] for i in _by_hash(names, sample)]
+    ordinary = [ordinary[i] for i in _by_hash(ordinary, sample)]
     if min(len(names), len(ordinary)) < 20:
         return None
     return NameWords(names, ordinary)
 
 
-def learn_name_direction(words: NameWords, embed: Callable[[list[str]], np.ndarray], key: str = "",
+def learn_name_direction(words: NameWords, embed: Callable[[list[str]], np.ndarray], model_fingerprint: str = "",
                          ) -> NameDirection:
     """The boundary between the corpus' names and its ordinary words, the latter capitalised.
 
@@ -193,4 +232,4 @@ def learn_name_direction(words: NameWords, embed: Callable[[list[str]], np.ndarr
     kinds = np.array([1] * len(names) + [0] * len(ordinary))
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(vectors, kinds)
     return NameDirection(model.coef_[0].astype(np.float32), float(model.intercept_[0]), len(names), len(ordinary),
-                         key)
+                         words.key(model_fingerprint), learner_key(model_fingerprint), words)

@@ -40,7 +40,8 @@ def index_status(index_dir: Path, corpus_dir: Path, milvus=None) -> dict:
         # the second sentence vectors answers choose with; False: SENTENCES_ALONE=false or an older corpusbot
         "sentences_alone": index.sentences_alone is not None,
         # what the near-miss check reads an unseen opening word with (casing.py); None: an older corpusbot
-        "name_direction": {k: v for k, v in (manifest.get("name_direction") or {}).items() if k != "weights"}
+        "name_direction": {k: v for k, v in (manifest.get("name_direction") or {}).items()
+                           if k not in ("weights", "sample")}
                           or None,
         # how answers tell a generic sentence (answer.SentenceCentres); False: an older corpusbot, rebuild to add
         "sentence_centres": bool(manifest.get("sentence_centres")),
