@@ -53,8 +53,9 @@ async def swap_ms(engine: Engine, index_dir: Path) -> float:
 
 def cli_build(corpus: Path, index_dir: Path) -> dict:
     started = time.perf_counter()
-    run = subprocess.run([str(ROOT / ".venv" / "bin" / "corpusbot"), "index", "build", "--json", "--corpus", str(corpus),
-                          "--index-dir", str(index_dir)], capture_output=True, text=True, check=True, cwd=ROOT)
+    command = [str(ROOT / ".venv" / "bin" / "corpusbot"), "index", "build", "--json",
+               "--corpus", str(corpus), "--index-dir", str(index_dir)]
+    run = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
     report = json.loads(run.stdout)
     return {"seconds": round(time.perf_counter() - started, 2), "embedded": report["embedded"]}
 

@@ -213,7 +213,8 @@ def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: 
     what is left of the budget is skipped, not the end: a shorter one just
     below it is often the one that holds the fact. So is one whose ``overlap``
     (candidates × candidates, ``SentenceCentres.overlap``) with a chosen
-    sentence reaches ``restates``: it would say the same thing twice.
+    sentence reaches ``restates`` and that adds no number: it would say the
+    same thing twice.
     """
     if not candidates:
         return []

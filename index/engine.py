@@ -386,7 +386,8 @@ class Engine:
         answer does not quote one fact twice; None for a build without sentence centres or alone vectors."""
         if self.centres is None or self.index.sentences_alone is None:
             return None
-        return self.centres.overlap(self.index.sentences_alone.rows(np.array([c.row for c in candidates_], dtype=np.int64)))
+        rows = np.array([c.row for c in candidates_], dtype=np.int64)
+        return self.centres.overlap(self.index.sentences_alone.rows(rows))
 
     def _closeness(self, candidates_: list[Candidate]) -> Callable[[str], float]:
         """How near the best of ``candidates_`` comes to a text: what the near-miss check weighs a term by."""

@@ -43,10 +43,10 @@ DEFAULT_NAME_MATCH = 0.875
 # two dev near misses naming a Kazakh or Kyrgyz place in a case ending sit at +0.00003 and +0.00007, the
 # smallest answerable one at +0.0012; a false decline still lists the related passages, a false answer does not.
 TAKEN_UP_MARGIN = 0.001
-# English capitalises month and weekday names; the other three languages do not ("12 ноября"), so the
-# Russian passage holding "November 12" has no name to vouch for "November" (a dev answerable declined).
 # Kazakh and Kyrgyz ask who or what something is with "деген" ("Риззат Тасым деген кім?": "who is the one called").
 _NAMING = frozenset({"деген"})
+# English capitalises month and weekday names; the other three languages do not ("12 ноября"), so the
+# Russian passage holding "November 12" has no name to vouch for "November" (a dev answerable declined).
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec "

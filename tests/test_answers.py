@@ -339,7 +339,10 @@ def test_an_answer_skips_a_sentence_that_restates_one_it_quotes_but_not_another_
     hits = [Hit(None, 0.9, 1, 0, dense=0.9), Hit(None, 0.8, 2, 1, dense=0.9)]
     candidates = [Candidate(i // 2, t, i) for i, t in enumerate(texts)]
     similarity = np.array([0.90, 0.89, 0.88, 0.87])
-    picked = lambda **kw: [c.text for c in select_sentences(candidates, similarity, hits, spread=0.0, **kw)]  # noqa: E731
+
+    def picked(**kw) -> list[str]:
+        return [c.text for c in select_sentences(candidates, similarity, hits, spread=0.0, **kw)]
+
     assert picked(overlap=overlap) == [texts[0], texts[2], texts[3]]
     assert picked() == picked(overlap=overlap, restates=None) == texts
 
