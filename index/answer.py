@@ -55,6 +55,8 @@ HUB_WEIGHT = 0.5
 # at 0.7 ("Матвиенко подтвердила, что разговор ... носил доверительный характер" beside Tokayev's own words,
 # 0.70) a KazQAD dev answer is lost. None: none skipped.
 RESTATES: float | None = 0.8
+# A "who is X?" question (evidence.asks_who) asks about X alone: a sentence naming X gains this much.
+SUBJECT_WEIGHT = 0.2
 _NUMBER = re.compile(r"\d+")
 _CLOSING = " \t»\"”’')]…"
 
@@ -203,7 +205,7 @@ def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: 
                      max_sentences: int = MAX_SENTENCES, max_chars: int = MAX_ANSWER_CHARS,
                      spread: float = SPREAD_PENALTY, rank_prior: float = RANK_PRIOR,
                      scores: np.ndarray | None = None, overlap: np.ndarray | None = None,
-                     restates: float | None = RESTATES) -> list[Candidate]:
+                     restates: float | None = RESTATES, bonus: np.ndarray | None = None) -> list[Candidate]:
     """The best sentence, then further ones that score nearly as well, in the order picked, within ``max_chars``.
 
     ``coverage`` (share of the question's rare words in the sentence) lifts the
@@ -214,7 +216,7 @@ def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: 
     below it is often the one that holds the fact. So is one whose ``overlap``
     (candidates × candidates, ``SentenceCentres.overlap``) with a chosen
     sentence reaches ``restates`` and that adds no number: it would say the
-    same thing twice.
+    same thing twice. ``bonus`` (per candidate) is added to its score.
     """
     if not candidates:
         return []
@@ -225,6 +227,8 @@ def select_sentences(candidates: list[Candidate], similarity: np.ndarray, hits: 
         + LEXICAL_WEIGHT * float(cov) - rank_prior * c.hit
         for c, sim, cov in zip(candidates, similarity, lexical)
     ])
+    if bonus is not None:
+        scores = scores + bonus
     left = stated or list(range(len(candidates)))  # a question quoted as an answer answers nothing
     chosen: list[Candidate] = []
     picked: list[int] = []

@@ -8,11 +8,11 @@ from typing import Callable
 
 import numpy as np
 
-from .answer import (ALONE_MIX, Answer, Candidate, SentenceCentres, candidate_sentences, compose_answer,
-                     merge_answers, not_found, not_stated, select_sentences)
+from .answer import (ALONE_MIX, SUBJECT_WEIGHT, Answer, Candidate, SentenceCentres, candidate_sentences,
+                     compose_answer, merge_answers, not_found, not_stated, select_sentences)
 from .casing import CorpusCasing, NameDirection
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
-from .evidence import DEFAULT_NAME_MATCH, asks_who, taken_up, weigh
+from .evidence import DEFAULT_NAME_MATCH, asks_who, naming, taken_up, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
@@ -348,7 +348,8 @@ class Engine:
         """One question's answer from its hits: an answer, or a graded decline."""
         t = time.perf_counter()
         text = " ".join(question.split())
-        if not self.confident(hits) and not asks_who(text, self.index, self.word_kind):
+        subject = asks_who(text, self.index, self.word_kind)  # "Who is Rizzat Tasym?": the name is its meaning
+        if not self.confident(hits) and not subject:
             timings.add("compose", t)
             return not_found(question)
         evidence = weigh(text, hits, self.index, self.embed_terms, self.name_match, self.word_kind)
@@ -360,7 +361,8 @@ class Engine:
             timings.add("compose", t)
             return not_stated(question, hits, evidence.missing)
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_)
-        chosen = select_sentences(candidates_, similarity, hits, coverage, overlap=self.overlap(candidates_))
+        chosen = select_sentences(candidates_, similarity, hits, coverage, overlap=self.overlap(candidates_),
+                                  bonus=self.subject_bonus(candidates_, subject))
         answer = compose_answer(question, hits, chosen)
         timings.add("compose", t)
         return answer
@@ -380,6 +382,13 @@ class Engine:
         coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
                                                     detect_language(text))
         return candidates_, self.similarity(vector, candidates_, self.centres), coverage
+
+    def subject_bonus(self, candidates_: list[Candidate], subject: tuple[str, ...],
+                      weight: float = SUBJECT_WEIGHT) -> np.ndarray | None:
+        """What a sentence naming the subject of a "who is X?" question gains (None for other questions)."""
+        if not subject or not weight:
+            return None
+        return weight * naming([c.text for c in candidates_], subject, self.index)
 
     def overlap(self, candidates_: list[Candidate]) -> np.ndarray | None:
         """How far each candidate sentence says what another does (answer.SentenceCentres.overlap), so an

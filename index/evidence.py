@@ -123,10 +123,10 @@ def _spelt_or(casing: Casing | None, index: LoadedIndex) -> Casing | None:
     return lambda word: all(t in vocab for t in analyzer.tokens(word)) or casing(word)
 
 
-def asks_who(question: str, index: LoadedIndex, casing: Casing | None = None) -> bool:
-    """Whether ``question`` asks only who or what something the corpus names is ("Who is Rizzat Tasym?",
-    "Кто такой Айдос Укибай?", "C5+1 деген эмне?"): besides its key terms, only question and function words,
-    and every key term spelt in the corpus, in any script.
+def asks_who(question: str, index: LoadedIndex, casing: Casing | None = None) -> tuple[str, ...]:
+    """The names ``question`` asks only who or what they are ("Who is Rizzat Tasym?", "Кто такой Айдос
+    Укибай?", "C5+1 деген эмне?"), when the corpus spells every one of them in some script; else ().
+    Besides those key terms, such a question holds only question and function words.
 
     Its meaning is the name, so how close it comes to a passage in meaning says little about whether the
     corpus holds it: a short question sits lower than one with a predicate ("Who is Rizzat Tasym?" 0.78).
@@ -134,9 +134,18 @@ def asks_who(question: str, index: LoadedIndex, casing: Casing | None = None) ->
     analyzer, vocab = index.lexical.analyzer, index.lexical.retriever.vocab_dict
     terms = key_terms(question, _spelt_or(casing, index))
     if not terms or not all(t in vocab for term in terms for t in analyzer.tokens(term)):
-        return False
+        return ()
     rest = (w.strip(_PUNCTUATION).lower() for w in without(question, terms).split())
-    return all(w in FUNCTION_WORDS or w in _NAMING for w in rest if w)
+    return tuple(terms) if all(w in FUNCTION_WORDS or w in _NAMING for w in rest if w) else ()
+
+
+def naming(texts: Sequence[str], terms: Sequence[str], index: LoadedIndex) -> np.ndarray:
+    """Per text, whether it holds every lexical token of one of ``terms`` (scripts folded: "Abish" in
+    "Самат Абиш ким?"), i.e. names what a "who is" question asks about."""
+    analyzer = index.lexical.analyzer
+    wanted = [set(analyzer.tokens(t)) for t in terms]
+    held = [set(analyzer.tokens(text)) for text in texts]
+    return np.array([any(w and w <= h for w in wanted) for h in held], dtype=bool)
 
 
 def without(question: str, terms: Sequence[str]) -> str:

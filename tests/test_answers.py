@@ -369,3 +369,24 @@ def test_only_a_question_about_who_a_spelt_name_is_passes_the_threshold_so(engin
     assert not asks("Who is Angela Merkel?")  # a name the corpus never spells: the key-term check's case
     assert not asks("Who is it?") and not asks("?")
     assert engine.ask("Who is Angela Merkel?").verdict != "answer"
+
+
+@pytest.mark.parametrize("question, name", [("Who is Marco Rubio?", "Рубио"), ("Кто такой Айдос Укибай?", "Укибай"),
+                                            ("Риззат Тасым ким?", "Тасым")])
+def test_a_who_is_answer_quotes_sentences_that_name_its_subject(engine, question, name):
+    """Half the sentences of these answers named someone else ("Мындай жолугушуулардын демилгечиси -
+    Нурсултан Абишевичтин өзү." about Rubio) before a sentence naming the subject gained answer.SUBJECT_WEIGHT."""
+    reply = engine.ask(question)
+    sentences = [s for s in reply.answer.split("] ") if s]
+    assert reply.verdict == "answer" and sentences and all(name in s for s in sentences), reply.answer
+
+
+def test_only_a_who_is_question_favours_sentences_naming_its_subject(engine):
+    from index.evidence import asks_who
+
+    question = "What did Tokayev say about Putin?"
+    hits = engine.retrieve(question, 5)
+    candidates = candidate_sentences(hits, engine.index)
+    assert engine.subject_bonus(candidates, asks_who(question, engine.index, engine.word_kind)) is None
+    bonus = engine.subject_bonus(candidates, ("Tokayev",))
+    assert bonus is not None and 0 < np.count_nonzero(bonus) < len(candidates)
