@@ -21,6 +21,8 @@ from typing import Callable
 
 import numpy as np
 
+from .text import has_digit
+
 # Words that point back to something said before. Kazakh and Kyrgyz share several.
 REFERRING = frozenset("""
 he she him his her hers they them their it its this that these those there then such same also else
@@ -83,7 +85,7 @@ def names(text: str, casing: Casing = unseen) -> list[str]:
         word = match.group()
         start = match.start()
         opens = start == 0 or text[:start].rstrip()[-1:] in ".?!«\"“"
-        if any(c.isdigit() for c in word) or (word[0].isupper() and (not opens or opening_name(word, casing))):
+        if has_digit(word) or (word[0].isupper() and (not opens or opening_name(word, casing))):
             out.append(word.strip(".-’'"))
     return out
 
@@ -111,7 +113,7 @@ def refers_back(question: str, casing: Casing = unseen) -> bool:
         # an opening capital may be an ordinary word ("Мақала авторы мұны…"): it counts as a name
         # only where the corpus writes it as one ("Назарбаевтың жиені кім және ол…")
         named = word.strip(".-’'") in own and (i > 0 or casing(match.group()) is True)
-        if named or any(c.isdigit() for c in word):
+        if named or has_digit(word):
             return False
         if word in REFERRING and (i == 0 or (words[i - 1], word) not in ASKING):
             return True

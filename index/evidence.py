@@ -31,10 +31,9 @@ import numpy as np
 from .conversation import FUNCTION_WORDS, Casing, opening_name
 from .search import Hit
 from .store import LoadedIndex
-from .text import split_sentences
+from .text import has_digit, split_sentences
 
 _WORD = re.compile(r"[^\W_]+(?:[-‐][^\W_]+)*")
-_DIGIT = re.compile(r"\d")  # a word that is not all letters may hold one (checked per word of every passage)
 _PUNCTUATION = "«»\"“”„'’.,:;!?()[]"
 # A term embedded alone sits this close to its own spelling in another script and
 # below it to other names: the middle of the plateau 0.86–0.89 on the dev questions (bench/abstention.py).
@@ -78,7 +77,7 @@ def key_terms(question: str, casing: Casing | None = None) -> list[str]:
 def _sentence_terms(sentence: str, casing: Casing | None = None) -> list[str]:
     words = _WORD.findall(sentence)
     return [w for i, w in enumerate(words)
-            if (not w.isalpha() and _DIGIT.search(w)) or (len(w) > 1 and w.isupper())
+            if has_digit(w) or (len(w) > 1 and w.isupper())
             or (w[:1].isupper() and w.lower() not in _CALENDAR
                 and (i > 0 or (casing is not None and opening_name(w, casing))))]
 

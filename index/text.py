@@ -61,5 +61,11 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def has_digit(word: str) -> bool:
+    """Whether ``word`` holds a digit ("Су-35", "2019-жылы"). Asked of every word of every passage a question
+    retrieves, so an all-letter word, nearly all of them, is let go without looking at its characters."""
+    return not word.isalpha() and any(map(str.isdigit, word))
+
+
 def word_count(text: str) -> int:
     return len(text.split())
