@@ -370,11 +370,17 @@ def lazy_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batc
                   latent_terms: bool = True, sentences_alone: bool = True) -> LazyEmbedder:
     """``load_embedder``'s embedder for a build, loaded only if the build has something to embed."""
     cache_dir = _cache(cache_dir)
-    folder = ensure_default_model(cache_dir) if name == DEFAULT_MODEL else Path(name)
-    return LazyEmbedder(lambda: load_embedder(name, cache_dir, batch_size, False, sentences_alone),
-                        DEFAULT_MODEL_ID if name == DEFAULT_MODEL else name, model_fingerprint(name, cache_dir),
-                        folder_dimension(folder), latent_head(name, cache_dir) if latent_terms else None,
-                        sentences_alone)
+    folder, model_id = _model_folder(name, cache_dir)
+    return LazyEmbedder(lambda: load_embedder(name, cache_dir, batch_size, False, sentences_alone), model_id,
+                        _fingerprint(folder, name), folder_dimension(folder),
+                        latent_head(name, cache_dir) if latent_terms else None, sentences_alone)
+
+
+def _model_folder(name: str, cache_dir: Path) -> tuple[Path, str]:
+    """Where model ``name`` loads from (the converted default, a local folder, or a hub id as given) and its id."""
+    if name == DEFAULT_MODEL:
+        return ensure_default_model(cache_dir), DEFAULT_MODEL_ID
+    return Path(name), name
 
 
 def folder_dimension(folder: Path) -> int | None:
@@ -415,10 +421,7 @@ def load_embedder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None, batc
     except ImportError as exc:  # pragma: no cover - install problem
         raise ModelError(f"sentence-transformers is not installed ({exc}); run the README's set-up command") from None
 
-    if is_default:
-        folder, model_id = ensure_default_model(cache_dir), DEFAULT_MODEL_ID
-    else:
-        folder, model_id = Path(name), name
+    folder, model_id = _model_folder(name, cache_dir)
     try:
         model = SentenceTransformer(str(folder), device="cpu")  # a folder, or a hub id as given
     except Exception as exc:  # the hub and transformers raise many types; all mean "cannot load"

@@ -89,11 +89,12 @@ def _names_in(text: str, sentences: list[tuple[int, int]]) -> set[str]:
 
 def weigh(question: str, hits: list[Hit], index: LoadedIndex,
           embed_terms: Callable[[list[str]], np.ndarray], name_match: float = DEFAULT_NAME_MATCH,
-          casing: Casing | None = None) -> Evidence:
-    """Key terms of ``question`` and which of them the corpus does not mention."""
+          casing: Casing | None = None, terms: Sequence[str] | None = None) -> Evidence:
+    """Key terms of ``question`` (``question_terms``, unless the caller has them) and which of them the corpus
+    does not mention."""
     analyzer = index.lexical.analyzer
     vocab = index.lexical.retriever.vocab_dict
-    terms = key_terms(question, _spelt_or(casing, index))
+    terms = list(question_terms(question, index, casing) if terms is None else terms)
     words = analyzer.tokens(question)
     known = sum(1 for t in words if t in vocab) / len(words) if words else 0.0
     unknown = [t for t in terms if any(tok not in vocab for tok in analyzer.tokens(t))]
@@ -114,16 +115,17 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
     return Evidence(tuple(terms), tuple(missing), known)
 
 
-def _spelt_or(casing: Casing | None, index: LoadedIndex) -> Casing | None:
-    """``casing`` asked only of a word the corpus lacks: only such a word can be missing, and reading its
-    kind may embed it; one the corpus holds may count as a term either way, it will be found."""
+def question_terms(question: str, index: LoadedIndex, casing: Casing | None = None) -> list[str]:
+    """``key_terms`` with ``casing`` asked only of a word the corpus lacks: only such a word can be missing,
+    and reading its kind may embed it; one the corpus holds may count as a term either way, it will be found."""
     if casing is None:
-        return None
+        return key_terms(question)
     analyzer, vocab = index.lexical.analyzer, index.lexical.retriever.vocab_dict
-    return lambda word: all(t in vocab for t in analyzer.tokens(word)) or casing(word)
+    return key_terms(question, lambda word: all(t in vocab for t in analyzer.tokens(word)) or casing(word))
 
 
-def asks_who(question: str, index: LoadedIndex, casing: Casing | None = None) -> tuple[str, ...]:
+def asks_who(question: str, index: LoadedIndex, casing: Casing | None = None,
+             terms: Sequence[str] | None = None) -> tuple[str, ...]:
     """The names ``question`` asks only who or what they are ("Who is Rizzat Tasym?", "Кто такой Айдос
     Укибай?", "C5+1 деген эмне?"), when the corpus spells every one of them in some script; else ().
     Besides those key terms, such a question holds only question and function words.
@@ -132,7 +134,7 @@ def asks_who(question: str, index: LoadedIndex, casing: Casing | None = None) ->
     corpus holds it: a short question sits lower than one with a predicate ("Who is Rizzat Tasym?" 0.78).
     """
     analyzer, vocab = index.lexical.analyzer, index.lexical.retriever.vocab_dict
-    terms = key_terms(question, _spelt_or(casing, index))
+    terms = question_terms(question, index, casing) if terms is None else terms
     if not terms or not all(t in vocab for term in terms for t in analyzer.tokens(term)):
         return ()
     rest = (w.strip(_PUNCTUATION).lower() for w in without(question, terms).split())
