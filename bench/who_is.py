@@ -2,14 +2,14 @@
 
     .venv/bin/python bench/who_is.py [--work DIR] [--out docs/results/who-is-dev.json]
 
-A question that asks only who or what a name is (``evidence.asks_who``: "Who
+A question that asks only who or what a name is (``evidence.asks_about``: "Who
 is Rizzat Tasym?", "Марко Рубио деген кім?") has the name for its meaning.
 Before this sweep half the sentences its answers quoted did not name it
 (53 of 105 on dev_entities). A sentence naming the subject (holding every
 lexical token of one of its key terms, scripts folded: ``evidence.naming``)
 gains ``w`` in sentence choice (``answer.SUBJECT_WEIGHT``), a bonus rather
 than a filter, since the sentence that defines ОДКБ says "Collective Security
-Treaty Organization (CSTO)". Scored on the dev questions ``asks_who`` reads
+Treaty Organization (CSTO)". Scored on the dev questions ``asks_about`` reads
 (dev_entities, gold, names), answered ones only as the product answers them:
 answer_hit per set (declines count as misses) and the share of quoted
 sentences that name the subject. The rule, fixed before the first run
@@ -34,7 +34,7 @@ from report import emit  # noqa: E402
 from index.answer import select_sentences  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
-from index.evidence import asks_who, naming  # noqa: E402
+from index.evidence import asks_about, naming  # noqa: E402
 from index.text import fold  # noqa: E402
 
 WEIGHTS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5)
@@ -43,11 +43,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def who_items(engine: Engine, gold: list) -> list:
-    """``prepared`` items of the answerable questions asks_who reads, each with its candidates' naming."""
+    """``prepared`` items of the answerable questions asks_about reads, each with its candidates' naming."""
     answerable = [q for q in gold if q.answerable]
     out = []
     for q, item in zip(answerable, prepared(engine, gold)):
-        subject = asks_who(" ".join(q.question.split()), engine.index, engine.word_kind)
+        subject = asks_about(" ".join(q.question.split()), engine.index, engine.word_kind)
         if not subject:
             continue
         out.append(None if item is None else (item, naming([c.text for c in item[0]], subject, engine.index)))

@@ -12,7 +12,7 @@ from .answer import (ALONE_MIX, SUBJECT_WEIGHT, Answer, Candidate, SentenceCentr
                      compose_answer, merge_answers, not_found, not_stated, select_sentences)
 from .casing import CorpusCasing, NameDirection
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
-from .evidence import DEFAULT_NAME_MATCH, asks_who, naming, question_terms, taken_up, weigh
+from .evidence import DEFAULT_NAME_MATCH, asks_about, naming, question_terms, taken_up, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
@@ -349,7 +349,7 @@ class Engine:
         t = time.perf_counter()
         text = " ".join(question.split())
         terms = question_terms(text, self.index, self.word_kind)
-        subject = asks_who(text, self.index, terms=terms)  # "Who is Rizzat Tasym?": the name is its meaning
+        subject = asks_about(text, self.index, terms=terms)  # "Who is Rizzat Tasym?": the name is its meaning
         if not self.confident(hits) and not subject:
             timings.add("compose", t)
             return not_found(question)

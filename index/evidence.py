@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .conversation import FUNCTION_WORDS, Casing, opening_name
+from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .search import Hit
 from .store import LoadedIndex
 from .text import has_digit, split_sentences
@@ -45,6 +45,18 @@ DEFAULT_NAME_MATCH = 0.875
 TAKEN_UP_MARGIN = 0.001
 # Kazakh and Kyrgyz ask who or what something is with "деген" ("Риззат Тасым деген кім?": "who is the one called").
 _NAMING = frozenset({"деген"})
+# Words that ask what is said, known, written or reported about a topic ("Что известно про Анкоридж?", "Қытай
+# туралы не жазылған?"), a closed class in the four languages: such a question, like "who is X?", has its names for
+# its whole meaning, and any sentence naming them answers it.
+_ABOUT = frozenset("""
+about said say says saying known know written write writes wrote reported report reports mentioned mention
+news anything something happened happen happening article articles me us the a an any
+про известно говорится говорят сказано сказал сказала сказали пишут писали написано сообщается сообщают
+сообщали упоминается упоминали новости новостей расскажи расскажите произошло происходит статьях статьи есть
+туралы жайында жөнінде айтылған айтылды айтылады белгілі жазылған жазылды жазады делінген деді айтты болды
+жаңалық жаңалықтар хабарланды айтшы
+тууралуу жөнүндө айтылган айтылат белгилүү жазылган жазылат деп деди айтты болду жаңылык жаңылыктар кабар айтчы
+""".split())
 # English capitalises month and weekday names; the other three languages do not ("12 ноября"), so the
 # Russian passage holding "November 12" has no name to vouch for "November" (a dev answerable declined).
 _CALENDAR = frozenset(
@@ -124,11 +136,14 @@ def question_terms(question: str, index: LoadedIndex, casing: Casing | None = No
     return key_terms(question, lambda word: all(t in vocab for t in analyzer.tokens(word)) or casing(word))
 
 
-def asks_who(question: str, index: LoadedIndex, casing: Casing | None = None,
-             terms: Sequence[str] | None = None) -> tuple[str, ...]:
+def asks_about(question: str, index: LoadedIndex, casing: Casing | None = None,
+               terms: Sequence[str] | None = None) -> tuple[str, ...]:
     """The names ``question`` asks only who or what they are ("Who is Rizzat Tasym?", "Кто такой Айдос
-    Укибай?", "C5+1 деген эмне?"), when the corpus spells every one of them in some script; else ().
-    Besides those key terms, such a question holds only question and function words.
+    Укибай?", "C5+1 деген эмне?") or what is said of them ("Что известно про Анкоридж?", "Қытай туралы не
+    жазылған?"), when the corpus spells every one of them in some script; else (). Besides those key terms,
+    such a question holds only question and function words and words asking what is said (``_ABOUT``), and
+    no pronoun pointing at someone: "Ол Қазақстан туралы не деді?" ("What did he say about Kazakhstan?")
+    asks about him as much as about Kazakhstan.
 
     Its meaning is the name, so how close it comes to a passage in meaning says little about whether the
     corpus holds it: a short question sits lower than one with a predicate ("Who is Rizzat Tasym?" 0.78).
@@ -137,8 +152,10 @@ def asks_who(question: str, index: LoadedIndex, casing: Casing | None = None,
     terms = question_terms(question, index, casing) if terms is None else terms
     if not terms or not all(t in vocab for term in terms for t in analyzer.tokens(term)):
         return ()
-    rest = (w.strip(_PUNCTUATION).lower() for w in without(question, terms).split())
-    return tuple(terms) if all(w in FUNCTION_WORDS or w in _NAMING for w in rest if w) else ()
+    rest = [w for w in (w.strip(_PUNCTUATION).lower() for w in without(question, terms).split()) if w]
+    if any(w in POINTING for w in rest):
+        return ()
+    return tuple(terms) if all(w in FUNCTION_WORDS or w in _NAMING or w in _ABOUT for w in rest) else ()
 
 
 def naming(texts: Sequence[str], terms: Sequence[str], index: LoadedIndex) -> np.ndarray:
