@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .clean import clean_page
 from .lang import LANGS, detect_language
+from .markup import plain
 from .text import split_sentences
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -56,8 +57,8 @@ class Problem:
 
 
 def parse_text_document(doc_id: str, raw: str, source: str = "") -> Document:
-    """A news page as scraped: header date, clutter removed, title = first sentence."""
-    raw = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    """A news page as scraped: header date, markup read as text, clutter removed, title = first sentence."""
+    raw = plain(raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
     first, _, rest = raw.partition("\n")
     date = None
     header = _DATE_HEADER.match(first)
@@ -98,6 +99,9 @@ def parse_jsonl_record(record: object, source: str) -> Document:
         raise ValueError("missing 'id'")
     if not isinstance(text, str) or not text.strip():
         raise ValueError("missing or empty 'text'")
+    text = plain(text)
+    if not text.strip():
+        raise ValueError("no text once its HTML markup is read")
     paragraphs, removed = clean_page(text.split("\n"))
     if not paragraphs:  # a record is one article: never drop it whole for looking like furniture
         paragraphs, removed = [" ".join(text.split())], []
@@ -105,7 +109,7 @@ def parse_jsonl_record(record: object, source: str) -> Document:
     lang = record.get("lang")
     if lang not in LANGS:
         lang = detect_language(clean)
-    title = plain_text(str(record.get("title") or "")) or make_title(paragraphs[0])
+    title = plain_text(plain(str(record.get("title") or ""))) or make_title(paragraphs[0])
     return Document(str(doc_id), title, clean, iso_date(record.get("date")), lang,
                     record.get("url") or None, source, tuple(removed))
 

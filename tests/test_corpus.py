@@ -150,7 +150,7 @@ def test_jsonl_metadata_is_validated(tmp_path):
     (tmp_path / "docs.jsonl").write_text("\n".join(_json.dumps(r) for r in records), "utf-8")
     docs = {d.doc_id: d for d in load_corpus(tmp_path)[0]}
     assert docs["a"].date is None and docs["b"].date == "2025-03-04" and docs["c"].date is None
-    assert docs["a"].title == "<b>Bold</b> title with controls"  # kept as text; escaped when rendered
+    assert docs["a"].title == "Bold title with controls"  # markup read as text; what is left is escaped when rendered
     assert docs["c"].title.startswith("A third text")
 
 
@@ -187,3 +187,37 @@ def test_a_page_that_is_all_furniture_is_reported_by_name(tmp_path):
     docs, problems = load_corpus(tmp_path)
     assert [d.doc_id for d in docs] == ["real"]
     assert [(p.source, p.reason) for p in problems] == [("ad.txt", "no article text (3 paragraphs removed as page furniture)")]
+
+
+def test_html_markup_in_a_text_is_read_as_the_text_it_marks_up():
+    """KazQAD's Wikipedia contexts carry escaped tags ("1 мм&lt;sup&gt;3&lt;/sup&gt;"), CMS exports entities and
+    paragraphs; left in, answers quoted "&lt;br&gt;" and BM25 indexed "lt", "br", "sup" as words."""
+    from index.markup import has_markup, plain
+
+    assert plain("1 мм&lt;sup&gt;3&lt;/sup&gt; қанында") == "1 мм3 қанында"
+    assert plain("Көктем&lt;br&gt;Жаз") == "Көктем\nЖаз"
+    assert plain("<p>Путин&nbsp;и&nbsp;Токаев</p><p>Второй&#8212;абзац</p>") == "\nПутин и Токаев\n\nВторой—абзац\n"
+    assert plain("&amp;laquo;Ана тили&amp;raquo;") == "«Ана тили»"  # escaped twice
+    assert plain('Text<script type="x">var a = "<p>";</script> and <!-- note --> more') == "Text and more"
+    assert plain("<b>Bold</b> and <a href='/x'>a link</a>") == "Bold and a link"
+    for text in ("<1100 қызықты дерек-Адам анатомиясы/>", "if x < 5 and y > 3", "AT&T, R&D", "Plain  text\n\n"):
+        assert not has_markup(text) and plain(text) == text  # no element, no entity: unchanged byte for byte
+
+
+def test_the_loader_reads_markup_in_pages_and_records(tmp_path):
+    records = [{"id": "k1", "title": "Эритроциттер &amp; қан",
+                "text": "Жаңа туған сәбидің қанында 1 мм&lt;sup&gt;3&lt;/sup&gt; көлемде 6,5 млн эритроцит бар.&lt;br&gt;"
+                        "Бұл туралы оқулықта жазылған."},
+               {"id": "k2", "text": "<div><br/></div>&nbsp;"}]
+    (tmp_path / "docs.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    (tmp_path / "page.txt").write_text(
+        " date 2025-11-13 <h1>Токаев прибыл в Москву</h1><p>Визит начался в Кремле.</p><p>Переговоры шли три часа.</p>",
+        "utf-8")
+    docs, problems = load_corpus(tmp_path)
+    by_id = {d.doc_id: d for d in docs}
+    assert by_id["k1"].title == "Эритроциттер & қан" and "1 мм3 көлемде" in by_id["k1"].text
+    assert "&" not in by_id["k1"].text and "<" not in by_id["k1"].text
+    page = by_id["page"]
+    assert page.date == "2025-11-13" and page.title == "Токаев прибыл в Москву"
+    assert page.text.split("\n\n") == ["Токаев прибыл в Москву", "Визит начался в Кремле.", "Переговоры шли три часа."]
+    assert [(p.source, p.reason) for p in problems] == [("docs.jsonl:2", "bad JSONL record: no text once its HTML markup is read")]
