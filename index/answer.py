@@ -56,8 +56,9 @@ HUB_WEIGHT = 0.5
 # 0.70) a KazQAD dev answer is lost. None: none skipped.
 RESTATES: float | None = 0.8
 # A "who is X?" or "what is known about X?" question (evidence.asks_about) asks about X alone: a sentence naming X
-# gains this much, more than SENTENCE_MARGIN, so others are quoted only when no sentence naming X scores near them. Chosen on the who-is dev
-# questions (bench/who_is.py): sentences naming the subject 0.50 -> 1.00 of those quoted, answer_hit unchanged.
+# gains this much, more than SENTENCE_MARGIN, so others are quoted only when no sentence naming X scores near them.
+# Chosen on the who-is dev questions (bench/who_is.py): sentences naming the subject 0.50 -> 1.00 of those quoted,
+# answer_hit unchanged.
 SUBJECT_WEIGHT = 0.2
 _NUMBER = re.compile(r"\d+")
 _CLOSING = " \t»\"”’')]…"
