@@ -38,7 +38,7 @@ from index.evaluate import evaluate, load_gold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
-KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit")
+KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit", "answer_lead_hit")
 WEIGHTS = [0.5, 1.0, 1.5, 2.0]  # of the pair's vector, mixed with the question's own, one weight for both uses
 RETRIEVAL_WEIGHTS = [1.5, 2.0, 3.0]  # retrieval's own weight, answer sentences' kept at 1.0 (shipped: 1.0 / 1.0)
 

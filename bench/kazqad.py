@@ -99,13 +99,13 @@ def run(out: Path, smoke: int | None) -> dict:
         result = corpusbot("eval", "--gold", str(gold), "--mode", mode, "--curve",
                            "--corpus", str(corpus_dir), "--index-dir", str(index_dir))
         report["modes"][mode] = {k: result[k] for k in ("recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit",
-                                                        "latency_ms", "recall_curve")}
+                                                        "answer_lead_hit", "latency_ms", "recall_curve")}
         for half in SPLITS:
             args = ("eval", "--gold", str(gold.with_name(f"gold-{half}.jsonl")), "--mode", mode,
                     "--corpus", str(corpus_dir), "--index-dir", str(index_dir))
             part = corpusbot(*args)  # at the default depth, as `ask` and `eval` retrieve
             report["modes"][mode][half] = {k: part[k] for k in ("n", "recall@1", "recall@5", "recall@10", "mrr@10",
-                                                                "answer_hit", "ci95")}
+                                                                "answer_hit", "answer_lead_hit", "ci95")}
             # recall@1..20 for the plot; retrieving 20 folds a few more near-duplicates into the head, so the
             # figures above come from the run at depth 10
             report["modes"][mode][half]["recall_curve"] = corpusbot(*args, "--curve")["recall_curve"]

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from report import emit  # noqa: E402
 
 
-KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit")
+KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit", "answer_lead_hit")
 
 
 def split_report(engine: Engine, gold: list, langs: dict[str, str]) -> dict:

@@ -362,7 +362,8 @@ def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, curve: bool, mo
         click.echo(f"  {lang}: n={m['n']} recall@5 {m['recall@5']:.3f} MRR@10 {m['mrr@10']:.3f}")
     if report.get("answer_hit") is not None:
         by_lang = ", ".join(f"{lang} {m['answer_hit']:.3f}" for lang, m in report["by_lang"].items())
-        click.echo(f"answer holds a gold phrase: {report['answer_hit']:.3f} ({by_lang})")
+        click.echo(f"answer holds a gold phrase: {report['answer_hit']:.3f} ({by_lang}); "
+                   f"its first sentence: {report['answer_lead_hit']:.3f}")
     a = report.get("abstention") or {}
     if a.get("unanswerable"):
         number = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731

@@ -113,6 +113,9 @@ class Answer:
     unresolved: str | None = None
     # A message of several questions (message.py): each question, how it went, and the citations it drew on.
     parts: tuple["AnswerPart", ...] = ()
+    # The first sentence quoted, the one a reader takes for the answer ("" when declined): eval asks whether it
+    # holds the fact (answer_lead_hit), since an answer of five sentences can hold it in its last.
+    lead: str = ""
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer, "verdict": self.verdict,
@@ -274,7 +277,7 @@ def asks(sentence: str) -> bool:
 
 def compose_answer(question: str, hits: list[Hit], chosen: list[Candidate]) -> Answer:
     text = " ".join(f"{c.text} [{hits[c.hit].rank}]" for c in chosen)
-    return Answer(question, text, cite(hits))
+    return Answer(question, text, cite(hits), lead=chosen[0].text if chosen else "")
 
 
 def cite(hits: list[Hit]) -> list[Citation]:
@@ -310,4 +313,5 @@ def merge_answers(message: str, questions: list[str], answers: list[Answer]) -> 
     return Answer(message, text, citations, verdict,
                   read_with=next((a.read_with for a in answers if a.read_with), None),
                   carried=tuple(dict.fromkeys(n for a in answers for n in a.carried)),
-                  unresolved=next((a.unresolved for a in answers if a.unresolved), None), parts=parts)
+                  unresolved=next((a.unresolved for a in answers if a.unresolved), None), parts=parts,
+                  lead=next((a.lead for a in answers if a.lead), ""))

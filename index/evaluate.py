@@ -11,7 +11,8 @@ given, its text contains it (case-insensitive, whitespace folded). An empty
 
 Given the engine's whole reply (``answer``), the answer itself is scored too:
 ``answer_hit`` is the share of answerable questions whose composed answer
-text contains a gold phrase (same folding), and abstention is scored as the
+text contains a gold phrase (same folding), ``answer_lead_hit`` the share whose first
+sentence does, and abstention is scored as the
 precision and recall of declining ("not found" or "the corpus does not say")
 on unanswerable against answerable questions.
 """
@@ -114,11 +115,17 @@ def _metrics(ranks: list[int | None]) -> dict:
 
 def answer_hit(answer: Answer, question: GoldQuestion) -> bool:
     """The composed answer (not only a cited passage) states a gold phrase: an ``answers`` one, else a ``contains``."""
-    if answer.verdict != "answer":
-        return False
-    text = fold(answer.answer)
+    return answer.verdict == "answer" and _states(answer.answer, question)
+
+
+def lead_hit(answer: Answer, question: GoldQuestion) -> bool:
+    """The answer's first sentence states a gold phrase: the fact comes first, where a reader looks."""
+    return answer.verdict == "answer" and _states(answer.lead, question)
+
+
+def _states(text: str, question: GoldQuestion) -> bool:
     phrases = question.answers or tuple(r.contains for r in question.relevant if r.contains)
-    return any(fold(p) in text for p in phrases)
+    return any(fold(p) in fold(text) for p in phrases)
 
 
 def evaluate(
@@ -164,10 +171,13 @@ def evaluate(
     unanswerable = [q for q in gold if not q.answerable]
     if answer is not None:
         hits_ = {q.id: answer_hit(replies[q.id], q) for q in answerable}
-        share = lambda qs: round(sum(hits_[q.id] for q in qs) / len(qs), 4) if qs else None  # noqa: E731
+        leads = {q.id: lead_hit(replies[q.id], q) for q in answerable}
+        share = lambda qs, of=hits_: round(sum(of[q.id] for q in qs) / len(qs), 4) if qs else None  # noqa: E731
         report["answer_hit"] = share(answerable)
+        report["answer_lead_hit"] = share(answerable, leads)
         for lang, metrics in report["by_lang"].items():
             metrics["answer_hit"] = share([q for q in answerable if q.lang == lang])
+            metrics["answer_lead_hit"] = share([q for q in answerable if q.lang == lang], leads)
         report["abstention"] = abstention(gold, answered, replies)
         report["answer_misses"] = [q.id for q in answerable if not hits_[q.id]]
     if unanswerable and (confident is not None or answer is not None):

@@ -206,6 +206,12 @@ def test_dev_near_misses_and_answers_are_scored(engine):
     assert abstention["unanswerable"] == 16 and abstention["answerable"] == 18
     assert abstention["recall"] > 0.1 and abstention["declined_answerable"] <= 0.12
     assert report["answer_hit"] >= 0.8
+    assert 0 < report["answer_lead_hit"] <= report["answer_hit"]  # the first sentence is one of the answer's
+    for reply in report["_replies"].values():
+        if reply.verdict == "answer":  # the lead is the first sentence quoted, before its citation mark
+            assert reply.lead and reply.answer.startswith(reply.lead + " ["), reply.answer
+        else:
+            assert reply.lead == ""
 
 
 def test_a_sentence_too_long_for_the_budget_is_skipped_not_the_end():

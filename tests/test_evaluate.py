@@ -23,3 +23,18 @@ def test_mrr_counts_only_the_first_ten_ranks_and_unanswerables_are_resampled_apa
     assert ci["mrr@10"][0] < 0.25 < ci["mrr@10"][1] and ci["mrr@10"][1] <= 0.5
     assert ci["declined_unanswerable"] == [1.0, 1.0]  # not diluted by the 20 answerable draws
     assert "answer_hit" not in ci and "declined_answerable" not in ci
+
+
+def test_the_lead_is_scored_apart_from_the_whole_answer():
+    """An answer of five sentences can hold the fact in its last; answer_lead_hit asks of the first alone."""
+    from index.answer import Answer
+    from index.evaluate import GoldQuestion, Relevant, answer_hit, lead_hit
+
+    question = GoldQuestion("q1", "Сколько длилось видео?", "ru", (Relevant("000", "сегиз секунд"),))
+    late = Answer(question.question, "Путин менен Назарбаев жолукту. [1] Сегиз секунддук видеодо… [1]", [],
+                  lead="Путин менен Назарбаев жолукту.")
+    first = Answer(question.question, "Сегиз секунддук видеодо… [1]", [], lead="Сегиз секунддук видеодо…")
+    assert answer_hit(late, question) and not lead_hit(late, question)
+    assert answer_hit(first, question) and lead_hit(first, question)
+    declined = Answer(question.question, "Сегиз секунд", [], "not_found", lead="Сегиз секунд")
+    assert not answer_hit(declined, question) and not lead_hit(declined, question)
