@@ -60,6 +60,11 @@ RESTATES: float | None = 0.8
 # Chosen on the who-is dev questions (bench/who_is.py): sentences naming the subject 0.50 -> 1.00 of those quoted,
 # answer_hit unchanged.
 SUBJECT_WEIGHT = 0.2
+# A sentence written in the question's own language sits nearer it than its meaning alone would put it (e5's
+# same-language bias; the learned passage ranker pays -2.61 x the same feature), so English questions quoted the
+# English article first while the fact stood in a Russian or Kazakh sentence. Such a sentence loses this much.
+# Chosen on the dev sets (bench/answer_language.py); 0: none.
+SAME_LANGUAGE = 0.0
 _NUMBER = re.compile(r"\d+")
 _CLOSING = " \t»\"”’')]…"
 

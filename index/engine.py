@@ -8,7 +8,7 @@ from typing import Callable
 
 import numpy as np
 
-from .answer import (ALONE_MIX, SUBJECT_WEIGHT, Answer, Candidate, SentenceCentres, candidate_sentences,
+from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate, SentenceCentres, candidate_sentences,
                      compose_answer, merge_answers, not_found, not_stated, select_sentences)
 from .casing import CorpusCasing, NameDirection
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
@@ -103,7 +103,8 @@ class Engine:
 
     def __init__(self, embedder: QueryEncoder, index: LoadedIndex, min_score: float | None = None,
                  max_question_chars: int = 2000, mode: Mode = "hybrid",
-                 fusion: FusionParams = FusionParams(), name_match: float = DEFAULT_NAME_MATCH) -> None:
+                 fusion: FusionParams = FusionParams(), name_match: float = DEFAULT_NAME_MATCH,
+                 same_language: float = SAME_LANGUAGE) -> None:
         self.embedder = embedder
         self.index = index
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
@@ -111,6 +112,7 @@ class Engine:
         self.mode = mode
         self.fusion = fusion
         self.name_match = name_match
+        self.same_language = same_language  # what an answer sentence in the question's language pays (answer.py)
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
         self._vectors: RecentVectors[Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
@@ -129,7 +131,7 @@ class Engine:
         recent questions stay embedded across the reload.
         """
         engine = Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
-                        self.name_match)
+                        self.name_match, self.same_language)
         engine._terms = self._terms.copy()
         if engine.latent == self.latent and _same_basis(index.language_basis, self.index.language_basis):
             engine._vectors = self._vectors.copy()
@@ -369,7 +371,7 @@ class Engine:
             return not_stated(question, hits, evidence.missing)
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_)
         chosen = select_sentences(candidates_, similarity, hits, coverage, overlap=self.overlap(candidates_),
-                                  bonus=self.subject_bonus(candidates_, subject))
+                                  bonus=self.sentence_bonus(candidates_, hits, subject, detect_language(text)))
         answer = compose_answer(question, hits, chosen)
         timings.add("compose", t)
         return answer
@@ -389,6 +391,16 @@ class Engine:
         coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
                                                     detect_language(text))
         return candidates_, self.similarity(vector, candidates_, self.centres), coverage
+
+    def sentence_bonus(self, candidates_: list[Candidate], hits: list[Hit], subject: tuple[str, ...],
+                       lang: str) -> np.ndarray | None:
+        """What each candidate sentence gains beyond its closeness: naming the subject of a "who is X?" question,
+        less ``same_language`` when written in the question's language ``lang``; None when nothing."""
+        bonus = self.subject_bonus(candidates_, subject)
+        if self.same_language:
+            same = np.array([hits[c.hit].passage.lang == lang for c in candidates_], dtype=float)
+            bonus = (0.0 if bonus is None else bonus) - self.same_language * same
+        return bonus
 
     def subject_bonus(self, candidates_: list[Candidate], subject: tuple[str, ...],
                       weight: float = SUBJECT_WEIGHT) -> np.ndarray | None:
