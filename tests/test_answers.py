@@ -13,6 +13,7 @@ from index.answer import candidate_sentences
 from index.engine import QuestionError, validate_question
 from index.evaluate import evaluate, load_gold
 from index.evidence import key_terms
+from index.lang import detect_language
 from index.text import fold
 
 TEST = ROOT / "tests" / "data" / "test.jsonl"
@@ -432,3 +433,17 @@ def test_only_a_question_about_a_name_alone_favours_sentences_naming_it(engine):
     assert engine.subject_bonus(candidates, asks_about(question, engine.index, engine.word_kind)) is None
     bonus = engine.subject_bonus(candidates, ("Tokayev",))
     assert bonus is not None and 0 < np.count_nonzero(bonus) < len(candidates)
+
+
+def test_an_answer_sentence_in_the_questions_own_language_pays_for_the_encoders_bias(engine):
+    """e5 puts the English article's sentence nearest an English question; the fact is in the Russian one
+    (gold en02). answer.SAME_LANGUAGE, chosen on the dev sets, puts the fact first."""
+    from index.answer import SAME_LANGUAGE
+    from index.engine import Engine
+
+    question = "What did Tokayev call Putin during their meeting in the Kremlin?"
+    unpaid = Engine(engine.embedder, engine.index, engine.min_score, same_language=0.0).ask(question)
+    assert SAME_LANGUAGE > 0 and unpaid.verdict == "answer"
+    assert detect_language(unpaid.lead) == "en" and "старшим товарищем" not in unpaid.lead, unpaid.lead
+    assert "старшим товарищем" in engine.ask(question).lead
+    assert engine.with_index(engine.index).same_language == engine.same_language
