@@ -55,6 +55,7 @@ bench: setup
 	$(BIN)/python bench/sentence_hubs.py --out docs/results/sentence-hubs-dev.json
 	$(BIN)/python bench/restatements.py --out docs/results/restatements-dev.json
 	$(BIN)/python bench/who_is.py --out docs/results/who-is-dev.json
+	$(BIN)/python bench/answer_language.py --out docs/results/answer-language-dev.json
 	$(BIN)/python bench/alone_in_retrieval.py --out docs/results/alone-retrieval-dev.json
 	$(BIN)/python bench/decline_signals.py --out docs/results/decline-signals-dev.json
 	$(BIN)/python bench/cooccurrence_decline.py --out docs/results/cooccurrence-decline-dev.json
