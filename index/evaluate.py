@@ -11,10 +11,10 @@ given, its text contains it (case-insensitive, whitespace folded). An empty
 
 Given the engine's whole reply (``answer``), the answer itself is scored too:
 ``answer_hit`` is the share of answerable questions whose composed answer
-text contains a gold phrase (same folding), ``answer_lead_hit`` the share whose first
-sentence does, and abstention is scored as the
-precision and recall of declining ("not found" or "the corpus does not say")
-on unanswerable against answerable questions.
+text contains a gold phrase (same folding), ``answer_lead_hit`` the share whose
+first sentence does, and abstention is scored as the precision and recall of
+declining ("not found" or "the corpus does not say") on unanswerable against
+answerable questions.
 """
 
 from __future__ import annotations
