@@ -352,16 +352,10 @@ class Engine:
         text = " ".join(question.split())
         terms = question_terms(text, self.index, self.word_kind)
         subject = asks_about(text, self.index, terms=terms)  # "Who is Rizzat Tasym?": the name is its meaning
-        evidence = None
         if not self.confident(hits) and not subject:
-            # "What is known about Anchorage?": the corpus writes Анкоридж, so the name passes if the near-miss
-            # check vouches for its spelling; a name missing in every spelling is not found, as below the threshold.
-            subject = asks_about(text, self.index, terms=terms, spelt=False)
-            evidence = weigh(text, hits, self.index, self.embed_terms, self.name_match, terms=terms) if subject else None
-            if evidence is None or evidence.missing:
-                timings.add("compose", t)
-                return not_found(question)
-        evidence = evidence or weigh(text, hits, self.index, self.embed_terms, self.name_match, terms=terms)
+            timings.add("compose", t)
+            return not_found(question)
+        evidence = weigh(text, hits, self.index, self.embed_terms, self.name_match, terms=terms)
         if evidence.words_known == 0 and not self._leans_back(text, history):
             timings.add("compose", t)  # not one word of it occurs in the corpus ("lorem ipsum", "Tokyo?")
             return not_found(question)

@@ -137,7 +137,7 @@ def question_terms(question: str, index: LoadedIndex, casing: Casing | None = No
 
 
 def asks_about(question: str, index: LoadedIndex, casing: Casing | None = None,
-               terms: Sequence[str] | None = None, spelt: bool = True) -> tuple[str, ...]:
+               terms: Sequence[str] | None = None) -> tuple[str, ...]:
     """The names ``question`` asks only who or what they are ("Who is Rizzat Tasym?", "Кто такой Айдос
     Укибай?", "C5+1 деген эмне?") or what is said of them ("Что известно про Анкоридж?", "Қытай туралы не
     жазылған?"), when the corpus spells every one of them in some script; else (). Besides those key terms,
@@ -147,11 +147,10 @@ def asks_about(question: str, index: LoadedIndex, casing: Casing | None = None,
 
     Its meaning is the name, so how close it comes to a passage in meaning says little about whether the
     corpus holds it: a short question sits lower than one with a predicate ("Who is Rizzat Tasym?" 0.78).
-    ``spelt=False`` reads the shape alone, for a caller that asks of the names in another way (``weigh``).
     """
     analyzer, vocab = index.lexical.analyzer, index.lexical.retriever.vocab_dict
     terms = question_terms(question, index, casing) if terms is None else terms
-    if not terms or (spelt and not all(t in vocab for term in terms for t in analyzer.tokens(term))):
+    if not terms or not all(t in vocab for term in terms for t in analyzer.tokens(term)):
         return ()
     rest = [w for w in (w.strip(_PUNCTUATION).lower() for w in without(question, terms).split()) if w]
     if any(w in POINTING for w in rest):

@@ -397,14 +397,11 @@ def test_what_is_said_about_a_name_the_corpus_holds_is_answered_with_it(engine, 
     assert reply.verdict == "answer" and fold(phrase) in fold(reply.answer), reply.answer
 
 
-def test_a_topical_question_passes_when_its_name_is_vouched_for_in_another_script(engine):
-    """The corpus writes Анкоридж, never Anchorage: the near-miss check's lexicon (the name embedded beside the
-    passages' names that may spell it) vouches for it; a name it cannot vouch for is not found, as before."""
-    question = "What is known about Anchorage?"
-    assert not engine.confident(engine.retrieve(question, 5))  # the threshold alone would decline it (0.76)
-    reply = engine.ask(question)
-    assert reply.verdict == "answer" and "Анкориджу" in reply.answer, reply.answer
-    assert engine.ask("Who is Angela Merkel?").verdict == "not_found"  # no passage name spells her
+def test_a_topical_question_about_a_name_the_corpus_never_spells_stays_not_found(engine):
+    """Below the threshold only a spelt name passes. Vouching by the near-miss check's lexicon (tried, withdrawn)
+    let «Токио» through as «Токаев» (single names embed alike at the lexicon's 0.875)."""
+    for question in ("Что известно про Токио?", "What is known about Tokyo?", "Tell me about Merkel."):
+        assert engine.ask(question).verdict != "answer", question
 
 
 def test_a_topical_question_is_read_so_only_when_it_names_nothing_else(engine):
