@@ -45,9 +45,10 @@ def scored(engine: Engine, gold: list, hits: dict, delta: float) -> dict:
     engine = Engine(engine.embedder, engine.index, engine.min_score, same_language=delta)
     answerable = [q for q in gold if q.answerable]
     replies = [engine.compose(q.question, hits[q.id], history=q.history) for q in answerable]
-    return {"answer_hit": round(float(np.mean([answer_hit(r, q) for r, q in zip(replies, answerable)])), 4),
-            "answer_lead_hit": round(float(np.mean([lead_hit(r, q) for r, q in zip(replies, answerable)])), 4),
-            "hits": sum(answer_hit(r, q) for r, q in zip(replies, answerable))}
+    hit = [answer_hit(r, q) for r, q in zip(replies, answerable)]
+    lead = [lead_hit(r, q) for r, q in zip(replies, answerable)]
+    return {"answer_hit": round(float(np.mean(hit)), 4), "answer_lead_hit": round(float(np.mean(lead)), 4),
+            "hits": sum(hit)}
 
 
 def main() -> None:

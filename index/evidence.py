@@ -109,7 +109,7 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
     terms = list(question_terms(question, index, casing) if terms is None else terms)
     words = analyzer.tokens(question)
     known = sum(1 for t in words if t in vocab) / len(words) if words else 0.0
-    unknown = [t for t in terms if any(tok not in vocab for tok in analyzer.tokens(t))]
+    unknown = [t for t in terms if not index.lexical.spells(t)]
     if not unknown:
         return Evidence(tuple(terms), (), known)
     names = sorted(set().union(*(_names_in(h.passage.text, h.passage.sentences) for h in hits)) - set(unknown))
@@ -132,8 +132,7 @@ def question_terms(question: str, index: LoadedIndex, casing: Casing | None = No
     and reading its kind may embed it; one the corpus holds may count as a term either way, it will be found."""
     if casing is None:
         return key_terms(question)
-    analyzer, vocab = index.lexical.analyzer, index.lexical.retriever.vocab_dict
-    return key_terms(question, lambda word: all(t in vocab for t in analyzer.tokens(word)) or casing(word))
+    return key_terms(question, lambda word: index.lexical.spells(word) or casing(word))
 
 
 def asks_about(question: str, index: LoadedIndex, casing: Casing | None = None,
@@ -148,9 +147,8 @@ def asks_about(question: str, index: LoadedIndex, casing: Casing | None = None,
     Its meaning is the name, so how close it comes to a passage in meaning says little about whether the
     corpus holds it: a short question sits lower than one with a predicate ("Who is Rizzat Tasym?" 0.78).
     """
-    analyzer, vocab = index.lexical.analyzer, index.lexical.retriever.vocab_dict
     terms = question_terms(question, index, casing) if terms is None else terms
-    if not terms or not all(t in vocab for term in terms for t in analyzer.tokens(term)):
+    if not terms or not all(index.lexical.spells(term) for term in terms):
         return ()
     rest = [w for w in (w.strip(_PUNCTUATION).lower() for w in without(question, terms).split()) if w]
     if any(w in POINTING for w in rest):

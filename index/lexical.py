@@ -326,6 +326,12 @@ class LexicalIndex:
         vocab = self.retriever.vocab_dict
         return _coverage(self._postings([vocab[t] for t in terms.idf]), terms.total_idf, rows)
 
+    def spells(self, word: str) -> bool:
+        """Whether the corpus writes ``word``: some passage holds each of its lexical tokens (scripts folded,
+        so "Tokayev" is spelt where the passages say Токаев)."""
+        vocab = self.retriever.vocab_dict
+        return all(t in vocab for t in self.analyzer.tokens(word))
+
     def rows_holding(self, token: str) -> np.ndarray:
         """The sorted rows of the passages holding an analysed ``token`` (none for a token no passage has)."""
         i = self.retriever.vocab_dict.get(token)
