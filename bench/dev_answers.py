@@ -1,0 +1,93 @@
+"""Every dev question's verdict, rank and answer, to see what a change did question by question. Dev only.
+
+    .venv/bin/python bench/dev_answers.py [--work DIR] --out var/bench/dev-answers/before.json
+    .venv/bin/python bench/dev_answers.py --compare var/bench/dev-answers/before.json var/bench/dev-answers/after.json
+
+A change's effect on the aggregate figures hides which questions moved, and
+the decision rules of this project ("no dev question loses its answer, no
+near miss is answered") are stated per question. The dump answers every
+question of the ten dev sets (the seeds' nine and KazQAD's dev half) with the
+production engine on the dev indexes (``dev_indexes``), as ``eval`` does;
+``--compare`` lists the questions whose verdict, rank, hit or answer text
+differ between two dumps, and the counts by set. The frozen test splits are
+not read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dev_indexes import dev_indexes  # noqa: E402
+from report import emit  # noqa: E402
+
+from index.engine import Engine  # noqa: E402
+from index.evaluate import answer_hit, evaluate, lead_hit, load_gold  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS_SETS = ("gold", "names", "dev_nearmiss", "dev_paraphrase", "followups_dev", "dev_terms", "dev_terms2",
+              "dev_topics", "dev_entities")
+FIELDS = ("verdict", "rank", "answer_hit", "lead_hit", "answer")
+
+
+def dump(work: Path) -> dict:
+    """``{set: {question id: row}}`` for every dev question, answered as ``ask`` answers it."""
+    built = dev_indexes(work)
+    data = ROOT / "tests" / "data"
+    sets = {name: (built.seeds, load_gold(data / f"{name}.jsonl")) for name in SEEDS_SETS}
+    sets["kazqad_dev"] = (built.kazqad, load_gold(built.kazqad_dev))
+    out: dict = {}
+    for name, (index, gold) in sets.items():
+        engine = Engine(built.encoder, index)
+        report = evaluate(gold, lambda q, h, e=engine: e.retrieve(q, 10, history=h), engine.confident,
+                          engine.min_score, answer=lambda q, hits, h, e=engine: e.compose(q, hits[:5], history=h))
+        replies, ranks = report["_replies"], report["_ranks"]
+        out[name] = {q.id: {"answerable": q.answerable, "verdict": replies[q.id].verdict,
+                            "rank": ranks.get(q.id), "answer_hit": answer_hit(replies[q.id], q) if q.answerable else None,
+                            "lead_hit": lead_hit(replies[q.id], q) if q.answerable else None,
+                            "answer": replies[q.id].answer}
+                     for q in gold}
+        print(name, len(gold), file=sys.stderr, flush=True)
+    return out
+
+
+def compare(before: dict, after: dict) -> dict:
+    """Per set: how many questions changed in each field, and the changed rows side by side."""
+    report: dict = {}
+    for name in before:
+        rows = []
+        counts = dict.fromkeys(FIELDS, 0)
+        for qid, old in before[name].items():
+            new = after.get(name, {}).get(qid)
+            if new is None:
+                continue
+            moved = [f for f in FIELDS if old[f] != new[f]]
+            for f in moved:
+                counts[f] += 1
+            if moved:
+                rows.append({"id": qid, "answerable": old["answerable"],
+                             **{f: [old[f], new[f]] for f in moved if f != "answer"},
+                             **({"answer": [old["answer"][:300], new["answer"][:300]]} if "answer" in moved else {})})
+        report[name] = {"changed": counts, "rows": rows}
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "dev-indexes")
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
+    args = parser.parse_args()
+    if args.compare:
+        before, after = (json.loads(p.read_text("utf-8")) for p in args.compare)
+        emit(compare(before, after), args.out)
+    else:
+        emit(dump(args.work), args.out)
+
+
+if __name__ == "__main__":
+    main()
