@@ -42,19 +42,31 @@ he she him his her hers they them their theirs it its this these those
 """.split())
 # Kazakh "сол" is "that", and "left" before a side or a hand ("сол жақ құлақша": the left atrium).
 LEFT_OF = ("жақ", "жағ", "қол")
-# Words that open questions: capitalised there, but never names. Question words with their case forms
-# (a closed class): "Какую должность…" and "Чью позицию…" name nothing.
-OPENERS = frozenset("""
-who whom whose what which when where why how is are was were do does did can could will would should has have had
-and but so or in on at for from about tell please list give name
+# Words that ask, per language: question words with their case forms (a closed class). Kazakh «не» asks
+# ("what"); Russian «не» negates, so the sets stay apart where a reader must know which (message.py).
+QUESTION_WORDS = {
+    "en": frozenset("who whom whose what which when where why how".split()),
+    "ru": frozenset("""
 кто кого кому кем ком чей чья чьё чье чьи чью чьего чьей чьих чьим чьими что чем чего чему чём какой какая какое какие
 какую каким какими каких каком какому какого какою каков какова каково каковы который которая которое которые
 которую которого которой которым которых когда где куда откуда почему зачем как сколько скольких
-ли а и но или в на о об по расскажи скажи назови перечисли
+""".split()),
+    "kk": frozenset("""
 кім кімге кімнің кімді кіммен кімдер не неге нені немен неден неше нешінші қанша қаншалықты қандай қай қайсы
-қайсысы қашан қайда қайдан қалай нелер ма ме ба бе па пе және бірақ
+қайсысы қашан қайда қайдан қалай нелер қаншаға қаншадан қандайша қайсыға қайсысын қайдағы
+""".split()),
+    "ky": frozenset("""
 ким кимге кимдин кимди кимдер эмне эмнеге эмнени эмнеден канча канчанчы кандай кайсы кайсысы качан
-кайда кайдан кантип жана бирок
+кайда кайдан кантип канчага канчадан кандайча кайсыга кайсынын кайсысын кайдагы эмнеси эмнесин
+""".split()),
+}
+# Words that open questions: capitalised there, but never names. "Какую должность…" and "Чью позицию…" name nothing.
+OPENERS = frozenset().union(*QUESTION_WORDS.values()) | frozenset("""
+is are was were do does did can could will would should has have had and but so or in on at for from about tell please
+list give name
+ли а и но или в на о об по расскажи скажи назови перечисли
+ма ме ба бе па пе және бірақ
+жана бирок
 """.split())
 # "Кто такой Самат Абиш?" asks who he is: "такой" after "кто" / "что" is part of the question word.
 ASKING = frozenset({("кто", "такой"), ("кто", "такая"), ("кто", "такие"), ("что", "такое"), ("что", "такой")})

@@ -13,6 +13,18 @@ the question it precedes, or with the last question when it follows them all
 it; a statement that names nothing ("Hi!", "У меня вопрос по новостям.",
 "Thanks.") is left out.
 
+One sentence may ask two things: "Когда Токаев прибыл в Москву и что он там
+подписал?". Embedded whole it lands between its asks, and the answer quotes
+sentences near that average, the date late and the agreement not at all. A
+conjunction (and, и, а, және, жана) joins two questions when the words on
+both sides ask: in English and Russian the second side opens with its
+question word (a preposition may come first: "и с кем"), in Kazakh and
+Kyrgyz, whose question words stand before the verb, it holds one
+(``two_asks``). Each side is then a question of the message, the second
+leaning on the first like any later one ("он там" is the first's Tokayev and
+Moscow). "What did Tokayev and Putin discuss?" asks one thing: "Putin
+discuss" holds no question word.
+
 A message with no question mark, or with more than ``MAX_PARTS`` questions, is
 read whole, as before. A sentence typed in capitals ("WHO IS SAMAT ABISH?") is
 first written the way the corpus writes its words ("Who is Samat Abish?"):
@@ -25,12 +37,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .conversation import Casing, names, unseen
+from .conversation import QUESTION_WORDS, Casing, names, unseen
+from .lang import detect_language
 from .text import LETTERS, split_sentences
 
 MAX_PARTS = 3  # questions answered one by one; a longer list of questions is read whole
 _CLOSING = "»\"”’')]"
 CAPITALS = 0.9  # a sentence of at least this share of capital letters (and 3+ words) is typed in capitals
+# Conjunctions that may join two questions in one sentence, and the prepositions a fronted question word may
+# follow ("and with whom", "и с кем"). Kazakh and Kyrgyz question words stand before the verb, not first.
+JOINING = {"en": frozenset({"and"}), "ru": frozenset({"и", "а"}), "kk": frozenset({"және"}),
+           "ky": frozenset({"жана"})}
+_FRONTED = frozenset({"en", "ru"})
+_PREPOSITIONS = frozenset("""
+in on at to from with by for about of into after before during
+в во на с со к ко о об обо по у от для из за при про до после
+""".split())
+_WORD = re.compile(r"[^\W_]+(?:[-‐'’][^\W_]+)*")
 
 
 @dataclass(frozen=True)
@@ -82,10 +105,34 @@ def corpus_cased(text: str, casing: Casing = unseen) -> str:
                     else text[start:end] for start, end in spans)
 
 
+def two_asks(sentence: str) -> list[str]:
+    """A question asking two things joined by a conjunction, as two questions ("When did X arrive in Moscow and
+    what did he sign?" → "When did X arrive in Moscow?", "What did he sign?"); else the sentence alone.
+    The second side is split again when it too asks twice."""
+    if not asks(sentence):
+        return [sentence]
+    lang = detect_language(sentence)
+    words = list(_WORD.finditer(sentence))
+    lowered = [w.group().lower() for w in words]
+    question = QUESTION_WORDS.get(lang, frozenset())
+    for i, word in enumerate(lowered):
+        if word not in JOINING.get(lang, ()) or i < 2 or i > len(words) - 3:
+            continue
+        right = lowered[i + 1:]
+        opens = right[1] if right[0] in _PREPOSITIONS else right[0]
+        if not any(w in question for w in lowered[:i]):
+            continue
+        if (opens in question) if lang in _FRONTED else any(w in question for w in right):
+            left = sentence[:words[i].start()].rstrip(" ,;:—-–") + "?"
+            rest = sentence[words[i + 1].start():]
+            return [left, *two_asks(rest[:1].upper() + rest[1:])]
+    return [sentence]
+
+
 def read_message(text: str, casing: Casing = unseen) -> list[Part]:
     """The questions of ``text``, each with the earlier questions it may lean on; one whole part if it asks none."""
     text = corpus_cased(text, casing)
-    sentences = [text[start:end] for start, end in split_sentences(text)]
+    sentences = [asked for start, end in split_sentences(text) for asked in two_asks(text[start:end])]
     questions = [i for i, sentence in enumerate(sentences) if asks(sentence)]
     if len(sentences) < 2 or not questions or len(questions) > MAX_PARTS:
         return [Part(text)]

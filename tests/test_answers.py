@@ -210,7 +210,8 @@ def test_dev_near_misses_and_answers_are_scored(engine):
     assert 0 < report["answer_lead_hit"] <= report["answer_hit"]  # the first sentence is one of the answer's
     for reply in report["_replies"].values():
         if reply.verdict == "answer":  # the lead is the first sentence quoted, before its citation mark
-            assert reply.lead and reply.answer.startswith(reply.lead + " ["), reply.answer
+            opens = f"{reply.parts[0].question} — " if reply.parts else ""  # a message asking two things: the first's
+            assert reply.lead and reply.answer.startswith(opens + reply.lead + " ["), reply.answer
         else:
             assert reply.lead == ""
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from index.message import Part, corpus_cased, read_message
+from index.message import Part, corpus_cased, read_message, two_asks
 
 
 def test_a_message_is_read_question_by_question():
@@ -30,6 +30,44 @@ def test_an_opening_word_names_something_only_where_the_corpus_writes_it_as_a_na
     assert read_message("Здравствуйте! Кто это?", casing) == [Part("Кто это?")]
     assert read_message("Tokayev visited. Who met him?", casing) == [Part("Tokayev visited. Who met him?")]
     assert read_message("Tokayev visited. Who met him?") == [Part("Who met him?")]  # unseen: not a name
+
+
+@pytest.mark.parametrize("sentence,asks", [
+    ("Когда Токаев прибыл в Москву и что он там подписал?", ["Когда Токаев прибыл в Москву?", "Что он там подписал?"]),
+    ("When did Tokayev and Putin meet, and what did they sign?", ["When did Tokayev and Putin meet?", "What did they sign?"]),
+    ("Who is Samat Abish and with whom is he related?", ["Who is Samat Abish?", "With whom is he related?"]),
+    ("Тоқаев Путинді кім деп атады және олар әңгімені қайда жалғастырды?",
+     ["Тоқаев Путинді кім деп атады?", "Олар әңгімені қайда жалғастырды?"]),
+    ("Назарбаев 2024-жылы Путинге канча жолу барган жана бул тууралуу ким айткан?",
+     ["Назарбаев 2024-жылы Путинге канча жолу барган?", "Бул тууралуу ким айткан?"]),
+    ("How many died, and who sent troops and why did they leave?",
+     ["How many died?", "Who sent troops?", "Why did they leave?"]),
+])
+def test_a_sentence_asking_two_things_is_read_as_two_questions(sentence, asks):
+    assert two_asks(sentence) == asks
+    parts = read_message(sentence)
+    assert [p.question for p in parts] == asks and parts[1].context == (asks[0],)  # the second leans on the first
+
+
+@pytest.mark.parametrize("sentence", [
+    "What did Tokayev and Putin discuss?",  # "and" joins two names: "Putin discuss" asks nothing
+    "Что Токаев и Путин обсудили?",
+    "Кто и когда пригласил Путина?",  # one ask with two question words
+    "Какие страны и организации поддержали Токаева?",
+    "Тоқаев пен Путин және Назарбаев қашан кездесті?",  # "және" joins names; only one side asks
+    "Когда приехал Токаев и не опоздал ли он?",  # Russian «не» negates; it is Kazakh «не» that asks
+    "Tokayev and Putin met and talked.",  # not a question
+])
+def test_one_ask_with_a_conjunction_stays_one_question(sentence):
+    assert two_asks(sentence) == [sentence]
+
+
+def test_each_ask_of_a_sentence_is_answered(engine):
+    """A dev question whose second ask was left out when the sentence was read whole (bench/two_asks.py)."""
+    answer = engine.ask("Тоқаев Путинді кім деп атады және олар әңгімені қайда жалғастырды?")
+    assert [p.question for p in answer.parts] == ["Тоқаев Путинді кім деп атады?", "Олар әңгімені қайда жалғастырды?"]
+    assert all(p.verdict == "answer" for p in answer.parts)
+    assert "старшим товарищем" in answer.answer and "чайным столом" in answer.answer
 
 
 @pytest.mark.parametrize("message", [
