@@ -57,6 +57,7 @@ def split_report(engine: Engine, gold: list, langs: dict[str, str]) -> dict:
         out[mode] = {
             **{k: full.get(k) for k in KEYS},
             "by_lang": {lang: {k: m.get(k) for k in KEYS} for lang, m in full["by_lang"].items()},
+            "by_kind": {kind: {k: m.get(k) for k in KEYS} for kind, m in full.get("by_kind", {}).items()},
             "cross_lingual": {k: v for k, v in evaluate(cross, retrieve, answer=answer).items() if k in KEYS},
             "abstention": {k: v for k, v in full["abstention"].items() if not k.endswith("_ids")},
             "ci95": full["ci95"],  # bootstrap over the questions (index/evaluate.py intervals)

@@ -168,6 +168,9 @@ def evaluate(
         lang: _metrics([ranks[q.id] for q in answerable if q.lang == lang])
         for lang in sorted({q.lang for q in answerable})
     }
+    kinds = sorted({q.kind for q in answerable if q.kind})
+    if len(kinds) > 1:  # facts, lists, dates, numbers, "why": which kind of question the system is weak on
+        report["by_kind"] = {kind: _metrics([ranks[q.id] for q in answerable if q.kind == kind]) for kind in kinds}
     unanswerable = [q for q in gold if not q.answerable]
     if answer is not None:
         hits_ = {q.id: answer_hit(replies[q.id], q) for q in answerable}
@@ -178,6 +181,9 @@ def evaluate(
         for lang, metrics in report["by_lang"].items():
             metrics["answer_hit"] = share([q for q in answerable if q.lang == lang])
             metrics["answer_lead_hit"] = share([q for q in answerable if q.lang == lang], leads)
+        for kind, metrics in report.get("by_kind", {}).items():
+            metrics["answer_hit"] = share([q for q in answerable if q.kind == kind])
+            metrics["answer_lead_hit"] = share([q for q in answerable if q.kind == kind], leads)
         report["abstention"] = abstention(gold, answered, replies)
         report["answer_misses"] = [q.id for q in answerable if not hits_[q.id]]
     if unanswerable and (confident is not None or answer is not None):

@@ -38,3 +38,25 @@ def test_the_lead_is_scored_apart_from_the_whole_answer():
     assert answer_hit(first, question) and lead_hit(first, question)
     declined = Answer(question.question, "Сегиз секунд", [], "not_found", lead="Сегиз секунд")
     assert not answer_hit(declined, question) and not lead_hit(declined, question)
+
+
+def test_figures_are_broken_down_by_kind_of_question():
+    """Facts, lists, dates, "why": eval says which kind the system is weak on, answers scored per kind too."""
+    from index.answer import Answer
+    from index.chunk import Passage
+    from index.evaluate import GoldQuestion, Relevant, evaluate
+    from index.search import Hit
+
+    passage = Passage("d:1", "d", 0, 30, "Армения быйыл мүчөлүгүн токтотту.", "t", None, "ky")
+    hits = [Hit(passage, 0.9, 1, 0, dense=0.9)]
+    gold = [GoldQuestion("l1", "Which members?", "en", (Relevant("d", "Армения"),), "list"),
+            GoldQuestion("f1", "Which member left?", "en", (Relevant("d", "Армения"),), "fact"),
+            GoldQuestion("f2", "Who else?", "en", (Relevant("x"),), "fact")]
+    reply = lambda q, found, history: Answer(q, "Армения быйыл мүчөлүгүн токтотту. [1]", [], lead="Армения…")  # noqa: E731
+    report = evaluate(gold, lambda q, h: hits, answer=reply)
+    assert report["by_kind"]["list"] == {"n": 1, "recall@1": 1.0, "recall@5": 1.0, "recall@10": 1.0, "mrr@10": 1.0,
+                                         "answer_hit": 1.0, "answer_lead_hit": 1.0}
+    assert report["by_kind"]["fact"]["n"] == 2 and report["by_kind"]["fact"]["recall@5"] == 0.5
+    assert report["by_kind"]["fact"]["answer_hit"] == 0.5
+    one_kind = evaluate(gold[1:], lambda q, h: hits)
+    assert "by_kind" not in one_kind  # nothing to compare
