@@ -22,7 +22,9 @@ question word (a preposition may come first: "и с кем"), in Kazakh and
 Kyrgyz, whose question words stand before the verb, it holds one
 (``two_asks``). Each side is then a question of the message, the second
 leaning on the first like any later one ("он там" is the first's Tokayev and
-Moscow). "What did Tokayev and Putin discuss?" asks one thing: "Putin
+Moscow), and each keeps the whole sentence (``Part.within``): retrieval mixes
+its vector in, since a short ask alone is a weaker query than the sentence
+it came from. "What did Tokayev and Putin discuss?" asks one thing: "Putin
 discuss" holds no question word.
 
 A message with no question mark, or with more than ``MAX_PARTS`` questions, is
@@ -62,6 +64,7 @@ class Part:
 
     question: str
     context: tuple[str, ...] = ()
+    within: str = ""  # the sentence this question was one ask of (two_asks); "" when the sentence asked once
 
 
 def asks(sentence: str) -> bool:
@@ -132,7 +135,11 @@ def two_asks(sentence: str) -> list[str]:
 def read_message(text: str, casing: Casing = unseen) -> list[Part]:
     """The questions of ``text``, each with the earlier questions it may lean on; one whole part if it asks none."""
     text = corpus_cased(text, casing)
-    sentences = [asked for start, end in split_sentences(text) for asked in two_asks(text[start:end])]
+    sentences, within = [], []
+    for start, end in split_sentences(text):
+        asked = two_asks(text[start:end])
+        sentences += asked
+        within += [text[start:end] if len(asked) > 1 else ""] * len(asked)
     questions = [i for i, sentence in enumerate(sentences) if asks(sentence)]
     if len(sentences) < 2 or not questions or len(questions) > MAX_PARTS:
         return [Part(text)]
@@ -142,6 +149,6 @@ def read_message(text: str, casing: Casing = unseen) -> list[Part]:
     for n, i in enumerate(questions):
         end = len(sentences) if n == len(questions) - 1 else i + 1  # the last question keeps what follows it
         own = " ".join(s for j, s in enumerate(sentences[start:end], start) if kept[j])
-        parts.append(Part(own, tuple(p.question for p in parts)))
+        parts.append(Part(own, tuple(p.question for p in parts), within[i]))
         start = end
     return parts

@@ -47,6 +47,7 @@ def test_a_sentence_asking_two_things_is_read_as_two_questions(sentence, asks):
     assert two_asks(sentence) == asks
     parts = read_message(sentence)
     assert [p.question for p in parts] == asks and parts[1].context == (asks[0],)  # the second leans on the first
+    assert all(p.within == sentence for p in parts)  # each ask keeps the sentence: retrieval mixes its vector in
 
 
 @pytest.mark.parametrize("sentence", [
@@ -60,6 +61,16 @@ def test_a_sentence_asking_two_things_is_read_as_two_questions(sentence, asks):
 ])
 def test_one_ask_with_a_conjunction_stays_one_question(sentence):
     assert two_asks(sentence) == [sentence]
+
+
+def test_a_question_asked_once_keeps_no_sentence_beside_it(engine):
+    assert [p.within for p in read_message("Hi! Who is Samat Abish? When did he lose his post and why?")] == [
+        "", ""]  # two questions, each asked once ("and why" is no second question of its own)
+    parts = engine.read("Тоқаев Путинді кім деп атады және олар әңгімені қайда жалғастырды?")
+    assert [p.within for p in parts] == ["Тоқаев Путинді кім деп атады және олар әңгімені қайда жалғастырды?"] * 2
+    whole = engine.query("Тоқаев Путинді кім деп атады?").vector
+    mixed = engine.query("Тоқаев Путинді кім деп атады?", within=parts[0].within).vector
+    assert 0.9 < float(whole @ mixed) < 0.9999 and abs(float(mixed @ mixed) - 1) < 1e-5
 
 
 def test_each_ask_of_a_sentence_is_answered(engine):
