@@ -10,8 +10,10 @@ as phrases the reply must state. Each question is asked as ``ask`` asks it,
 once with the product's reading and once with ``two_asks`` switched off (the
 sentence read whole, as before it). Scored: ``answer_complete`` (the reply
 states a phrase of every aspect), ``answer_hit`` (of some aspect),
-``answer_lead_hit`` (its first sentence states one), declined. The
-decision (rule in 4b193c0) was taken on dev; the test rows were run once after.
+``answer_lead_hit`` (its first sentence states one), declined. Both
+decisions were taken on dev, each by a rule committed before its check: the
+split itself (4b193c0) and the whole sentence mixed into each ask's vector
+(45a3e20, ``engine.WITHIN_WEIGHT``); the test rows were run once after each.
 """
 
 from __future__ import annotations
