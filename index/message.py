@@ -51,6 +51,7 @@ CAPITALS = 0.9  # a sentence of at least this share of capital letters (and 3+ w
 JOINING = {"en": frozenset({"and"}), "ru": frozenset({"и", "а"}), "kk": frozenset({"және"}),
            "ky": frozenset({"жана"})}
 _FRONTED = frozenset({"en", "ru"})
+_TURKIC = ("kk", "ky")
 _PREPOSITIONS = frozenset("""
 in on at to from with by for about of into after before during
 в во на с со к ко о об обо по у от для из за при про до после
@@ -115,11 +116,14 @@ def two_asks(sentence: str) -> list[str]:
     if not asks(sentence):
         return [sentence]
     lang = detect_language(sentence)
+    # Kazakh and Kyrgyz share a script and most of these words, and a short question may be taken for the other
+    kin = _TURKIC if lang in _TURKIC else (lang,)
+    question = frozenset().union(*(QUESTION_WORDS.get(code, frozenset()) for code in kin))
+    joining = frozenset().union(*(JOINING.get(code, frozenset()) for code in kin))
     words = list(_WORD.finditer(sentence))
     lowered = [w.group().lower() for w in words]
-    question = QUESTION_WORDS.get(lang, frozenset())
     for i, word in enumerate(lowered):
-        if word not in JOINING.get(lang, ()) or i < 2 or i > len(words) - 3:
+        if word not in joining or i < 2 or i > len(words) - 3:
             continue
         right = lowered[i + 1:]
         opens = right[1] if right[0] in _PREPOSITIONS else right[0]

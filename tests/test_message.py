@@ -40,6 +40,8 @@ def test_an_opening_word_names_something_only_where_the_corpus_writes_it_as_a_na
      ["Тоқаев Путинді кім деп атады?", "Олар әңгімені қайда жалғастырды?"]),
     ("Назарбаев 2024-жылы Путинге канча жолу барган жана бул тууралуу ким айткан?",
      ["Назарбаев 2024-жылы Путинге канча жолу барган?", "Бул тууралуу ким айткан?"]),
+    ("Тоқаев қашан келді жана кіммен кездесті?",  # a Kazakh question with the Kyrgyz "and": either reads it
+     ["Тоқаев қашан келді?", "Кіммен кездесті?"]),
     ("How many died, and who sent troops and why did they leave?",
      ["How many died?", "Who sent troops?", "Why did they leave?"]),
 ])
