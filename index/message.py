@@ -125,15 +125,22 @@ def two_asks(sentence: str) -> list[str]:
     for i, word in enumerate(lowered):
         if word not in joining or i < 2 or i > len(words) - 3:
             continue
-        right = lowered[i + 1:]
+        left, right = lowered[:i], lowered[i + 1:]
         opens = right[1] if right[0] in _PREPOSITIONS else right[0]
-        if not any(w in question for w in lowered[:i]):
+        if not any(w in question for w in left) or not _about(left, question, 2) or not _about(right, question, 1):
             continue
         if (opens in question) if lang in _FRONTED else any(w in question for w in right):
             left = sentence[:words[i].start()].rstrip(" ,;:—-–") + "?"
             rest = sentence[words[i + 1].start():]
             return [left, *two_asks(rest[:1].upper() + rest[1:])]
     return [sentence]
+
+
+def _about(words: list[str], question: frozenset[str], least: int) -> bool:
+    """Whether a side asks about something: ``least`` words besides question words. The first side carries the
+    subject ("When, where and why did he go?" is one question, its first side only asking); the second may
+    leave it out ("…және кіммен кездесті?": "and whom did he meet?")."""
+    return sum(w not in question for w in words) >= least
 
 
 def read_message(text: str, casing: Casing = unseen) -> list[Part]:

@@ -56,6 +56,8 @@ def test_a_sentence_asking_two_things_is_read_as_two_questions(sentence, asks):
     "What did Tokayev and Putin discuss?",  # "and" joins two names: "Putin discuss" asks nothing
     "Что Токаев и Путин обсудили?",
     "Кто и когда пригласил Путина?",  # one ask with two question words
+    "When, where and why did Tokayev go to Moscow?",  # one trip asked three ways: "When, where" asks about nothing
+    "Қашан, қайда және неге кездесті?",
     "Какие страны и организации поддержали Токаева?",
     "Тоқаев пен Путин және Назарбаев қашан кездесті?",  # "және" joins names; only one side asks
     "Когда приехал Токаев и не опоздал ли он?",  # Russian «не» negates; it is Kazakh «не» that asks
