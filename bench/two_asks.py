@@ -6,7 +6,8 @@
 between its asks. tests/data/dev_two_asks.jsonl and test_two_asks.jsonl (24
 each, six per language, most cross-lingual, written together before any
 output on them; the test set frozen then) list each question's two aspects
-as phrases the reply must state. Each question is asked as ``ask`` asks it,
+as phrases the reply must state (``aspects``, which ``corpusbot eval`` scores
+as ``answer_complete``). Each question is asked as ``ask`` asks it,
 once with the product's reading and once with ``two_asks`` switched off (the
 sentence read whole, as before it). Scored: ``answer_complete`` (the reply
 states a phrase of every aspect), ``answer_hit`` (of some aspect),
@@ -18,7 +19,6 @@ split itself (4b193c0) and the whole sentence mixed into each ask's vector
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +30,7 @@ from report import emit  # noqa: E402
 
 import index.message  # noqa: E402
 from index.engine import Engine  # noqa: E402
-from index.text import fold  # noqa: E402
+from index.evaluate import GoldQuestion, answer_complete, answer_hit, lead_hit, load_gold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = ("dev_two_asks", "test_two_asks")
@@ -47,22 +47,13 @@ def read_whole_sentences():
         index.message.two_asks = split
 
 
-def states(text: str, phrases: list[str]) -> bool:
-    return any(fold(p) in fold(text) for p in phrases)
-
-
-def score(engine: Engine, rows: list[dict]) -> dict:
+def score(engine: Engine, gold: list[GoldQuestion]) -> dict:
     per: dict[str, dict] = {}
-    for row in rows:
-        reply = engine.ask(row["question"])
-        answered = reply.verdict == "answer"
-        lead = reply.lead if answered else ""
-        per[row["id"]] = {
-            "lang": row["lang"],
-            "complete": answered and all(states(reply.answer, a) for a in row["aspects"]),
-            "hit": answered and any(states(reply.answer, a) for a in row["aspects"]),
-            "lead": answered and any(states(lead, a) for a in row["aspects"]),
-            "declined": not answered, "parts": len(reply.parts) or 1, "answer": reply.answer}
+    for q in gold:
+        reply = engine.ask(q.question)
+        per[q.id] = {"lang": q.lang, "complete": answer_complete(reply, q), "hit": answer_hit(reply, q),
+                     "lead": lead_hit(reply, q), "declined": reply.verdict != "answer", "parts": len(reply.parts) or 1,
+                     "answer": reply.answer}
     share = lambda key, ids: round(sum(per[i][key] for i in ids) / len(ids), 4) if ids else None  # noqa: E731
     ids = list(per)
     report = {"n": len(ids), **{name: share(key, ids) for name, key in (
@@ -82,11 +73,10 @@ def main() -> None:
     engine = Engine(built.encoder, built.seeds)
     out: dict = {}
     for name in SETS[:1] if args.dev_only else SETS:
-        rows = [json.loads(line) for line in (ROOT / "tests" / "data" / f"{name}.jsonl").read_text("utf-8").splitlines()
-                if line.strip()]
+        gold = load_gold(ROOT / "tests" / "data" / f"{name}.jsonl")
         with read_whole_sentences():
-            whole = score(engine, rows)
-        out[name] = {"read_whole": whole, "two_asks": score(engine, rows)}
+            whole = score(engine, gold)
+        out[name] = {"read_whole": whole, "two_asks": score(engine, gold)}
         print(name, {k: (v["answer_complete"], v["answer_hit"]) for k, v in out[name].items()}, file=sys.stderr)
     emit(out, args.out)
 

@@ -364,6 +364,8 @@ def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, curve: bool, mo
         by_lang = ", ".join(f"{lang} {m['answer_hit']:.3f}" for lang, m in report["by_lang"].items())
         click.echo(f"answer holds a gold phrase: {report['answer_hit']:.3f} ({by_lang}); "
                    f"its first sentence: {report['answer_lead_hit']:.3f}")
+        if report.get("answer_complete") is not None:
+            click.echo(f"  questions asking several things: every one stated {report['answer_complete']:.3f}")
         if report.get("by_kind"):
             click.echo("  by kind of question: " + ", ".join(
                 f"{kind} (n={m['n']}) recall@5 {m['recall@5']:.3f}, answer {m['answer_hit']:.3f}"

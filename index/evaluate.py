@@ -1,10 +1,12 @@
 """Offline retrieval evaluation against a gold set (JSONL).
 
-Each line: ``{"id", "question", "lang", "relevant": [{"doc", "contains"?}], "kind"?, "history"?, "answers"?}``,
+Each line: ``{"id", "question", "lang", "relevant": [{"doc", "contains"?}], "kind"?, "history"?, "answers"?,
+"aspects"?}``,
 ``history`` being the chat's earlier questions, oldest first, used exactly as the bot uses them, and
 ``answers`` the phrases a composed answer should state when they are not the ``contains`` phrases
 (a reading-comprehension set such as KazQAD, where any passage of the document is a hit but only
-the answer span answers).
+the answer span answers), and ``aspects`` the things a question asking several at once wants, each a list
+of phrases any one of which states it ("When did X arrive and what did he sign?").
 A retrieved passage is a hit when it belongs to ``doc`` and, if ``contains`` is
 given, its text contains it (case-insensitive, whitespace folded). An empty
 ``relevant`` list marks a question the corpus cannot answer.
@@ -12,7 +14,8 @@ given, its text contains it (case-insensitive, whitespace folded). An empty
 Given the engine's whole reply (``answer``), the answer itself is scored too:
 ``answer_hit`` is the share of answerable questions whose composed answer
 text contains a gold phrase (same folding), ``answer_lead_hit`` the share whose
-first sentence does, and abstention is scored as the precision and recall of
+first sentence does, ``answer_complete`` (questions with ``aspects``) the share that states every aspect,
+and abstention is scored as the precision and recall of
 declining ("not found" or "the corpus does not say") on unanswerable against
 answerable questions.
 """
@@ -50,6 +53,7 @@ class GoldQuestion:
     kind: str = ""
     history: tuple[str, ...] = ()
     answers: tuple[str, ...] = ()  # what the answer should state; the ``contains`` phrases when empty
+    aspects: tuple[tuple[str, ...], ...] = ()  # a question asking several things: phrases stating each
 
     @property
     def answerable(self) -> bool:
@@ -78,8 +82,13 @@ def load_gold(path: Path) -> list[GoldQuestion]:
             answers = row.get("answers") or []
             if not isinstance(answers, list) or not all(isinstance(a, str) and a.strip() for a in answers):
                 raise TypeError("answers must be a list of phrases")
+            aspects = row.get("aspects") or []
+            if not isinstance(aspects, list) or not all(
+                    isinstance(a, list) and a and all(isinstance(p, str) and p.strip() for p in a) for a in aspects):
+                raise TypeError("aspects must be a list of lists of phrases")
             out.append(GoldQuestion(str(row["id"]), row["question"], row.get("lang", "?"), relevant,
-                                    str(row.get("kind", "")), tuple(history), tuple(answers)))
+                                    str(row.get("kind", "")), tuple(history), tuple(answers),
+                                    tuple(tuple(a) for a in aspects)))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise GoldFormatError(f"{path}:{lineno}: not a gold record ({type(exc).__name__}: {exc})") from None
     if not out:
@@ -121,6 +130,14 @@ def answer_hit(answer: Answer, question: GoldQuestion) -> bool:
 def lead_hit(answer: Answer, question: GoldQuestion) -> bool:
     """The answer's first sentence states a gold phrase: the fact comes first, where a reader looks."""
     return answer.verdict == "answer" and _states(answer.lead, question)
+
+
+def answer_complete(answer: Answer, question: GoldQuestion) -> bool:
+    """The answer states every one of the question's ``aspects`` (one phrase of each); answer_hit without them."""
+    if not question.aspects:
+        return answer_hit(answer, question)
+    text = fold(answer.answer)
+    return answer.verdict == "answer" and all(any(fold(p) in text for p in a) for a in question.aspects)
 
 
 def _states(text: str, question: GoldQuestion) -> bool:
@@ -184,6 +201,9 @@ def evaluate(
         for kind, metrics in report.get("by_kind", {}).items():
             metrics["answer_hit"] = share([q for q in answerable if q.kind == kind])
             metrics["answer_lead_hit"] = share([q for q in answerable if q.kind == kind], leads)
+        asking_more = [q for q in answerable if q.aspects]
+        if asking_more:
+            report["answer_complete"] = share(asking_more, {q.id: answer_complete(replies[q.id], q) for q in asking_more})
         report["abstention"] = abstention(gold, answered, replies)
         report["answer_misses"] = [q.id for q in answerable if not hits_[q.id]]
     if unanswerable and (confident is not None or answer is not None):

@@ -60,3 +60,27 @@ def test_figures_are_broken_down_by_kind_of_question():
     assert report["by_kind"]["fact"]["answer_hit"] == 0.5
     one_kind = evaluate(gold[1:], lambda q, h: hits)
     assert "by_kind" not in one_kind  # nothing to compare
+
+
+def test_a_question_asking_two_things_is_complete_only_when_both_are_stated(tmp_path):
+    import json
+
+    import pytest
+
+    from index.answer import Answer
+    from index.evaluate import GoldFormatError, answer_complete, answer_hit, load_gold
+
+    row = {"id": "a", "lang": "en", "question": "When did he arrive and what did he sign?",
+           "relevant": [{"doc": "d", "contains": "11 ноября"}], "aspects": [["11 ноября"], ["соглашение", "agreement"]]}
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(row, ensure_ascii=False), "utf-8")
+    question = load_gold(path)[0]
+    assert question.aspects == (("11 ноября",), ("соглашение", "agreement"))
+    half = Answer(question.question, "11 ноября Токаев прибыл. [1]", [], lead="11 ноября Токаев прибыл.")
+    both = Answer(question.question, "11 ноября Токаев прибыл. [1] Подписано СОГЛАШЕНИЕ. [1]", [], lead="11 ноября…")
+    assert answer_hit(half, question) and not answer_complete(half, question)
+    assert answer_complete(both, question)
+    assert not answer_complete(Answer(question.question, both.answer, [], "not_found"), question)
+    path.write_text(json.dumps({**row, "aspects": [["11 ноября"], []]}), "utf-8")
+    with pytest.raises(GoldFormatError, match="aspects"):
+        load_gold(path)
