@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from .conversation import QUESTION_WORDS, Casing, names, unseen
 from .lang import detect_language
@@ -52,6 +53,10 @@ JOINING = {"en": frozenset({"and"}), "ru": frozenset({"и", "а"}), "kk": frozen
            "ky": frozenset({"жана"})}
 _FRONTED = frozenset({"en", "ru"})
 _TURKIC = ("kk", "ky")
+# Kazakh and Kyrgyz inflect their question words for case and number (кімдердің, қайсылары, эмнелерге, кимден);
+# a word asks when it is one of these stems with an ending. «Не» is too short a stem and stays in its listed forms.
+_TURKIC_STEMS = ("кім", "қанша", "қандай", "қайсы", "қашан", "қайда", "қалай", "неше", "нелер",
+                 "ким", "эмне", "канча", "кандай", "кайсы", "качан", "кайда", "кантип")
 _PREPOSITIONS = frozenset("""
 in on at to from with by for about of into after before during
 в во на с со к ко о об обо по у от для из за при про до после
@@ -118,7 +123,9 @@ def two_asks(sentence: str) -> list[str]:
     lang = detect_language(sentence)
     # Kazakh and Kyrgyz share a script and most of these words, and a short question may be taken for the other
     kin = _TURKIC if lang in _TURKIC else (lang,)
-    question = frozenset().union(*(QUESTION_WORDS.get(code, frozenset()) for code in kin))
+    listed = frozenset().union(*(QUESTION_WORDS.get(code, frozenset()) for code in kin))
+    stems = _TURKIC_STEMS if lang in _TURKIC else ()
+    question: Callable[[str], bool] = lambda word: word in listed or word.startswith(stems)  # noqa: E731
     joining = frozenset().union(*(JOINING.get(code, frozenset()) for code in kin))
     words = list(_WORD.finditer(sentence))
     lowered = [w.group().lower() for w in words]
@@ -127,20 +134,20 @@ def two_asks(sentence: str) -> list[str]:
             continue
         left, right = lowered[:i], lowered[i + 1:]
         opens = right[1] if right[0] in _PREPOSITIONS else right[0]
-        if not any(w in question for w in left) or not _about(left, question, 2) or not _about(right, question, 1):
+        if not any(map(question, left)) or not _about(left, question, 2) or not _about(right, question, 1):
             continue
-        if (opens in question) if lang in _FRONTED else any(w in question for w in right):
+        if question(opens) if lang in _FRONTED else any(map(question, right)):
             left = sentence[:words[i].start()].rstrip(" ,;:—-–") + "?"
             rest = sentence[words[i + 1].start():]
             return [left, *two_asks(rest[:1].upper() + rest[1:])]
     return [sentence]
 
 
-def _about(words: list[str], question: frozenset[str], least: int) -> bool:
+def _about(words: list[str], question: Callable[[str], bool], least: int) -> bool:
     """Whether a side asks about something: ``least`` words besides question words. The first side carries the
     subject ("When, where and why did he go?" is one question, its first side only asking); the second may
     leave it out ("…және кіммен кездесті?": "and whom did he meet?")."""
-    return sum(w not in question for w in words) >= least
+    return sum(not question(w) for w in words) >= least
 
 
 def read_message(text: str, casing: Casing = unseen) -> list[Part]:

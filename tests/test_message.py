@@ -42,6 +42,10 @@ def test_an_opening_word_names_something_only_where_the_corpus_writes_it_as_a_na
      ["Назарбаев 2024-жылы Путинге канча жолу барган?", "Бул тууралуу ким айткан?"]),
     ("Тоқаев қашан келді жана кіммен кездесті?",  # a Kazakh question with the Kyrgyz "and": either reads it
      ["Тоқаев қашан келді?", "Кіммен кездесті?"]),
+    ("ҰҚШҰ-ға Қазақстаннан басқа қайсылары кіреді және әскерін қанша уақытқа жіберді?",  # question words inflected
+     ["ҰҚШҰ-ға Қазақстаннан басқа қайсылары кіреді?", "Әскерін қанша уақытқа жіберді?"]),
+    ("Токаев Москвада кимдерге жолукту жана эмнелерге кол коюлду?",
+     ["Токаев Москвада кимдерге жолукту?", "Эмнелерге кол коюлду?"]),
     ("How many died, and who sent troops and why did they leave?",
      ["How many died?", "Who sent troops?", "Why did they leave?"]),
 ])
