@@ -137,9 +137,9 @@ def two_asks(sentence: str) -> list[str]:
         if not any(map(question, left)) or not _about(left, question, 2) or not _about(right, question, 1):
             continue
         if question(opens) if lang in _FRONTED else any(map(question, right)):
-            left = sentence[:words[i].start()].rstrip(" ,;:—-–") + "?"
+            first = sentence[:words[i].start()].rstrip(" ,;:—-–") + "?"
             rest = sentence[words[i + 1].start():]
-            return [left, *two_asks(rest[:1].upper() + rest[1:])]
+            return [first, *two_asks(rest[:1].upper() + rest[1:])]
     return [sentence]
 
 
