@@ -69,14 +69,14 @@ def with_signals(engine: Engine, gold: list, terms: dict | None) -> list:
         if entry is None:
             items.append(None)
             continue
-        (candidates, _, hits, coverage, phrases, overlap), embedded, late, alone = entry
+        (candidates, _, hits, coverage, phrases, overlap, bonus), embedded, late, alone = entry
         latent = np.zeros(len(candidates))
         if terms is not None and embedded.terms is not None:
             dense = embedded.terms.dense(engine.embedder.head.features)
             latent = np.array([0.0 if terms.get(c.row) is None
                                else float(dense[terms[c.row].features] @ terms[c.row].values) for c in candidates])
             latent = latent / latent.max() if latent.max() > 0 else latent
-        items.append((candidates, late, hits, np.asarray(coverage, float), phrases, latent, alone, overlap))
+        items.append((candidates, late, hits, np.asarray(coverage, float), phrases, latent, alone, overlap, bonus))
     return items
 
 
@@ -86,9 +86,9 @@ def chosen_hit(item: tuple, latent_weight: float = 0.0, mix: float = ALONE_MIX) 
     ``select_sentences`` weighs the cosine by ``1 - PASSAGE_WEIGHT``, so a term
     added to the score is added to the cosine divided by it.
     """
-    candidates, similarity, hits, coverage, phrases, latent, alone, overlap = item
+    candidates, similarity, hits, coverage, phrases, latent, alone, overlap, bonus = item
     cosine = (1 - mix) * similarity + mix * alone + latent_weight * latent / (1 - PASSAGE_WEIGHT)
-    chosen = select_sentences(candidates, cosine, hits, coverage, overlap=overlap)
+    chosen = select_sentences(candidates, cosine, hits, coverage, overlap=overlap, bonus=bonus)
     text = fold(" ".join(c.text for c in chosen))
     return any(p in text for p in phrases), sum(len(c.text) for c in chosen)
 

@@ -31,6 +31,8 @@ from report import emit  # noqa: E402
 from index.answer import select_sentences  # noqa: E402
 from index.engine import ANSWER_HISTORY_WEIGHT, Engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
+from index.evidence import asks_about, question_terms  # noqa: E402
+from index.lang import detect_language  # noqa: E402
 from index.text import fold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,8 +44,9 @@ RANK_PRIORS = (0.0, 0.003, 0.005, 0.01)
 
 
 def prepared(engine: Engine, gold: list) -> list[tuple]:
-    """Per answerable question: its candidates, their scores' inputs, the gold phrases and the candidates'
-    overlap (``Engine.overlap``: which restate which), or None if declined."""
+    """Per answerable question: its candidates, their scores' inputs, the gold phrases, the candidates'
+    overlap (``Engine.overlap``: which restate which) and what each gains beyond its closeness as the product
+    scores it (``production_bonus``), or None if declined. A message asking two things is taken whole."""
     out = []
     for q in (q for q in gold if q.answerable):
         hits = engine.retrieve(q.question, 10, history=q.history)[:5]
@@ -52,9 +55,18 @@ def prepared(engine: Engine, gold: list) -> list[tuple]:
         if reply.verdict != "answer":
             out.append(None)
             continue
-        candidates, similarity, coverage = engine.sentence_inputs(" ".join(q.question.split()), hits, q.history)
-        out.append((candidates, similarity, hits, coverage, phrases, engine.overlap(candidates)))
+        text = " ".join(q.question.split())
+        candidates, similarity, coverage = engine.sentence_inputs(text, hits, q.history)
+        out.append((candidates, similarity, hits, coverage, phrases, engine.overlap(candidates),
+                    production_bonus(engine, text, hits, candidates)))
     return out
+
+
+def production_bonus(engine: Engine, text: str, hits: list, candidates: list) -> np.ndarray | None:
+    """``Engine.sentence_bonus`` as ``Engine._compose`` gives it: the subject of a "who is / what about X?"
+    question, and the same-language penalty. A sweep without it scores another sentence choice than the product's."""
+    subject = asks_about(text, engine.index, terms=question_terms(text, engine.index, engine.word_kind))
+    return engine.sentence_bonus(candidates, hits, subject, detect_language(text))
 
 
 def answer_sets(built, items: Callable[[Engine, list, str], list]) -> dict[str, list]:
@@ -98,8 +110,8 @@ def score(items: list[tuple], **params) -> tuple[float, list[int]]:
     for item in items:
         if item is None:
             continue
-        candidates, similarity, found, coverage, phrases, overlap = item
-        chosen = select_sentences(candidates, similarity, found, coverage, overlap=overlap, **params)
+        candidates, similarity, found, coverage, phrases, overlap, bonus = item
+        chosen = select_sentences(candidates, similarity, found, coverage, overlap=overlap, bonus=bonus, **params)
         text = fold(" ".join(c.text for c in chosen))
         hits += any(p in text for p in phrases)
         lengths.append(sum(len(c.text) for c in chosen))

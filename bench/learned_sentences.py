@@ -48,7 +48,7 @@ def with_features(engine: Engine, gold: list) -> list:
         if item is None:
             out.append(None)
             continue
-        candidates, similarity, hits, coverage, phrases, _ = item
+        candidates, similarity, hits, coverage, phrases, _, _ = item
         _, late, alone = sentence_cosines(engine, q, candidates)
         lang = detect_language(" ".join(q.question.split()))
         position, seen = [], {}
@@ -74,9 +74,9 @@ def answer_hit(items: list, weights: np.ndarray | None, margin: float = 0.0, spr
     for entry in items:
         if entry is None:
             continue
-        (candidates, similarity, found, coverage, phrases, overlap), table, _ = entry
-        if weights is None:
-            chosen = select_sentences(candidates, similarity, found, coverage, overlap=overlap)
+        (candidates, similarity, found, coverage, phrases, overlap, bonus), table, _ = entry
+        if weights is None:  # the product's choice
+            chosen = select_sentences(candidates, similarity, found, coverage, overlap=overlap, bonus=bonus)
         else:
             scores = table @ weights
             unit = float(scores.std()) or 1.0

@@ -58,11 +58,11 @@ def answers(items: list, restates: float | None, contains: float | None = None,
         if item is None:
             out.append(None)
             continue
-        candidates, similarity, found, coverage, _, overlap = item
+        candidates, similarity, found, coverage, _, overlap, bonus = item
         if contains is not None and overlap is not None and restates is not None:
             overlap = np.where(containment([set(words(c.text)) for c in candidates]) >= contains, 1.0, overlap)
         out.append([c.text for c in select_sentences(candidates, similarity, found, coverage,
-                                                      overlap=overlap, restates=restates)])
+                                                      overlap=overlap, restates=restates, bonus=bonus)])
     return out
 
 

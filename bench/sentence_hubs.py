@@ -75,10 +75,10 @@ def items_with_hubs(engine: Engine, gold: list, hubs: dict[str, np.ndarray]) -> 
         if entry is None:
             items.append(None)
             continue
-        (candidates, _, hits, coverage, phrases, overlap), _, late, alone = entry
+        (candidates, _, hits, coverage, phrases, overlap, bonus), _, late, alone = entry
         rows = np.array([c.row for c in candidates], dtype=np.int64)
         items.append((candidates, (1 - ALONE_MIX) * late + ALONE_MIX * alone, hits, np.asarray(coverage, float),
-                      phrases, {name: h[rows] for name, h in hubs.items()}, overlap))
+                      phrases, {name: h[rows] for name, h in hubs.items()}, overlap, bonus))
     return items
 
 
@@ -91,8 +91,9 @@ def score(sets: dict[str, list], measure: str, beta: float) -> dict:
         for item in items:
             if item is None:
                 continue
-            candidates, similarity, found, coverage, phrases, hubs, overlap = item
-            chosen = select_sentences(candidates, similarity - beta * hubs[measure], found, coverage, overlap=overlap)
+            candidates, similarity, found, coverage, phrases, hubs, overlap, bonus = item
+            chosen = select_sentences(candidates, similarity - beta * hubs[measure], found, coverage, overlap=overlap,
+                                      bonus=bonus)
             hits += any(p in fold(" ".join(c.text for c in chosen)) for p in phrases)
             if name != "kazqad_dev":
                 answers += 1

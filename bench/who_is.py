@@ -31,7 +31,7 @@ from answer_sweep import prepared  # noqa: E402
 from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.answer import select_sentences  # noqa: E402
+from index.answer import SUBJECT_WEIGHT, select_sentences  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
 from index.evidence import asks_about, naming  # noqa: E402
@@ -62,9 +62,10 @@ def score(sets: dict[str, list], weight: float) -> dict:
         for entry in items:
             if entry is None:
                 continue
-            (candidates, similarity, found, coverage, phrases, overlap), names = entry
+            (candidates, similarity, found, coverage, phrases, overlap, bonus), names = entry
+            language = bonus - SUBJECT_WEIGHT * names  # the product's bonus holds the shipped subject weight
             chosen = select_sentences(candidates, similarity, found, coverage, overlap=overlap,
-                                      bonus=weight * names)
+                                      bonus=language + weight * names)
             hits += any(p in fold(" ".join(c.text for c in chosen)) for p in phrases)
             named += sum(bool(names[candidates.index(c)]) for c in chosen)
             quoted += len(chosen)
