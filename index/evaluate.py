@@ -124,12 +124,12 @@ def _metrics(ranks: list[int | None]) -> dict:
 
 def answer_hit(answer: Answer, question: GoldQuestion) -> bool:
     """The composed answer (not only a cited passage) states a gold phrase: an ``answers`` one, else a ``contains``."""
-    return answer.verdict == "answer" and _states(answer.answer, question)
+    return answer.verdict == "answer" and _states(fold(answer.answer), _phrases(question))
 
 
 def lead_hit(answer: Answer, question: GoldQuestion) -> bool:
     """The answer's first sentence states a gold phrase: the fact comes first, where a reader looks."""
-    return answer.verdict == "answer" and _states(answer.lead, question)
+    return answer.verdict == "answer" and _states(fold(answer.lead), _phrases(question))
 
 
 def answer_complete(answer: Answer, question: GoldQuestion) -> bool:
@@ -137,12 +137,16 @@ def answer_complete(answer: Answer, question: GoldQuestion) -> bool:
     if not question.aspects:
         return answer_hit(answer, question)
     text = fold(answer.answer)
-    return answer.verdict == "answer" and all(any(fold(p) in text for p in a) for a in question.aspects)
+    return answer.verdict == "answer" and all(_states(text, aspect) for aspect in question.aspects)
 
 
-def _states(text: str, question: GoldQuestion) -> bool:
-    phrases = question.answers or tuple(r.contains for r in question.relevant if r.contains)
-    return any(fold(p) in fold(text) for p in phrases)
+def _phrases(question: GoldQuestion) -> tuple[str, ...]:
+    return question.answers or tuple(r.contains for r in question.relevant if r.contains)
+
+
+def _states(folded: str, phrases: tuple[str, ...]) -> bool:
+    """Whether the folded text holds one of ``phrases`` (folded the same way)."""
+    return any(fold(p) in folded for p in phrases)
 
 
 def evaluate(
@@ -195,12 +199,11 @@ def evaluate(
         share = lambda qs, of=hits_: round(sum(of[q.id] for q in qs) / len(qs), 4) if qs else None  # noqa: E731
         report["answer_hit"] = share(answerable)
         report["answer_lead_hit"] = share(answerable, leads)
-        for lang, metrics in report["by_lang"].items():
-            metrics["answer_hit"] = share([q for q in answerable if q.lang == lang])
-            metrics["answer_lead_hit"] = share([q for q in answerable if q.lang == lang], leads)
-        for kind, metrics in report.get("by_kind", {}).items():
-            metrics["answer_hit"] = share([q for q in answerable if q.kind == kind])
-            metrics["answer_lead_hit"] = share([q for q in answerable if q.kind == kind], leads)
+        groups = [*((m, [q for q in answerable if q.lang == lang]) for lang, m in report["by_lang"].items()),
+                  *((m, [q for q in answerable if q.kind == kind]) for kind, m in report.get("by_kind", {}).items())]
+        for metrics, group in groups:
+            metrics["answer_hit"] = share(group)
+            metrics["answer_lead_hit"] = share(group, leads)
         asking_more = [q for q in answerable if q.aspects]
         if asking_more:
             report["answer_complete"] = share(asking_more, {q.id: answer_complete(replies[q.id], q) for q in asking_more})
