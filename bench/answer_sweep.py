@@ -31,7 +31,6 @@ from report import emit  # noqa: E402
 from index.answer import select_sentences  # noqa: E402
 from index.engine import ANSWER_HISTORY_WEIGHT, Engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
-from index.evidence import asks_about, question_terms  # noqa: E402
 from index.lang import detect_language  # noqa: E402
 from index.text import fold  # noqa: E402
 
@@ -65,8 +64,7 @@ def prepared(engine: Engine, gold: list) -> list[tuple]:
 def production_bonus(engine: Engine, text: str, hits: list, candidates: list) -> np.ndarray | None:
     """``Engine.sentence_bonus`` as ``Engine._compose`` gives it: the subject of a "who is / what about X?"
     question, and the same-language penalty. A sweep without it scores another sentence choice than the product's."""
-    subject = asks_about(text, engine.index, terms=question_terms(text, engine.index, engine.word_kind))
-    return engine.sentence_bonus(candidates, hits, subject, detect_language(text))
+    return engine.sentence_bonus(candidates, hits, engine.subject(text), detect_language(text))
 
 
 def answer_sets(built, items: Callable[[Engine, list, str], list]) -> dict[str, list]:

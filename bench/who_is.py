@@ -34,7 +34,7 @@ from report import emit  # noqa: E402
 from index.answer import SUBJECT_WEIGHT, select_sentences  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
-from index.evidence import asks_about, naming  # noqa: E402
+from index.evidence import naming  # noqa: E402
 from index.text import fold  # noqa: E402
 
 WEIGHTS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5)
@@ -47,7 +47,7 @@ def who_items(engine: Engine, gold: list) -> list:
     answerable = [q for q in gold if q.answerable]
     out = []
     for q, item in zip(answerable, prepared(engine, gold)):
-        subject = asks_about(" ".join(q.question.split()), engine.index, engine.word_kind)
+        subject = engine.subject(" ".join(q.question.split()))
         if not subject:
             continue
         out.append(None if item is None else (item, naming([c.text for c in item[0]], subject, engine.index)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -366,7 +366,7 @@ class Engine:
         t = time.perf_counter()
         text = " ".join(question.split())
         terms = question_terms(text, self.index, self.word_kind)
-        subject = asks_about(text, self.index, terms=terms)  # "Who is Rizzat Tasym?": the name is its meaning
+        subject = self.subject(text, terms)
         if not self.confident(hits) and not subject:
             timings.add("compose", t)
             return not_found(question)
@@ -400,6 +400,12 @@ class Engine:
         coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
                                                     detect_language(text))
         return candidates_, self.similarity(vector, candidates_, self.centres), coverage
+
+    def subject(self, text: str, terms: Sequence[str] | None = None) -> tuple[str, ...]:
+        """The names a "who is X?" or "what is known about X?" question asks about, () for any other question
+        (evidence.asks_about, with this corpus' reading of names): "Who is Rizzat Tasym?": the name is its meaning.
+        ``terms``: the question's key terms, when the caller has them."""
+        return asks_about(text, self.index, self.word_kind, terms)
 
     def sentence_bonus(self, candidates_: list[Candidate], hits: list[Hit], subject: tuple[str, ...],
                        lang: str) -> np.ndarray | None:
