@@ -246,6 +246,7 @@ class Embedder:
 
     def encode_passages_with_sentences(
         self, texts: list[str], sentence_spans: list[list[tuple[int, int]]], show_progress: bool = False,
+        contexts: list[str] | None = None,
     ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray] | None, "list[LatentTerms] | None"]:
         """Passage vectors, two vectors for each given sentence span, and latent terms.
 
@@ -258,25 +259,37 @@ class Embedder:
         sentences to quote (answer.py), at question time without running the
         model again; None when ``sentences_alone`` is off. The latent terms
         (None without a head) come from the passage's token states.
+
+        ``contexts`` (per text; "" for none): a line read before the passage in the
+        same forward pass (its article's title) and pooled out of every vector and
+        term, so the passage's tokens see it without it becoming part of the passage.
+        Builds pass none: measured with titles, it lost answers (bench/passage_context.py).
         """
         self.texts_encoded += len(texts)
         if not texts:
             return (np.zeros((0, self.dim), dtype=np.float32), [], [] if self.sentences_alone else None,
                     None if self.head is None else [])
-        outputs = self.model.encode_document(texts, batch_size=self.batch_size, output_value=None,
+        heads = [c + "\n" if c else "" for c in contexts] if contexts else [""] * len(texts)
+        read = [h + t for h, t in zip(heads, texts)]
+        outputs = self.model.encode_document(read, batch_size=self.batch_size, output_value=None,
                                              show_progress_bar=show_progress)
         prompt = self.model.prompts.get("document", "")
-        offsets = self.model.tokenizer([prompt + t for t in texts], return_offsets_mapping=True,
+        offsets = self.model.tokenizer([prompt + t for t in read], return_offsets_mapping=True,
                                        truncation=True, max_length=self.model.max_seq_length)["offset_mapping"]
-        passages = np.stack([_unit(out["sentence_embedding"].float().numpy()) for out in outputs])
         sentences: list[np.ndarray] = []
         terms: list[LatentTerms] = []
-        for out, spans, token_offsets, passage in zip(outputs, sentence_spans, offsets, passages):
+        vectors = []
+        for out, spans, token_offsets, head in zip(outputs, sentence_spans, offsets, heads):
             mask = out["attention_mask"].bool()
             tokens = out["token_embeddings"][mask].float().numpy()
-            starts = np.array([s for s, _ in token_offsets], dtype=np.int64)[: len(tokens)] - len(prompt)
-            ends = np.array([e for _, e in token_offsets], dtype=np.int64)[: len(tokens)] - len(prompt)
+            starts = np.array([s for s, _ in token_offsets], dtype=np.int64)[: len(tokens)] - len(prompt) - len(head)
+            ends = np.array([e for _, e in token_offsets], dtype=np.int64)[: len(tokens)] - len(prompt) - len(head)
             real = ends > starts
+            if head:  # the mean of every token but the context's, as the model pools a passage read alone
+                passage = _unit(tokens[~(real & (starts >= -len(head)) & (starts < 0))].mean(axis=0))
+            else:
+                passage = _unit(out["sentence_embedding"].float().numpy())
+            vectors.append(passage)
             rows = []
             for a, b in spans:
                 inside = real & (starts >= a) & (ends <= b)
@@ -285,7 +298,7 @@ class Embedder:
             if self.head is not None:  # the text's own tokens: not the prompt's, not BOS/EOS
                 terms.append(self.head(tokens[real & (starts >= 0)]))
         alone = self._sentences_alone(texts, sentence_spans, show_progress) if self.sentences_alone else None
-        return self._as_array(passages), sentences, alone, None if self.head is None else terms
+        return self._as_array(np.stack(vectors)), sentences, alone, None if self.head is None else terms
 
     def _sentences_alone(self, texts: list[str], sentence_spans: list[list[tuple[int, int]]],
                          show_progress: bool) -> list[np.ndarray]:
