@@ -63,6 +63,7 @@ bench: setup
 	$(BIN)/python bench/opening_names.py --out docs/results/opening-names-dev.json
 	$(BIN)/python bench/token_coverage.py --out docs/results/token-coverage-dev.json
 	$(BIN)/python bench/chunking_sweep.py --out docs/results/chunking-dev-sweep.json
+	$(BIN)/python bench/passage_context.py --out docs/results/passage-context-dev.json
 	$(BIN)/python bench/learned_ranking.py --out docs/results/learned-ranking-dev.json
 	$(BIN)/python bench/learned_sentences.py --out docs/results/learned-sentences-dev.json
 	$(BIN)/python bench/maxsim_feature.py --out docs/results/maxsim-feature-dev.json

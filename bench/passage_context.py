@@ -1,6 +1,6 @@
 """Does a passage read better with its article's title before it? Dev sets only.
 
-    .venv/bin/python bench/passage_context.py [--work DIR] [--shipped DIR] [--out docs/results/passage-context-dev.json]
+    .venv/bin/python bench/passage_context.py [--work DIR] [--out docs/results/passage-context-dev.json]
 
 A passage in the middle of an article often never names what it is about
 (KazQAD: "Оның қалыпты қызметі бұзылса…"; the seeds: the analyst quoted three
@@ -9,7 +9,7 @@ is embedded after its title in one forward pass, and the title's tokens are
 pooled out (``Embedder.encode_passages_with_sentences``' ``contexts``): the
 passage's tokens read the title, its vectors and latent terms hold only the
 passage. Seeds and KazQAD pool indexes are built from scratch that way under
-``--work`` and scored against the shipped build (``--shipped``, the indexes
+``--work``/titles and scored against the shipped build (``--work``, the indexes
 every sweep shares) on the retrieval sweeps' dev sets and objective, with
 answer_hit, and on every seeds dev set with near misses for declining. The
 learned ranker stays as fitted on the shipped build. No test split is read.
@@ -67,10 +67,9 @@ def declining(built) -> dict:
 
 
 def main() -> None:
-    args = sweep_arguments(__doc__, lambda p: p.add_argument(
-        "--shipped", type=Path, default=ROOT / "var" / "bench" / "chunking" / "words-60-100-25"))
+    args = sweep_arguments(__doc__)
     rows = {}
-    for name, work in (("shipped", args.shipped), ("titles", args.work)):
+    for name, work in (("shipped", args.work), ("titles", args.work / "titles")):
         if name == "titles":
             index.build._local_batches = with_titles
         built = dev_indexes(work)
