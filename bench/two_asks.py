@@ -33,7 +33,9 @@ from index.engine import Engine  # noqa: E402
 from index.evaluate import GoldQuestion, answer_complete, answer_hit, lead_hit, load_gold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = ("dev_two_asks", "test_two_asks")
+# dev_yes_no: a yes/no first ask (not split: its rule failed, docs/benchmarks.md §1); test_yes_no is kept unread
+# for a later form of that reading.
+SETS = ("dev_two_asks", "test_two_asks", "dev_yes_no")
 
 
 @contextmanager
@@ -72,7 +74,7 @@ def main() -> None:
     built = dev_indexes(args.work)
     engine = Engine(built.encoder, built.seeds)
     out: dict = {}
-    for name in SETS[:1] if args.dev_only else SETS:
+    for name in [n for n in SETS if n.startswith("dev")] if args.dev_only else SETS:
         gold = load_gold(ROOT / "tests" / "data" / f"{name}.jsonl")
         with read_whole_sentences():
             whole = score(engine, gold)
