@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
@@ -124,6 +125,9 @@ class Engine:
         self.latent = uses_latent_terms(embedder, index)
         self.casing = CorpusCasing(index.lexical, lambda rows: [p.text for p in index.passages.many(rows)])
         self.names = NameDirection.from_dict(index.manifest.get("name_direction"))
+        # Retrieval, the reply's note and sentence choice each read how a question leans on its history.
+        self._follow_ups = functools.lru_cache(maxsize=256)(
+            lambda question, history: read_follow_up(question, history, self.casing))
         self.centres = SentenceCentres.from_dict(index.manifest.get("sentence_centres"))
 
     def with_index(self, index: LoadedIndex) -> "Engine":
@@ -193,6 +197,7 @@ class Engine:
         self._vectors.clear()
         self._terms.clear()
         self.casing.clear()
+        self._follow_ups.cache_clear()
 
     def word_kind(self, word: str) -> bool:
         """True for a name: as the corpus writes the word mid-sentence, or, for a word it never writes there,
@@ -205,7 +210,7 @@ class Engine:
 
     def follow_up(self, question: str, history: tuple[str, ...] | list[str]) -> FollowUp:
         """How ``question`` leans on ``history``, names told from ordinary words by how this corpus writes them."""
-        return read_follow_up(question, history, self.casing)
+        return self._follow_ups(question, tuple(history))
 
     def query_vector(self, question: str, follow_up: FollowUp = FollowUp(), within: str = "") -> np.ndarray:
         """The vector answer sentences are chosen with: a follow-up mixed at ``ANSWER_HISTORY_WEIGHT``."""

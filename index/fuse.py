@@ -168,4 +168,5 @@ def collapse_near_duplicates(order: np.ndarray, tokens_of: Callable[[int], Abstr
 def _jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)  # the union's size without building the union

@@ -8,6 +8,7 @@ short texts that carry no distinctive letter.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Literal
 
@@ -41,6 +42,19 @@ def _endings(words: list[str], endings: tuple[str, ...]) -> int:
 
 def detect_language(text: str) -> Lang:
     """Best guess among ru/kk/ky/en; defaults to en for text with no Cyrillic."""
+    # A question is asked its language four times on its way to an answer; a document, once.
+    return _short_text_language(text) if len(text) <= SHORT_TEXT else _language(text)
+
+
+SHORT_TEXT = 2000  # the longest text whose language is remembered (a question is at most MAX_QUESTION_CHARS)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_text_language(text: str) -> Lang:
+    return _language(text)
+
+
+def _language(text: str) -> Lang:
     letters = [c for c in text.lower() if c.isalpha()]
     cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
     latin = sum(1 for c in letters if c.isascii())

@@ -31,6 +31,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+import functools
 from functools import lru_cache
 from pathlib import Path
 
@@ -222,6 +223,8 @@ class LexicalIndex:
         self._unknown_idf = float(np.log1p((n + 0.5) / 0.5))
         self._indices = np.asarray(retriever.scores["indices"])
         self._indptr = indptr
+        # A question's tokens and IDF are read for its BM25, its candidates' coverage and its sentences' coverage.
+        self._query_idf = functools.lru_cache(maxsize=256)(self._analyse_query)
 
     @classmethod
     def build(cls, texts: list[str], langs: list[str], analyzer: Analyzer) -> "LexicalIndex":
@@ -287,8 +290,9 @@ class LexicalIndex:
     def size(self) -> int:
         return int(self.retriever.scores["num_docs"])
 
-    def _query_idf(self, query: str, lang: str) -> dict[str, float]:
-        """The query's distinct tokens and their IDF; a token no passage has gets the highest IDF."""
+    def _analyse_query(self, query: str, lang: str) -> dict[str, float]:
+        """The query's distinct tokens and their IDF; a token no passage has gets the highest IDF.
+        Read through ``_query_idf`` (remembered): callers must not change the dict."""
         vocab = self.retriever.vocab_dict
         return {t: float(self._idf[vocab[t]]) if t in vocab else self._unknown_idf
                 for t in set(self.analyzer.tokens(query, lang))}

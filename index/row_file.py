@@ -62,6 +62,10 @@ class RowFile:
     def rows(self, indices: np.ndarray) -> np.ndarray:
         """The rows at ``indices`` (any order, repeats allowed), as float32."""
         indices = np.asarray(indices, dtype=np.int64)
+        if self._all is not None and len(indices):  # a gather; spans' arithmetic is for runs of rows
+            if int(indices.min()) < 0 or int(indices.max()) >= self.shape[0]:
+                raise IndexError(f"row out of range for {self.path.name} ({self.shape[0]} rows)")
+            return self._all[indices]
         return self.spans(indices, indices + 1)
 
     def spans(self, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from index.search import best_sentence_scores, lexical_top
 
@@ -80,3 +81,23 @@ def test_sentences_embedded_alone_are_each_sentence_on_its_own(seed_index, embed
         cosines = np.sum(own * alone[rows.start:rows.stop], axis=1)
         assert cosines.min() > 0.999, cosines  # float16 rounding only
         assert np.sum(own * late[rows.start:rows.stop], axis=1).min() < 0.98  # context makes the late ones differ
+
+
+def test_rows_in_memory_and_read_on_demand_agree_and_refuse_rows_out_of_range(tmp_path, monkeypatch):
+    """A small matrix is gathered from memory, a large one read with pread: the same rows either way."""
+    from index import row_file
+
+    matrix = np.arange(24, dtype=np.float16).reshape(6, 4)
+    np.save(tmp_path / "m.npy", matrix)
+    held = row_file.RowFile(tmp_path / "m.npy")
+    monkeypatch.setattr(row_file, "IN_MEMORY_BYTES", 0)
+    read = row_file.RowFile(tmp_path / "m.npy")
+    assert held._all is not None and read._all is None
+    for rows in ([5, 0, 5], [2], []):
+        assert np.array_equal(held.rows(rows), read.rows(rows))
+        assert held.rows(rows).dtype == np.float32
+    for bad in ([6], [-1]):
+        with pytest.raises(IndexError):
+            held.rows(bad)
+        with pytest.raises(IndexError):
+            read.rows(bad)
