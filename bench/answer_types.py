@@ -6,7 +6,8 @@ A sentence matching the type of answer the question asks (a date for "when",
 a number for "how many / how much / how long") gains ``w`` in sentence choice,
 on top of what the product adds (``answer_sweep.production_bonus``); ``w`` = 0
 is the product. Scored on the answer sweep's five dev sets: answer_hit and the
-first sentence ("lead", what a reader takes for the answer). No test split is read.
+first sentence ("lead", what a reader takes for the answer), and on
+tests/data/dev_types.jsonl, written for the cue's second rule. No test split is read.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from answer_sweep import answer_sets, prepared  # noqa: E402
-from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
+from dev_indexes import ROOT, dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.answer import select_sentences  # noqa: E402
+from index.engine import Engine  # noqa: E402
+from index.evaluate import load_gold  # noqa: E402
 from index.text import fold  # noqa: E402
 
 WEIGHTS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.08)
@@ -70,7 +73,7 @@ def matches(sentence: str, kind: str) -> bool:
     return any(c.isdigit() for c in low) or any(w in _NUMBER_WORDS for w in _WORD.findall(low))
 
 
-def score(sets: dict, questions: dict, weight: float) -> dict:
+def score(sets: dict, questions: dict, weight: float, means: bool = True) -> dict:
     row: dict = {}
     for name, items in sets.items():
         hits = leads = typed = 0
@@ -87,8 +90,9 @@ def score(sets: dict, questions: dict, weight: float) -> dict:
             hits += any(p in fold(" ".join(c.text for c in chosen)) for p in phrases)
             leads += bool(chosen) and any(p in fold(chosen[0].text) for p in phrases)
         row[name] = {"answer_hit": round(hits / len(items), 4), "lead": round(leads / len(items), 4)}
-    row["mean_answer_hit"] = round(float(np.mean([row[n]["answer_hit"] for n in sets])), 4)
-    row["mean_lead"] = round(float(np.mean([row[n]["lead"] for n in sets])), 4)
+    if means:
+        row["mean_answer_hit"] = round(float(np.mean([row[n]["answer_hit"] for n in sets])), 4)
+        row["mean_lead"] = round(float(np.mean([row[n]["lead"] for n in sets])), 4)
     return row
 
 
@@ -102,9 +106,12 @@ def main() -> None:
         return prepared(engine, gold)
 
     sets = answer_sets(built, items)
+    # Written for the cue's second rule (tests/data/dev_types.jsonl): scored beside the five, not in their means.
+    types = load_gold(ROOT / "tests" / "data" / "dev_types.jsonl")
+    checks = {"dev_types": items(Engine(built.encoder, built.seeds), types, "dev_types")}
     typed = {name: {kind: sum(asked_type(q.question) == kind for q in qs) for kind in ("date", "number")}
              for name, qs in questions.items()}
-    rows = {str(w): score(sets, questions, w) for w in WEIGHTS}
+    rows = {str(w): {**score(sets, questions, w), **score(checks, questions, w, means=False)} for w in WEIGHTS}
     emit({"asked": typed, "rows": rows}, args.out)
 
 
