@@ -101,3 +101,17 @@ def test_rows_in_memory_and_read_on_demand_agree_and_refuse_rows_out_of_range(tm
             held.rows(bad)
         with pytest.raises(IndexError):
             read.rows(bad)
+
+
+def test_a_passage_read_after_a_context_keeps_its_own_sentences_and_changes_only_by_what_it_read(embedder):
+    """``contexts`` (bench/passage_context.py): the title is read in the same pass and pooled out."""
+    text = "He met Putin in the Kremlin. They talked for two hours about trade."
+    spans = [[(0, 28), (29, len(text))]]
+    plain = embedder.encode_passages_with_sentences([text], spans)
+    empty = embedder.encode_passages_with_sentences([text], spans, contexts=[""])
+    titled = embedder.encode_passages_with_sentences([text], spans, contexts=["Tokayev's state visit to Moscow"])
+    assert np.array_equal(plain[0], empty[0]) and np.array_equal(plain[1][0], empty[1][0])
+    assert titled[0].shape == plain[0].shape and titled[1][0].shape == plain[1][0].shape
+    closeness = float(titled[0][0] @ plain[0][0])
+    assert 0.9 < closeness < 0.9999  # read in the title's light, yet the same passage
+    assert np.array_equal(titled[2][0], plain[2][0])  # sentences embedded alone never see the title
