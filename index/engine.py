@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import time
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
@@ -43,6 +42,7 @@ VECTOR_CACHE = 256
 # Names and numbers the near-miss check embeds (evidence.py): the retrieved passages' names recur from
 # question to question, so each is embedded once while it stays among the last TERM_CACHE seen (1.5 KB each).
 TERM_CACHE = 8192
+RECENT_FOLLOW_UPS = 256  # (question, history) readings remembered: each question is read three times on its way
 
 
 class QuestionError(ValueError):
@@ -126,8 +126,7 @@ class Engine:
         self.casing = CorpusCasing(index.lexical, lambda rows: [p.text for p in index.passages.many(rows)])
         self.names = NameDirection.from_dict(index.manifest.get("name_direction"))
         # Retrieval, the reply's note and sentence choice each read how a question leans on its history.
-        self._follow_ups = functools.lru_cache(maxsize=256)(
-            lambda question, history: read_follow_up(question, history, self.casing))
+        self._follow_ups: dict[tuple[str, tuple[str, ...]], FollowUp] = {}
         self.centres = SentenceCentres.from_dict(index.manifest.get("sentence_centres"))
 
     def with_index(self, index: LoadedIndex) -> "Engine":
@@ -197,7 +196,7 @@ class Engine:
         self._vectors.clear()
         self._terms.clear()
         self.casing.clear()
-        self._follow_ups.cache_clear()
+        self._follow_ups.clear()
 
     def word_kind(self, word: str) -> bool:
         """True for a name: as the corpus writes the word mid-sentence, or, for a word it never writes there,
@@ -210,7 +209,13 @@ class Engine:
 
     def follow_up(self, question: str, history: tuple[str, ...] | list[str]) -> FollowUp:
         """How ``question`` leans on ``history``, names told from ordinary words by how this corpus writes them."""
-        return self._follow_ups(question, tuple(history))
+        key = (question, tuple(history))
+        found = self._follow_ups.get(key)
+        if found is None:
+            if len(self._follow_ups) >= RECENT_FOLLOW_UPS:
+                self._follow_ups.clear()
+            found = self._follow_ups[key] = read_follow_up(question, history, self.casing)
+        return found
 
     def query_vector(self, question: str, follow_up: FollowUp = FollowUp(), within: str = "") -> np.ndarray:
         """The vector answer sentences are chosen with: a follow-up mixed at ``ANSWER_HISTORY_WEIGHT``."""

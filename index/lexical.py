@@ -31,7 +31,6 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-import functools
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from .candidates import QueryTerms
 from .text import CYRILLIC
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+RECENT_QUERIES = 256  # queries whose tokens and IDF an index remembers (LexicalIndex._query_idf)
 
 _FOLD = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у",
                        "һ": "х", "і": "и", "ё": "е"})
@@ -224,7 +224,7 @@ class LexicalIndex:
         self._indices = np.asarray(retriever.scores["indices"])
         self._indptr = indptr
         # A question's tokens and IDF are read for its BM25, its candidates' coverage and its sentences' coverage.
-        self._query_idf = functools.lru_cache(maxsize=256)(self._analyse_query)
+        self._recent_queries: dict[tuple[str, str], dict[str, float]] = {}
 
     @classmethod
     def build(cls, texts: list[str], langs: list[str], analyzer: Analyzer) -> "LexicalIndex":
@@ -290,9 +290,20 @@ class LexicalIndex:
     def size(self) -> int:
         return int(self.retriever.scores["num_docs"])
 
+    def _query_idf(self, query: str, lang: str) -> dict[str, float]:
+        """``_analyse_query``, remembered for the last few hundred queries; callers must not change the dict.
+        A plain dict rather than an lru_cache of a bound method, which would tie the index to itself in a
+        cycle and keep a swapped-out build alive until the garbage collector's next pass."""
+        key = (query, lang)
+        found = self._recent_queries.get(key)
+        if found is None:
+            if len(self._recent_queries) >= RECENT_QUERIES:
+                self._recent_queries.clear()
+            found = self._recent_queries[key] = self._analyse_query(query, lang)
+        return found
+
     def _analyse_query(self, query: str, lang: str) -> dict[str, float]:
-        """The query's distinct tokens and their IDF; a token no passage has gets the highest IDF.
-        Read through ``_query_idf`` (remembered): callers must not change the dict."""
+        """The query's distinct tokens and their IDF; a token no passage has gets the highest IDF."""
         vocab = self.retriever.vocab_dict
         return {t: float(self._idf[vocab[t]]) if t in vocab else self._unknown_idf
                 for t in set(self.analyzer.tokens(query, lang))}

@@ -115,3 +115,25 @@ def test_a_passage_read_after_a_context_keeps_its_own_sentences_and_changes_only
     closeness = float(titled[0][0] @ plain[0][0])
     assert 0.9 < closeness < 0.9999  # read in the title's light, yet the same passage
     assert np.array_equal(titled[2][0], plain[2][0])  # sentences embedded alone never see the title
+
+
+def test_a_dropped_engine_and_its_build_are_freed_at_once(seed_index_dir, embedder):
+    """The bot swaps builds (hot reload): the old engine and its index must go when dropped, not linger in a
+    reference cycle until the garbage collector's next pass (the caches of a question's readings hold no self)."""
+    import gc
+    import weakref
+
+    from index.engine import Engine
+    from index.store import load_index
+
+    index = load_index(seed_index_dir, embedder.fingerprint)
+    engine = Engine(embedder, index)
+    engine.ask("Кто такой Айдос Укибай?")
+    engine.ask("What is his position?", history=("Кто такой Айдос Укибай?",))
+    refs = [weakref.ref(engine), weakref.ref(index.lexical)]
+    gc.disable()
+    try:
+        del engine, index
+        assert [r() for r in refs] == [None, None]
+    finally:
+        gc.enable()
