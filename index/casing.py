@@ -90,7 +90,7 @@ class CorpusCasing:
         self.lexical = lexical
         self.texts_of = texts_of
         self.sample = sample
-        self._seen: RecentVectors[bool | None] = RecentVectors(cache)
+        self._seen: RecentVectors[str, bool | None] = RecentVectors(cache)
 
     def __call__(self, word: str) -> bool | None:
         return self._seen.get([word.lower()], lambda words: [self._read(w) for w in words])[0]

@@ -120,13 +120,13 @@ class Engine:
         self.same_language = same_language  # what an answer sentence in the question's language pays (answer.py)
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
-        self._vectors: RecentVectors[Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
-        self._terms: RecentVectors[np.ndarray] = RecentVectors(TERM_CACHE)  # raw vectors of names and numbers
+        self._vectors: RecentVectors[str, Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
+        self._terms: RecentVectors[str, np.ndarray] = RecentVectors(TERM_CACHE)  # raw vectors of names and numbers
         self.latent = uses_latent_terms(embedder, index)
         self.casing = CorpusCasing(index.lexical, lambda rows: [p.text for p in index.passages.many(rows)])
         self.names = NameDirection.from_dict(index.manifest.get("name_direction"))
         # Retrieval, the reply's note and sentence choice each read how a question leans on its history.
-        self._follow_ups: dict[tuple[str, tuple[str, ...]], FollowUp] = {}
+        self._follow_ups: RecentVectors[tuple[str, tuple[str, ...]], FollowUp] = RecentVectors(RECENT_FOLLOW_UPS)
         self.centres = SentenceCentres.from_dict(index.manifest.get("sentence_centres"))
 
     def with_index(self, index: LoadedIndex) -> "Engine":
@@ -209,13 +209,8 @@ class Engine:
 
     def follow_up(self, question: str, history: tuple[str, ...] | list[str]) -> FollowUp:
         """How ``question`` leans on ``history``, names told from ordinary words by how this corpus writes them."""
-        key = (question, tuple(history))
-        found = self._follow_ups.get(key)
-        if found is None:
-            if len(self._follow_ups) >= RECENT_FOLLOW_UPS:
-                self._follow_ups.clear()
-            found = self._follow_ups[key] = read_follow_up(question, history, self.casing)
-        return found
+        return self._follow_ups.get([(question, tuple(history))], lambda keys: [
+            read_follow_up(q, h, self.casing) for q, h in keys])[0]
 
     def query_vector(self, question: str, follow_up: FollowUp = FollowUp(), within: str = "") -> np.ndarray:
         """The vector answer sentences are chosen with: a follow-up mixed at ``ANSWER_HISTORY_WEIGHT``."""

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from .candidates import QueryTerms
+from .recent import RecentVectors
 from .text import CYRILLIC
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -224,7 +225,7 @@ class LexicalIndex:
         self._indices = np.asarray(retriever.scores["indices"])
         self._indptr = indptr
         # A question's tokens and IDF are read for its BM25, its candidates' coverage and its sentences' coverage.
-        self._recent_queries: dict[tuple[str, str], dict[str, float]] = {}
+        self._recent_queries: RecentVectors[tuple[str, str], dict[str, float]] = RecentVectors(RECENT_QUERIES)
 
     @classmethod
     def build(cls, texts: list[str], langs: list[str], analyzer: Analyzer) -> "LexicalIndex":
@@ -292,15 +293,9 @@ class LexicalIndex:
 
     def _query_idf(self, query: str, lang: str) -> dict[str, float]:
         """``_analyse_query``, remembered for the last few hundred queries; callers must not change the dict.
-        A plain dict rather than an lru_cache of a bound method, which would tie the index to itself in a
-        cycle and keep a swapped-out build alive until the garbage collector's next pass."""
-        key = (query, lang)
-        found = self._recent_queries.get(key)
-        if found is None:
-            if len(self._recent_queries) >= RECENT_QUERIES:
-                self._recent_queries.clear()
-            found = self._recent_queries[key] = self._analyse_query(query, lang)
-        return found
+        Not an lru_cache of a bound method: that would tie the index to itself in a cycle and keep a
+        swapped-out build alive until the garbage collector's next pass."""
+        return self._recent_queries.get([(query, lang)], lambda keys: [self._analyse_query(q, code) for q, code in keys])[0]
 
     def _analyse_query(self, query: str, lang: str) -> dict[str, float]:
         """The query's distinct tokens and their IDF; a token no passage has gets the highest IDF."""

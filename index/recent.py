@@ -1,28 +1,29 @@
-"""A small bounded memory of what recent texts encoded to, shared by the threads that ask."""
+"""A small bounded memory of what recent texts (or other keys) came to, shared by the threads that ask."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Callable, Generic, Iterable, TypeVar
+from typing import Callable, Generic, Hashable, Iterable, TypeVar
 
+K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-class RecentVectors(Generic[V]):
-    """What the last ``size`` texts encoded to; the others encoded in one call, outside the lock.
+class RecentVectors(Generic[K, V]):
+    """What the last ``size`` texts (or other keys) encoded to; the others encoded in one call, outside the lock.
 
     The bot asks from several retrieval threads: two of them may encode at
     once, and a text encoded twice is harmless.
     """
 
-    def __init__(self, size: int, items: Iterable[tuple[str, V]] = ()) -> None:
+    def __init__(self, size: int, items: Iterable[tuple[K, V]] = ()) -> None:
         self.size = size
-        self._items: OrderedDict[str, V] = OrderedDict(items)
+        self._items: OrderedDict[K, V] = OrderedDict(items)
         self._lock = threading.Lock()
 
-    def get(self, texts: list[str], encode: Callable[[list[str]], Iterable[V]],
-            usable: Callable[[str, V], bool] = lambda _text, _value: True) -> list[V]:
+    def get(self, texts: list[K], encode: Callable[[list[K]], Iterable[V]],
+            usable: Callable[[K, V], bool] = lambda _text, _value: True) -> list[V]:
         """The values of ``texts``; those not held, or held but not ``usable`` for this call, encoded."""
         with self._lock:
             found = {t: self._items[t] for t in texts if t in self._items and usable(t, self._items[t])}
@@ -38,7 +39,7 @@ class RecentVectors(Generic[V]):
                 self._items.popitem(last=False)
         return [found[t] for t in texts]
 
-    def copy(self) -> "RecentVectors[V]":
+    def copy(self) -> "RecentVectors[K, V]":
         with self._lock:
             return RecentVectors(self.size, self._items.items())
 
