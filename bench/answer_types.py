@@ -76,14 +76,13 @@ def matches(sentence: str, kind: str) -> bool:
 def score(sets: dict, questions: dict, weight: float, means: bool = True) -> dict:
     row: dict = {}
     for name, items in sets.items():
-        hits = leads = typed = 0
+        hits = leads = 0
         for q, item in zip(questions[name], items):
             if item is None:
                 continue
             candidates, similarity, found, coverage, phrases, overlap, bonus = item
             kind = asked_type(q.question)
             if kind and weight:
-                typed += 1
                 cue = weight * np.array([matches(c.text, kind) for c in candidates], dtype=float)
                 bonus = cue if bonus is None else bonus + cue
             chosen = select_sentences(candidates, similarity, found, coverage, overlap=overlap, bonus=bonus)

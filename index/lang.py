@@ -40,13 +40,13 @@ def _endings(words: list[str], endings: tuple[str, ...]) -> int:
     return sum(1 for w in words if len(w) >= 5 and w.endswith(endings))
 
 
+SHORT_TEXT = 2000  # the longest text whose language is remembered (a question is at most MAX_QUESTION_CHARS)
+
+
 def detect_language(text: str) -> Lang:
     """Best guess among ru/kk/ky/en; defaults to en for text with no Cyrillic."""
     # A question is asked its language four times on its way to an answer; a document, once.
     return _short_text_language(text) if len(text) <= SHORT_TEXT else _language(text)
-
-
-SHORT_TEXT = 2000  # the longest text whose language is remembered (a question is at most MAX_QUESTION_CHARS)
 
 
 @functools.lru_cache(maxsize=4096)
