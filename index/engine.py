@@ -21,6 +21,7 @@ from .message import Part, corpus_cased, read_message
 from .recent import RecentVectors
 from .rerank import head_features, reorder
 from .search import Hit, Scored, candidates, interleave, to_hits
+from .source_language import first_in_language, named_language
 from .store import LoadedIndex
 from .vectors import QueryEncoder
 from .vectors.latent import LatentTerms
@@ -273,6 +274,14 @@ class Engine:
         if learned and ranker is not None and mode == "hybrid" and scored.sentence is not None:
             order, ranking = reorder(ranker, order, ranking, head_features(self.index, vector, scored, order,
                                                                            ranking, ranker.depth))
+        source = named_language(question) or (named_language(within) if within else None)
+        if source in self.index.manifest.get("languages", {}):  # "according to the Kyrgyz article, …"
+            language_of = lambda i: scored.passages[i].lang  # noqa: E731
+            named = [i for i in order[:head] if language_of(i) == source]
+            # Naming a source never turns an answer into "not found": when the named articles' passages are
+            # all too far from the question to be trusted and another's is not, the ranking stays as it was.
+            if (scored.dense[named] >= self.min_score).any() or not (scored.dense[order[:head]] >= self.min_score).any():
+                order, ranking = first_in_language(order, ranking, head, language_of, source)
         timings.add("fusion", t)
         return Ranked(scored, vector, order, ranking)
 

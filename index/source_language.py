@@ -1,0 +1,90 @@
+"""A question that names its source's language asks within that language's articles.
+
+"According to the Kyrgyz-language article, how many people died?",
+"Ағылшын тіліндегі мақала бойынша…", "Орусча макалада…": the reader says
+which article the answer is to come from. Embedded, "Kyrgyz article" is two
+more words, and the English article's passage holding the same fact can rank
+first. Read here by closed patterns in four languages; a country word is no
+language word ("казахстанский политолог", "Kazakh media", "the Kazakh
+president" name no article). Candidates in the named language then come first,
+each group in its own order: no weight, since the question said which article.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+import numpy as np
+
+_EN = {"kyrgyz": "ky", "kirghiz": "ky", "kazakh": "kk", "russian": "ru", "english": "en"}
+_EN_SOURCE = r"(?:article|report|publication|piece|story|text|version)s?"
+_RU = {"кыргыз": "ky", "киргиз": "ky", "казах": "kk", "рус": "ru", "англ": "en"}
+_KK = {"қырғыз": "ky", "қазақ": "kk", "орыс": "ru", "ағылшын": "en"}
+_KY = {"кыргыз": "ky", "казак": "kk", "орус": "ru", "англис": "en"}
+
+
+def _names(words: dict[str, str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+# Each pattern's first group is the language's word, looked up in its table.
+_PATTERNS: tuple[tuple[re.Pattern, dict[str, str]], ...] = (
+    # English: "the Kyrgyz-language article", "the Russian report", "the article in Kazakh".
+    (re.compile(rf"\b({_names(_EN)})[-‐\s]language\b"), _EN),
+    (re.compile(rf"\b({_names(_EN)})\s+{_EN_SOURCE}\b"), _EN),
+    (re.compile(rf"\b{_EN_SOURCE}\s+in\s+({_names(_EN)})\b"), _EN),
+    # Russian: "на кыргызском", "англоязычной статье", "в казахской публикации" (not "казахстанской").
+    (re.compile(r"\bна\s+(кыргыз|киргиз|казах|рус|англ)(?:ск|ийск)ом\b"), _RU),
+    (re.compile(r"\b(кыргыз|киргиз|казах|рус|англ)(?:о|ско)язычн\w*"), _RU),
+    (re.compile(r"\b(кыргыз|киргиз|казах|рус|англ)(?:ск|ийск)\w*\s+(?:стать|публикаци|материал|текст|заметк|верси)\w*"),
+     _RU),
+    # Kazakh: "ағылшын тіліндегі", "орысша", "қазақ мақаласы".
+    (re.compile(rf"\b({_names(_KK)})\s+тілін\w*"), _KK),
+    (re.compile(rf"\b({_names(_KK)})(?:ша|ше)\b"), _KK),
+    (re.compile(rf"\b({_names(_KK)})\s+(?:мақала|басылым|жарияланым|мәтін)\w*"), _KK),
+    # Kyrgyz: "англис тилиндеги", "орусча", "кыргыз макаласы".
+    (re.compile(rf"\b({_names(_KY)})\s+тилин\w*"), _KY),
+    (re.compile(rf"\b({_names(_KY)})(?:ча|че)\b"), _KY),
+    (re.compile(rf"\b({_names(_KY)})\s+(?:макала|басылма|текст)\w*"), _KY),
+)
+
+
+# Every pattern above holds one of these; most questions hold none, and these substring tests cost a tenth
+# of the patterns' search (the question's path is timed against its embedding, docs/benchmarks.md §4).
+_HINTS = ("language", "article", "report", "publication", "piece", "story", "text", "version",
+          "ском", "язычн", "стать", "публикаци", "материал", "заметк", "верси",
+          "тілін", "мақала", "басылым", "жарияланым", "мәтін", "тилин", "макала", "басылма",
+          *(f"{word}{ending}" for word in _KK for ending in ("ша", "ше")),
+          *(f"{word}{ending}" for word in _KY for ending in ("ча", "че")))
+
+
+def named_language(question: str) -> str | None:
+    """The language code of the articles ``question`` names as its source, or None (none, or two named)."""
+    text = question.lower()
+    if not any(hint in text for hint in _HINTS):
+        return None
+    named = {table[match.group(1)] for pattern, table in _PATTERNS for match in pattern.finditer(text)}
+    return named.pop() if len(named) == 1 else None
+
+
+def first_in_language(order: np.ndarray, ranking: np.ndarray, head: int, language_of: Callable[[int], str],
+                      wanted: str) -> tuple[np.ndarray, np.ndarray]:
+    """``order`` with its first ``head`` candidates in ``wanted`` moved before the others, each group in its order.
+
+    The others' scores (and the tail's) are lowered just below the last moved one, so
+    the scores shown with the citations still fall with their rank.
+    """
+    top = [int(i) for i in order[:head]]
+    moved = [i for i in top if language_of(i) == wanted]
+    if not moved or len(moved) == len(top):
+        return order, ranking
+    rest = [i for i in top if language_of(i) != wanted]
+    paid = np.array(ranking, dtype=np.float64)
+    shift = float(paid[rest].max() - paid[moved].min())
+    if shift >= 0:
+        tail = np.asarray(order[head:], dtype=np.int64)
+        paid[rest] -= shift + 1e-6
+        paid[tail] -= shift + 1e-6
+    return np.concatenate([np.array(moved + rest, dtype=np.int64), np.asarray(order[head:], dtype=np.int64)]), paid
+
