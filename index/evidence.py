@@ -30,6 +30,7 @@ import numpy as np
 
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .search import Hit
+from .source_language import cue_words
 from .store import LoadedIndex
 from .text import has_digit, split_sentences
 
@@ -81,9 +82,12 @@ def key_terms(question: str, casing: Casing | None = None) -> list[str]:
     (conversation.opening_name), so "Меркель Назарбаевтың сапары туралы не айтты?" names
     Merkel. The corpus' casing alone would not do: a five-article corpus lacks ordinary
     opening words ("Мақала", "Within"); the build's name direction reads those (casing.py).
+    The words naming the source's language ("according to the English article") are no key terms:
+    they say where the answer is to come from (source_language.py).
     """
+    source = cue_words(question)
     return [term for start, end in split_sentences(question)
-            for term in _sentence_terms(question[start:end], casing)]
+            for term in _sentence_terms(question[start:end], casing) if term.lower() not in source]
 
 
 def _sentence_terms(sentence: str, casing: Casing | None = None) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Callable
 
 import numpy as np
 
+_WORD = re.compile(r"[^\W_]+")
 _EN = {"kyrgyz": "ky", "kirghiz": "ky", "kazakh": "kk", "russian": "ru", "english": "en"}
 _EN_SOURCE = r"(?:article|report|publication|piece|story|text|version)s?"
 _RU = {"кыргыз": "ky", "киргиз": "ky", "казах": "kk", "рус": "ru", "англ": "en"}
@@ -31,22 +32,22 @@ def _names(words: dict[str, str]) -> str:
 # Each pattern's first group is the language's word, looked up in its table.
 _PATTERNS: tuple[tuple[re.Pattern, dict[str, str]], ...] = (
     # English: "the Kyrgyz-language article", "the Russian report", "the article in Kazakh".
-    (re.compile(rf"\b({_names(_EN)})[-‐\s]language\b"), _EN),
-    (re.compile(rf"\b({_names(_EN)})\s+{_EN_SOURCE}\b"), _EN),
-    (re.compile(rf"\b{_EN_SOURCE}\s+in\s+({_names(_EN)})\b"), _EN),
+    (re.compile(rf"\b({_names(_EN)})[-‐\s]language\b", re.I), _EN),
+    (re.compile(rf"\b({_names(_EN)})\s+{_EN_SOURCE}\b", re.I), _EN),
+    (re.compile(rf"\b{_EN_SOURCE}\s+in\s+({_names(_EN)})\b", re.I), _EN),
     # Russian: "на кыргызском", "англоязычной статье", "в казахской публикации" (not "казахстанской").
-    (re.compile(r"\bна\s+(кыргыз|киргиз|казах|рус|англ)(?:ск|ийск)ом\b"), _RU),
-    (re.compile(r"\b(кыргыз|киргиз|казах|рус|англ)(?:о|ско)язычн\w*"), _RU),
-    (re.compile(r"\b(кыргыз|киргиз|казах|рус|англ)(?:ск|ийск)\w*\s+(?:стать|публикаци|материал|текст|заметк|верси)\w*"),
-     _RU),
+    (re.compile(r"\bна\s+(кыргыз|киргиз|казах|рус|англ)(?:ск|ийск)ом\b", re.I), _RU),
+    (re.compile(r"\b(кыргыз|киргиз|казах|рус|англ)(?:о|ско)язычн\w*", re.I), _RU),
+    (re.compile(r"\b(кыргыз|киргиз|казах|рус|англ)(?:ск|ийск)\w*\s+(?:стать|публикаци|материал|текст|заметк|верси)\w*",
+                re.I), _RU),
     # Kazakh: "ағылшын тіліндегі", "орысша", "қазақ мақаласы".
-    (re.compile(rf"\b({_names(_KK)})\s+тілін\w*"), _KK),
-    (re.compile(rf"\b({_names(_KK)})(?:ша|ше)\b"), _KK),
-    (re.compile(rf"\b({_names(_KK)})\s+(?:мақала|басылым|жарияланым|мәтін)\w*"), _KK),
+    (re.compile(rf"\b({_names(_KK)})\s+тілін\w*", re.I), _KK),
+    (re.compile(rf"\b({_names(_KK)})(?:ша|ше)\b", re.I), _KK),
+    (re.compile(rf"\b({_names(_KK)})\s+(?:мақала|басылым|жарияланым|мәтін)\w*", re.I), _KK),
     # Kyrgyz: "англис тилиндеги", "орусча", "кыргыз макаласы".
-    (re.compile(rf"\b({_names(_KY)})\s+тилин\w*"), _KY),
-    (re.compile(rf"\b({_names(_KY)})(?:ча|че)\b"), _KY),
-    (re.compile(rf"\b({_names(_KY)})\s+(?:макала|басылма|текст)\w*"), _KY),
+    (re.compile(rf"\b({_names(_KY)})\s+тилин\w*", re.I), _KY),
+    (re.compile(rf"\b({_names(_KY)})(?:ча|че)\b", re.I), _KY),
+    (re.compile(rf"\b({_names(_KY)})\s+(?:макала|басылма|текст)\w*", re.I), _KY),
 )
 
 
@@ -61,11 +62,23 @@ _HINTS = ("language", "article", "report", "publication", "piece", "story", "tex
 
 def named_language(question: str) -> str | None:
     """The language code of the articles ``question`` names as its source, or None (none, or two named)."""
-    text = question.lower()
-    if not any(hint in text for hint in _HINTS):
-        return None
-    named = {table[match.group(1)] for pattern, table in _PATTERNS for match in pattern.finditer(text)}
+    named = {language for language, _ in _cues(question)}
     return named.pop() if len(named) == 1 else None
+
+
+def cue_words(question: str) -> frozenset[str]:
+    """The words, lower-cased, of the phrases naming a source language ("Ағылшын тіліндегі мақала"): they say
+    where the answer is to come from, not what it is about, so the near-miss check does not ask the corpus
+    to mention "English"."""
+    return frozenset(w.lower() for _, (start, end) in _cues(question) for w in _WORD.findall(question[start:end]))
+
+
+def _cues(question: str) -> list[tuple[str, tuple[int, int]]]:
+    """Each phrase naming a source language: its language and its span in ``question``."""
+    if not any(hint in question.lower() for hint in _HINTS):
+        return []
+    return [(table[match.group(1).lower()], match.span())
+            for pattern, table in _PATTERNS for match in pattern.finditer(question)]
 
 
 def first_in_language(order: np.ndarray, ranking: np.ndarray, head: int, language_of: Callable[[int], str],
