@@ -151,6 +151,13 @@ def test_the_words_naming_a_source_language_are_no_key_terms():
     assert key_terms("Which English word did Tokayev use?") == ["English", "Tokayev"]  # no source named
 
 
+def test_a_mass_media_acronym_is_no_key_term():
+    """"По данным СМИ" says where a fact was reported; the corpus need not write «СМИ»."""
+    assert key_terms("Сколько человек погибло, по данным СМИ?") == []
+    assert key_terms("БАҚ хабарлауынша, Тоқаев қашан барады?") == ["Тоқаев"]
+    assert key_terms("Какие страны входят в ОДКБ и ЕАЭС?") == ["ОДКБ", "ЕАЭС"]  # acronyms of one thing stay
+
+
 def test_an_opening_word_is_a_name_by_the_corpus_casing():
     """Given how the corpus writes words, a sentence's opening word counts unless it is a question or
     referring word or one the corpus writes in lower case; without the casing, never (the old reading)."""
