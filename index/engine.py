@@ -280,7 +280,8 @@ class Engine:
             named = [i for i in order[:head] if language_of(i) == source]
             # Naming a source never turns an answer into "not found": when the named articles' passages are
             # all too far from the question to be trusted and another's is not, the ranking stays as it was.
-            if (scored.dense[named] >= self.min_score).any() or not (scored.dense[order[:head]] >= self.min_score).any():
+            close = scored.dense >= self.min_score
+            if close[named].any() or not close[order[:head]].any():
                 order, ranking = first_in_language(order, ranking, head, language_of, source)
         timings.add("fusion", t)
         return Ranked(scored, vector, order, ranking)
