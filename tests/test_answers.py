@@ -79,8 +79,9 @@ def test_names_spelled_in_another_script_are_not_missing(engine, question):
                                       "По чьей инициативе, как писали казахстанские СМИ, состоялась декабрьская "
                                       "встреча Назарбаева и Путина?"])
 def test_a_term_the_corpus_holds_only_as_a_translation_is_not_missing(engine, question):
-    """Батыс is Запад and the West, Аба-космос күчтөрү Воздушно-космические силы, СМИ "Kazakh media": no spelling
-    meets, the meaning does (dev_terms.jsonl). These were "the corpus does not mention «Батыс»"."""
+    """Батыс is Запад and the West, Аба-космос күчтөрү Воздушно-космические силы: no spelling meets, the meaning
+    does (dev_terms.jsonl). These were "the corpus does not mention «Батыс»". (СМИ, "Kazakh media", was one too;
+    a mass-media acronym is now no key term at all, test_a_mass_media_acronym_is_no_key_term.)"""
     answer = engine.ask(question)
     assert answer.verdict == "answer", answer.answer
 
