@@ -35,8 +35,10 @@ _PATTERNS: tuple[tuple[re.Pattern, dict[str, str]], ...] = (
     (re.compile(rf"\b({_names(_EN)})[-‐\s]language\b", re.I), _EN),
     (re.compile(rf"\b({_names(_EN)})\s+{_EN_SOURCE}\b", re.I), _EN),
     (re.compile(rf"\b{_EN_SOURCE}\s+in\s+({_names(_EN)})\b", re.I), _EN),
-    # Russian: "на кыргызском", "англоязычной статье", "в казахской публикации" (not "казахстанской").
-    (re.compile(r"\bна\s+(кыргыз|киргиз|казах|рус|англ)(?:ск|ийск)ом\b", re.I), _RU),
+    # Russian: "статье на кыргызском", "англоязычной статье", "в казахской публикации" (not "казахстанской");
+    # "на русском" alone names a language, not an article ("Сколько школ преподают на русском языке?").
+    (re.compile(r"\b(?:стать|публикаци|материал|текст|заметк|верси)\w*\s+на\s+(кыргыз|киргиз|казах|рус|англ)(?:ск|ийск)ом\b",
+                re.I), _RU),
     (re.compile(r"\b(кыргыз|киргиз|казах|рус|англ)(?:о|ско)язычн\w*", re.I), _RU),
     (re.compile(r"\b(кыргыз|киргиз|казах|рус|англ)(?:ск|ийск)\w*\s+(?:стать|публикаци|материал|текст|заметк|верси)\w*",
                 re.I), _RU),
@@ -54,7 +56,7 @@ _PATTERNS: tuple[tuple[re.Pattern, dict[str, str]], ...] = (
 # Every pattern above holds one of these; most questions hold none, and these substring tests cost a tenth
 # of the patterns' search (the question's path is timed against its embedding, docs/benchmarks.md §4).
 _HINTS = ("language", "article", "report", "publication", "piece", "story", "text", "version",
-          "ском", "язычн", "стать", "публикаци", "материал", "заметк", "верси",
+          "язычн", "стать", "публикаци", "материал", "заметк", "верси",
           "тілін", "мақала", "басылым", "жарияланым", "мәтін", "тилин", "макала", "басылма",
           *(f"{word}{ending}" for word in _KK for ending in ("ша", "ше")),
           *(f"{word}{ending}" for word in _KY for ending in ("ча", "че")))

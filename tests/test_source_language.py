@@ -32,6 +32,7 @@ def test_a_named_article_language_is_read_in_four_languages(question: str, langu
     "Қазақстан Президенті не деді?",
     "Кыргызстандын президенти эмне деди?",
     "What did the Kyrgyz article and the English article each say?",  # two languages: no single source
+    "Сколько школ в Казахстане преподают на русском языке?",  # a language named, no article
 ])
 def test_country_words_and_two_languages_name_no_source(question: str) -> None:
     assert named_language(question) is None
