@@ -1,0 +1,59 @@
+"""Is a key term the corpus never spells the name of a country or capital the corpus never names at all?
+
+"Токаев Германияга качан барат?": «Германияга» is missing, and the
+translated-term rule (evidence.taken_up) would still vouch for it, because a
+place in a case ending barely moves the question: its vector stays put
+whether the place is there or not. A table of the world's countries and
+capitals in the four languages (``data/places.json``, written by
+bench/places_table.py from ISO 3166-1 via pycountry and GeoNames) tells such a
+term apart from a translated one: Germany has no name the corpus writes, while
+«Бейжіңнің» is Beijing, which the corpus writes «Пекина».
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Callable
+
+TABLE = "places.json"
+_VOWELS = frozenset("аеёиоуыэюяәөүұіaeiouy")
+_ENDING = 4  # letters a case ending may add to a name ("Тегеран-ға", "Германия-га", "Мадрид-те")
+_SHORTEST = 4  # letters of the shortest name compared: shorter ones begin too many words
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[tuple[str, ...], ...]:
+    """Each place's names, lower-cased."""
+    data = json.loads(resources.files("index").joinpath("data", TABLE).read_text(encoding="utf-8"))
+    return tuple(tuple(n.lower() for n in place["names"]) for place in data["places"])
+
+
+@lru_cache(maxsize=1)
+def _by_start() -> dict[str, tuple[int, ...]]:
+    """Place numbers by the first three letters of their names: a term is compared with a handful, not all."""
+    index: dict[str, list[int]] = {}
+    for number, names in enumerate(_places()):
+        for name in names:
+            index.setdefault(name[:3], []).append(number)
+    return {start: tuple(dict.fromkeys(numbers)) for start, numbers in index.items()}
+
+
+def names(term: str, name: str) -> bool:
+    """Whether ``term`` (lower-cased) is ``name`` or ``name`` with a case ending, also after its final vowel
+    ("канаду" for "канада")."""
+    if len(name) < _SHORTEST:
+        return False
+    if term.startswith(name):
+        return len(term) - len(name) <= _ENDING
+    stem = name[:-1]
+    return name[-1] in _VOWELS and len(stem) >= _SHORTEST and term.startswith(stem) and \
+        0 < len(term) - len(stem) <= _ENDING
+
+
+def absent_place(term: str, spells: Callable[[str], bool]) -> bool:
+    """True when ``term`` names only countries or capitals none of whose names ``spells`` (the corpus) knows."""
+    low = term.lower()
+    matched = [p for p in _by_start().get(low[:3], ()) if any(names(low, n) for n in _places()[p])]
+    return bool(matched) and not any(spells(n) for p in matched for n in _places()[p])
