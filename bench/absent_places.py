@@ -5,10 +5,13 @@ Dev only; not shipped.
 
 Every dev question of ``bench/dev_answers.py`` answered twice, by the product and
 by the engine with ``absent_places`` (index/places.py: the table of countries and
-capitals in index/data/places.json, written by bench/places_table.py). The rule
-(9b224ef, before any run): tests/data/dev_absent_places.jsonl's near misses declined
-up by at least 3 and none of its answerables declined; on the other sets no
-answerable newly declined and no near miss newly answered. No test split is read.
+capitals in index/data/places.json, written by bench/places_table.py). Two rules,
+each fixed before its run. The first (9b224ef): tests/data/dev_absent_places.jsonl's
+near misses declined up by at least 3; it failed, that set's baseline declining ten
+of twelve. The second (d46b9ef), scored here: of the near misses the product answers
+on tests/data/dev_absent_places2.jsonl (8 of 16, measured before the rule), at least
+half declined; for both, none of the set's answerables declined, and on the other
+sets no answerable newly declined and no near miss newly answered. No test split is read.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dev_answers import dump  # noqa: E402
 from dev_indexes import ROOT, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
-FRESH = "dev_absent_places"
+FRESH = "dev_absent_places2"  # the second rule's set (d46b9ef); the first's, dev_absent_places (9b224ef), is among the others
 
 
 def declined(rows: dict, answerable: bool) -> list[str]:
@@ -46,11 +49,13 @@ def main() -> None:
                                                            - set(declined(after[name], False)))}
     fresh = sets[FRESH]
     others = [s for n, s in sets.items() if n != FRESH]
-    rule = {"fresh_near_misses_gain": fresh["near_misses_declined"][1] - fresh["near_misses_declined"][0],
+    answered = fresh["near_misses_declined"][2] - fresh["near_misses_declined"][0]
+    rule = {"fresh_near_misses_answered_before": answered,
+            "fresh_near_misses_gain": fresh["near_misses_declined"][1] - fresh["near_misses_declined"][0],
             "fresh_answerables_lost": len(fresh["answerables_newly_declined"]),
             "other_answerables_lost": sum(len(s["answerables_newly_declined"]) for s in others),
             "other_near_misses_answered": sum(len(s["near_misses_newly_answered"]) for s in others)}
-    rule["passes"] = (rule["fresh_near_misses_gain"] >= 3 and rule["fresh_answerables_lost"] == 0
+    rule["passes"] = (2 * rule["fresh_near_misses_gain"] >= answered and rule["fresh_answerables_lost"] == 0
                       and rule["other_answerables_lost"] == 0 and rule["other_near_misses_answered"] == 0)
     emit({"rule": rule, "sets": sets}, args.out)
 
