@@ -280,13 +280,8 @@ class Engine:
                                                                            ranking, ranker.depth))
         source = named_language(question) or (named_language(within) if within else None)
         if source in self.index.manifest.get("languages", {}):  # "according to the Kyrgyz article, …"
-            language_of = lambda i: scored.passages[i].lang  # noqa: E731
-            named = [i for i in order[:head] if language_of(i) == source]
-            # Naming a source never turns an answer into "not found": when the named articles' passages are
-            # all too far from the question to be trusted and another's is not, the ranking stays as it was.
-            close = scored.dense >= self.min_score
-            if close[named].any() or not close[order[:head]].any():
-                order, ranking = first_in_language(order, ranking, head, language_of, source)
+            order, ranking = first_in_language(order, ranking, head, lambda i: scored.passages[i].lang, source,
+                                               close=scored.dense >= self.min_score)
         timings.add("fusion", t)
         return Ranked(scored, vector, order, ranking)
 

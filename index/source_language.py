@@ -84,15 +84,20 @@ def _cues(question: str) -> list[tuple[str, tuple[int, int]]]:
 
 
 def first_in_language(order: np.ndarray, ranking: np.ndarray, head: int, language_of: Callable[[int], str],
-                      wanted: str) -> tuple[np.ndarray, np.ndarray]:
+                      wanted: str, close: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``order`` with its first ``head`` candidates in ``wanted`` moved before the others, each group in its order.
 
     The others' scores (and the tail's) are lowered just below the last moved one, so
-    the scores shown with the citations still fall with their rank.
+    the scores shown with the citations still fall with their rank. ``close`` (per
+    candidate: near enough to the question to answer it): naming a source never turns
+    an answer into "not found", so when no moved candidate is close and another is, the
+    order stays as it was.
     """
     top = [int(i) for i in order[:head]]
     moved = [i for i in top if language_of(i) == wanted]
     if not moved or len(moved) == len(top):
+        return order, ranking
+    if close is not None and not close[moved].any() and close[top].any():
         return order, ranking
     rest = [i for i in top if language_of(i) != wanted]
     paid = np.array(ranking, dtype=np.float64)
@@ -102,4 +107,3 @@ def first_in_language(order: np.ndarray, ranking: np.ndarray, head: int, languag
         paid[rest] -= shift + 1e-6
         paid[tail] -= shift + 1e-6
     return np.concatenate([np.array(moved + rest, dtype=np.int64), np.asarray(order[head:], dtype=np.int64)]), paid
-

@@ -49,6 +49,14 @@ def test_the_named_language_comes_first_and_scores_still_fall_with_rank() -> Non
     assert list(unchanged) == list(order) and same is ranking
 
 
+def test_the_order_stays_when_no_named_candidate_is_close_and_another_is() -> None:
+    order, ranking = np.array([0, 1, 2]), np.array([0.9, 0.8, 0.7])
+    lang = {0: "en", 1: "ky", 2: "ky"}.__getitem__
+    assert list(first_in_language(order, ranking, 3, lang, "ky", close=np.array([True, False, False]))[0]) == [0, 1, 2]
+    assert list(first_in_language(order, ranking, 3, lang, "ky", close=np.array([True, True, False]))[0]) == [1, 2, 0]
+    assert list(first_in_language(order, ranking, 3, lang, "ky", close=np.zeros(3, bool))[0]) == [1, 2, 0]
+
+
 def test_a_named_article_is_cited_first(engine) -> None:
     question = "Кто, по данным англоязычной статьи, подтвердил переговоры Путина и Назарбаева?"
     hits = engine.retrieve(question, 5)
