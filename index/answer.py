@@ -18,7 +18,7 @@ import numpy as np
 from .lang import detect_language
 from .search import Hit
 from .store import LoadedIndex
-from .text import fold
+from .text import asks, fold
 
 # Chosen on the dev questions for answer_hit (gold.jsonl + names.jsonl first; then with dev_paraphrase,
 # followups_dev and KazQAD's dev half, bench/answer_sweep.py): the fact often sits in the 4th or 5th cited
@@ -67,7 +67,6 @@ SUBJECT_WEIGHT = 0.2
 # sentence holding the fact 0.564 -> 0.577 (gold 0.707 -> 0.760, dev_paraphrase 0.538 -> 0.615); 0: none.
 SAME_LANGUAGE = 0.03
 _NUMBER = re.compile(r"\d+")
-_CLOSING = " \t»\"”’')]…"
 
 NOT_FOUND = {
     "en": "I could not find an answer to this in the corpus.",
@@ -273,12 +272,6 @@ def _restates(index: int, picked: list[int], candidates: list[Candidate], overla
     numbers = set(_NUMBER.findall(candidates[index].text))
     return any(overlap[index, j] >= restates and numbers <= set(_NUMBER.findall(candidates[j].text))
                for j in picked)
-
-
-def asks(sentence: str) -> bool:
-    """A sentence that is itself a question ("Кездесудің негізгі мақсаты қандай?"): a lede's or an
-    interviewer's. Question-like, it sits close to every question, and quoted it states no fact."""
-    return sentence.rstrip(_CLOSING).endswith(("?", "？", "؟"))
 
 
 def compose_answer(question: str, hits: list[Hit], chosen: list[Candidate]) -> Answer:

@@ -22,6 +22,7 @@ _ABBREV = re.compile(
 _LINE = re.compile(r"[^\n]+")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")  # a Cyrillic letter (the Kazakh and Kyrgyz ones included)
 LETTERS = re.compile(r"[^\W\d_]+")  # a run of letters: a word without its digits
+_CLOSING = " \t»\"”’')]…"
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -69,3 +70,9 @@ def has_digit(word: str) -> bool:
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+def asks(sentence: str) -> bool:
+    """A sentence that is itself a question ("Кездесудің негізгі мақсаты қандай?"): a lede's or an
+    interviewer's. Question-like, it sits close to every question, and quoted it states no fact."""
+    return sentence.rstrip(_CLOSING).endswith(("?", "？", "؟"))
