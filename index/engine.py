@@ -277,8 +277,7 @@ class Engine:
         ranker = self.fusion.ranker
         if learned and ranker is not None and mode == "hybrid" and scored.sentence is not None:
             order, ranking = reorder(ranker, order, ranking, head_features(self.index, vector, scored, order,
-                                                                           ranking, ranker.depth,
-                                                                           self.fusion.stated_only))
+                                                                           ranking, ranker.depth))
         source = named_language(question) or (named_language(within) if within else None)
         if source in self.index.manifest.get("languages", {}):  # "according to the Kyrgyz article, …"
             order, ranking = first_in_language(order, ranking, head, lambda i: scored.passages[i].lang, source,

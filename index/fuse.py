@@ -55,8 +55,6 @@ class FusionParams:
     latent_weight: float = 0.05
     # Hybrid only: the fused head re-ordered by the ranker learned on the dev sets (rerank.py); None: fused order.
     ranker: Ranker | None = field(default_factory=load_ranker)
-    # The ranker's sentence features count only sentences that state, not a lede's own questions (rerank.py).
-    stated_only: bool = False
 
 
 def rank(scored: Scored, mode: Mode, params: FusionParams = FusionParams()) -> np.ndarray:

@@ -26,8 +26,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .text import asks
-
 if TYPE_CHECKING:
     from .search import Scored
     from .store import LoadedIndex
@@ -67,55 +65,27 @@ def load_ranker(path: Path = RANKER_FILE) -> Ranker | None:
         return None
 
 
-def best_alone(index: "LoadedIndex", vector: np.ndarray, rows: np.ndarray, fallback: np.ndarray,
-               stating: np.ndarray | None = None) -> np.ndarray:
+def best_alone(index: "LoadedIndex", vector: np.ndarray, rows: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     """Per row, the cosine of its closest sentence embedded alone; ``fallback`` where the build has none."""
-    return best_sentence(index, index.sentences_alone, vector, rows, fallback, stating)
-
-
-def best_sentence(index: "LoadedIndex", vectors, vector: np.ndarray, rows: np.ndarray, fallback: np.ndarray,
-                  stating: np.ndarray | None = None) -> np.ndarray:
-    """Per row, the cosine of its closest sentence in ``vectors`` (a sentence RowFile); ``fallback`` where there is
-    none. ``stating`` (one flag per sentence of ``rows``, in order): only those sentences count, unless none of a
-    row's do."""
     out = np.array(fallback, dtype=np.float64)
-    if vectors is None or len(rows) == 0:
+    if index.sentences_alone is None or len(rows) == 0:
         return out
     rows = np.asarray(rows, dtype=np.int64)
     starts, stops = index.sentence_start[rows], index.sentence_start[rows + 1]
     has = stops > starts
     if has.any():
-        scores = vectors.spans(starts[has], stops[has]) @ np.asarray(vector, dtype=np.float32)
+        scores = index.sentences_alone.spans(starts[has], stops[has]) @ np.asarray(vector, dtype=np.float32)
         counts = (stops - starts)[has]
-        offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        best = np.maximum.reduceat(scores, offsets)
-        if stating is not None:
-            flags = np.asarray(stating, dtype=bool)[np.repeat(has, stops - starts)]
-            stated = np.maximum.reduceat(np.where(flags, scores, -np.inf), offsets)
-            best = np.where(np.isfinite(stated), stated, best)
-        out[has] = best
+        out[has] = np.maximum.reduceat(scores, np.concatenate([[0], np.cumsum(counts)[:-1]]))
     return out
 
 
-def stating_flags(passages) -> np.ndarray:
-    """One flag per sentence of ``passages``, in order: True when it states, False when it asks (text.asks)."""
-    return np.array([not asks(p.text[start:end]) for p in passages for start, end in p.sentences], dtype=bool)
-
-
 def feature_table(index: "LoadedIndex", vector: np.ndarray, rows: np.ndarray, fused: np.ndarray,
-                  sentence: np.ndarray, coverage: np.ndarray, same_language: np.ndarray,
-                  stating: np.ndarray | None = None) -> np.ndarray:
-    """One row of ``FEATURES`` per candidate, given in fused order (best first).
-
-    ``stating`` (``stating_flags`` of the candidates): the two sentence features then count only sentences
-    that state. A lede's own question ("Кездесудің негізгі мақсаты қандай?") sits close to every question
-    about its article and answers none of them.
-    """
+                  sentence: np.ndarray, coverage: np.ndarray, same_language: np.ndarray) -> np.ndarray:
+    """One row of ``FEATURES`` per candidate, given in fused order (best first)."""
     fused = np.asarray(fused, dtype=np.float64)
     sentence = np.asarray(sentence, dtype=np.float64)
-    if stating is not None:
-        sentence = best_sentence(index, index.sentence_vectors, vector, rows, sentence, stating)
-    alone = best_alone(index, vector, rows, sentence, stating)
+    alone = best_alone(index, vector, rows, sentence)
     return np.column_stack([
         _below_best(fused), _below_best(sentence), _below_best(alone),
         np.asarray(coverage, dtype=np.float64), np.asarray(same_language, dtype=np.float64),
@@ -128,13 +98,11 @@ def _below_best(scores: np.ndarray) -> np.ndarray:
 
 
 def head_features(index: "LoadedIndex", vector: np.ndarray, scored: "Scored", order: np.ndarray,
-                  ranking: np.ndarray, depth: int, stated: bool = False) -> np.ndarray:
-    """The feature table of the first ``depth`` candidates of ``order`` (positions into ``scored``);
-    ``stated``: sentence features over the sentences that state (``feature_table``)."""
+                  ranking: np.ndarray, depth: int) -> np.ndarray:
+    """The feature table of the first ``depth`` candidates of ``order`` (positions into ``scored``)."""
     head = order[:depth]
-    stating = stating_flags([scored.passages[i] for i in head]) if stated else None
     return feature_table(index, vector, scored.rows[head], ranking[head], scored.sentence[head],
-                         scored.coverage[head], scored.same_language[head], stating)
+                         scored.coverage[head], scored.same_language[head])
 
 
 def reorder(ranker: Ranker, order: np.ndarray, ranking: np.ndarray,
