@@ -170,3 +170,30 @@ def _jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
         return 0.0
     shared = len(a & b)
     return shared / (len(a) + len(b) - shared)  # the union's size without building the union
+
+
+def first_where(order: np.ndarray, ranking: np.ndarray, head: int, keep: Callable[[int], bool],
+                close: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``order`` with its first ``head`` candidates for which ``keep`` holds moved before the others, each group
+    in its order: a facet the question states (its source's language, its topic), so no weight.
+
+    The others' scores (and the tail's) are lowered just below the last moved one, so
+    the scores shown with the citations still fall with their rank. ``close`` (per
+    candidate: near enough to the question to answer it): a facet never turns an
+    answer into "not found", so when no moved candidate is close and another is, the
+    order stays as it was.
+    """
+    top = [int(i) for i in order[:head]]
+    moved = [i for i in top if keep(i)]
+    if not moved or len(moved) == len(top):
+        return order, ranking
+    if close is not None and not close[moved].any() and close[top].any():
+        return order, ranking
+    rest = [i for i in top if not keep(i)]
+    paid = np.array(ranking, dtype=np.float64)
+    shift = float(paid[rest].max() - paid[moved].min())
+    if shift >= 0:
+        tail = np.asarray(order[head:], dtype=np.int64)
+        paid[rest] -= shift + 1e-6
+        paid[tail] -= shift + 1e-6
+    return np.concatenate([np.array(moved + rest, dtype=np.int64), np.asarray(order[head:], dtype=np.int64)]), paid

@@ -17,6 +17,8 @@ from typing import Callable
 
 import numpy as np
 
+from .fuse import first_where
+
 _WORD = re.compile(r"[^\W_]+")
 _EN = {"kyrgyz": "ky", "kirghiz": "ky", "kazakh": "kk", "russian": "ru", "english": "en"}
 _EN_SOURCE = r"(?:article|report|publication|piece|story|text|version)s?"
@@ -85,25 +87,6 @@ def _cues(question: str) -> list[tuple[str, tuple[int, int]]]:
 
 def first_in_language(order: np.ndarray, ranking: np.ndarray, head: int, language_of: Callable[[int], str],
                       wanted: str, close: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """``order`` with its first ``head`` candidates in ``wanted`` moved before the others, each group in its order.
-
-    The others' scores (and the tail's) are lowered just below the last moved one, so
-    the scores shown with the citations still fall with their rank. ``close`` (per
-    candidate: near enough to the question to answer it): naming a source never turns
-    an answer into "not found", so when no moved candidate is close and another is, the
-    order stays as it was.
-    """
-    top = [int(i) for i in order[:head]]
-    moved = [i for i in top if language_of(i) == wanted]
-    if not moved or len(moved) == len(top):
-        return order, ranking
-    if close is not None and not close[moved].any() and close[top].any():
-        return order, ranking
-    rest = [i for i in top if language_of(i) != wanted]
-    paid = np.array(ranking, dtype=np.float64)
-    shift = float(paid[rest].max() - paid[moved].min())
-    if shift >= 0:
-        tail = np.asarray(order[head:], dtype=np.int64)
-        paid[rest] -= shift + 1e-6
-        paid[tail] -= shift + 1e-6
-    return np.concatenate([np.array(moved + rest, dtype=np.int64), np.asarray(order[head:], dtype=np.int64)]), paid
+    """``order`` with its first ``head`` candidates in ``wanted`` moved before the others (``fuse.first_where``):
+    naming a source never turns an answer into "not found"."""
+    return first_where(order, ranking, head, lambda i: language_of(i) == wanted, close)
