@@ -12,8 +12,9 @@ from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate
                      compose_answer, merge_answers, not_found, not_stated, select_sentences)
 from .casing import CorpusCasing, NameDirection
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
-from .evidence import DEFAULT_NAME_MATCH, asks_about, naming, question_terms, taken_up, weigh
-from .fuse import FusionParams, Mode, collapse_near_duplicates, rank, spread_documents
+from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, question_terms, taken_up, topic_spellings, topic_terms,
+                       topical_shape, weigh)
+from .fuse import FusionParams, Mode, collapse_near_duplicates, first_where, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
 from .latin import in_cyrillic_if_kazakh
@@ -111,7 +112,7 @@ class Engine:
     def __init__(self, embedder: QueryEncoder, index: LoadedIndex, min_score: float | None = None,
                  max_question_chars: int = 2000, mode: Mode = "hybrid",
                  fusion: FusionParams = FusionParams(), name_match: float = DEFAULT_NAME_MATCH,
-                 same_language: float = SAME_LANGUAGE, absent_places: bool = False) -> None:
+                 same_language: float = SAME_LANGUAGE, absent_places: bool = False, topic_first: bool = False) -> None:
         self.embedder = embedder
         self.index = index
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
@@ -123,6 +124,7 @@ class Engine:
         # Measured, not shipped (bench/absent_places.py): a missing country or capital declined whatever the
         # translated-term rule says (places.py).
         self.absent_places = absent_places
+        self.topic_first = topic_first  # a topical question's candidates naming its topic first (``_topic_first``)
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
         self._vectors: RecentVectors[str, Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
@@ -143,7 +145,7 @@ class Engine:
         recent questions stay embedded across the reload.
         """
         engine = Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
-                        self.name_match, self.same_language, self.absent_places)
+                        self.name_match, self.same_language, self.absent_places, self.topic_first)
         engine._terms = self._terms.copy()
         if engine.latent == self.latent and _same_basis(index.language_basis, self.index.language_basis):
             engine._vectors = self._vectors.copy()
@@ -282,8 +284,27 @@ class Engine:
         if source in self.index.manifest.get("languages", {}):  # "according to the Kyrgyz article, …"
             order, ranking = first_in_language(order, ranking, head, lambda i: scored.passages[i].lang, source,
                                                close=scored.dense >= self.min_score)
+        if mode == "hybrid" and self.topic_first and topical_shape(question):  # "Anything on Tajikistan?"
+            order, ranking = self._topic_first(question, scored, order, ranking, head)
         timings.add("fusion", t)
         return Ranked(scored, vector, order, ranking)
+
+    def _topic_first(self, question: str, scored: Scored, order: np.ndarray, ranking: np.ndarray,
+                     head: int) -> tuple[np.ndarray, np.ndarray]:
+        """A topical question's candidates naming its topic first (evidence.topic_spellings: in this corpus'
+        spelling), as a question naming its source's language gets that language's first."""
+        topic = topic_terms(question, self.index, self.word_kind)
+        if not topic:
+            return order, ranking
+        spelt = topic_spellings(topic, [scored.passages[i] for i in order[:head]], self.index, self.embed_terms,
+                                self.name_match)
+        if not spelt:
+            return order, ranking
+        analyzer = self.index.lexical.analyzer
+        wanted = [set(analyzer.tokens(term)) for term in spelt]
+        return first_where(order, ranking, head,
+                           lambda i: all(w <= analyzer.token_set(scored.passages[i].text) for w in wanted),
+                           close=scored.dense >= self.min_score)
 
     def read(self, message: str) -> list[Part]:
         """The questions of ``message``, each with the message's earlier questions it may lean on (message.py)."""

@@ -29,6 +29,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
+from .chunk import Passage
 from .search import Hit
 from .source_language import cue_words
 from .store import LoadedIndex
@@ -120,19 +121,31 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
     unknown = [t for t in terms if not index.lexical.spells(t)]
     if not unknown:
         return Evidence(tuple(terms), (), known)
-    names = sorted(set().union(*(_names_in(h.passage.text, h.passage.sentences) for h in hits)) - set(unknown))
-    initial = {w: _initial(analyzer, w) for w in unknown + names}
+    pairs = pair_names(unknown, [h.passage for h in hits], index, embed_terms, name_match)
+    return Evidence(tuple(terms), tuple(t for t in unknown if not pairs[t]), known)
+
+
+def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: LoadedIndex,
+               embed_terms: Callable[[list[str]], np.ndarray], name_match: float = DEFAULT_NAME_MATCH,
+               ) -> dict[str, list[tuple[float, str]]]:
+    """Per term the corpus does not spell, the names of ``passages`` that spell it in another script or form
+    (Moscow / Москва, Қытай / Китаем), closest first, each with its cosine (at least ``name_match``)."""
+    analyzer = index.lexical.analyzer
+    names = sorted(set().union(*(_names_in(p.text, p.sentences) for p in passages)) - set(unknown))
+    initial = {w: _initial(analyzer, w) for w in [*unknown, *names]}
     # Only a name that may spell the term can vouch for it, so only those are embedded: a tenth of the
     # passages' names, and the encoder's time with them.
     spellings = {t: [n for n in names if _may_spell(t, n, initial)] for t in unknown}
     candidates = sorted(set().union(*spellings.values()))
-    missing = list(unknown)
-    if candidates:
-        vectors = embed_terms(unknown + candidates)
-        column = {n: j for j, n in enumerate(candidates, len(unknown))}
-        missing = [t for i, t in enumerate(unknown)
-                   if not any(float(vectors[i] @ vectors[column[n]]) >= name_match for n in spellings[t])]
-    return Evidence(tuple(terms), tuple(missing), known)
+    if not candidates:
+        return {t: [] for t in unknown}
+    vectors = embed_terms([*unknown, *candidates])
+    column = {n: j for j, n in enumerate(candidates, len(unknown))}
+    pairs = {}
+    for i, t in enumerate(unknown):
+        scored = ((float(vectors[i] @ vectors[column[n]]), n) for n in spellings[t])
+        pairs[t] = sorted((pair for pair in scored if pair[0] >= name_match), reverse=True)
+    return pairs
 
 
 def question_terms(question: str, index: LoadedIndex, casing: Casing | None = None) -> list[str]:
@@ -147,21 +160,51 @@ def asks_about(question: str, index: LoadedIndex, casing: Casing | None = None,
                terms: Sequence[str] | None = None) -> tuple[str, ...]:
     """The names ``question`` asks only who or what they are ("Who is Rizzat Tasym?", "Кто такой Айдос
     Укибай?", "C5+1 деген эмне?") or what is said of them ("Что известно про Анкоридж?", "Қытай туралы не
-    жазылған?"), when the corpus spells every one of them in some script; else (). Besides those key terms,
-    such a question holds only question and function words and words asking what is said (``_ABOUT``), and
-    no pronoun pointing at someone: "Ол Қазақстан туралы не деді?" ("What did he say about Kazakhstan?")
-    asks about him as much as about Kazakhstan.
+    жазылған?"), when the corpus spells every one of them in some script; else ().
 
     Its meaning is the name, so how close it comes to a passage in meaning says little about whether the
     corpus holds it: a short question sits lower than one with a predicate ("Who is Rizzat Tasym?" 0.78).
     """
+    topic = topic_terms(question, index, casing, terms)
+    return topic if all(index.lexical.spells(term) for term in topic) else ()
+
+
+def topic_terms(question: str, index: LoadedIndex, casing: Casing | None = None,
+                terms: Sequence[str] | None = None) -> tuple[str, ...]:
+    """The key terms of a question that asks who or what they are or what is said of them, () for any other.
+
+    Besides its key terms, such a question holds only question and function words and words asking what
+    is said (``_ABOUT``), and no pronoun pointing at someone: "Ол Қазақстан туралы не деді?" ("What did he
+    say about Kazakhstan?") asks about him as much as about Kazakhstan.
+    """
     terms = question_terms(question, index, casing) if terms is None else terms
-    if not terms or not all(index.lexical.spells(term) for term in terms):
+    if not terms:
         return ()
     rest = [w for w in (w.strip(_PUNCTUATION).lower() for w in without(question, terms).split()) if w]
     if any(w in POINTING for w in rest):
         return ()
     return tuple(terms) if all(w in FUNCTION_WORDS or w in _NAMING or w in _ABOUT for w in rest) else ()
+
+
+def topical_shape(question: str) -> bool:
+    """Whether every lower-case word of ``question`` could belong to a topical question (``topic_terms``): a
+    test of a few microseconds, before reading its names."""
+    return all(w in FUNCTION_WORDS or w in _NAMING or w in _ABOUT
+               for w in (w.strip(_PUNCTUATION) for w in question.split())
+               if w and not w[:1].isupper() and not has_digit(w))
+
+
+def topic_spellings(topic: Sequence[str], passages: Sequence[Passage], index: LoadedIndex,
+                    embed_terms: Callable[[list[str]], np.ndarray], name_match: float = DEFAULT_NAME_MATCH,
+                    ) -> tuple[str, ...]:
+    """How ``passages`` would write each term of ``topic``: the term where the corpus spells it, else the name
+    that spells it best in another form («Китаем» for Қытай, «Түрікменстан» for Turkmenistan); () when a term
+    has none."""
+    unknown = [t for t in topic if not index.lexical.spells(t)]
+    pairs = pair_names(unknown, passages, index, embed_terms, name_match) if unknown else {}
+    if any(not pairs[t] for t in unknown):
+        return ()
+    return tuple(pairs[t][0][1] if t in pairs else t for t in topic)
 
 
 def naming(texts: Sequence[str], terms: Sequence[str], index: LoadedIndex) -> np.ndarray:
