@@ -291,17 +291,14 @@ class Engine:
 
     def _topic_first(self, question: str, scored: Scored, order: np.ndarray, ranking: np.ndarray,
                      head: int) -> tuple[np.ndarray, np.ndarray]:
-        """A topical question's candidates naming its topic first (evidence.topic_spellings: in this corpus'
-        spelling), as a question naming its source's language gets that language's first."""
-        topic = topic_terms(question, self.index, self.word_kind)
+        """A topical question's candidates naming its topic first, as a question naming its source's language gets
+        that language's first. Only a topic the corpus spells (evidence.asks_about): a name paired across scripts
+        by the encoder can be wrong, and the passages moved up for it would then vouch for it themselves."""
+        topic = asks_about(question, self.index, self.word_kind)
         if not topic:
             return order, ranking
-        spelt = topic_spellings(topic, [scored.passages[i] for i in order[:head]], self.index, self.embed_terms,
-                                self.name_match)
-        if not spelt:
-            return order, ranking
         analyzer = self.index.lexical.analyzer
-        wanted = [set(analyzer.tokens(term)) for term in spelt]
+        wanted = [set(analyzer.tokens(term)) for term in topic]
         return first_where(order, ranking, head,
                            lambda i: all(w <= analyzer.token_set(scored.passages[i].text) for w in wanted),
                            close=scored.dense >= self.min_score)
