@@ -12,8 +12,7 @@ from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate
                      compose_answer, merge_answers, not_found, not_stated, select_sentences)
 from .casing import CorpusCasing, NameDirection
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
-from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, question_terms, taken_up, topic_spellings, topic_terms,
-                       topical_shape, weigh)
+from .evidence import DEFAULT_NAME_MATCH, asks_about, naming, question_terms, taken_up, topical_shape, weigh
 from .fuse import FusionParams, Mode, collapse_near_duplicates, first_where, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
@@ -112,7 +111,7 @@ class Engine:
     def __init__(self, embedder: QueryEncoder, index: LoadedIndex, min_score: float | None = None,
                  max_question_chars: int = 2000, mode: Mode = "hybrid",
                  fusion: FusionParams = FusionParams(), name_match: float = DEFAULT_NAME_MATCH,
-                 same_language: float = SAME_LANGUAGE, absent_places: bool = False, topic_first: bool = False) -> None:
+                 same_language: float = SAME_LANGUAGE, absent_places: bool = False, topic_first: bool = True) -> None:
         self.embedder = embedder
         self.index = index
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
@@ -124,7 +123,8 @@ class Engine:
         # Measured, not shipped (bench/absent_places.py): a missing country or capital declined whatever the
         # translated-term rule says (places.py).
         self.absent_places = absent_places
-        self.topic_first = topic_first  # a topical question's candidates naming its topic first (``_topic_first``)
+        # A topical question's candidates naming its topic first (``_topic_first``); off: as before it (benches).
+        self.topic_first = topic_first
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
         self._vectors: RecentVectors[str, Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
@@ -299,9 +299,9 @@ class Engine:
             return order, ranking
         analyzer = self.index.lexical.analyzer
         wanted = [set(analyzer.tokens(term)) for term in topic]
+        # No closeness guard: a question asks_about reads is never declined by the threshold (``_compose``).
         return first_where(order, ranking, head,
-                           lambda i: all(w <= analyzer.token_set(scored.passages[i].text) for w in wanted),
-                           close=scored.dense >= self.min_score)
+                           lambda i: all(w <= analyzer.token_set(scored.passages[i].text) for w in wanted))
 
     def read(self, message: str) -> list[Part]:
         """The questions of ``message``, each with the message's earlier questions it may lean on (message.py)."""

@@ -194,19 +194,6 @@ def topical_shape(question: str) -> bool:
                if w and not w[:1].isupper() and not has_digit(w))
 
 
-def topic_spellings(topic: Sequence[str], passages: Sequence[Passage], index: LoadedIndex,
-                    embed_terms: Callable[[list[str]], np.ndarray], name_match: float = DEFAULT_NAME_MATCH,
-                    ) -> tuple[str, ...]:
-    """How ``passages`` would write each term of ``topic``: the term where the corpus spells it, else the name
-    that spells it best in another form («Китаем» for Қытай, «Түрікменстан» for Turkmenistan); () when a term
-    has none."""
-    unknown = [t for t in topic if not index.lexical.spells(t)]
-    pairs = pair_names(unknown, passages, index, embed_terms, name_match) if unknown else {}
-    if any(not pairs[t] for t in unknown):
-        return ()
-    return tuple(pairs[t][0][1] if t in pairs else t for t in topic)
-
-
 def naming(texts: Sequence[str], terms: Sequence[str], index: LoadedIndex) -> np.ndarray:
     """Per text, whether it holds every lexical token of one of ``terms`` (scripts folded: "Abish" in
     "Самат Абиш ким?"), i.e. names what a "who is" question asks about."""
