@@ -22,7 +22,6 @@ question nearer to them, while an absent name (Berlin, Merkel) pulls it away.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -33,9 +32,8 @@ from .chunk import Passage
 from .search import Hit
 from .source_language import cue_words
 from .store import LoadedIndex
-from .text import has_digit, split_sentences
+from .text import WORD, has_digit, split_sentences
 
-_WORD = re.compile(r"[^\W_]+(?:[-‐][^\W_]+)*")
 _PUNCTUATION = "«»\"“”„'’.,:;!?()[]"
 # A term embedded alone sits this close to its own spelling in another script and
 # below it to other names: the middle of the plateau 0.86–0.89 on the dev questions (bench/abstention.py).
@@ -95,7 +93,7 @@ def key_terms(question: str, casing: Casing | None = None) -> list[str]:
 
 
 def _sentence_terms(sentence: str, casing: Casing | None = None) -> list[str]:
-    words = _WORD.findall(sentence)
+    words = WORD.findall(sentence)
     return [w for i, w in enumerate(words)
             if has_digit(w) or (w.lower() not in _MEDIA and (
                 (len(w) > 1 and w.isupper())

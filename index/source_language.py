@@ -18,8 +18,8 @@ from typing import Callable
 import numpy as np
 
 from .fuse import first_where
+from .text import WORD
 
-_WORD = re.compile(r"[^\W_]+")
 _EN = {"kyrgyz": "ky", "kirghiz": "ky", "kazakh": "kk", "russian": "ru", "english": "en"}
 _EN_SOURCE = r"(?:article|report|publication|piece|story|text|version)s?"
 _RU = {"кыргыз": "ky", "киргиз": "ky", "казах": "kk", "рус": "ru", "англ": "en"}
@@ -74,7 +74,7 @@ def cue_words(question: str) -> frozenset[str]:
     """The words, lower-cased, of the phrases naming a source language ("Ағылшын тіліндегі мақала"): they say
     where the answer is to come from, not what it is about, so the near-miss check does not ask the corpus
     to mention "English"."""
-    return frozenset(w.lower() for _, (start, end) in _cues(question) for w in _WORD.findall(question[start:end]))
+    return frozenset(w.lower() for _, (start, end) in _cues(question) for w in WORD.findall(question[start:end]))
 
 
 def _cues(question: str) -> list[tuple[str, tuple[int, int]]]:

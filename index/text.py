@@ -22,6 +22,7 @@ _ABBREV = re.compile(
 _LINE = re.compile(r"[^\n]+")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")  # a Cyrillic letter (the Kazakh and Kyrgyz ones included)
 LETTERS = re.compile(r"[^\W\d_]+")  # a run of letters: a word without its digits
+WORD = re.compile(r"[^\W_]+(?:[-‐][^\W_]+)*")  # a word, a hyphenated one whole (Су-35, Kyrgyz-language)
 _CLOSING = " \t»\"”’')]…"
 
 

@@ -150,6 +150,9 @@ def test_the_words_naming_a_source_language_are_no_key_terms():
     assert key_terms("Ағылшын тіліндегі мақала бойынша Назарбаев қандай басшы болды?") == ["Назарбаев"]
     assert key_terms("Орусча макалада Токаев эмне деди?") == ["Токаев"]
     assert key_terms("Which English word did Tokayev use?") == ["English", "Tokayev"]  # no source named
+    # read as the check reads words, a hyphenated one whole: not "Kyrgyz" and "language" apart
+    assert key_terms("According to the Kyrgyz-language article, how many people did Tokayev say died?") == [
+        "Tokayev"]
 
 
 def test_a_mass_media_acronym_is_no_key_term():
