@@ -13,14 +13,16 @@ Features of each of the fused ranking's top ``DEPTH`` candidates, scores taken
 relative to the question's best candidate: the ones the product ships
 (index/rerank.py ``FEATURES``: the fused score, its best late-chunked
 sentence, its best sentence embedded alone, IDF coverage, written in the
-question's language, log rank) and eleven measured and left out (``EXTRAS``:
+question's language, log rank) and twelve measured and left out (``EXTRAS``:
 passage cosine, BM25 over the best, latent-term match, the best cosine of
 its neighbouring passages and the best sentence among them, its document's
 best cosine among the candidates and how many of them it has, whether it is
 written in the question's sister language: Kazakh for Kyrgyz or the reverse,
 the question's word pairs found in it, and its best sentence as answers score
-sentences, genericness taken away: ``centred_sentence``). ``TEN`` is the subset backward
-elimination kept; it was tried in the product and lost on the test splits.
+sentences, genericness taken away: ``centred_sentence``; whether it is written in the
+question's script, Cyrillic or Latin: ``same_script``). ``TEN`` is the subset backward
+elimination kept; it was tried in the product and lost on the test splits. ``--added NAME``
+scores only the shipped six against the six and NAME, held out, with the paired bootstrap.
 
 Scored by the same objective as every sweep (dev_indexes.OBJECTIVE), two ways
 of holding questions out: leave one dev set out (fit on the other three:
@@ -54,7 +56,8 @@ DEPTH = 30
 MORE = ("dev_terms", "dev_terms2", "dev_topics", "dev_entities", "dev_places", "dev_places2")
 # The shipped ranker's features (index/rerank.py) first, then those measured and left out.
 EXTRAS = ("passage", "bm25", "latent", "neighbour", "document_best", "document_count", "kin_language",
-          "bigram", "skip_bigram", "neighbour_sentence", "centred_sentence")
+          "bigram", "skip_bigram", "neighbour_sentence", "centred_sentence", "same_script")
+SCRIPT = {"en": "latin", "ru": "cyrillic", "kk": "cyrillic", "ky": "cyrillic"}  # of each corpus language
 KIN = {"kk": "ky", "ky": "kk"}  # Kazakh and Kyrgyz: close enough that e5 and the lexical side treat them as one
 NAMES = FEATURES + EXTRAS
 # Chosen from NAMES by backward elimination on the held-out objective; better held out, lost on the test
@@ -111,6 +114,7 @@ def features(engine: Engine, question: str, history: tuple[str, ...]) -> tuple[n
         np.array([best_of[d] for d in docs]) - passage.max(), np.log1p([docs.count(d) for d in docs]),
         np.array([p.lang == kin for p in hits], dtype=np.float64), bigram, skip_bigram,
         neighbour_sentence - own_sentence.max(), _centred_best(engine, vector, rows),
+        np.array([SCRIPT.get(p.lang) == SCRIPT.get(lang) for p in hits], dtype=np.float64),
     ])
     return np.hstack([core, extras]), hits
 
@@ -295,9 +299,22 @@ def _by_language(data: dict, gold: dict, doc_lang: dict, c: float) -> dict:
     return out
 
 
+def _added(data: dict, shipped: dict, name: str, sets: list[str]) -> dict:
+    """The shipped six against the six and ``name``, held out (leave one set out, ``SHIPPED_C``), with the
+    paired bootstrap of the difference, and the seven's weights fit on every set."""
+    seven = _columns(data, FEATURES + (name,))
+    base, added = _held_out_ranks(shipped, SHIPPED_C), _held_out_ranks(seven, SHIPPED_C)
+    weights, _ = _fit([i for n in sets for i in seven[n]], SHIPPED_C)
+    return {"objective": OBJECTIVE, "c": SHIPPED_C, "shipped": _summary(base), f"shipped_and_{name}": _summary(added),
+            "bootstrap": _paired_bootstrap(base, added),
+            "fit_on_every_dev_set": dict(zip(FEATURES + (name,), (round(float(w), 4) for w in weights)))}
+
+
 def main() -> None:
     def extra(parser) -> None:
         parser.add_argument("--write", action="store_true", help=f"write the ranker fit on every dev set to {RANKER_FILE}")
+        parser.add_argument("--added", choices=EXTRAS, default=None,
+                            help="only the shipped six against the six and this one: held out, bootstrap, the fit")
         parser.add_argument("--more", action="store_true",
                             help=f"also fit on the newer seeds dev sets, pooled as one ({', '.join(MORE)})")
 
@@ -323,6 +340,9 @@ def main() -> None:
     seeds = built.seeds
     doc_lang = {p.doc_id: p.lang for p in seeds.passages.many(range(len(seeds.passages)))}
     shipped = _columns(data, FEATURES)
+    if args.added:
+        emit(_added(data, shipped, args.added, sets), args.out)
+        return
     report: dict = {"objective": OBJECTIVE, "depth": DEPTH, "shipped_features": list(FEATURES),
                     "shipped_c": SHIPPED_C, "fused": {n: _score(data[n], None) for n in sets}}
     report["fused"]["objective"] = _objective({n: report["fused"][n] for n in sets})
