@@ -12,7 +12,8 @@ from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate
                      compose_answer, merge_answers, not_found, not_stated, select_sentences)
 from .casing import CorpusCasing, NameDirection
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
-from .evidence import DEFAULT_NAME_MATCH, asks_about, naming, question_terms, taken_up, topical_shape, weigh
+from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, question_terms, taken_up, topic_terms,
+                       topical_shape, weigh)
 from .fuse import FusionParams, Mode, collapse_near_duplicates, first_where, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
@@ -44,6 +45,9 @@ VECTOR_CACHE = 256
 # Names and numbers the near-miss check embeds (evidence.py): the retrieved passages' names recur from
 # question to question, so each is embedded once while it stays among the last TERM_CACHE seen (1.5 KB each).
 TERM_CACHE = 8192
+# The passages an answer cites, whose names the near-miss check reads: the topic facet pairs a name the corpus
+# writes otherwise only among these (Engine._topic_first).
+VOUCHING = 5
 RECENT_FOLLOW_UPS = 256  # (question, history) readings remembered: each question is read three times on its way
 
 
@@ -111,7 +115,8 @@ class Engine:
     def __init__(self, embedder: QueryEncoder, index: LoadedIndex, min_score: float | None = None,
                  max_question_chars: int = 2000, mode: Mode = "hybrid",
                  fusion: FusionParams = FusionParams(), name_match: float = DEFAULT_NAME_MATCH,
-                 same_language: float = SAME_LANGUAGE, absent_places: bool = False, topic_first: bool = True) -> None:
+                 same_language: float = SAME_LANGUAGE, absent_places: bool = False, topic_first: bool = True,
+                 topic_pairing: bool = True) -> None:
         self.embedder = embedder
         self.index = index
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
@@ -125,6 +130,7 @@ class Engine:
         self.absent_places = absent_places
         # A topical question's candidates naming its topic first (``_topic_first``); off: as before it (benches).
         self.topic_first = topic_first
+        self.topic_pairing = topic_pairing  # a topic's name the corpus writes otherwise, paired in the cited five
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
         self._vectors: RecentVectors[str, Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
@@ -145,7 +151,8 @@ class Engine:
         recent questions stay embedded across the reload.
         """
         engine = Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
-                        self.name_match, self.same_language, self.absent_places, self.topic_first)
+                        self.name_match, self.same_language, self.absent_places, self.topic_first,
+                        self.topic_pairing)
         engine._terms = self._terms.copy()
         if engine.latent == self.latent and _same_basis(index.language_basis, self.index.language_basis):
             engine._vectors = self._vectors.copy()
@@ -292,16 +299,34 @@ class Engine:
     def _topic_first(self, question: str, scored: Scored, order: np.ndarray, ranking: np.ndarray,
                      head: int) -> tuple[np.ndarray, np.ndarray]:
         """A topical question's candidates naming its topic first, as a question naming its source's language gets
-        that language's first. Only a topic the corpus spells (evidence.asks_about): a name paired across scripts
-        by the encoder can be wrong, and the passages moved up for it would then vouch for it themselves."""
-        topic = asks_about(question, self.index, self.word_kind)
+        that language's first.
+
+        A name the corpus spells is looked for as it is; one it writes only in another form (Turkmenistan /
+        «Түрікменстан», Қытай / «Китаем») as the name of the first ``VOUCHING`` candidates the near-miss check's
+        lexicon pairs with it best, and only if one does. Pairing further down could be wrong, and the passages
+        moved up for it would then vouch for it themselves («Жапония» answered); pairing among the passages the
+        check reads already changes none of its verdicts.
+        """
+        topic = topic_terms(question, self.index, self.word_kind)
         if not topic:
             return order, ranking
+        unspelt = [t for t in topic if not self.index.lexical.spells(t)]
+        spelling = {t: t for t in topic}
+        if unspelt and self.topic_pairing:
+            cited = [scored.passages[i] for i in order[:VOUCHING]]
+            pairs = pair_names(unspelt, cited, self.index, self.embed_terms, self.name_match)
+            if any(not pairs[t] for t in unspelt):
+                return order, ranking
+            spelling.update({t: pairs[t][0][1] for t in unspelt})
+        elif unspelt:
+            return order, ranking
         analyzer = self.index.lexical.analyzer
-        wanted = [set(analyzer.tokens(term)) for term in topic]
-        # No closeness guard: a question asks_about reads is never declined by the threshold (``_compose``).
+        wanted = [set(analyzer.tokens(spelling[t])) for t in topic]
+        # A question asks_about reads (every name spelt) is never declined by the threshold (``_compose``): no
+        # closeness guard. One with a name spelt otherwise is, so the facet must not put the close passages out.
+        close = scored.dense >= self.min_score if unspelt else None
         return first_where(order, ranking, head,
-                           lambda i: all(w <= analyzer.token_set(scored.passages[i].text) for w in wanted))
+                           lambda i: all(w <= analyzer.token_set(scored.passages[i].text) for w in wanted), close)
 
     def read(self, message: str) -> list[Part]:
         """The questions of ``message``, each with the message's earlier questions it may lean on (message.py)."""

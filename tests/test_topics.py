@@ -52,11 +52,30 @@ def test_a_topic_below_the_threshold_is_still_cited_first_and_answered(engine) -
     assert engine.ask(question).verdict == "answer"
 
 
+def test_a_topic_written_otherwise_is_cited_first_when_the_cited_passages_vouch_for_it(engine, embedder,
+                                                                                       seed_index) -> None:
+    """The corpus writes China only as «Китаем»: paired with it among the five passages an answer cites, the
+    question's topic is looked for in that spelling, and the passage naming it comes first."""
+    from index.engine import Engine
+
+    question = "What do the articles say about China?"
+    assert "Китаем" in _first(engine, question)
+    plain = Engine(embedder, seed_index, topic_pairing=False)
+    assert "Китаем" not in _first(plain, question)
+
+
+@pytest.mark.parametrize("question", ["Жапония тууралуу эмне айтылат?", "Что известно про Грузию?"])
+def test_an_absent_topic_is_still_declined(engine, question: str) -> None:
+    """Pairing Japan with some name further down and moving its passages into the cited five would let them
+    vouch for it (the first form did): the pairing is looked for only where the near-miss check looks."""
+    assert engine.ask(question).verdict != "answer"
+
+
 @pytest.mark.parametrize("question", [
-    "Что пишут о Белоруссии?",  # the corpus writes «Беларус»: a pairing by the encoder could be wrong
+    "Что пишут о Белоруссии?",  # the corpus writes «Беларус», but not in the passages an answer would cite
     "What did Tokayev sign in Moscow?",  # not topical
 ])
-def test_no_facet_without_a_spelt_topic(engine, embedder, seed_index, question: str) -> None:
+def test_no_facet_without_a_topic_the_cited_passages_hold(engine, embedder, seed_index, question: str) -> None:
     from index.engine import Engine
 
     plain = Engine(embedder, seed_index, topic_first=False)
