@@ -11,6 +11,7 @@ import numpy as np
 from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate, SentenceCentres, candidate_sentences,
                      compose_answer, merge_answers, not_found, not_stated, select_sentences)
 from .casing import CorpusCasing, NameDirection
+from .chunk import Passage
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
 from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, question_terms, taken_up, topic_terms,
                        topical_shape, weigh)
@@ -116,7 +117,7 @@ class Engine:
                  max_question_chars: int = 2000, mode: Mode = "hybrid",
                  fusion: FusionParams = FusionParams(), name_match: float = DEFAULT_NAME_MATCH,
                  same_language: float = SAME_LANGUAGE, absent_places: bool = False, topic_first: bool = True,
-                 topic_pairing: bool = True) -> None:
+                 topic_pairing: bool = True, topic_answers: bool = False) -> None:
         self.embedder = embedder
         self.index = index
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
@@ -131,6 +132,7 @@ class Engine:
         # A topical question's candidates naming its topic first (``_topic_first``); off: as before it (benches).
         self.topic_first = topic_first
         self.topic_pairing = topic_pairing  # a topic's name the corpus writes otherwise, paired in the cited five
+        self.topic_answers = topic_answers  # its answer favours the sentences naming it as they write it
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
         self._vectors: RecentVectors[str, Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
@@ -152,7 +154,7 @@ class Engine:
         """
         engine = Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
                         self.name_match, self.same_language, self.absent_places, self.topic_first,
-                        self.topic_pairing)
+                        self.topic_pairing, self.topic_answers)
         engine._terms = self._terms.copy()
         if engine.latent == self.latent and _same_basis(index.language_basis, self.index.language_basis):
             engine._vectors = self._vectors.copy()
@@ -298,35 +300,41 @@ class Engine:
 
     def _topic_first(self, question: str, scored: Scored, order: np.ndarray, ranking: np.ndarray,
                      head: int) -> tuple[np.ndarray, np.ndarray]:
-        """A topical question's candidates naming its topic first, as a question naming its source's language gets
-        that language's first.
-
-        A name the corpus spells is looked for as it is; one it writes only in another form (Turkmenistan /
-        «Түрікменстан», Қытай / «Китаем») as the name of the first ``VOUCHING`` candidates the near-miss check's
-        lexicon pairs with it best, and only if one does. Pairing further down could be wrong, and the passages
-        moved up for it would then vouch for it themselves («Жапония» answered); pairing among the passages the
-        check reads already changes none of its verdicts.
-        """
+        """A topical question's candidates naming its topic (``topic_spelling``, read against the first
+        ``VOUCHING`` candidates) first, as a question naming its source's language gets that language's first."""
         topic = topic_terms(question, self.index, self.word_kind)
-        if not topic:
-            return order, ranking
-        unspelt = [t for t in topic if not self.index.lexical.spells(t)]
-        spelling = {t: t for t in topic}
-        if unspelt and self.topic_pairing:
-            cited = [scored.passages[i] for i in order[:VOUCHING]]
-            pairs = pair_names(unspelt, cited, self.index, self.embed_terms, self.name_match)
-            if any(not pairs[t] for t in unspelt):
-                return order, ranking
-            spelling.update({t: pairs[t][0][1] for t in unspelt})
-        elif unspelt:
+        spelling = self.topic_spelling(question, [scored.passages[i] for i in order[:VOUCHING]], topic)
+        if not spelling:
             return order, ranking
         analyzer = self.index.lexical.analyzer
-        wanted = [set(analyzer.tokens(spelling[t])) for t in topic]
+        wanted = [set(analyzer.tokens(term)) for term in spelling]
         # A question asks_about reads (every name spelt) is never declined by the threshold (``_compose``): no
         # closeness guard. One with a name spelt otherwise is, so the facet must not put the close passages out.
-        close = scored.dense >= self.min_score if unspelt else None
+        close = None if spelling == topic else scored.dense >= self.min_score
         return first_where(order, ranking, head,
                            lambda i: all(w <= analyzer.token_set(scored.passages[i].text) for w in wanted), close)
+
+    def topic_spelling(self, question: str, cited: Sequence[Passage],
+                       topic: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """How the corpus writes the names a topical question asks about (evidence.topic_terms), () for any
+        other question.
+
+        A name the corpus spells is itself; one it writes only in another form (Turkmenistan /
+        «Түрікменстан», Қытай / «Китаем») is the name of the ``cited`` passages the near-miss check's lexicon
+        pairs with it best, and without one the reading is (). Pairing further down could be wrong, and the
+        passages moved up for it would then vouch for it themselves («Жапония» answered); pairing among the
+        passages the check reads changes none of its verdicts.
+        """
+        topic = topic_terms(question, self.index, self.word_kind) if topic is None else topic
+        unspelt = [t for t in topic if not self.index.lexical.spells(t)]
+        if not unspelt:
+            return topic
+        if not self.topic_pairing:
+            return ()
+        pairs = pair_names(unspelt, cited, self.index, self.embed_terms, self.name_match)
+        if any(not pairs[t] for t in unspelt):
+            return ()
+        return tuple(pairs[t][0][1] if t in pairs else t for t in topic)
 
     def read(self, message: str) -> list[Part]:
         """The questions of ``message``, each with the message's earlier questions it may lean on (message.py)."""
@@ -438,6 +446,8 @@ class Engine:
             timings.add("compose", t)
             return not_stated(question, hits, evidence.missing)
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_, within)
+        if not subject and self.topic_answers and topical_shape(text):  # the topic as the cited passages write it
+            subject = self.topic_spelling(text, [h.passage for h in hits[:VOUCHING]])
         chosen = select_sentences(candidates_, similarity, hits, coverage, overlap=self.overlap(candidates_),
                                   bonus=self.sentence_bonus(candidates_, hits, subject, detect_language(text)))
         answer = compose_answer(question, hits, chosen)
