@@ -117,7 +117,7 @@ class Engine:
                  max_question_chars: int = 2000, mode: Mode = "hybrid",
                  fusion: FusionParams = FusionParams(), name_match: float = DEFAULT_NAME_MATCH,
                  same_language: float = SAME_LANGUAGE, absent_places: bool = False, topic_first: bool = True,
-                 topic_pairing: bool = True, topic_answers: bool = False) -> None:
+                 topic_pairing: bool = True) -> None:
         self.embedder = embedder
         self.index = index
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
@@ -132,7 +132,6 @@ class Engine:
         # A topical question's candidates naming its topic first (``_topic_first``); off: as before it (benches).
         self.topic_first = topic_first
         self.topic_pairing = topic_pairing  # a topic's name the corpus writes otherwise, paired in the cited five
-        self.topic_answers = topic_answers  # its answer favours the sentences naming it as they write it
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
         self._vectors: RecentVectors[str, Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
@@ -154,7 +153,7 @@ class Engine:
         """
         engine = Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
                         self.name_match, self.same_language, self.absent_places, self.topic_first,
-                        self.topic_pairing, self.topic_answers)
+                        self.topic_pairing)
         engine._terms = self._terms.copy()
         if engine.latent == self.latent and _same_basis(index.language_basis, self.index.language_basis):
             engine._vectors = self._vectors.copy()
@@ -446,8 +445,6 @@ class Engine:
             timings.add("compose", t)
             return not_stated(question, hits, evidence.missing)
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_, within)
-        if not subject and self.topic_answers and topical_shape(text):  # the topic as the cited passages write it
-            subject = self.topic_spelling(text, [h.passage for h in hits[:VOUCHING]])
         chosen = select_sentences(candidates_, similarity, hits, coverage, overlap=self.overlap(candidates_),
                                   bonus=self.sentence_bonus(candidates_, hits, subject, detect_language(text)))
         answer = compose_answer(question, hits, chosen)
