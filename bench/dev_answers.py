@@ -15,20 +15,18 @@ not read.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dev_indexes import dev_indexes  # noqa: E402
+from dev_indexes import ROOT, dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.engine import Engine  # noqa: E402
 from index.evaluate import answer_hit, evaluate, lead_hit, load_gold  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 SEEDS_SETS = ("gold", "names", "dev_nearmiss", "dev_paraphrase", "followups_dev", "dev_terms", "dev_terms2",
               "dev_topics", "dev_entities", "dev_places", "dev_places2", "dev_types", "dev_yes_no", "dev_when", "dev_sources",
               "dev_absent_places", "dev_absent_places2", "dev_topics2")
@@ -79,11 +77,8 @@ def compare(before: dict, after: dict) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "dev-indexes")
-    parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
-    args = parser.parse_args()
+    args = sweep_arguments(__doc__, lambda parser: parser.add_argument(
+        "--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER")))
     if args.compare:
         before, after = (json.loads(p.read_text("utf-8")) for p in args.compare)
         emit(compare(before, after), args.out)

@@ -23,7 +23,6 @@ so a neighbouring fact's sentence usually holds one too.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -37,11 +36,11 @@ from answer_types import _MONTH_WORDS as MONTH_WORDS  # noqa: E402
 from answer_types import _NUMBER_WORDS as NUMBER_WORDS  # noqa: E402
 from answer_types import _WORD, _YEAR as YEAR, asked_type  # noqa: E402
 from dev_answers import dump  # noqa: E402
+from dev_indexes import ROOT, dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.evaluate import load_gold  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 
 Kind = Literal["date", "number"]
 
@@ -165,17 +164,13 @@ def judge(before: dict, questions: dict[str, dict[str, str]]) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench" / "dev-indexes")
-    parser.add_argument("--dump", type=Path, default=None, help="a bench/dev_answers.py dump to read, not rebuild")
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args()
+    args = sweep_arguments(__doc__, lambda parser: parser.add_argument(
+        "--dump", type=Path, default=None, help="a bench/dev_answers.py dump to read, not rebuild"))
     before = json.loads(args.dump.read_text("utf-8")) if args.dump else dump(args.work)
     data = ROOT / "tests" / "data"
     questions = {name: {q.id: q.question for q in load_gold(data / f"{name}.jsonl")}
                  for name in before if name != "kazqad_dev"}
     if "kazqad_dev" in before:
-        from dev_indexes import dev_indexes
         questions["kazqad_dev"] = {q.id: q.question for q in load_gold(dev_indexes(args.work).kazqad_dev)}
     emit(judge(before, questions), args.out)
 
