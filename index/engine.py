@@ -299,10 +299,10 @@ class Engine:
 
     def _topic_first(self, question: str, scored: Scored, order: np.ndarray, ranking: np.ndarray,
                      head: int) -> tuple[np.ndarray, np.ndarray]:
-        """A topical question's candidates naming its topic (``topic_spelling``, read against the first
+        """A topical question's candidates naming its topic (``_topic_spelling``, read against the first
         ``VOUCHING`` candidates) first, as a question naming its source's language gets that language's first."""
         topic = topic_terms(question, self.index, self.word_kind)
-        spelling = self.topic_spelling(question, [scored.passages[i] for i in order[:VOUCHING]], topic)
+        spelling = self._topic_spelling(topic, [scored.passages[i] for i in order[:VOUCHING]])
         if not spelling:
             return order, ranking
         analyzer = self.index.lexical.analyzer
@@ -313,10 +313,8 @@ class Engine:
         return first_where(order, ranking, head,
                            lambda i: all(w <= analyzer.token_set(scored.passages[i].text) for w in wanted), close)
 
-    def topic_spelling(self, question: str, cited: Sequence[Passage],
-                       topic: tuple[str, ...] | None = None) -> tuple[str, ...]:
-        """How the corpus writes the names a topical question asks about (evidence.topic_terms), () for any
-        other question.
+    def _topic_spelling(self, topic: tuple[str, ...], cited: Sequence[Passage]) -> tuple[str, ...]:
+        """How the corpus writes the names ``topic`` of a topical question (evidence.topic_terms); () for none.
 
         A name the corpus spells is itself; one it writes only in another form (Turkmenistan /
         «Түрікменстан», Қытай / «Китаем») is the name of the ``cited`` passages the near-miss check's lexicon
@@ -324,7 +322,6 @@ class Engine:
         passages moved up for it would then vouch for it themselves («Жапония» answered); pairing among the
         passages the check reads changes none of its verdicts.
         """
-        topic = topic_terms(question, self.index, self.word_kind) if topic is None else topic
         unspelt = [t for t in topic if not self.index.lexical.spells(t)]
         if not unspelt:
             return topic

@@ -60,6 +60,8 @@ news anything something happened happen happening article articles me us the a a
 жаңалық жаңалықтар хабарланды айтшы
 тууралуу жөнүндө айтылган айтылат белгилүү жазылган жазылат деп деди айтты болду жаңылык жаңылыктар кабар айтчы
 """.split())
+# What a topical question may hold besides its names (topic_terms, topical_shape).
+_TOPICAL = FUNCTION_WORDS | _NAMING | _ABOUT
 # English capitalises month and weekday names; the other three languages do not ("12 ноября"), so the
 # Russian passage holding "November 12" has no name to vouch for "November" (a dev answerable declined).
 _CALENDAR = frozenset(
@@ -181,14 +183,13 @@ def topic_terms(question: str, index: LoadedIndex, casing: Casing | None = None,
     rest = [w for w in (w.strip(_PUNCTUATION).lower() for w in without(question, terms).split()) if w]
     if any(w in POINTING for w in rest):
         return ()
-    return tuple(terms) if all(w in FUNCTION_WORDS or w in _NAMING or w in _ABOUT for w in rest) else ()
+    return tuple(terms) if all(w in _TOPICAL for w in rest) else ()
 
 
 def topical_shape(question: str) -> bool:
     """Whether every lower-case word of ``question`` could belong to a topical question (``topic_terms``): a
     test of a few microseconds, before reading its names."""
-    return all(w in FUNCTION_WORDS or w in _NAMING or w in _ABOUT
-               for w in (w.strip(_PUNCTUATION) for w in question.split())
+    return all(w in _TOPICAL for w in (w.strip(_PUNCTUATION) for w in question.split())
                if w and not w[:1].isupper() and not has_digit(w))
 
 
