@@ -13,14 +13,13 @@ from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate
 from .casing import CorpusCasing, NameDirection
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
-from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, question_terms, taken_up, topic_terms,
-                       topical_shape, weigh)
+from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, place_vouched, question_terms, taken_up,
+                       topic_terms, topical_shape, weigh)
 from .fuse import FusionParams, Mode, collapse_near_duplicates, first_where, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
 from .latin import in_cyrillic_if_kazakh
 from .message import Part, corpus_cased, read_message
-from .places import absent_place
 from .recent import RecentVectors
 from .rerank import head_features, reorder
 from .search import Hit, Scored, candidates, interleave, to_hits
@@ -116,7 +115,7 @@ class Engine:
     def __init__(self, embedder: QueryEncoder, index: LoadedIndex, min_score: float | None = None,
                  max_question_chars: int = 2000, mode: Mode = "hybrid",
                  fusion: FusionParams = FusionParams(), name_match: float = DEFAULT_NAME_MATCH,
-                 same_language: float = SAME_LANGUAGE, absent_places: bool = False, topic_first: bool = True,
+                 same_language: float = SAME_LANGUAGE, places: bool = True, topic_first: bool = True,
                  topic_pairing: bool = True) -> None:
         self.embedder = embedder
         self.index = index
@@ -126,9 +125,10 @@ class Engine:
         self.fusion = fusion
         self.name_match = name_match
         self.same_language = same_language  # what an answer sentence in the question's language pays (answer.py)
-        # Measured, not shipped (bench/absent_places.py): a missing country or capital declined whatever the
-        # translated-term rule says (places.py).
-        self.absent_places = absent_places
+        # The table of countries and capitals in the near-miss check (evidence.pair_names, places.py): a place the
+        # corpus never names is missing whatever else says; one it names otherwise is paired with that name, and a
+        # topical question about it passes the threshold (``_place_topic``). Off: as before it (benches).
+        self.places = places
         # A topical question's candidates naming its topic first (``_topic_first``); off: as before it (benches).
         self.topic_first = topic_first
         self.topic_pairing = topic_pairing  # a topic's name the corpus writes otherwise, paired in the cited five
@@ -152,7 +152,7 @@ class Engine:
         recent questions stay embedded across the reload.
         """
         engine = Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
-                        self.name_match, self.same_language, self.absent_places, self.topic_first,
+                        self.name_match, self.same_language, self.places, self.topic_first,
                         self.topic_pairing)
         engine._terms = self._terms.copy()
         if engine.latent == self.latent and _same_basis(index.language_basis, self.index.language_basis):
@@ -327,7 +327,7 @@ class Engine:
             return topic
         if not self.topic_pairing:
             return ()
-        pairs = pair_names(unspelt, cited, self.index, self.embed_terms, self.name_match)
+        pairs = pair_names(unspelt, cited, self.index, self.embed_terms, self.name_match, self.places)
         if any(not pairs[t] for t in unspelt):
             return ()
         return tuple(pairs[t][0][1] if t in pairs else t for t in topic)
@@ -427,18 +427,16 @@ class Engine:
         t = time.perf_counter()
         text = " ".join(question.split())
         terms = question_terms(text, self.index, self.word_kind)
-        subject = self.subject(text, terms)
+        subject = self.subject(text, terms) or self._place_topic(text, terms, hits)
         if not self.confident(hits) and not subject:
             timings.add("compose", t)
             return not_found(question)
-        evidence = weigh(text, hits, self.index, self.embed_terms, self.name_match, terms=terms)
+        evidence = weigh(text, hits, self.index, self.embed_terms, self.name_match, terms=terms, places=self.places)
         if evidence.words_known == 0 and not self._leans_back(text, history):
             timings.add("compose", t)  # not one word of it occurs in the corpus ("lorem ipsum", "Tokyo?")
             return not_found(question)
         candidates_ = candidate_sentences(hits, self.index)
-        if evidence.missing and (self.absent_places and any(absent_place(m, self.index.lexical.spells)
-                                                            for m in evidence.missing)
-                                 or not taken_up(text, evidence.missing, self._closeness(candidates_))):
+        if evidence.missing and (evidence.absent or not taken_up(text, evidence.missing, self._closeness(candidates_))):
             timings.add("compose", t)
             return not_stated(question, hits, evidence.missing)
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_, within)
@@ -469,6 +467,16 @@ class Engine:
         (evidence.asks_about, with this corpus' reading of names): "Who is Rizzat Tasym?": the name is its meaning.
         ``terms``: the question's key terms, when the caller has them."""
         return asks_about(text, self.index, self.word_kind, terms)
+
+    def _place_topic(self, text: str, terms: Sequence[str], hits: list[Hit]) -> tuple[str, ...]:
+        """The names of a topical question about a country or capital the corpus writes otherwise ("What do the
+        articles say about China?": «Китаем»), when the cited passages name that place (evidence.place_vouched);
+        else (). Like a name the corpus spells (``subject``), it is the question's whole meaning."""
+        if not self.places or not topical_shape(text):
+            return ()
+        topic = topic_terms(text, self.index, self.word_kind, terms)
+        unspelt = [term for term in topic if not self.index.lexical.spells(term)]
+        return topic if place_vouched(unspelt, [h.passage for h in hits[:VOUCHING]]) else ()
 
     def sentence_bonus(self, candidates_: list[Candidate], hits: list[Hit], subject: tuple[str, ...],
                        lang: str) -> np.ndarray | None:

@@ -29,6 +29,7 @@ import numpy as np
 
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .chunk import Passage
+from .places import absent_place, same_place
 from .search import Hit
 from .source_language import cue_words
 from .store import LoadedIndex
@@ -75,6 +76,7 @@ class Evidence:
     terms: tuple[str, ...]  # the question's key terms: names, places, numbers
     missing: tuple[str, ...]  # those the corpus never mentions, in any script
     words_known: float  # share of the question's words the corpus vocabulary has
+    absent: tuple[str, ...] = ()  # the missing ones naming a country or capital the corpus never names (places.py)
 
 
 def key_terms(question: str, casing: Casing | None = None) -> list[str]:
@@ -110,9 +112,9 @@ def _names_in(text: str, sentences: list[tuple[int, int]]) -> set[str]:
 
 def weigh(question: str, hits: list[Hit], index: LoadedIndex,
           embed_terms: Callable[[list[str]], np.ndarray], name_match: float = DEFAULT_NAME_MATCH,
-          casing: Casing | None = None, terms: Sequence[str] | None = None) -> Evidence:
+          casing: Casing | None = None, terms: Sequence[str] | None = None, places: bool = False) -> Evidence:
     """Key terms of ``question`` (``question_terms``, unless the caller has them) and which of them the corpus
-    does not mention."""
+    does not mention; ``places``: as ``pair_names``."""
     analyzer = index.lexical.analyzer
     vocab = index.lexical.retriever.vocab_dict
     terms = list(question_terms(question, index, casing) if terms is None else terms)
@@ -121,31 +123,49 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
     unknown = [t for t in terms if not index.lexical.spells(t)]
     if not unknown:
         return Evidence(tuple(terms), (), known)
-    pairs = pair_names(unknown, [h.passage for h in hits], index, embed_terms, name_match)
-    return Evidence(tuple(terms), tuple(t for t in unknown if not pairs[t]), known)
+    pairs = pair_names(unknown, [h.passage for h in hits], index, embed_terms, name_match, places)
+    missing = tuple(t for t in unknown if not pairs[t])
+    return Evidence(tuple(terms), missing, known,
+                    tuple(t for t in missing if places and absent_place(t, index.lexical.spells)))
 
 
 def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: LoadedIndex,
                embed_terms: Callable[[list[str]], np.ndarray], name_match: float = DEFAULT_NAME_MATCH,
-               ) -> dict[str, list[tuple[float, str]]]:
+               places: bool = False) -> dict[str, list[tuple[float, str]]]:
     """Per term the corpus does not spell, the names of ``passages`` that spell it in another script or form
-    (Moscow / Москва, Қытай / Китаем), closest first, each with its cosine (at least ``name_match``)."""
+    (Moscow / Москва, Қытай / Китаем), closest first, each with its cosine (at least ``name_match``).
+
+    With ``places``, the table of countries and capitals (places.py) has the first word on a term naming one:
+    the passages' names of that same place pair with it first (cosine 1), and a place the corpus never names
+    pairs with nothing, so no lookalike name vouches for it (Токио / Токаев, 0.88 embedded alone).
+    """
     analyzer = index.lexical.analyzer
     names = sorted(set().union(*(_names_in(p.text, p.sentences) for p in passages)) - set(unknown))
+    table = {t: [(1.0, n) for n in names if same_place(t, n)] if places else [] for t in unknown}
+    # The analyzer's tokens miss a name whose last letter a case ending replaces (Китай / «Китаем»), so a
+    # place the passages name is never taken for absent.
+    absent = {t for t in unknown if places and not table[t] and absent_place(t, index.lexical.spells)}
     initial = {w: _initial(analyzer, w) for w in [*unknown, *names]}
     # Only a name that may spell the term can vouch for it, so only those are embedded: a tenth of the
     # passages' names, and the encoder's time with them.
-    spellings = {t: [n for n in names if _may_spell(t, n, initial)] for t in unknown}
+    spellings = {t: [n for n in names if t not in absent and _may_spell(t, n, initial)] for t in unknown}
     candidates = sorted(set().union(*spellings.values()))
     if not candidates:
-        return {t: [] for t in unknown}
+        return table
     vectors = embed_terms([*unknown, *candidates])
     column = {n: j for j, n in enumerate(candidates, len(unknown))}
     pairs = {}
     for i, t in enumerate(unknown):
-        scored = ((float(vectors[i] @ vectors[column[n]]), n) for n in spellings[t])
-        pairs[t] = sorted((pair for pair in scored if pair[0] >= name_match), reverse=True)
+        scored = ((float(vectors[i] @ vectors[column[n]]), n) for n in spellings[t] if (1.0, n) not in table[t])
+        pairs[t] = table[t] + sorted((pair for pair in scored if pair[0] >= name_match), reverse=True)
     return pairs
+
+
+def place_vouched(unspelt: Sequence[str], passages: Sequence[Passage]) -> bool:
+    """Whether each of ``unspelt`` names a country or capital that a name of ``passages`` names too (places.py):
+    "What do the articles say about China?" asks about what the passages write «Китаем»."""
+    names = set().union(*(_names_in(p.text, p.sentences) for p in passages))
+    return bool(unspelt) and all(any(same_place(t, n) for n in names) for t in unspelt)
 
 
 def question_terms(question: str, index: LoadedIndex, casing: Casing | None = None) -> list[str]:

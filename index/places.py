@@ -1,4 +1,4 @@
-"""Is a key term the corpus never spells the name of a country or capital the corpus never names at all?
+"""Which country or capital does a key term name, and does the corpus name it at all?
 
 "Токаев Германияга качан барат?": «Германияга» is missing, and the
 translated-term rule (evidence.taken_up) would still vouch for it, because a
@@ -7,7 +7,10 @@ whether the place is there or not. A table of the world's countries and
 capitals in the four languages (``data/places.json``, written by
 bench/places_table.py from ISO 3166-1 via pycountry and GeoNames) tells such a
 term apart from a translated one: Germany has no name the corpus writes, while
-«Бейжіңнің» is Beijing, which the corpus writes «Пекина».
+«Бейжіңнің» is Beijing, which the corpus writes «Пекина». The same table pairs a
+name with the corpus' own spelling of that place (China / «Китаем»), where
+single names embedded alone cannot be trusted to (Токио sits as close to
+Токаев as Қытай to Китаем).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Callable
 
 TABLE = "places.json"
 _VOWELS = frozenset("аеёиоуыэюяәөүұіaeiouy")
+_CHANGING = _VOWELS | {"й", "ь"}  # a final letter a case ending may replace: Китай / Китаем, Казань / Казани
 _ENDING = 4  # letters a case ending may add to a name ("Тегеран-ға", "Германия-га", "Мадрид-те")
 _SHORTEST = 4  # letters of the shortest name compared: shorter ones begin too many words
 
@@ -41,19 +45,30 @@ def _by_start() -> dict[str, tuple[int, ...]]:
 
 
 def names(term: str, name: str) -> bool:
-    """Whether ``term`` (lower-cased) is ``name`` or ``name`` with a case ending, also after its final vowel
-    ("канаду" for "канада")."""
+    """Whether ``term`` (lower-cased) is ``name`` or ``name`` with a case ending, also in place of its final vowel,
+    й or ь ("канаду" for "канада", "китаем" for "китай")."""
     if len(name) < _SHORTEST:
         return False
     if term.startswith(name):
         return len(term) - len(name) <= _ENDING
     stem = name[:-1]
-    return name[-1] in _VOWELS and len(stem) >= _SHORTEST and term.startswith(stem) and \
+    return name[-1] in _CHANGING and len(stem) >= _SHORTEST and term.startswith(stem) and \
         0 < len(term) - len(stem) <= _ENDING
+
+
+@lru_cache(maxsize=8192)  # the retrieved passages' names recur from question to question
+def named(term: str) -> frozenset[int]:
+    """The numbers of the places ``term`` names (none for a word that names no country or capital)."""
+    low = term.lower()
+    return frozenset(p for p in _by_start().get(low[:3], ()) if any(names(low, n) for n in _places()[p]))
+
+
+def same_place(term: str, name: str) -> bool:
+    """Whether ``term`` and ``name`` name one country or capital, in whatever language and case."""
+    return bool(named(term) & named(name))
 
 
 def absent_place(term: str, spells: Callable[[str], bool]) -> bool:
     """True when ``term`` names only countries or capitals none of whose names ``spells`` (the corpus) knows."""
-    low = term.lower()
-    matched = [p for p in _by_start().get(low[:3], ()) if any(names(low, n) for n in _places()[p])]
+    matched = named(term)
     return bool(matched) and not any(spells(n) for p in matched for n in _places()[p])
