@@ -419,8 +419,9 @@ def test_what_is_said_about_a_name_the_corpus_holds_is_answered_with_it(engine, 
 
 
 def test_a_topical_question_about_a_name_the_corpus_never_spells_stays_not_found(engine):
-    """Below the threshold only a spelt name passes. Vouching by the near-miss check's lexicon (tried, withdrawn)
-    let «Токио» through as «Токаев» (single names embed alike at the lexicon's 0.875)."""
+    """Below the threshold a spelt name passes, and a place the table says the cited passages name (test_places.py).
+    Vouching by the near-miss check's lexicon (tried, withdrawn) let «Токио» through as «Токаев» (single names
+    embed alike at the lexicon's 0.875)."""
     for question in ("Что известно про Токио?", "What is known about Tokyo?", "Tell me about Merkel."):
         assert engine.ask(question).verdict != "answer", question
 
