@@ -13,7 +13,11 @@ terms and asks whether the corpus knows them:
    the retrieved passages, a small lexicon built from the corpus itself at
    question time.
 
-A term that passes neither is *missing*, and the reply says the corpus does
+A country or capital is asked of a table first (places.py): the passages'
+names of that place pair with it, and one the corpus never names is missing
+whatever name embeds close to it (Токио / Токаев).
+
+A term that passes none is *missing*, and the reply says the corpus does
 not mention it instead of passing a neighbouring fact off as the answer —
 unless the retrieved sentences take it up in meaning (3.): a term translated
 rather than transliterated (Батыс / Запад / West, Бейжің / Пекин) brings the
