@@ -432,7 +432,7 @@ class Engine:
             timings.add("compose", t)
             return not_found(question)
         evidence = weigh(text, hits, self.index, self.embed_terms, self.name_match, terms=terms, places=self.places)
-        if evidence.words_known == 0 and not self._leans_back(text, history):
+        if evidence.words_known == 0 and not subject and not self._leans_back(text, history):
             timings.add("compose", t)  # not one word of it occurs in the corpus ("lorem ipsum", "Tokyo?")
             return not_found(question)
         candidates_ = candidate_sentences(hits, self.index)
