@@ -302,14 +302,18 @@ class Engine:
         """A topical question's candidates naming its topic (``_topic_spelling``, read against the first
         ``VOUCHING`` candidates) first, as a question naming its source's language gets that language's first."""
         topic = topic_terms(question, self.index, self.word_kind)
-        spelling = self._topic_spelling(topic, [scored.passages[i] for i in order[:VOUCHING]])
+        cited = [scored.passages[i] for i in order[:VOUCHING]]
+        spelling = self._topic_spelling(topic, cited)
         if not spelling:
             return order, ranking
         analyzer = self.index.lexical.analyzer
         wanted = [set(analyzer.tokens(term)) for term in spelling]
-        # A question asks_about reads (every name spelt) is never declined by the threshold (``_compose``): no
-        # closeness guard. One with a name spelt otherwise is, so the facet must not put the close passages out.
-        close = None if spelling == topic else scored.dense >= self.min_score
+        # A question asks_about reads (every name spelt) or about a place the cited passages name (``_place_topic``)
+        # is never declined by the threshold (``_compose``): no closeness guard. One with another name spelt
+        # otherwise is, so the facet must not put the close passages out.
+        unspelt = [term for term in topic if not self.index.lexical.spells(term)]
+        free = spelling == topic or (self.places and place_vouched(unspelt, cited))
+        close = None if free else scored.dense >= self.min_score
         return first_where(order, ranking, head,
                            lambda i: all(w <= analyzer.token_set(scored.passages[i].text) for w in wanted), close)
 
