@@ -33,7 +33,7 @@ import numpy as np
 
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .chunk import Passage
-from .places import absent_place, same_place
+from .places import absent_place, other_places, same_place
 from .search import Hit
 from .source_language import cue_words
 from .store import LoadedIndex
@@ -130,7 +130,7 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
     pairs = pair_names(unknown, [h.passage for h in hits], index, embed_terms, name_match, places)
     missing = tuple(t for t in unknown if not pairs[t])
     return Evidence(tuple(terms), missing, known,
-                    tuple(t for t in missing if places and absent_place(t, index.lexical.spells)))
+                    tuple(t for t in missing if places and absent_place(t, index.lexical.spells, index.lexical.begins)))
 
 
 def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: LoadedIndex,
@@ -140,19 +140,21 @@ def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: Loade
     (Moscow / Москва, Қытай / Китаем), closest first, each with its cosine (at least ``name_match``).
 
     With ``places``, the table of countries and capitals (places.py) has the first word on a term naming one:
-    the passages' names of that same place pair with it first (cosine 1), and a place the corpus never names
-    pairs with nothing, so no lookalike name vouches for it (Токио / Токаев, 0.88 embedded alone).
+    the passages' names of that same place pair with it first (cosine 1), a name of another place never does
+    (Киев / Қазақстан, 0.886 embedded alone), and a place the corpus never names pairs with nothing, so no
+    lookalike name vouches for it (Токио / Токаев, 0.88).
     """
     analyzer = index.lexical.analyzer
     names = sorted(set().union(*(_names_in(p.text, p.sentences) for p in passages)) - set(unknown))
     table = {t: [(1.0, n) for n in names if same_place(t, n)] if places else [] for t in unknown}
     # The analyzer's tokens miss a name whose last letter a case ending replaces (Китай / «Китаем»), so a
     # place the passages name is never taken for absent.
-    absent = {t for t in unknown if places and not table[t] and absent_place(t, index.lexical.spells)}
+    absent = {t for t in unknown if places and not table[t] and absent_place(t, index.lexical.spells, index.lexical.begins)}
     initial = {w: _initial(analyzer, w) for w in [*unknown, *names]}
     # Only a name that may spell the term can vouch for it, so only those are embedded: a tenth of the
     # passages' names, and the encoder's time with them.
-    spellings = {t: [n for n in names if t not in absent and _may_spell(t, n, initial)] for t in unknown}
+    spellings = {t: [n for n in names if t not in absent and _may_spell(t, n, initial)
+                     and not (places and other_places(t, n))] for t in unknown}
     candidates = sorted(set().union(*spellings.values()))
     if not candidates:
         return table

@@ -29,9 +29,10 @@ import hashlib
 import json
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -341,6 +342,21 @@ class LexicalIndex:
         so "Tokayev" is spelt where the passages say Токаев)."""
         vocab = self.retriever.vocab_dict
         return all(t in vocab for t in self.analyzer.tokens(word))
+
+    def begins(self, word: str) -> bool:
+        """Whether some corpus word begins as ``word`` does: its one lexical token begins a token of the corpus
+        («Китаем» begins as «Кита»), where ``spells`` asks for the whole token."""
+        tokens = self.analyzer.tokens(word)
+        if len(tokens) != 1:
+            return False
+        keys = self._sorted_vocab
+        at = bisect_left(keys, tokens[0])
+        return at < len(keys) and keys[at].startswith(tokens[0])
+
+    @cached_property
+    def _sorted_vocab(self) -> list[str]:
+        """The vocabulary in order, for ``begins``; sorted on first use (a place near-miss question)."""
+        return sorted(self.retriever.vocab_dict)
 
     def rows_holding(self, token: str) -> np.ndarray:
         """The sorted rows of the passages holding an analysed ``token`` (none for a token no passage has)."""

@@ -68,7 +68,21 @@ def same_place(term: str, name: str) -> bool:
     return bool(named(term) & named(name))
 
 
-def absent_place(term: str, spells: Callable[[str], bool]) -> bool:
-    """True when ``term`` names only countries or capitals none of whose names ``spells`` (the corpus) knows."""
+def other_places(term: str, name: str) -> bool:
+    """Whether ``term`` and ``name`` both name countries or capitals, and no place is named by both."""
+    mine, theirs = named(term), named(name)
+    return bool(mine) and bool(theirs) and not mine & theirs
+
+
+def absent_place(term: str, spells: Callable[[str], bool], begins: Callable[[str], bool] = lambda _stem: False,
+                 ) -> bool:
+    """True when ``term`` names only countries or capitals none of whose names the corpus writes (``written``)."""
     matched = named(term)
-    return bool(matched) and not any(spells(n) for p in matched for n in _places()[p])
+    return bool(matched) and not any(written(n, spells, begins) for p in matched for n in _places()[p])
+
+
+def written(name: str, spells: Callable[[str], bool], begins: Callable[[str], bool]) -> bool:
+    """Whether the corpus writes ``name``: ``spells`` it, or, when a case ending replaces its final vowel, й or ь,
+    some word ``begins`` with the rest. A short name's tokens keep its last letter (Китай, but «Китаем»)."""
+    stem = name[:-1]
+    return spells(name) or (name[-1] in _CHANGING and len(stem) >= _SHORTEST and begins(stem))

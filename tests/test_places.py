@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.places import absent_place, names, same_place
+from index.places import absent_place, names, other_places, same_place
 
 
 def test_a_place_name_is_read_with_its_case_ending() -> None:
@@ -18,6 +18,19 @@ def test_two_spellings_of_one_place_are_one_place() -> None:
     assert same_place("China", "Китаем") and same_place("Бейжіңнің", "Пекина")
     assert not same_place("Токио", "Токаев")  # embedded alone they sit at 0.88, as Қытай and Китаем do
     assert not same_place("Ашхабад", "Түрікменстан")  # a capital is not its country
+
+
+def test_two_places_are_told_apart() -> None:
+    assert other_places("Киев", "Қазақстан")  # embedded alone they sit at 0.886
+    assert not other_places("Қытай", "Китаем") and not other_places("Киев", "Токаев")  # one place; no place
+
+
+def test_a_place_written_only_in_an_oblique_form_is_not_absent(seed_index) -> None:
+    """The analyzer's five-letter tokens keep Китай's last letter, and the corpus writes only «Китаем»."""
+    lexical = seed_index.lexical
+    assert not lexical.spells("Китай") and lexical.begins("Кита") and not lexical.begins("Токи")
+    assert not absent_place("Қытай", lexical.spells, lexical.begins)
+    assert absent_place("Токио", lexical.spells, lexical.begins)
 
 
 def test_only_a_place_the_corpus_never_names_is_absent() -> None:
