@@ -445,7 +445,8 @@ class Engine:
             return not_stated(question, hits, evidence.missing)
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_, within)
         chosen = select_sentences(candidates_, similarity, hits, coverage, overlap=self.overlap(candidates_),
-                                  bonus=self.sentence_bonus(candidates_, hits, subject, detect_language(text)))
+                                  bonus=self.sentence_bonus(candidates_, hits, self._spelt(subject, hits),
+                                                            detect_language(text)))
         answer = compose_answer(question, hits, chosen)
         timings.add("compose", t)
         return answer
@@ -471,6 +472,13 @@ class Engine:
         (evidence.asks_about, with this corpus' reading of names): "Who is Rizzat Tasym?": the name is its meaning.
         ``terms``: the question's key terms, when the caller has them."""
         return asks_about(text, self.index, self.word_kind, terms)
+
+    def _spelt(self, subject: tuple[str, ...], hits: list[Hit]) -> tuple[str, ...]:
+        """``subject`` as the cited passages write it, for the sentences an answer leads with: "Any news on China?"
+        quotes the sentences naming «Китаем» first (``_topic_spelling``); a name it cannot pair stays as asked."""
+        if all(self.index.lexical.spells(term) for term in subject):
+            return subject
+        return self._topic_spelling(subject, [h.passage for h in hits[:VOUCHING]]) or subject
 
     def _place_topic(self, text: str, terms: Sequence[str], hits: list[Hit]) -> tuple[str, ...]:
         """The names of a topical question about a country or capital the corpus writes otherwise ("What do the
