@@ -38,7 +38,6 @@ from pathlib import Path
 import numpy as np
 
 from .candidates import QueryTerms
-from .latin import russian_reading
 from .recent import RecentVectors
 from .text import CYRILLIC
 
@@ -342,12 +341,7 @@ class LexicalIndex:
         """Whether the corpus writes ``word``: some passage holds each of its lexical tokens (scripts folded,
         so "Tokayev" is spelt where the passages say Токаев)."""
         vocab = self.retriever.vocab_dict
-        if all(t in vocab for t in self.analyzer.tokens(word)):
-            return True
-        if not word.isascii():
-            return False
-        reading = russian_reading(word)
-        return reading != word.lower() and all(t in vocab for t in self.analyzer.tokens(reading))
+        return all(t in vocab for t in self.analyzer.tokens(word))
 
     def begins(self, word: str) -> bool:
         """Whether some corpus word begins as ``word`` does: its one lexical token begins a token of the corpus
