@@ -440,8 +440,7 @@ class Engine:
             timings.add("compose", t)  # not one word of it occurs in the corpus ("lorem ipsum", "Tokyo?")
             return not_found(question)
         candidates_ = candidate_sentences(hits, self.index)
-        if evidence.missing and (evidence.absent or not taken_up(text, evidence.missing, self._closeness(candidates_),
-                                                                 evidence.terms)):
+        if evidence.missing and (evidence.absent or not taken_up(text, evidence.missing, self._closeness(candidates_))):
             timings.add("compose", t)
             return not_stated(question, hits, evidence.missing)
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_, within)

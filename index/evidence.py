@@ -234,8 +234,7 @@ def without(question: str, terms: Sequence[str]) -> str:
     return " ".join(w for w in question.split() if not w.strip(_PUNCTUATION).lower().startswith(drop))
 
 
-def taken_up(question: str, missing: Sequence[str], closeness: Callable[[str], float],
-             terms: Sequence[str] = ()) -> bool:
+def taken_up(question: str, missing: Sequence[str], closeness: Callable[[str], float]) -> bool:
     """Whether the retrieved sentences take up the ``missing`` terms in meaning, though in no spelling.
 
     ``closeness(text)`` is how near the best retrieved sentence comes to ``text``.
@@ -244,27 +243,11 @@ def taken_up(question: str, missing: Sequence[str], closeness: Callable[[str], f
     passage's Запад, ВКС for Воздушно-космических сил) adds what the sentence
     says; a name the corpus never mentions adds what it does not, and the
     question moves away, or, a place in a Turkic case ending ("Бишкекке"), stays put.
-    A missing term inside a name of several of the question's key ``terms`` takes the whole name out
-    (``whole_names``): "Dmitry Medvedev" without Medvedev is still Dmitry, a name the corpus knows.
     """
-    rest = without(question, whole_names(question, missing, terms))
+    rest = without(question, missing)
     if not any(c.isalnum() for c in rest) or rest == " ".join(question.split()):
         return False  # nothing asked besides the terms, or they could not be taken out
     return closeness(question) - closeness(rest) > TAKEN_UP_MARGIN
-
-
-def whole_names(question: str, missing: Sequence[str], terms: Sequence[str]) -> list[str]:
-    """``missing`` with the key ``terms`` standing next to one of them in ``question`` (a given name beside a
-    surname), up to a comma or the like: the words of one name."""
-    known, gone = set(terms), set(missing)
-    runs: list[list[str]] = [[]]
-    for word in question.split():
-        bare = word.strip(_PUNCTUATION)
-        if bare in known:
-            runs[-1].append(bare)
-        if bare not in known or word[-1:] in ",;:":
-            runs.append([])
-    return list(dict.fromkeys([*missing, *(w for run in runs if gone & set(run) for w in run)]))
 
 
 def _initial(analyzer, word: str) -> str:
