@@ -13,8 +13,8 @@ from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate
 from .casing import CorpusCasing, NameDirection
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
-from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, place_vouched, question_terms,
-                       second_names, taken_up, topic_terms, topical_shape, weigh)
+from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, place_vouched, question_terms, taken_up,
+                       topic_terms, topical_shape, weigh)
 from .fuse import FusionParams, Mode, collapse_near_duplicates, first_where, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
@@ -440,8 +440,7 @@ class Engine:
             timings.add("compose", t)  # not one word of it occurs in the corpus ("lorem ipsum", "Tokyo?")
             return not_found(question)
         candidates_ = candidate_sentences(hits, self.index)
-        if evidence.missing and (evidence.absent or second_names(text, evidence.missing, self.index.lexical.spells)
-                                 or not taken_up(text, evidence.missing, self._closeness(candidates_))):
+        if evidence.missing and (evidence.absent or not taken_up(text, evidence.missing, self._closeness(candidates_))):
             timings.add("compose", t)
             return not_stated(question, hits, evidence.missing)
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_, within)

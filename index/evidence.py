@@ -250,18 +250,6 @@ def taken_up(question: str, missing: Sequence[str], closeness: Callable[[str], f
     return closeness(question) - closeness(rest) > TAKEN_UP_MARGIN
 
 
-def second_names(question: str, missing: Sequence[str], spelt: Callable[[str], bool]) -> tuple[str, ...]:
-    """The ``missing`` terms standing right after a name the corpus spells ("Dmitry Medvedev", "Дональд Туск"):
-    a name's second word, a surname, which another language transliterates and never translates, so meaning
-    cannot vouch for it (``taken_up``). Acronyms and numbers are left out (ВКС, Су-35: they are translated)."""
-    words = question.split()
-    gone = set(missing)
-    return tuple(dict.fromkeys(
-        bare for before, word in zip(words, words[1:])
-        if (bare := word.strip(_PUNCTUATION)) in gone and not bare.isupper() and not has_digit(bare)
-        and before[-1:].isalnum() and before[:1].isupper() and not before.isupper() and spelt(before)))
-
-
 def _initial(analyzer, word: str) -> str:
     tokens = analyzer.tokens(word)
     return tokens[0][:1] if tokens else ""
