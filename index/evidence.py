@@ -149,7 +149,8 @@ def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: Loade
     table = {t: [(1.0, n) for n in names if same_place(t, n)] if places else [] for t in unknown}
     # The analyzer's tokens miss a name whose last letter a case ending replaces (Китай / «Китаем»), so a
     # place the passages name is never taken for absent.
-    absent = {t for t in unknown if places and not table[t] and absent_place(t, index.lexical.spells, index.lexical.begins)}
+    absent = {t for t in unknown
+              if places and not table[t] and absent_place(t, index.lexical.spells, index.lexical.begins)}
     initial = {w: _initial(analyzer, w) for w in [*unknown, *names]}
     # Only a name that may spell the term can vouch for it, so only those are embedded: a tenth of the
     # passages' names, and the encoder's time with them.
