@@ -32,6 +32,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
+from .latin import russian_reading
 from .chunk import Passage
 from .places import absent_place, other_places, same_place
 from .search import Hit
@@ -193,7 +194,16 @@ def asks_about(question: str, index: LoadedIndex, casing: Casing | None = None,
     corpus holds it: a short question sits lower than one with a predicate ("Who is Rizzat Tasym?" 0.78).
     """
     topic = topic_terms(question, index, casing, terms)
-    return topic if all(index.lexical.spells(term) for term in topic) else ()
+    return topic if all(_known(term, index) for term in topic) else ()
+
+
+def _known(name: str, index: LoadedIndex) -> bool:
+    """Whether the corpus spells ``name``, or, an English spelling, writes it as Russian writes English names
+    ("John" / «Джон», latin.russian_reading): for what a who-is question is about, not for the near-miss check,
+    where a given name read so leaves an absent surname alone against the translated-term test."""
+    if index.lexical.spells(name):
+        return True
+    return name.isascii() and (reading := russian_reading(name)) != name.lower() and index.lexical.spells(reading)
 
 
 def topic_terms(question: str, index: LoadedIndex, casing: Casing | None = None,

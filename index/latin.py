@@ -1,4 +1,4 @@
-"""Kazakh typed in Latin letters, read in Cyrillic before it is embedded.
+"""Words in Latin letters read as Cyrillic writes them: Kazakh typed in Latin letters, and English names.
 
 Kazakhstan is moving its alphabet to Latin letters (the 2021 alphabet: ä, ğ, ı,
 ñ, ö, ş, ū, ü, q; the 2018 one had acutes: á, ǵ, ń, ó, ú, ý), and people type
@@ -74,6 +74,18 @@ def to_cyrillic(text: str, ordinary: Callable[[str], bool] = lambda word: False)
         return cyrillic(w)
 
     return LETTERS.sub(word, text)
+
+
+# An English name's h after a vowel is not pronounced, and Russian, Kazakh and Kyrgyz leave it out (John / Джон).
+_SILENT_H = re.compile(r"(?<=[aeiou])h(?![aeiou])")
+
+
+def russian_reading(word: str) -> str:
+    """An English name as the corpus' other languages write it, in the Latin letters the lexical analyzer
+    romanizes Cyrillic to: j as дж, th as т, ph as ф, a silent h left out ("John" → "djon", «Джон»;
+    "Arthur" → "artur", «Артур»). The word lower-cased and unchanged when none of these applies."""
+    w = word.lower().replace("th", "t").replace("ph", "f")
+    return _SILENT_H.sub("", w).replace("j", "dj")
 
 
 def in_cyrillic_if_kazakh(text: str, ordinary: Callable[[str], bool] = lambda word: False) -> str:
