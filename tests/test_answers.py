@@ -418,6 +418,19 @@ def test_what_is_said_about_a_name_the_corpus_holds_is_answered_with_it(engine, 
     assert reply.verdict == "answer" and fold(phrase) in fold(reply.answer), reply.answer
 
 
+@pytest.mark.parametrize("question, name", [("Who is John Herbst?", "Хербст"), ("Who is Arthur Suleimanov?", "Сулейманов")])
+def test_a_who_is_question_reads_an_english_given_name_as_russian_writes_it(engine, question: str, name: str):
+    """«Джон Хербст», «Артур Сулейманов»: John and Arthur are spelt the way Russian writes English names
+    (latin.russian_reading), so the question passes the threshold as "Кто такой Джон Хербст?" does."""
+    reply = engine.ask(question)
+    assert reply.verdict == "answer" and name in reply.lead, reply.answer
+
+
+def test_an_english_given_name_does_not_vouch_for_an_absent_surname(engine):
+    """Read so in the near-miss check too, John left Bolton alone against the translated-term test (rule a4233ce)."""
+    assert engine.ask("What did John Bolton say about Kazakhstan?").verdict != "answer"
+
+
 def test_a_topical_question_about_a_name_the_corpus_never_spells_stays_not_found(engine):
     """Below the threshold a spelt name passes, and a place the table says the cited passages name (test_places.py).
     Vouching by the near-miss check's lexicon (tried, withdrawn) let «Токио» through as «Токаев» (single names
