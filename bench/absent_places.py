@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dev_answers import dump  # noqa: E402
-from dev_indexes import ROOT, sweep_arguments  # noqa: E402
+from dev_indexes import sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 FRESH = "dev_topics3"  # the set written for rule aa3612b

@@ -20,6 +20,7 @@ from .lang import detect_language
 from .language_subspace import project
 from .latin import in_cyrillic_if_kazakh
 from .message import Part, corpus_cased, read_message
+from .places import same_place
 from .recent import RecentVectors
 from .rerank import head_features, reorder
 from .search import Hit, Scored, candidates, interleave, to_hits
@@ -308,11 +309,12 @@ class Engine:
             return order, ranking
         analyzer = self.index.lexical.analyzer
         wanted = [set(analyzer.tokens(term)) for term in spelling]
-        # A question asks_about reads (every name spelt) or about a place the cited passages name (``_place_topic``)
-        # is never declined by the threshold (``_compose``): no closeness guard. One with another name spelt
-        # otherwise is, so the facet must not put the close passages out.
-        unspelt = [term for term in topic if not self.index.lexical.spells(term)]
-        free = spelling == topic or (self.places and place_vouched(unspelt, cited))
+        # A question asks_about reads (every name spelt) or about a place the cited passages name (``_place_topic``:
+        # the table's pairing, which comes first, gave its spelling) is never declined by the threshold
+        # (``_compose``): no closeness guard. One with another name spelt otherwise is, so the facet must not put
+        # the close passages out.
+        free = all(name == written or (self.places and same_place(name, written))
+                   for name, written in zip(topic, spelling))
         close = None if free else scored.dense >= self.min_score
         return first_where(order, ranking, head,
                            lambda i: all(w <= analyzer.token_set(scored.passages[i].text) for w in wanted), close)
@@ -476,8 +478,6 @@ class Engine:
     def _spelt(self, subject: tuple[str, ...], hits: list[Hit]) -> tuple[str, ...]:
         """``subject`` as the cited passages write it, for the sentences an answer leads with: "Any news on China?"
         quotes the sentences naming «Китаем» first (``_topic_spelling``); a name it cannot pair stays as asked."""
-        if all(self.index.lexical.spells(term) for term in subject):
-            return subject
         return self._topic_spelling(subject, [h.passage for h in hits[:VOUCHING]]) or subject
 
     def _place_topic(self, text: str, terms: Sequence[str], hits: list[Hit]) -> tuple[str, ...]:

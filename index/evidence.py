@@ -31,9 +31,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .chunk import Passage
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .latin import russian_reading
-from .chunk import Passage
 from .places import absent_place, other_places, same_place
 from .search import Hit
 from .source_language import cue_words
