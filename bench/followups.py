@@ -3,7 +3,8 @@
     .venv/bin/python bench/followups.py [--sweep] [--out docs/results/followups.json]
 
 Splits: tests/data/followups_dev.jsonl (tune here; ``--sweep`` compares ways to
-make a follow-up's vector on it and on nothing else) and
+make a follow-up's vector on it and on nothing else; its follow-ups rewritten by hand
+as standalone questions, followups_dev_resolved.jsonl, give the method's ceiling) and
 tests/data/followups_test.jsonl (frozen before any output was seen; report
 here). Each split is scored on its follow-ups and, separately, on its topic changes (a standalone question after an unrelated
 history), which must not lose anything against the question alone. The main
@@ -70,8 +71,21 @@ def score(engine, gold: list) -> dict:
 
 def split_report(engine, path: Path) -> dict:
     gold = load_gold(path)
-    return {"follow_ups": score(engine, [q for q in gold if q.kind == "follow_up"]),
-            "topic_changes": score(engine, [q for q in gold if q.kind == "topic_change"])}
+    report = {"follow_ups": score(engine, [q for q in gold if q.kind == "follow_up"]),
+              "topic_changes": score(engine, [q for q in gold if q.kind == "topic_change"])}
+    resolved = path.with_name(f"{path.stem}_resolved.jsonl")
+    if resolved.exists():
+        report["follow_ups"]["resolved_by_hand"] = resolved_by_hand(engine, load_gold(resolved))
+    return report
+
+
+def resolved_by_hand(engine, gold: list) -> dict:
+    """The follow-ups as a person rewrote them, standalone (``*_resolved.jsonl``), asked with no history:
+    what the method could reach if it read every follow-up as well as a person, and ranked no better."""
+    engine.forget_vectors()
+    report = evaluate(gold, lambda q, h: engine.retrieve(q, 10), answer=lambda q, hits, h: engine.compose(q, hits[:5]))
+    return {**{k: report.get(k) for k in KEYS}, "misses": report["misses"],
+            "answer_misses": report.get("answer_misses"), "ci95": report["ci95"]}
 
 
 def with_unrelated_history(gold: list, histories: list) -> list:
