@@ -72,5 +72,6 @@ def main() -> None:
                       and rule["kazqad_answerables_newly_declined"] <= 1)
     emit({"rule": rule, "sets": sets}, args.out)
 
+
 if __name__ == "__main__":
     main()

@@ -44,9 +44,14 @@ WEIGHTS = [0.5, 1.0, 1.5, 2.0]  # of the pair's vector, mixed with the question'
 RETRIEVAL_WEIGHTS = [1.5, 2.0, 3.0]  # retrieval's own weight, answer sentences' kept at 1.0 (shipped: 1.0 / 1.0)
 
 
+def asked_alone(engine) -> tuple:
+    """Retrieve and answer a question as if it were the chat's first, whatever its history."""
+    return lambda q, h: engine.retrieve(q, 10), lambda q, hits, h: engine.compose(q, hits[:5])
+
+
 def variants(engine) -> dict:
     """How each variant retrieves and answers a (question, history) pair."""
-    alone = (lambda q, h: engine.retrieve(q, 10), lambda q, hits, h: engine.compose(q, hits[:5]))
+    alone = asked_alone(engine)
     whole = reading_whole(engine)  # the concatenation read as one text, not question by question (index/message.py)
     concat = (lambda q, h: whole.retrieve(" ".join([*h, q]), 10),
               lambda q, hits, h: whole.compose(" ".join([*h, q]), hits[:5]))
@@ -61,12 +66,16 @@ def score(engine, gold: list) -> dict:
         # embeds as context (int8) and must not find cached from the concatenation's full-precision run
         engine.forget_vectors()
         report = evaluate(gold, retrieve, answer=answer)
-        out[name] = {**{k: report.get(k) for k in KEYS},
+        out[name] = {**summary(report),
                      "by_lang": {lang: {k: m.get(k) for k in ("n", "recall@5", "mrr@10", "answer_hit")}
-                                 for lang, m in report["by_lang"].items()},
-                     "misses": report["misses"], "answer_misses": report.get("answer_misses"),
-                     "ci95": report["ci95"]}
+                                 for lang, m in report["by_lang"].items()}}
     return out
+
+
+def summary(report: dict) -> dict:
+    """What the results file keeps of an ``evaluate`` report."""
+    return {**{k: report.get(k) for k in KEYS}, "misses": report["misses"],
+            "answer_misses": report.get("answer_misses"), "ci95": report["ci95"]}
 
 
 def split_report(engine, path: Path) -> dict:
@@ -83,9 +92,8 @@ def resolved_by_hand(engine, gold: list) -> dict:
     """The follow-ups as a person rewrote them, standalone (``*_resolved.jsonl``), asked with no history:
     what the method could reach if it read every follow-up as well as a person, and ranked no better."""
     engine.forget_vectors()
-    report = evaluate(gold, lambda q, h: engine.retrieve(q, 10), answer=lambda q, hits, h: engine.compose(q, hits[:5]))
-    return {**{k: report.get(k) for k in KEYS}, "misses": report["misses"],
-            "answer_misses": report.get("answer_misses"), "ci95": report["ci95"]}
+    retrieve, answer = asked_alone(engine)
+    return summary(evaluate(gold, retrieve, answer=answer))
 
 
 def with_unrelated_history(gold: list, histories: list) -> list:
