@@ -6,7 +6,7 @@
 A change's effect on the aggregate figures hides which questions moved, and
 the decision rules of this project ("no dev question loses its answer, no
 near miss is answered") are stated per question. The dump answers every
-question of the nineteen dev sets (the seeds' eighteen and KazQAD's dev half) with the
+question of the dev sets (the seeds' ``SEEDS_SETS`` and KazQAD's dev half) with the
 production engine on the dev indexes (``dev_indexes``), as ``eval`` does;
 ``--compare`` lists the questions whose verdict, rank, hit or answer text
 differ between two dumps, and the counts by set. The frozen test splits are
@@ -29,7 +29,8 @@ from index.evaluate import answer_hit, evaluate, lead_hit, load_gold  # noqa: E4
 
 SEEDS_SETS = ("gold", "names", "dev_nearmiss", "dev_paraphrase", "followups_dev", "dev_terms", "dev_terms2",
               "dev_topics", "dev_entities", "dev_places", "dev_places2", "dev_types", "dev_yes_no", "dev_when", "dev_sources",
-              "dev_absent_places", "dev_absent_places2", "dev_topics2", "dev_topics3", "dev_names_en", "dev_names2")
+              "dev_absent_places", "dev_absent_places2", "dev_topics2", "dev_topics3", "dev_names_en", "dev_names2",
+              "dev_adjectives")
 FIELDS = ("verdict", "rank", "answer_hit", "lead_hit", "answer")
 
 
