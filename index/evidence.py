@@ -152,15 +152,11 @@ def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: Loade
     # place the passages name is never taken for absent.
     absent = {t for t in unknown
               if places and not table[t] and absent_place(t, index.lexical.spells, index.lexical.begins)}
-    # Russian, Kazakh and Kyrgyz write an adjective of a name in lower case (тюркских for Turkic), so an English
-    # capitalised term may also be spelt by a passage's lower-case word.
-    lower = sorted(set().union(*(_lower_words(p.text) for p in passages))) if any(map(_latin_capital, unknown)) else []
-    initial = {w: _initial(analyzer, w) for w in [*unknown, *names, *lower]}
+    initial = {w: _initial(analyzer, w) for w in [*unknown, *names]}
     # Only a name that may spell the term can vouch for it, so only those are embedded: a tenth of the
     # passages' names, and the encoder's time with them.
-    spellings = {t: [n for n in [*names, *(lower if _latin_capital(t) else ())]
-                     if t not in absent and _may_spell(t, n, initial) and not (places and other_places(t, n))]
-                 for t in unknown}
+    spellings = {t: [n for n in names if t not in absent and _may_spell(t, n, initial)
+                     and not (places and other_places(t, n))] for t in unknown}
     candidates = sorted(set().union(*spellings.values()))
     if not candidates:
         return table
@@ -263,16 +259,6 @@ def taken_up(question: str, missing: Sequence[str], closeness: Callable[[str], f
     if not any(c.isalnum() for c in rest) or rest == " ".join(question.split()):
         return False  # nothing asked besides the terms, or they could not be taken out
     return closeness(question) - closeness(rest) > TAKEN_UP_MARGIN
-
-
-def _latin_capital(term: str) -> bool:
-    """A capitalised word of Latin letters, not an acronym: how English writes a people's or a bloc's adjective."""
-    return term.isascii() and term.isalpha() and term[:1].isupper() and not term.isupper()
-
-
-def _lower_words(text: str) -> set[str]:
-    """The lower-case words of ``text`` that may be an adjective of a name (letters only, four or more)."""
-    return {w for w in WORD.findall(text) if len(w) >= 4 and w.isalpha() and w[:1].islower() and w not in FUNCTION_WORDS}
 
 
 def _initial(analyzer, word: str) -> str:
