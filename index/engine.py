@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
@@ -144,10 +143,6 @@ class Engine:
         # Retrieval, the reply's note and sentence choice each read how a question leans on its history.
         self._follow_ups: RecentVectors[tuple[str, tuple[str, ...]], FollowUp] = RecentVectors(RECENT_FOLLOW_UPS)
         self.centres = SentenceCentres.from_dict(index.manifest.get("sentence_centres"))
-        # The lexical side of retrieval needs no vector: it runs here while the encoder embeds the question.
-        # Small texts leave the encoder's second thread idle much of the time, so this costs the encoder
-        # nothing measurable (docs/benchmarks.md §4). Its thread ends when the engine is collected.
-        self._beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="corpusbot-lexical")
 
     def with_index(self, index: LoadedIndex) -> "Engine":
         """The same engine over another build; what the encoder alone decides carries over.
@@ -271,17 +266,15 @@ class Engine:
         timings = timings or Timings()
         t = time.perf_counter()
         follow_up = self.follow_up(question, history)
-        lexical_query, lang = follow_up.lexical_query(question), detect_language(question)
-        terms = prepared = None
+        terms = None
         if vector is None or self.latent:  # a given vector skips embedding; its terms come from the cache
-            beside = self._beside.submit(self.index.source.prepare, lexical_query, lang) if mode != "dense" else None
             embedded = self.query(question, follow_up, within=within)
             vector = embedded.vector if vector is None else vector
             terms = embedded.terms
-            prepared = beside.result() if beside is not None else None
             t = timings.add("embed_query", t)
-        scored = candidates(self.index, vector, lexical_query, max(self.fusion.depth, k), lang,
-                            self.fusion.sentence_weight, terms if mode == "hybrid" else None, prepared)
+        lang = detect_language(question)
+        scored = candidates(self.index, vector, follow_up.lexical_query(question), max(self.fusion.depth, k), lang,
+                            self.fusion.sentence_weight, terms if mode == "hybrid" else None)
         t = timings.add("search", t)
         ranking = rank(scored, mode, self.fusion)
         order = np.argsort(-ranking, kind="stable")

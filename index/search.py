@@ -87,15 +87,13 @@ def best_sentence_scores(index: LoadedIndex, query_vector: np.ndarray, rows: np.
 
 
 def candidates(index: LoadedIndex, query_vector: np.ndarray, query: str, depth: int,
-               query_lang: str, sentence_weight: float, terms: LatentTerms | None = None,
-               prepared: object | None = None) -> Scored:
+               query_lang: str, sentence_weight: float, terms: LatentTerms | None = None) -> Scored:
     """What the index's store proposes (each retriever's top ``depth``, scored by both), ready for fusion.
 
     With the question's latent ``terms`` (and a build that has them), each
-    candidate also gets its latent-term match (``latent_match``). ``prepared``: the
-    store's ``prepare`` of ``query``, made while the question was embedded.
+    candidate also gets its latent-term match (``latent_match``).
     """
-    found = index.source.propose(query_vector, query, query_lang, depth, prepared)
+    found = index.source.propose(query_vector, query, query_lang, depth)
     rows = found.rows
     sentence = best_sentence_scores(index, query_vector, rows, found.cosine)
     dense = (found.cosine + sentence_weight * sentence) / (1 + sentence_weight)

@@ -39,16 +39,8 @@ class Proposal:
 
 
 class CandidateSource(Protocol):
-    """What a store must do for retrieval; ``depth`` is each retriever's share of the candidates.
-
-    ``prepare`` is the part of ``propose`` that needs no query vector: the engine runs it on
-    another core while the encoder embeds the question, and hands what it returns to ``propose``
-    (``prepared``; None: ``propose`` does that part itself).
-    """
+    """What a store must do for retrieval; ``depth`` is each retriever's share of the candidates."""
 
     kind: str
 
-    def prepare(self, query: str, lang: str) -> object | None: ...
-
-    def propose(self, query_vector: np.ndarray, query: str, lang: str, depth: int,
-                prepared: object | None = None) -> Proposal: ...
+    def propose(self, query_vector: np.ndarray, query: str, lang: str, depth: int) -> Proposal: ...

@@ -12,7 +12,7 @@ import faiss
 import numpy as np
 
 from .. import ann
-from ..lexical import LexicalIndex, LexicalScores
+from ..lexical import LexicalIndex
 from ..row_file import RowFile
 from . import Proposal
 
@@ -24,14 +24,9 @@ class LocalCandidates:
                  spec: ann.AnnSpec) -> None:
         self.vectors, self.passage_vectors, self.lexical, self.spec = vectors, passage_vectors, lexical, spec
 
-    def prepare(self, query: str, lang: str) -> LexicalScores:
-        """The query's BM25 over every passage and its postings: all of the lexical side, no vector needed."""
-        return self.lexical.score(query, lang)
-
-    def propose(self, query_vector: np.ndarray, query: str, lang: str, depth: int,
-                prepared: LexicalScores | None = None) -> Proposal:
-        """The union of each retriever's top ``depth``, scored by both (``prepared``: ``prepare``'s result)."""
-        lexical = prepared if prepared is not None else self.prepare(query, lang)
+    def propose(self, query_vector: np.ndarray, query: str, lang: str, depth: int) -> Proposal:
+        """The union of each retriever's top ``depth``, scored by both."""
+        lexical = self.lexical.score(query, lang)
         dense_rows, _ = self.dense_top(query_vector, depth)
         rows = np.unique(np.concatenate([dense_rows, lexical_top(lexical.bm25, depth)]).astype(np.int64))
         return Proposal(rows, self.dense_scores_of(query_vector, rows), lexical.bm25[rows].astype(np.float64),

@@ -435,12 +435,7 @@ class MilvusCandidates:
         self.lexical, self.dims, self.row_of = lexical, dims, row_of
         self.client = connection.client()
 
-    def prepare(self, query: str, lang: str) -> None:
-        """The query's terms, analysed while the question is embedded (remembered by the lexical index)."""
-        self.lexical.query_terms(query, lang)
-
-    def propose(self, query_vector: np.ndarray, query: str, lang: str, depth: int,
-                prepared: object | None = None) -> Proposal:
+    def propose(self, query_vector: np.ndarray, query: str, lang: str, depth: int) -> Proposal:
         try:
             return self._propose(query_vector, query, lang, depth)
         except MilvusError:
