@@ -13,14 +13,13 @@ from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate
 from .casing import CorpusCasing, NameDirection
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
-from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, place_vouched, question_terms, taken_up,
-                       topic_terms, topical_shape, weigh)
+from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, place_vouched, question_terms, same_name,
+                       taken_up, topic_terms, topical_shape, weigh)
 from .fuse import FusionParams, Mode, collapse_near_duplicates, first_where, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
 from .latin import in_cyrillic_if_kazakh
 from .message import Part, corpus_cased, read_message
-from .places import same_place
 from .recent import RecentVectors
 from .rerank import head_features, reorder
 from .search import Hit, Scored, candidates, interleave, to_hits
@@ -126,9 +125,10 @@ class Engine:
         self.fusion = fusion
         self.name_match = name_match
         self.same_language = same_language  # what an answer sentence in the question's language pays (answer.py)
-        # The table of countries and capitals in the near-miss check (evidence.pair_names, places.py): a place the
-        # corpus never names is missing whatever else says; one it names otherwise is paired with that name, and a
-        # topical question about it passes the threshold (``_place_topic``). Off: as before it (benches).
+        # The tables of countries and capitals (places.py) and of acronyms (acronyms.py) in the near-miss check
+        # (evidence.pair_names): a place or entity the corpus never names is missing whatever else says; one it
+        # names otherwise is paired with that name, and a topical question about it passes the threshold
+        # (``_place_topic``). Off: as before them (benches).
         self.places = places
         # A topical question's candidates naming its topic first (``_topic_first``); off: as before it (benches).
         self.topic_first = topic_first
@@ -313,7 +313,7 @@ class Engine:
         # the table's pairing, which comes first, gave its spelling) is never declined by the threshold
         # (``_compose``): no closeness guard. One with another name spelt otherwise is, so the facet must not put
         # the close passages out.
-        free = all(name == written or (self.places and same_place(name, written))
+        free = all(name == written or (self.places and same_name(name, written))
                    for name, written in zip(topic, spelling))
         close = None if free else scored.dense >= self.min_score
         return first_where(order, ranking, head,

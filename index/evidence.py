@@ -13,9 +13,11 @@ terms and asks whether the corpus knows them:
    the retrieved passages, a small lexicon built from the corpus itself at
    question time.
 
-A country or capital is asked of a table first (places.py): the passages'
-names of that place pair with it, and one the corpus never names is missing
-whatever name embeds close to it (Токио / Токаев).
+A country or capital is asked of a table first (places.py), and so is an
+acronym of an organisation or state (acronyms.py): the passages' names of that
+place or entity pair with it, one the corpus never names is missing whatever
+name embeds close to it (Токио / Токаев, EU / ЕАЭС), and another's name never
+pairs with it.
 
 A term that passes none is *missing*, and the reply says the corpus does
 not mention it instead of passing a neighbouring fact off as the answer —
@@ -34,6 +36,7 @@ import numpy as np
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .latin import russian_reading
+from .acronyms import absent_entity, other_entities, same_entity
 from .places import absent_place, other_places, same_place
 from .search import Hit
 from .source_language import cue_words
@@ -81,7 +84,7 @@ class Evidence:
     terms: tuple[str, ...]  # the question's key terms: names, places, numbers
     missing: tuple[str, ...]  # those the corpus never mentions, in any script
     words_known: float  # share of the question's words the corpus vocabulary has
-    absent: tuple[str, ...] = ()  # the missing ones naming a country or capital the corpus never names (places.py)
+    absent: tuple[str, ...] = ()  # the missing ones naming a place or acronym's entity the corpus never names
 
 
 def key_terms(question: str, casing: Casing | None = None) -> list[str]:
@@ -130,8 +133,7 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
         return Evidence(tuple(terms), (), known)
     pairs = pair_names(unknown, [h.passage for h in hits], index, embed_terms, name_match, places)
     missing = tuple(t for t in unknown if not pairs[t])
-    return Evidence(tuple(terms), missing, known,
-                    tuple(t for t in missing if places and absent_place(t, index.lexical.spells, index.lexical.begins)))
+    return Evidence(tuple(terms), missing, known, tuple(t for t in missing if places and absent_name(t, index)))
 
 
 def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: LoadedIndex,
@@ -140,23 +142,22 @@ def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: Loade
     """Per term the corpus does not spell, the names of ``passages`` that spell it in another script or form
     (Moscow / Москва, Қытай / Китаем), closest first, each with its cosine (at least ``name_match``).
 
-    With ``places``, the table of countries and capitals (places.py) has the first word on a term naming one:
-    the passages' names of that same place pair with it first (cosine 1), a name of another place never does
-    (Киев / Қазақстан, 0.886 embedded alone), and a place the corpus never names pairs with nothing, so no
-    lookalike name vouches for it (Токио / Токаев, 0.88).
+    With ``places``, the tables of countries and capitals (places.py) and of acronyms (acronyms.py) have the first
+    word on a term naming one: the passages' names of that same place or entity pair with it first (cosine 1), a
+    name of another never does (Киев / Қазақстан, 0.886 embedded alone; EU / ЕАЭС, 0.911), and one the corpus
+    never names pairs with nothing, so no lookalike name vouches for it (Токио / Токаев, 0.88).
     """
     analyzer = index.lexical.analyzer
     names = sorted(set().union(*(_names_in(p.text, p.sentences) for p in passages)) - set(unknown))
-    table = {t: [(1.0, n) for n in names if same_place(t, n)] if places else [] for t in unknown}
+    table = {t: [(1.0, n) for n in names if same_name(t, n)] if places else [] for t in unknown}
     # The analyzer's tokens miss a name whose last letter a case ending replaces (Китай / «Китаем»), so a
     # place the passages name is never taken for absent.
-    absent = {t for t in unknown
-              if places and not table[t] and absent_place(t, index.lexical.spells, index.lexical.begins)}
+    absent = {t for t in unknown if places and not table[t] and absent_name(t, index)}
     initial = {w: _initial(analyzer, w) for w in [*unknown, *names]}
     # Only a name that may spell the term can vouch for it, so only those are embedded: a tenth of the
     # passages' names, and the encoder's time with them.
     spellings = {t: [n for n in names if t not in absent and _may_spell(t, n, initial)
-                     and not (places and other_places(t, n))] for t in unknown}
+                     and not (places and other_names(t, n))] for t in unknown}
     candidates = sorted(set().union(*spellings.values()))
     if not candidates:
         return table
@@ -170,10 +171,27 @@ def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: Loade
 
 
 def place_vouched(unspelt: Sequence[str], passages: Sequence[Passage]) -> bool:
-    """Whether each of ``unspelt`` names a country or capital that a name of ``passages`` names too (places.py):
-    "What do the articles say about China?" asks about what the passages write «Китаем»."""
+    """Whether each of ``unspelt`` names a country, capital or acronym's entity that a name of ``passages`` names
+    too (places.py, acronyms.py): "What do the articles say about China?" asks about what the passages write
+    «Китаем», "What is said about the EAEU?" about their «ЕАЭО»."""
     names = set().union(*(_names_in(p.text, p.sentences) for p in passages))
-    return bool(unspelt) and all(any(same_place(t, n) for n in names) for t in unspelt)
+    return bool(unspelt) and all(any(same_name(t, n) for n in names) for t in unspelt)
+
+
+def same_name(term: str, name: str) -> bool:
+    """Whether the tables say ``term`` and ``name`` name one thing: a country or capital, or an acronym's entity."""
+    return same_place(term, name) or same_entity(term, name)
+
+
+def other_names(term: str, name: str) -> bool:
+    """Whether the tables say ``term`` and ``name`` name different things, so no embedding may pair them."""
+    return other_places(term, name) or other_entities(term, name)
+
+
+def absent_name(term: str, index: LoadedIndex) -> bool:
+    """Whether ``term`` names a place or an acronym's entity that the corpus writes in no form."""
+    spells = index.lexical.spells
+    return absent_place(term, spells, index.lexical.begins) or absent_entity(term, spells)
 
 
 def question_terms(question: str, index: LoadedIndex, casing: Casing | None = None) -> list[str]:

@@ -1,0 +1,78 @@
+"""Which organisation or state does an acronym name, and does the corpus name it at all?
+
+News names organisations by acronyms, and each language has its own: the
+Eurasian Economic Union is EAEU, ЕАЭС, ЕАЭО and ЕАЭБ. Embedded alone, acronyms
+are too alike to be paired by meaning: EU sits at 0.911 to ЕАЭС, SCO at 0.886
+to CSTO, above the near-miss lexicon's 0.875, so "What did the EU say…?" found
+the EAEU's passages vouching for it. A small table (``data/acronyms.json``,
+written by hand: a closed class, like the calendar words) pairs an acronym with
+the corpus' own acronym for the same entity, never with another entity's, and
+tells one the corpus never names in any form, as the places table does for
+countries and capitals (places.py).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Callable
+
+TABLE = "acronyms.json"
+_ENDING = 5  # letters a case ending may add to an acronym without a hyphen ("АКШнын", "ЖККУга")
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, frozenset[int]], tuple[tuple[str, ...], ...]]:
+    """Acronym (upper case) → entity numbers, and each entity's acronyms and full names."""
+    data = json.loads(resources.files("index").joinpath("data", TABLE).read_text(encoding="utf-8"))
+    by_acronym: dict[str, set[int]] = {}
+    forms: list[tuple[str, ...]] = []
+    for number, entity in enumerate(data["entities"]):
+        acronyms = [a for values in entity["acronyms"].values() for a in values]
+        for acronym in acronyms:
+            by_acronym.setdefault(acronym.upper(), set()).add(number)
+        forms.append(tuple(dict.fromkeys([*acronyms, *(n for values in entity["names"].values() for n in values)])))
+    return {a: frozenset(n) for a, n in by_acronym.items()}, tuple(forms)
+
+
+def acronym(word: str) -> str:
+    """The acronym ``word`` is written with, a case ending after it taken off ("АҚШ-тың", "АКШнын": АҚШ, АКШ);
+    "" for a word that is no acronym."""
+    head = word.split("-")[0]
+    letters = next((i for i, c in enumerate(head) if not c.isupper()), len(head))
+    if letters < 2 or not head[:letters].isalpha():
+        return ""
+    rest = head[letters:]
+    if rest and not (rest.isalpha() and rest.islower() and len(rest) <= _ENDING):
+        return ""
+    return head[:letters]
+
+
+@lru_cache(maxsize=8192)  # the retrieved passages' names recur from question to question
+def named(word: str) -> frozenset[int]:
+    """The numbers of the entities ``word`` is an acronym of (none for any other word)."""
+    written = acronym(word)
+    return _table()[0].get(written.upper(), frozenset()) if written else frozenset()
+
+
+def same_entity(term: str, name: str) -> bool:
+    """Whether ``term`` and ``name`` are acronyms of one organisation or state, in whatever language."""
+    return bool(named(term) & named(name))
+
+
+def other_entities(term: str, name: str) -> bool:
+    """Whether ``term`` and ``name`` are both acronyms of table entities, and of no entity in common."""
+    mine, theirs = named(term), named(name)
+    return bool(mine) and bool(theirs) and not mine & theirs
+
+
+def absent_entity(term: str, spells: Callable[[str], bool]) -> bool:
+    """True when ``term`` is an acronym of entities the corpus names by none of their acronyms and full names.
+
+    ``spells`` (the lexical index's) asks for every token of a name somewhere in the
+    corpus, not together: on a large archive it rarely calls an entity absent, which
+    leaves such a term to the translated-term test, as before the table.
+    """
+    matched = named(term)
+    return bool(matched) and not any(spells(form) for number in matched for form in _table()[1][number])
