@@ -18,8 +18,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable
 
+from .text import WORD
+
 TABLE = "acronyms.json"
 _ENDING = 5  # letters a case ending may add to an acronym without a hyphen ("АКШнын", "ЖККУга")
+_CHANGING = frozenset("аеёиоуыэюяәөүұіaeiouyйь")  # final letters a case ending may replace (-ий / -ом, -ия / -ии)
+_INFLECTED = 4  # letters a word of a full name needs before a case ending may follow it ("of", "о" match whole)
 
 
 @lru_cache(maxsize=1)
@@ -68,11 +72,52 @@ def other_entities(term: str, name: str) -> bool:
 
 
 def absent_entity(term: str, spells: Callable[[str], bool]) -> bool:
-    """True when ``term`` is an acronym of entities the corpus names by none of their acronyms and full names.
+    """True when ``term`` is an acronym of entities the corpus names by none of their acronyms and full names."""
+    return unwritten(named(term), spells)
+
+
+def unwritten(entities: frozenset[int], spells: Callable[[str], bool]) -> bool:
+    """True when ``entities`` are some and the corpus names none of them by any acronym or full name.
 
     ``spells`` (the lexical index's) asks for every token of a name somewhere in the
     corpus, not together: on a large archive it rarely calls an entity absent, which
     leaves such a term to the translated-term test, as before the table.
     """
-    matched = named(term)
-    return bool(matched) and not any(spells(form) for number in matched for form in _table()[1][number])
+    return bool(entities) and not any(spells(form) for number in entities for form in _table()[1][number])
+
+
+@lru_cache(maxsize=1)
+def _full_names() -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Each entity's full names as lower-case words (names of one word are left to the acronyms)."""
+    data = json.loads(resources.files("index").joinpath("data", TABLE).read_text(encoding="utf-8"))
+    return tuple((number, words) for number, entity in enumerate(data["entities"])
+                 for values in entity["names"].values() for name in values
+                 if len(words := tuple(w.lower() for w in WORD.findall(name))) > 1)
+
+
+def _inflects(word: str, base: str) -> bool:
+    """Whether ``word`` is ``base`` or ``base`` with a case ending, also in place of its last one or two vowels,
+    й or ь ("евразийском" for "евразийский", "организации" for "организация", "штатов" for "штаты")."""
+    if word == base:
+        return True
+    if len(base) < _INFLECTED:
+        return False
+    stem = base
+    while len(base) - len(stem) < 2 and stem[-1] in _CHANGING:
+        stem = stem[:-1]
+    return word.startswith(stem) and 0 < len(word) - len(stem) <= _ENDING
+
+
+def full_names_in(text: str) -> dict[str, frozenset[int]]:
+    """The words of ``text`` that make up a table entity's full name ("the Eurasian Economic Union", "Америка
+    Құрама Штаттарының"), each with the numbers of the entities so named, so that the near-miss check reads
+    them as the entity's acronym, not as words the corpus never writes («Union», «United»)."""
+    words = WORD.findall(text)
+    low = [w.lower() for w in words]
+    found: dict[str, set[int]] = {}
+    for number, name in _full_names():
+        for start in range(len(low) - len(name) + 1):
+            if all(_inflects(low[start + j], part) for j, part in enumerate(name)):
+                for word in words[start:start + len(name)]:
+                    found.setdefault(word, set()).add(number)
+    return {word: frozenset(numbers) for word, numbers in found.items()}

@@ -13,6 +13,7 @@ from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate
 from .casing import CorpusCasing, NameDirection
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
+from .acronyms import full_names_in
 from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, place_vouched, question_terms, same_name,
                        taken_up, topic_terms, topical_shape, weigh)
 from .fuse import FusionParams, Mode, collapse_near_duplicates, first_where, rank, spread_documents
@@ -304,7 +305,7 @@ class Engine:
         ``VOUCHING`` candidates) first, as a question naming its source's language gets that language's first."""
         topic = topic_terms(question, self.index, self.word_kind)
         cited = [scored.passages[i] for i in order[:VOUCHING]]
-        spelling = self._topic_spelling(topic, cited)
+        spelling = self._topic_spelling(topic, cited, question)
         if not spelling:
             return order, ranking
         analyzer = self.index.lexical.analyzer
@@ -319,7 +320,7 @@ class Engine:
         return first_where(order, ranking, head,
                            lambda i: all(w <= analyzer.token_set(scored.passages[i].text) for w in wanted), close)
 
-    def _topic_spelling(self, topic: tuple[str, ...], cited: Sequence[Passage]) -> tuple[str, ...]:
+    def _topic_spelling(self, topic: tuple[str, ...], cited: Sequence[Passage], question: str) -> tuple[str, ...]:
         """How the corpus writes the names ``topic`` of a topical question (evidence.topic_terms); () for none.
 
         A name the corpus spells is itself; one it writes only in another form (Turkmenistan /
@@ -333,7 +334,8 @@ class Engine:
             return topic
         if not self.topic_pairing:
             return ()
-        pairs = pair_names(unspelt, cited, self.index, self.embed_terms, self.name_match, self.places)
+        within = full_names_in(question) if self.places else None
+        pairs = pair_names(unspelt, cited, self.index, self.embed_terms, self.name_match, self.places, within)
         if any(not pairs[t] for t in unspelt):
             return ()
         return tuple(pairs[t][0][1] if t in pairs else t for t in topic)
@@ -447,7 +449,7 @@ class Engine:
             return not_stated(question, hits, evidence.missing)
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_, within)
         chosen = select_sentences(candidates_, similarity, hits, coverage, overlap=self.overlap(candidates_),
-                                  bonus=self.sentence_bonus(candidates_, hits, self._spelt(subject, hits),
+                                  bonus=self.sentence_bonus(candidates_, hits, self._spelt(subject, hits, text),
                                                             detect_language(text)))
         answer = compose_answer(question, hits, chosen)
         timings.add("compose", t)
@@ -475,10 +477,10 @@ class Engine:
         ``terms``: the question's key terms, when the caller has them."""
         return asks_about(text, self.index, self.word_kind, terms)
 
-    def _spelt(self, subject: tuple[str, ...], hits: list[Hit]) -> tuple[str, ...]:
+    def _spelt(self, subject: tuple[str, ...], hits: list[Hit], text: str) -> tuple[str, ...]:
         """``subject`` as the cited passages write it, for the sentences an answer leads with: "Any news on China?"
         quotes the sentences naming «Китаем» first (``_topic_spelling``); a name it cannot pair stays as asked."""
-        return self._topic_spelling(subject, [h.passage for h in hits[:VOUCHING]]) or subject
+        return self._topic_spelling(subject, [h.passage for h in hits[:VOUCHING]], text) or subject
 
     def _place_topic(self, text: str, terms: Sequence[str], hits: list[Hit]) -> tuple[str, ...]:
         """The names of a topical question about a country or capital the corpus writes otherwise ("What do the
@@ -488,7 +490,7 @@ class Engine:
             return ()
         topic = topic_terms(text, self.index, self.word_kind, terms)
         unspelt = [term for term in topic if not self.index.lexical.spells(term)]
-        return topic if place_vouched(unspelt, [h.passage for h in hits[:VOUCHING]]) else ()
+        return topic if place_vouched(unspelt, [h.passage for h in hits[:VOUCHING]], full_names_in(text)) else ()
 
     def sentence_bonus(self, candidates_: list[Candidate], hits: list[Hit], subject: tuple[str, ...],
                        lang: str) -> np.ndarray | None:

@@ -29,14 +29,15 @@ question nearer to them, while an absent name (Berlin, Merkel) pulls it away.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .latin import russian_reading
-from .acronyms import absent_entity, other_entities, same_entity
+from .acronyms import absent_entity, full_names_in, other_entities, same_entity, unwritten
+from .acronyms import named as entities_of
 from .places import absent_place, other_places, same_place
 from .search import Hit
 from .source_language import cue_words
@@ -131,28 +132,32 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
     unknown = [t for t in terms if not index.lexical.spells(t)]
     if not unknown:
         return Evidence(tuple(terms), (), known)
-    pairs = pair_names(unknown, [h.passage for h in hits], index, embed_terms, name_match, places)
+    within = full_names_in(question) if places else {}
+    pairs = pair_names(unknown, [h.passage for h in hits], index, embed_terms, name_match, places, within)
     missing = tuple(t for t in unknown if not pairs[t])
-    return Evidence(tuple(terms), missing, known, tuple(t for t in missing if places and absent_name(t, index)))
+    return Evidence(tuple(terms), missing, known,
+                    tuple(t for t in missing if places and absent_name(t, index, within)))
 
 
 def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: LoadedIndex,
                embed_terms: Callable[[list[str]], np.ndarray], name_match: float = DEFAULT_NAME_MATCH,
-               places: bool = False) -> dict[str, list[tuple[float, str]]]:
+               places: bool = False, within: Mapping[str, frozenset[int]] | None = None,
+               ) -> dict[str, list[tuple[float, str]]]:
     """Per term the corpus does not spell, the names of ``passages`` that spell it in another script or form
     (Moscow / Москва, Қытай / Китаем), closest first, each with its cosine (at least ``name_match``).
 
     With ``places``, the tables of countries and capitals (places.py) and of acronyms (acronyms.py) have the first
     word on a term naming one: the passages' names of that same place or entity pair with it first (cosine 1), a
     name of another never does (Киев / Қазақстан, 0.886 embedded alone; EU / ЕАЭС, 0.911), and one the corpus
-    never names pairs with nothing, so no lookalike name vouches for it (Токио / Токаев, 0.88).
+    never names pairs with nothing, so no lookalike name vouches for it (Токио / Токаев, 0.88). ``within``: the
+    words of the question that make up an entity's full name (acronyms.full_names_in), read as its acronym.
     """
     analyzer = index.lexical.analyzer
     names = sorted(set().union(*(_names_in(p.text, p.sentences) for p in passages)) - set(unknown))
-    table = {t: [(1.0, n) for n in names if same_name(t, n)] if places else [] for t in unknown}
+    table = {t: [(1.0, n) for n in names if same_name(t, n, within)] if places else [] for t in unknown}
     # The analyzer's tokens miss a name whose last letter a case ending replaces (Китай / «Китаем»), so a
     # place the passages name is never taken for absent.
-    absent = {t for t in unknown if places and not table[t] and absent_name(t, index)}
+    absent = {t for t in unknown if places and not table[t] and absent_name(t, index, within)}
     initial = {w: _initial(analyzer, w) for w in [*unknown, *names]}
     # Only a name that may spell the term can vouch for it, so only those are embedded: a tenth of the
     # passages' names, and the encoder's time with them.
@@ -170,17 +175,20 @@ def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: Loade
     return pairs
 
 
-def place_vouched(unspelt: Sequence[str], passages: Sequence[Passage]) -> bool:
+def place_vouched(unspelt: Sequence[str], passages: Sequence[Passage],
+                  within: Mapping[str, frozenset[int]] | None = None) -> bool:
     """Whether each of ``unspelt`` names a country, capital or acronym's entity that a name of ``passages`` names
     too (places.py, acronyms.py): "What do the articles say about China?" asks about what the passages write
-    «Китаем», "What is said about the EAEU?" about their «ЕАЭО»."""
+    «Китаем», "What is said about the EAEU?" about their «ЕАЭО» (``within``: as ``pair_names``)."""
     names = set().union(*(_names_in(p.text, p.sentences) for p in passages))
-    return bool(unspelt) and all(any(same_name(t, n) for n in names) for t in unspelt)
+    return bool(unspelt) and all(any(same_name(t, n, within) for n in names) for t in unspelt)
 
 
-def same_name(term: str, name: str) -> bool:
-    """Whether the tables say ``term`` and ``name`` name one thing: a country or capital, or an acronym's entity."""
-    return same_place(term, name) or same_entity(term, name)
+def same_name(term: str, name: str, within: Mapping[str, frozenset[int]] | None = None) -> bool:
+    """Whether the tables say ``term`` and ``name`` name one thing: a country or capital, or an acronym's entity
+    (``term`` also read as the acronym of the full name it is a word of, ``within``)."""
+    return (same_place(term, name) or same_entity(term, name)
+            or bool(within and within.get(term, frozenset()) & entities_of(name)))
 
 
 def other_names(term: str, name: str) -> bool:
@@ -188,10 +196,12 @@ def other_names(term: str, name: str) -> bool:
     return other_places(term, name) or other_entities(term, name)
 
 
-def absent_name(term: str, index: LoadedIndex) -> bool:
-    """Whether ``term`` names a place or an acronym's entity that the corpus writes in no form."""
+def absent_name(term: str, index: LoadedIndex, within: Mapping[str, frozenset[int]] | None = None) -> bool:
+    """Whether ``term`` names a place or an acronym's entity (or is a word of such an entity's full name,
+    ``within``) that the corpus writes in no form."""
     spells = index.lexical.spells
-    return absent_place(term, spells, index.lexical.begins) or absent_entity(term, spells)
+    return (absent_place(term, spells, index.lexical.begins) or absent_entity(term, spells)
+            or bool(within and unwritten(within.get(term, frozenset()), spells)))
 
 
 def question_terms(question: str, index: LoadedIndex, casing: Casing | None = None) -> list[str]:
