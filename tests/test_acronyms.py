@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from index.acronyms import absent_entity, acronym, other_entities, same_entity
+from index.acronyms import absent_entity, acronym, full_names_in, named, other_entities, same_entity
 
 
 def test_an_acronym_is_read_with_its_case_ending() -> None:
@@ -73,3 +73,33 @@ def test_an_acronym_in_a_question_with_a_predicate_is_paired_by_the_table(engine
     """«US» was 'not mentioned' though the Kazakh passage writes «АҚШ-тың» (dev_acronyms2 ac2-en02)."""
     reply = engine.ask("What does Russia's foreign policy concept say about the US, according to the Kazakh article?")
     assert reply.verdict == "answer" and "АҚШ-тың" in reply.answer, reply.answer
+
+
+def test_a_full_name_is_found_in_a_question_with_its_case_endings() -> None:
+    eaeu = named("ЕАЭС")
+    assert full_names_in("What do the articles say about the Eurasian Economic Union?") == {
+        "Eurasian": eaeu, "Economic": eaeu, "Union": eaeu}
+    assert set(full_names_in("Что пишут о Евразийском экономическом союзе?")) == {
+        "Евразийском", "экономическом", "союзе"}
+    assert set(full_names_in("Америка Құрама Штаттарының хатшысы не істейді?")) == {"Америка", "Құрама", "Штаттарының"}
+    assert full_names_in("What did the Commonwealth of Independent States decide?")["of"] == named("СНГ")
+    assert full_names_in("United we stand, and the states differ") == {}  # the words, not in the name's order
+    assert full_names_in("Who is Tokayev?") == {}
+
+
+@pytest.mark.parametrize("question, written", [
+    ("What do the articles say about the Eurasian Economic Union?", "ЕАЭ"),  # was: does not mention «Union»
+    ("What does Russia's foreign policy concept say about the United States?", "АҚШ-тың"),  # «United»
+])
+def test_a_full_name_is_paired_with_the_entitys_acronym(engine, embedder, seed_index, question: str,
+                                                         written: str) -> None:
+    from index.engine import Engine
+
+    reply = engine.ask(question)
+    assert reply.verdict == "answer" and written in reply.answer, reply.answer
+    assert Engine(embedder, seed_index, places=False).ask(question).verdict != "answer"
+
+
+def test_a_full_name_of_an_organisation_the_corpus_never_names_is_still_declined(engine) -> None:
+    reply = engine.ask("Что заявил Европейский союз о визите Токаева в Москву?")
+    assert reply.verdict == "not_stated", reply.answer
