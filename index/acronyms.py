@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
-from typing import Callable
+from typing import Callable, Sequence
 
 from .text import WORD
 
@@ -71,19 +71,26 @@ def other_entities(term: str, name: str) -> bool:
     return bool(mine) and bool(theirs) and not mine & theirs
 
 
-def absent_entity(term: str, spells: Callable[[str], bool]) -> bool:
+def absent_entity(term: str, written: Callable[[str], bool]) -> bool:
     """True when ``term`` is an acronym of entities the corpus names by none of their acronyms and full names."""
-    return unwritten(named(term), spells)
+    return unwritten(named(term), written)
 
 
-def unwritten(entities: frozenset[int], spells: Callable[[str], bool]) -> bool:
+def unwritten(entities: frozenset[int], written: Callable[[str], bool]) -> bool:
     """True when ``entities`` are some and the corpus names none of them by any acronym or full name.
 
-    ``spells`` (the lexical index's) asks for every token of a name somewhere in the
+    ``written`` (evidence.spelt) asks a full name for each of its tokens somewhere in the
     corpus, not together: on a large archive it rarely calls an entity absent, which
     leaves such a term to the translated-term test, as before the table.
     """
-    return bool(entities) and not any(spells(form) for number in entities for form in _table()[1][number])
+    return bool(entities) and not any(written(form) for number in entities for form in _table()[1][number])
+
+
+def written_in(word: str, texts: Sequence[str]) -> bool:
+    """Whether one of ``texts`` writes the acronym ``word`` is written with, a case ending allowed after it."""
+    wanted = acronym(word)
+    return bool(wanted) and any(acronym(w) == wanted for text in texts for w in WORD.findall(text)
+                                if w[:1] == wanted[:1])
 
 
 @lru_cache(maxsize=1)

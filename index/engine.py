@@ -15,7 +15,7 @@ from .chunk import Passage
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
 from .acronyms import full_names_in
 from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, place_vouched, question_terms, same_name,
-                       taken_up, topic_terms, topical_shape, weigh)
+                       spelt, taken_up, topic_terms, topical_shape, weigh)
 from .fuse import FusionParams, Mode, collapse_near_duplicates, first_where, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
@@ -329,7 +329,7 @@ class Engine:
         passages moved up for it would then vouch for it themselves («Жапония» answered); pairing among the
         passages the check reads changes none of its verdicts.
         """
-        unspelt = [t for t in topic if not self.index.lexical.spells(t)]
+        unspelt = [t for t in topic if not spelt(t, self.index)]
         if not unspelt:
             return topic
         if not self.topic_pairing:
@@ -489,7 +489,7 @@ class Engine:
         if not self.places or not topical_shape(text):
             return ()
         topic = topic_terms(text, self.index, self.word_kind, terms)
-        unspelt = [term for term in topic if not self.index.lexical.spells(term)]
+        unspelt = [term for term in topic if not spelt(term, self.index)]
         return topic if place_vouched(unspelt, [h.passage for h in hits[:VOUCHING]], full_names_in(text)) else ()
 
     def sentence_bonus(self, candidates_: list[Candidate], hits: list[Hit], subject: tuple[str, ...],

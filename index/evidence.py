@@ -36,7 +36,7 @@ import numpy as np
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .latin import russian_reading
-from .acronyms import absent_entity, full_names_in, other_entities, same_entity, unwritten
+from .acronyms import absent_entity, full_names_in, other_entities, same_entity, unwritten, written_in
 from .acronyms import named as entities_of
 from .places import absent_place, other_places, same_place
 from .search import Hit
@@ -72,6 +72,9 @@ news anything something happened happen happening article articles me us the a a
 """.split())
 # What a topical question may hold besides its names (topic_terms, topical_shape).
 _TOPICAL = FUNCTION_WORDS | _NAMING | _ABOUT
+# Passages read to see whether the corpus writes an acronym of the acronym table itself, not only its folded
+# token (``spelt``): all of them for the acronym's own token, a sample spread over the index for a common one.
+ACRONYM_SAMPLE = 64
 # English capitalises month and weekday names; the other three languages do not ("12 ноября"), so the
 # Russian passage holding "November 12" has no name to vouch for "November" (a dev answerable declined).
 _CALENDAR = frozenset(
@@ -129,7 +132,7 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
     terms = list(question_terms(question, index, casing) if terms is None else terms)
     words = analyzer.tokens(question)
     known = sum(1 for t in words if t in vocab) / len(words) if words else 0.0
-    unknown = [t for t in terms if not index.lexical.spells(t)]
+    unknown = [t for t in terms if not spelt(t, index)]
     if not unknown:
         return Evidence(tuple(terms), (), known)
     within = full_names_in(question) if places else {}
@@ -199,9 +202,28 @@ def other_names(term: str, name: str) -> bool:
 def absent_name(term: str, index: LoadedIndex, within: Mapping[str, frozenset[int]] | None = None) -> bool:
     """Whether ``term`` names a place or an acronym's entity (or is a word of such an entity's full name,
     ``within``) that the corpus writes in no form."""
-    spells = index.lexical.spells
-    return (absent_place(term, spells, index.lexical.begins) or absent_entity(term, spells)
-            or bool(within and unwritten(within.get(term, frozenset()), spells)))
+    written = lambda form: spelt(form, index)  # noqa: E731
+    return (absent_place(term, index.lexical.spells, index.lexical.begins) or absent_entity(term, written)
+            or bool(within and unwritten(within.get(term, frozenset()), written)))
+
+
+def spelt(term: str, index: LoadedIndex) -> bool:
+    """Whether the corpus writes ``term``: each of its lexical tokens (scripts folded: "Tokayev" is spelt where
+    the passages say Токаев), and, for an acronym of the acronym table, the acronym itself in one of up to
+    ``ACRONYM_SAMPLE`` passages holding its token: the analyzer folds «ООН» to the token "on", which any
+    English passage holds."""
+    lexical = index.lexical
+    if not lexical.spells(term):
+        return False
+    if not entities_of(term):
+        return True
+    tokens = lexical.analyzer.tokens(term)
+    if len(tokens) != 1:
+        return True
+    rows = lexical.rows_holding(tokens[0])
+    if len(rows) > ACRONYM_SAMPLE:
+        rows = rows[np.linspace(0, len(rows) - 1, ACRONYM_SAMPLE).astype(np.int64)]
+    return written_in(term, [p.text for p in index.passages.many([int(r) for r in rows])])
 
 
 def question_terms(question: str, index: LoadedIndex, casing: Casing | None = None) -> list[str]:
@@ -229,7 +251,7 @@ def _known(name: str, index: LoadedIndex) -> bool:
     """Whether the corpus spells ``name``, or, an English spelling, writes it as Russian writes English names
     ("John" / «Джон», latin.russian_reading): for what a who-is question is about, not for the near-miss check,
     where a given name read so leaves an absent surname alone against the translated-term test."""
-    if index.lexical.spells(name):
+    if spelt(name, index):
         return True
     return name.isascii() and (reading := russian_reading(name)) != name.lower() and index.lexical.spells(reading)
 
