@@ -27,12 +27,16 @@ _INFLECTED = 4  # letters a word of a full name needs before a case ending may f
 
 
 @lru_cache(maxsize=1)
+def _entities() -> tuple[dict, ...]:
+    return tuple(json.loads(resources.files("index").joinpath("data", TABLE).read_text(encoding="utf-8"))["entities"])
+
+
+@lru_cache(maxsize=1)
 def _table() -> tuple[dict[str, frozenset[int]], tuple[tuple[str, ...], ...]]:
     """Acronym (upper case) → entity numbers, and each entity's acronyms and full names."""
-    data = json.loads(resources.files("index").joinpath("data", TABLE).read_text(encoding="utf-8"))
     by_acronym: dict[str, set[int]] = {}
     forms: list[tuple[str, ...]] = []
-    for number, entity in enumerate(data["entities"]):
+    for number, entity in enumerate(_entities()):
         acronyms = [a for values in entity["acronyms"].values() for a in values]
         for acronym in acronyms:
             by_acronym.setdefault(acronym.upper(), set()).add(number)
@@ -87,7 +91,8 @@ def unwritten(entities: frozenset[int], written: Callable[[str], bool]) -> bool:
 
 
 def written_in(word: str, texts: Sequence[str]) -> bool:
-    """Whether one of ``texts`` writes the acronym ``word`` is written with, a case ending allowed after it."""
+    """Whether one of ``texts`` writes ``word``'s acronym as it is, a case ending allowed after it
+    («АҚШ-тың» writes АҚШ)."""
     wanted = acronym(word)
     return bool(wanted) and any(acronym(w) == wanted for text in texts for w in WORD.findall(text)
                                 if w[:1] == wanted[:1])
@@ -96,8 +101,7 @@ def written_in(word: str, texts: Sequence[str]) -> bool:
 @lru_cache(maxsize=1)
 def _full_names() -> tuple[tuple[int, tuple[str, ...]], ...]:
     """Each entity's full names as lower-case words (names of one word are left to the acronyms)."""
-    data = json.loads(resources.files("index").joinpath("data", TABLE).read_text(encoding="utf-8"))
-    return tuple((number, words) for number, entity in enumerate(data["entities"])
+    return tuple((number, words) for number, entity in enumerate(_entities())
                  for values in entity["names"].values() for name in values
                  if len(words := tuple(w.lower() for w in WORD.findall(name))) > 1)
 

@@ -8,12 +8,12 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .acronyms import full_names_in
 from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate, SentenceCentres, candidate_sentences,
                      compose_answer, merge_answers, not_found, not_stated, select_sentences)
 from .casing import CorpusCasing, NameDirection
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
-from .acronyms import full_names_in
 from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, place_vouched, question_terms, same_name,
                        spelt, taken_up, topic_terms, topical_shape, weigh)
 from .fuse import FusionParams, Mode, collapse_near_duplicates, first_where, rank, spread_documents

@@ -33,11 +33,11 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from .acronyms import absent_entity, full_names_in, other_entities, same_entity, unwritten, written_in
+from .acronyms import named as entities_of
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .latin import russian_reading
-from .acronyms import absent_entity, full_names_in, other_entities, same_entity, unwritten, written_in
-from .acronyms import named as entities_of
 from .places import absent_place, other_places, same_place
 from .search import Hit
 from .source_language import cue_words
