@@ -90,12 +90,13 @@ def unwritten(entities: frozenset[int], written: Callable[[str], bool]) -> bool:
     return bool(entities) and not any(written(form) for number in entities for form in _table()[1][number])
 
 
-def written_in(word: str, texts: Sequence[str]) -> bool:
-    """Whether one of ``texts`` writes ``word``'s acronym as it is, a case ending allowed after it
-    («АҚШ-тың» writes АҚШ)."""
-    wanted = acronym(word)
-    return bool(wanted) and any(acronym(w) == wanted for text in texts for w in WORD.findall(text)
-                                if w[:1] == wanted[:1])
+def written_in(word: str, texts: Sequence[str], tokens: Callable[[str], list[str]]) -> bool:
+    """Whether one of ``texts`` writes an acronym that reads as ``word``'s does by the analyzer's ``tokens``
+    (scripts folded: «НАТО» for NATO, «АҚШ-тың» for АҚШ), never a lower-case word that folds alike ("on" for
+    ООН): the corpus names the entity by an acronym, not by a word of another language."""
+    wanted = tokens(acronym(word))
+    return bool(wanted) and any(tokens(written) == wanted for text in texts for w in WORD.findall(text)
+                                if (written := acronym(w)))
 
 
 @lru_cache(maxsize=1)

@@ -209,9 +209,9 @@ def absent_name(term: str, index: LoadedIndex, within: Mapping[str, frozenset[in
 
 def spelt(term: str, index: LoadedIndex) -> bool:
     """Whether the corpus writes ``term``: each of its lexical tokens (scripts folded: "Tokayev" is spelt where
-    the passages say Токаев), and, for an acronym of the acronym table, the acronym itself in one of up to
-    ``ACRONYM_SAMPLE`` passages holding its token: the analyzer folds «ООН» to the token "on", which any
-    English passage holds."""
+    the passages say Токаев), and, for an acronym of the acronym table, an acronym that folds alike in one of
+    up to ``ACRONYM_SAMPLE`` passages holding its token: the analyzer folds «ООН» to the token "on", which any
+    English passage holds, as a word, not as an acronym."""
     lexical = index.lexical
     if not lexical.spells(term):
         return False
@@ -223,7 +223,7 @@ def spelt(term: str, index: LoadedIndex) -> bool:
     rows = lexical.rows_holding(tokens[0])
     if len(rows) > ACRONYM_SAMPLE:
         rows = rows[np.linspace(0, len(rows) - 1, ACRONYM_SAMPLE).astype(np.int64)]
-    return written_in(term, [p.text for p in index.passages.many([int(r) for r in rows])])
+    return written_in(term, [p.text for p in index.passages.many([int(r) for r in rows])], lexical.analyzer.tokens)
 
 
 def question_terms(question: str, index: LoadedIndex, casing: Casing | None = None) -> list[str]:

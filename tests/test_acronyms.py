@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from index.acronyms import absent_entity, acronym, full_names_in, named, other_entities, same_entity
+from index.acronyms import absent_entity, acronym, full_names_in, named, other_entities, same_entity, written_in
 
 
 def test_an_acronym_is_read_with_its_case_ending() -> None:
@@ -122,3 +122,14 @@ def test_an_acronym_folded_into_an_english_word_is_not_taken_as_written(seed_ind
 def test_a_un_question_is_declined_in_every_script(engine, question: str, asked: str) -> None:
     reply = engine.ask(question)
     assert reply.verdict == "not_stated" and f"«{asked}»" in reply.answer, reply.answer
+
+
+def test_an_acronym_written_in_another_script_is_written() -> None:
+    """«НАТО» names NATO (both fold to "nato"), «АҚШ-тың» names АҚШ; a lower-case "on" never names ООН, and
+    «USA» is not «США» by spelling (the table pairs those two, not the analyzer)."""
+    from index.lexical import Analyzer
+
+    tokens = Analyzer().tokens
+    assert written_in("NATO", ["В НАТО заявили"], tokens) and written_in("АҚШ", ["АҚШ-тың саяси бағыты"], tokens)
+    assert not written_in("ООН", ["on the way to Moscow"], tokens)
+    assert not written_in("США", ["the USA said"], tokens)
