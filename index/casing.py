@@ -75,6 +75,18 @@ def counts(word: str, texts: Sequence[str]) -> tuple[int, int]:
     return upper, lower
 
 
+def sample_rows(lexical: LexicalIndex, word: str, sample: int) -> list[int]:
+    """Up to ``sample`` passages holding ``word``'s lexical token, spread over the whole index, so a common
+    token costs no more to read than a rare one; [] for a word of no token or of several."""
+    tokens = lexical.analyzer.tokens(word)
+    if len(tokens) != 1:
+        return []
+    holding = lexical.rows_holding(tokens[0])
+    if len(holding) > sample:
+        holding = holding[np.linspace(0, len(holding) - 1, sample).astype(np.int64)]
+    return [int(r) for r in holding]
+
+
 def verdict(upper: int, lower: int) -> bool | None:
     """True: written as a name; False: as an ordinary word; None: never seen mid-sentence."""
     if upper == lower == 0:
@@ -107,13 +119,7 @@ class CorpusCasing:
         The token is a short prefix that other words share ("назар" and "Назарбаев"); a sample
         holding no form of the word gives None, and the reader treats the word as it always did.
         """
-        tokens = self.lexical.analyzer.tokens(word)
-        if len(tokens) != 1:
-            return []
-        holding = self.lexical.rows_holding(tokens[0])
-        if len(holding) > self.sample:
-            holding = holding[np.linspace(0, len(holding) - 1, self.sample).astype(np.int64)]
-        return [int(r) for r in holding]
+        return sample_rows(self.lexical, word, self.sample)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ import numpy as np
 
 from .acronyms import absent_entity, full_names_in, other_entities, same_entity, unwritten, written_in
 from .acronyms import named as entities_of
+from .casing import sample_rows
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .latin import russian_reading
@@ -217,13 +218,10 @@ def spelt(term: str, index: LoadedIndex) -> bool:
         return False
     if not entities_of(term):
         return True
-    tokens = lexical.analyzer.tokens(term)
-    if len(tokens) != 1:
+    rows = sample_rows(lexical, term, ACRONYM_SAMPLE)
+    if not rows:  # an acronym of several tokens: its spelling is all there is to read
         return True
-    rows = lexical.rows_holding(tokens[0])
-    if len(rows) > ACRONYM_SAMPLE:
-        rows = rows[np.linspace(0, len(rows) - 1, ACRONYM_SAMPLE).astype(np.int64)]
-    return written_in(term, [p.text for p in index.passages.many([int(r) for r in rows])], lexical.analyzer.tokens)
+    return written_in(term, [p.text for p in index.passages.many(rows)], lexical.analyzer.tokens)
 
 
 def question_terms(question: str, index: LoadedIndex, casing: Casing | None = None) -> list[str]:
