@@ -70,14 +70,9 @@ def same_entity(term: str, name: str) -> bool:
 
 
 def other_entities(term: str, name: str) -> bool:
-    """Whether ``term`` and ``name`` are acronyms of different things: both of table entities, with no entity in
-    common, or one of a table entity and the other an acronym the table lists for none. The table holds each of
-    its entities' acronyms in the four languages, and acronyms embed close to one another whatever they stand
-    for (ТАСС / США 0.883, above the name lexicon's 0.875)."""
+    """Whether ``term`` and ``name`` are both acronyms of table entities, and of no entity in common."""
     mine, theirs = named(term), named(name)
-    if mine and theirs:
-        return not mine & theirs
-    return bool(mine or theirs) and bool(acronym(term)) and bool(acronym(name))
+    return bool(mine) and bool(theirs) and not mine & theirs
 
 
 def absent_entity(term: str, written: Callable[[str], bool]) -> bool:
