@@ -57,13 +57,6 @@ def acronym(word: str) -> str:
     return head[:letters]
 
 
-def in_capitals(word: str) -> str:
-    """The acronym ``word`` is, when it is written wholly in capitals ("ТАСС", "ТАСС-тың"); "" otherwise. A lower-case
-    tail reads as a case ending only after the table's own acronyms ("АКШнын"): after any capitals it may be a
-    stray capital's word ("АҚмола" for Ақмола)."""
-    return acronym(word) if word.split("-")[0].isupper() else ""
-
-
 @lru_cache(maxsize=8192)  # the retrieved passages' names recur from question to question
 def named(word: str) -> frozenset[int]:
     """The numbers of the entities ``word`` is an acronym of (none for any other word)."""
@@ -77,14 +70,9 @@ def same_entity(term: str, name: str) -> bool:
 
 
 def other_entities(term: str, name: str) -> bool:
-    """Whether ``term`` and ``name`` are acronyms of different things: both of table entities, with no entity in
-    common, or ``name`` of a table entity and ``term`` an acronym in capitals the table lists for none. The table
-    holds each of its entities' acronyms in the four languages, and acronyms embed close to one another whatever
-    they stand for (ТАСС / США 0.883, above the name lexicon's 0.875)."""
+    """Whether ``term`` and ``name`` are both acronyms of table entities, and of no entity in common."""
     mine, theirs = named(term), named(name)
-    if mine and theirs:
-        return not mine & theirs
-    return bool(theirs) and bool(in_capitals(term))
+    return bool(mine) and bool(theirs) and not mine & theirs
 
 
 def absent_entity(term: str, written: Callable[[str], bool]) -> bool:

@@ -33,8 +33,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .acronyms import (absent_entity, acronym, full_names_in, in_capitals, other_entities, same_entity, unwritten,
-                       written_in)
+from .acronyms import absent_entity, full_names_in, other_entities, same_entity, unwritten, written_in
 from .acronyms import named as entities_of
 from .casing import sample_rows
 from .chunk import Passage
@@ -74,8 +73,8 @@ news anything something happened happen happening article articles me us the a a
 """.split())
 # What a topical question may hold besides its names (topic_terms, topical_shape).
 _TOPICAL = FUNCTION_WORDS | _NAMING | _ABOUT
-# Passages read to see whether the corpus writes an acronym itself, not only its folded token (``spelt``): all
-# of them for the acronym's own token, a sample spread over the index for a common one.
+# Passages read to see whether the corpus writes an acronym of the acronym table itself, not only its folded
+# token (``spelt``): all of them for the acronym's own token, a sample spread over the index for a common one.
 ACRONYM_SAMPLE = 64
 # English capitalises month and weekday names; the other three languages do not ("12 ноября"), so the
 # Russian passage holding "November 12" has no name to vouch for "November" (a dev answerable declined).
@@ -211,23 +210,18 @@ def absent_name(term: str, index: LoadedIndex, within: Mapping[str, frozenset[in
 
 def spelt(term: str, index: LoadedIndex) -> bool:
     """Whether the corpus writes ``term``: each of its lexical tokens (scripts folded: "Tokayev" is spelt where
-    the passages say Токаев), and, for an acronym (the table's, or any written in capitals), an acronym that
-    folds alike in one of up to ``ACRONYM_SAMPLE`` passages holding its token. The analyzer folds «ООН» to the
-    token "on", «ТАСС» to "tas" and «ТИМ» to "tim", which ordinary words of other languages hold; on an archive
-    nearly every short acronym folds into some word, and the near-miss check would never see one the corpus lacks."""
+    the passages say Токаев), and, for an acronym of the acronym table, an acronym that folds alike in one of
+    up to ``ACRONYM_SAMPLE`` passages holding its token: the analyzer folds «ООН» to the token "on", which any
+    English passage holds, as a word, not as an acronym."""
     lexical = index.lexical
     if not lexical.spells(term):
         return False
-    if not (entities_of(term) or in_capitals(term)):
+    if not entities_of(term):
         return True
-    return index.acronyms_written.get([term], lambda terms: [_written_as_acronym(t, index) for t in terms])[0]
-
-
-def _written_as_acronym(term: str, index: LoadedIndex) -> bool:
-    rows = sample_rows(index.lexical, term, ACRONYM_SAMPLE)
-    if not rows:  # an acronym of several tokens, or of none (XX): its spelling is all there is to read
+    rows = sample_rows(lexical, term, ACRONYM_SAMPLE)
+    if not rows:  # an acronym of several tokens: its spelling is all there is to read
         return True
-    return written_in(term, [p.text for p in index.passages.many(rows)], index.lexical.analyzer.tokens)
+    return written_in(term, [p.text for p in index.passages.many(rows)], lexical.analyzer.tokens)
 
 
 def question_terms(question: str, index: LoadedIndex, casing: Casing | None = None) -> list[str]:
@@ -321,15 +315,11 @@ def _initial(analyzer, word: str) -> str:
 
 
 def _may_spell(term: str, name: str, initial: dict[str, str]) -> bool:
-    """Two spellings of one name start alike once romanized (Moscow/Москва); acronyms need not (US/США), and an
-    acronym in capitals outside the table is spelt only by an acronym: a short one embeds close to any name of its
-    initial (ТОО / «Токаев» 0.889, above the lexicon's 0.875).
+    """Two spellings of one name start alike once romanized (Moscow/Москва); acronyms need not (US/США).
 
     Without this, a shared case ending makes unrelated names close: the
     Kazakh datives Осакаға and Қазақстанға embed at 0.92.
     """
     if term.isupper() and name.isupper():
         return True
-    if in_capitals(term) and not entities_of(term):
-        return bool(acronym(name))
     return initial[term] == initial[name]
