@@ -17,7 +17,9 @@ Every size is written by the product's own ``write_index`` and served by a
 fresh process (``--serve``) that opens it as the bot does (``load_index`` plus
 the ONNX query encoder), so load time and RSS are those of a real serving
 process. Latency is ``Engine.retrieve`` with the question's vector given:
-search + fusion without the embedding. ANN recall@10 compares the dense top 10
+search + fusion without the embedding; then ``Engine.compose`` on the five it
+retrieves (the answer: sentence choice and the near-miss check), its warm pass
+with the question and its names already embedded. ANN recall@10 compares the dense top 10
 the index serves (after exact re-scoring) with an exact scan of all vectors.
 
     python bench/scale.py --out docs/results/scale.json   # 10k, 100k, 1M (make bench; ~15 min)
