@@ -46,6 +46,7 @@ bench: setup
 	$(BIN)/python bench/kazqad.py --out var/bench/kazqad > docs/results/kazqad.json
 	$(BIN)/python bench/speed.py --out docs/results/speed.json
 	$(BIN)/python bench/ask_overhead.py --out docs/results/ask-overhead.json
+	$(BIN)/python bench/same_language.py --out docs/results/same-language-dev.json
 	$(BIN)/python bench/incremental.py --out docs/results/incremental.json
 	$(BIN)/python bench/quantize.py --out docs/results/quantize.json
 	$(BIN)/python bench/abstention.py --out docs/results/abstention-dev.json

@@ -13,14 +13,15 @@ Features of each of the fused ranking's top ``DEPTH`` candidates, scores taken
 relative to the question's best candidate: the ones the product ships
 (index/rerank.py ``FEATURES``: the fused score, its best late-chunked
 sentence, its best sentence embedded alone, IDF coverage, written in the
-question's language, log rank) and twelve measured and left out (``EXTRAS``:
+question's language, log rank) and thirteen measured and left out (``EXTRAS``:
 passage cosine, BM25 over the best, latent-term match, the best cosine of
 its neighbouring passages and the best sentence among them, its document's
 best cosine among the candidates and how many of them it has, whether it is
 written in the question's sister language: Kazakh for Kyrgyz or the reverse,
 the question's word pairs found in it, and its best sentence as answers score
 sentences, genericness taken away: ``centred_sentence``; whether it is written in the
-question's script, Cyrillic or Latin: ``same_script``). ``TEN`` is the subset backward
+question's script, Cyrillic or Latin: ``same_script``; the fused score less the mean of the head's candidates in
+its language: ``language_centred``). ``TEN`` is the subset backward
 elimination kept; it was tried in the product and lost on the test splits. ``--added NAME``
 scores only the shipped six against the six and NAME, held out, with the paired bootstrap.
 
@@ -56,7 +57,7 @@ DEPTH = 30
 MORE = ("dev_terms", "dev_terms2", "dev_topics", "dev_entities", "dev_places", "dev_places2")
 # The shipped ranker's features (index/rerank.py) first, then those measured and left out.
 EXTRAS = ("passage", "bm25", "latent", "neighbour", "document_best", "document_count", "kin_language",
-          "bigram", "skip_bigram", "neighbour_sentence", "centred_sentence", "same_script")
+          "bigram", "skip_bigram", "neighbour_sentence", "centred_sentence", "same_script", "language_centred")
 SCRIPT = {"en": "latin", "ru": "cyrillic", "kk": "cyrillic", "ky": "cyrillic"}  # of each corpus language
 KIN = {"kk": "ky", "ky": "kk"}  # Kazakh and Kyrgyz: close enough that e5 and the lexical side treat them as one
 NAMES = FEATURES + EXTRAS
@@ -115,6 +116,7 @@ def features(engine: Engine, question: str, history: tuple[str, ...]) -> tuple[n
         np.array([p.lang == kin for p in hits], dtype=np.float64), bigram, skip_bigram,
         neighbour_sentence - own_sentence.max(), _centred_best(engine, vector, rows),
         np.array([SCRIPT.get(p.lang) == SCRIPT.get(lang) for p in hits], dtype=np.float64),
+        _language_centred(np.asarray(ranked.ranking[head], dtype=np.float64), [p.lang for p in hits]),
     ])
     return np.hstack([core, extras]), hits
 
@@ -134,6 +136,16 @@ def _centred_best(engine: Engine, vector: np.ndarray, rows: np.ndarray) -> np.nd
     best[has] = np.maximum.reduceat(scores, np.concatenate([[0], np.cumsum(counts[has])[:-1]]))
     best[~has] = best[has].min() if has.any() else 0.0
     return best - best.max()
+
+
+def _language_centred(fused: np.ndarray, langs: list[str]) -> np.ndarray:
+    """Each candidate's fused score less the mean of the head's candidates in its language: e5's lift of a
+    question's own language, taken away per question instead of by a fixed weight fit on a mix of questions."""
+    out = np.array(fused, dtype=np.float64)
+    for lang in set(langs):
+        mask = np.array([x == lang for x in langs])
+        out[mask] -= fused[mask].mean()
+    return out
 
 
 def _pairs_within(tokens: list[str], reach: int) -> set[tuple[str, str]]:
