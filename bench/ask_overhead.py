@@ -25,13 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from dev_indexes import seeds_engine  # noqa: E402
 from report import emit  # noqa: E402
 
 from index import engine  # noqa: E402
-from index.embed import load_query_encoder  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
-from index.settings import load_settings  # noqa: E402
-from index.store import load_index  # noqa: E402
 
 # The steps of ``ask`` besides the encoder, timed where the engine module calls them.
 STEPS = ("candidates", "rank", "spread_documents", "head_features", "reorder", "collapse_near_duplicates", "to_hits",
@@ -52,13 +50,13 @@ def timed(spent: dict[str, float], name: str, function):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--index-dir", type=Path, default=ROOT / "var" / "index")
+    parser.add_argument("--index-dir", type=Path, default=ROOT / "var" / "bench" / "seeds-index",
+                        help="the seeds' index, built or brought up to date first")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
 
-    settings = load_settings()
-    encoder = load_query_encoder(settings.embedding_model, settings.model_cache_dir)
-    index = load_index(args.index_dir, encoder.fingerprint)
+    production = seeds_engine(args.index_dir)  # the ONNX question encoder, as ask and serve use it
+    encoder, index = production.embedder, production.index
     questions = [q.question for name in ("gold", "dev_paraphrase", "test")
                  for q in load_gold(ROOT / "tests" / "data" / f"{name}.jsonl")]
     head = encoder.head

@@ -25,14 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from dev_indexes import seeds_engine  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.embed import load_query_encoder  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import first_hit_rank, load_gold  # noqa: E402
 from index.rerank import FEATURES  # noqa: E402
-from index.settings import load_settings  # noqa: E402
-from index.store import load_index  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 FROZEN = {"test", "followups_test", "test_two_asks", "test_yes_no"}
@@ -47,19 +45,18 @@ def scores(ranks: list[int | None]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--index-dir", type=Path, default=ROOT / "var" / "index")
+    parser.add_argument("--index-dir", type=Path, default=ROOT / "var" / "bench" / "seeds-index",
+                        help="the seeds' index, built or brought up to date first")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
 
-    settings = load_settings()
-    encoder = load_query_encoder(settings.embedding_model, settings.model_cache_dir)
-    index = load_index(args.index_dir, encoder.fingerprint)
+    shipped = seeds_engine(args.index_dir)
+    encoder, index = shipped.embedder, shipped.index
     doc_langs: dict[str, set[str]] = {}
     for passage in index.passages:
         doc_langs.setdefault(passage.doc_id, set()).add(passage.lang)
     questions = [q for path in sorted(DATA.glob("*.jsonl")) if path.stem not in FROZEN | NOT_GOLD
                  for q in load_gold(path) if q.answerable and not q.history]
-    shipped = Engine(encoder, index)
     ranker = shipped.fusion.ranker
     at = list(FEATURES).index("same_language")
     weights = {"shipped": ranker.weights[at], "zero": 0.0}
