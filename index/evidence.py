@@ -213,15 +213,18 @@ def spelt(term: str, index: LoadedIndex) -> bool:
     the passages say Токаев), and, for an acronym of the acronym table, an acronym that folds alike in one of
     up to ``ACRONYM_SAMPLE`` passages holding its token: the analyzer folds «ООН» to the token "on", which any
     English passage holds, as a word, not as an acronym."""
-    lexical = index.lexical
-    if not lexical.spells(term):
+    if not index.lexical.spells(term):
         return False
     if not entities_of(term):
         return True
-    rows = sample_rows(lexical, term, ACRONYM_SAMPLE)
+    return index.acronyms_written.get([term], lambda terms: [_written_as_acronym(t, index) for t in terms])[0]
+
+
+def _written_as_acronym(term: str, index: LoadedIndex) -> bool:
+    rows = sample_rows(index.lexical, term, ACRONYM_SAMPLE)
     if not rows:  # an acronym of several tokens: its spelling is all there is to read
         return True
-    return written_in(term, [p.text for p in index.passages.many(rows)], lexical.analyzer.tokens)
+    return written_in(term, [p.text for p in index.passages.many(rows)], index.lexical.analyzer.tokens)
 
 
 def question_terms(question: str, index: LoadedIndex, casing: Casing | None = None) -> list[str]:

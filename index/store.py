@@ -33,7 +33,7 @@ import tempfile
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -50,6 +50,7 @@ from .hashing import sha256_file
 from .lexical import LexicalIndex
 from .passage_table import FILE as PASSAGES
 from .passage_table import DocumentTable, PassageTable, write_tables
+from .recent import RecentVectors
 from .row_file import RowFile
 from .vectors.latent import FEATURE_DTYPE, VALUE_DTYPE, LatentRows
 
@@ -99,6 +100,9 @@ class BuildLockedError(StoreError):
     pass
 
 
+ACRONYMS_REMEMBERED = 4096  # table acronyms whose written form an index remembers (acronyms_written)
+
+
 @dataclass
 class LoadedIndex:
     path: Path
@@ -115,6 +119,10 @@ class LoadedIndex:
     source: CandidateSource | None = None  # the store that proposes candidates (candidates/)
     latent: LatentRows | None = None  # the passages' latent terms, when the build has them
     sentences_alone: RowFile | None = None  # rows as sentence_vectors; None in builds made before them
+    # Per table acronym, whether the passages write it as one (evidence.spelt reads up to 64 of them): the near-miss
+    # check, the absence test (every acronym of the entity) and the topical reading each ask. Not copied by ``replace``.
+    acronyms_written: RecentVectors[str, bool] = field(default_factory=lambda: RecentVectors(ACRONYMS_REMEMBERED),
+                                                       init=False, repr=False, compare=False)
 
     @property
     def multilingual(self) -> bool:
