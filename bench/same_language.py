@@ -6,8 +6,8 @@ The ranker (index/data/ranker.json) pays -2.61 x "written in the question's lang
 e5 puts a passage in the question's language nearer than its meaning alone would, and the
 dev sets it was fit on are mostly cross-lingual (the issue asked two thirds of the test
 split to be). A newsroom's users may ask mostly about articles in their own language. This
-splits every seeds dev set's standalone answerables (no history; the frozen test splits
-are not read) by whether a gold document is in the question's language, and scores
+splits the standalone answerables (no history) of every seeds dev set bench/dev_answers.py
+answers (``SEEDS_SETS``; the frozen test splits are not among them) by whether a gold document is in the question's language, and scores
 retrieval with the shipped weight and with that one weight at zero. ``break_even_share``
 is the share of same-language questions above which the weight costs MRR on the whole.
 """
@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from dev_answers import SEEDS_SETS  # noqa: E402
 from dev_indexes import seeds_engine  # noqa: E402
 from report import emit  # noqa: E402
 
@@ -33,8 +34,6 @@ from index.evaluate import first_hit_rank, load_gold  # noqa: E402
 from index.rerank import FEATURES  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-FROZEN = {"test", "followups_test", "test_two_asks", "test_yes_no"}
-NOT_GOLD = {"cleaning"}
 
 
 def scores(ranks: list[int | None]) -> dict:
@@ -55,8 +54,7 @@ def main() -> None:
     doc_langs: dict[str, set[str]] = {}
     for passage in index.passages:
         doc_langs.setdefault(passage.doc_id, set()).add(passage.lang)
-    questions = [q for path in sorted(DATA.glob("*.jsonl")) if path.stem not in FROZEN | NOT_GOLD
-                 for q in load_gold(path) if q.answerable and not q.history]
+    questions = [q for name in SEEDS_SETS for q in load_gold(DATA / f"{name}.jsonl") if q.answerable and not q.history]
     ranker = shipped.fusion.ranker
     at = list(FEATURES).index("same_language")
     weights = {"shipped": ranker.weights[at], "zero": 0.0}
