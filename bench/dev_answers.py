@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/dev_answers.py [--work DIR] --out var/bench/dev-answers/before.json
     .venv/bin/python bench/dev_answers.py --compare var/bench/dev-answers/before.json var/bench/dev-answers/after.json
+    .venv/bin/python bench/dev_answers.py --without-latent-terms --out var/bench/dev-answers/no-latent.json
+    .venv/bin/python bench/dev_answers.py --summary var/bench/dev-answers/before.json var/bench/dev-answers/no-latent.json
 
 A change's effect on the aggregate figures hides which questions moved, and
 the decision rules of this project ("no dev question loses its answer, no
@@ -10,13 +12,16 @@ question of the dev sets (the seeds' ``SEEDS_SETS`` and KazQAD's dev half) with 
 production engine on the dev indexes (``dev_indexes``), as ``eval`` does;
 ``--compare`` lists the questions whose verdict, rank, hit or answer text
 differ between two dumps, and the counts by set. The frozen test splits are
-not read.
+not read. ``--without-latent-terms`` answers with the latent terms' weight at zero, which is
+what the latent-terms head buys for its share of an ``ask`` (docs/benchmarks.md §4); ``--summary``
+prints recall@1, recall@5, MRR@10 and answer_hit per set and over the seeds sets, for each dump named.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -25,6 +30,7 @@ from dev_indexes import ROOT, dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.engine import Engine  # noqa: E402
+from index.fuse import FusionParams  # noqa: E402
 from index.evaluate import answer_hit, evaluate, lead_hit, load_gold  # noqa: E402
 
 SEEDS_SETS = ("gold", "names", "dev_nearmiss", "dev_paraphrase", "followups_dev", "dev_terms", "dev_terms2",
@@ -79,14 +85,36 @@ def compare(before: dict, after: dict) -> dict:
     return report
 
 
+def summary(answers: dict) -> dict:
+    """Per set, and over every seeds set together: recall@1, recall@5, MRR@10 and answer_hit of its answerables."""
+    def figures(rows: list[dict]) -> dict:
+        ranks = [r["rank"] for r in rows]
+        n = max(len(rows), 1)
+        return {"answerables": len(rows), "recall@1": round(sum(r == 1 for r in ranks) / n, 3),
+                "recall@5": round(sum(r is not None and r <= 5 for r in ranks) / n, 3),
+                "mrr@10": round(sum(1 / r for r in ranks if r is not None and r <= 10) / n, 3),
+                "answer_hit": round(sum(bool(r["answer_hit"]) for r in rows) / n, 3)}
+    answerable = {name: [r for r in rows.values() if r["answerable"]] for name, rows in answers.items()}
+    report = {name: figures(rows) for name, rows in answerable.items() if rows}
+    report["seeds_sets"] = figures([r for name, rows in answerable.items() if name != "kazqad_dev" for r in rows])
+    return report
+
+
 def main() -> None:
-    args = sweep_arguments(__doc__, lambda parser: parser.add_argument(
-        "--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER")))
+    def extra(parser) -> None:
+        parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
+        parser.add_argument("--summary", nargs="+", type=Path, metavar="DUMP")
+        parser.add_argument("--without-latent-terms", action="store_true")
+
+    args = sweep_arguments(__doc__, extra)
     if args.compare:
         before, after = (json.loads(p.read_text("utf-8")) for p in args.compare)
         emit(compare(before, after), args.out)
+    elif args.summary:
+        emit({path.stem: summary(json.loads(path.read_text("utf-8"))) for path in args.summary}, args.out)
     else:
-        emit(dump(args.work), args.out)
+        options = {"fusion": replace(FusionParams(), latent_weight=0.0)} if args.without_latent_terms else None
+        emit(dump(args.work, options), args.out)
 
 
 if __name__ == "__main__":
