@@ -38,6 +38,7 @@ from .acronyms import named as entities_of
 from .casing import sample_rows
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
+from .institutions import written as institution_written
 from .latin import russian_reading
 from .places import absent_place, other_places, same_place
 from .search import Hit
@@ -212,9 +213,10 @@ def spelt(term: str, index: LoadedIndex) -> bool:
     """Whether the corpus writes ``term``: each of its lexical tokens (scripts folded: "Tokayev" is spelt where
     the passages say Токаев), and, for an acronym of the acronym table, an acronym that folds alike in one of
     up to ``ACRONYM_SAMPLE`` passages holding its token: the analyzer folds «ООН» to the token "on", which any
-    English passage holds, as a word, not as an acronym."""
+    English passage holds, as a word, not as an acronym. A word naming a kind of institution is written where the
+    corpus writes one of its words in any language (institutions.py: "Forces" where it writes «сил»)."""
     if not index.lexical.spells(term):
-        return False
+        return institution_written(term, index.lexical.spells, index.lexical.begins)
     if not entities_of(term):
         return True
     return index.acronyms_written.get([term], lambda terms: [_written_as_acronym(t, index) for t in terms])[0]
