@@ -46,9 +46,3 @@ def written(term: str, spells: Callable[[str], bool], begins: Callable[[str], bo
     (``spells`` a word; ``begins``: some corpus word begins with it, «банктын» for банк)."""
     return any(spells(w) or (len(w) >= _SHORTEST and begins(w)) or places_written(w, spells, begins)
                for number in kinds(term) for w in (*_entries()[number][0], *_entries()[number][1]))
-
-
-def absent(term: str, spells: Callable[[str], bool], begins: Callable[[str], bool]) -> bool:
-    """True when ``term`` names a kind of institution the corpus writes by none of its words, in any language
-    ("the US Senate" in a corpus with no senate): missing however close a translation would bring the question."""
-    return bool(kinds(term)) and not written(term, spells, begins)
