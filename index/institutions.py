@@ -22,7 +22,9 @@ from typing import Callable
 from .places import names as inflected, written as places_written
 
 TABLE = "institutions.json"
-_SHORTEST = 4  # letters of a word looked for as the start of a corpus word ("банк" in «банктын»)
+# Letters of a word looked for as the start of a corpus word («банктын» for "банктын" in the table, not "банк"):
+# a four-letter word begins too many others («дума» / «думать»).
+_SHORTEST = 5
 
 
 @lru_cache(maxsize=1)

@@ -34,6 +34,17 @@ def test_an_institution_is_written_where_the_corpus_writes_it_in_another_languag
     assert not written("Токаев", lexical.spells, lexical.begins)  # no institution word at all
 
 
+def test_a_short_word_is_not_found_at_the_start_of_unrelated_words(seed_index) -> None:
+    """The analyzer keeps five letters: «думать» begins as «дума» does, «банктын» is no token of «банк»."""
+    analyzer = seed_index.lexical.analyzer
+    corpus = {t for word in ("думать", "банктын", "политика") for t in analyzer.tokens(word)}
+    spells = lambda word: all(t in corpus for t in analyzer.tokens(word))  # noqa: E731
+    begins = lambda word: any(c.startswith(t) for t in analyzer.tokens(word) for c in corpus)  # noqa: E731
+    assert not written("Duma", spells, begins)
+    assert written("Bank", spells, begins)  # the table lists «банктын», as Kyrgyz writes the National Bank's
+    assert not kinds("Police")  # «полиция» and «политика» share their five letters: left out of the table
+
+
 @pytest.mark.parametrize("question", [
     "Which fighters of the Russian Aerospace Forces met Tokayev's plane?",
     "According to Tokayev, whom did Nazarbayev summon besides the prime minister and the National Bank chairman?",
