@@ -22,8 +22,8 @@ from typing import Callable
 from .places import names as inflected, written as places_written
 
 TABLE = "institutions.json"
-# Letters of a word looked for as the start of a corpus word («банктын» for "банктын" in the table, not "банк"):
-# a four-letter word begins too many others («дума» / «думать»).
+# A table word is looked for at the start of corpus words from five letters on («банктын» begins «банктынын»);
+# a shorter one begins too many others («дума» / «думать»), so the table lists its inflected forms instead.
 _SHORTEST = 5
 
 
@@ -45,6 +45,6 @@ def kinds(term: str) -> frozenset[int]:
 
 def written(term: str, spells: Callable[[str], bool], begins: Callable[[str], bool]) -> bool:
     """Whether ``term`` names a kind of institution the corpus writes by one of its words in any language
-    (``spells`` a word; ``begins``: some corpus word begins with it, «банктын» for банк)."""
+    (``spells`` a word; ``begins``: some corpus word begins with it, for a word of five letters or more)."""
     return any(spells(w) or (len(w) >= _SHORTEST and begins(w)) or places_written(w, spells, begins)
                for number in kinds(term) for w in (*_entries()[number][0], *_entries()[number][1]))
