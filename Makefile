@@ -47,6 +47,9 @@ bench: setup
 	$(BIN)/python bench/speed.py --out docs/results/speed.json
 	$(BIN)/python bench/ask_overhead.py --out docs/results/ask-overhead.json
 	$(BIN)/python bench/same_language.py --out docs/results/same-language-dev.json
+	$(BIN)/python bench/dev_answers.py --out var/bench/dev-answers/shipped.json
+	$(BIN)/python bench/dev_answers.py --without-latent-terms --out var/bench/dev-answers/without_latent_terms.json
+	$(BIN)/python bench/dev_answers.py --summary var/bench/dev-answers/shipped.json var/bench/dev-answers/without_latent_terms.json --out docs/results/latent-terms-value-dev.json
 	$(BIN)/python bench/incremental.py --out docs/results/incremental.json
 	$(BIN)/python bench/quantize.py --out docs/results/quantize.json
 	$(BIN)/python bench/abstention.py --out docs/results/abstention-dev.json
