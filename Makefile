@@ -80,6 +80,7 @@ bench: setup
 	$(BIN)/python bench/message_shapes.py --out docs/results/message-shapes.json
 	$(BIN)/python bench/two_asks.py --out docs/results/two-asks.json
 	$(BIN)/python bench/hubness_sweep.py --out docs/results/hubness-dev-sweep.json
+	$(BIN)/python bench/turkic_fold.py --out docs/results/turkic-fold-dev.json
 	$(BIN)/python bench/latent_terms_sweep.py --out docs/results/latent-terms-dev-sweep.json
 	$(BIN)/python bench/cleaning.py --out docs/results/cleaning.json
 	$(BIN)/python bench/telegram_load.py --out docs/results/telegram-load.json
