@@ -17,7 +17,10 @@ A country or capital is asked of a table first (places.py), and so is an
 acronym of an organisation or state (acronyms.py): the passages' names of that
 place or entity pair with it, one the corpus never names is missing whatever
 name embeds close to it (Токио / Токаев, EU / ЕАЭС), and another's name never
-pairs with it.
+pairs with it. A word naming a kind of institution, which English capitalises
+and the other languages do not ("Aerospace Forces" / «Воздушно-космических
+сил»), is written where the corpus writes its kind in any language
+(institutions.py).
 
 A term that passes none is *missing*, and the reply says the corpus does
 not mention it instead of passing a neighbouring fact off as the answer —
