@@ -45,6 +45,7 @@ def kinds(term: str) -> frozenset[int]:
 
 def written(term: str, spells: Callable[[str], bool], begins: Callable[[str], bool]) -> bool:
     """Whether ``term`` names a kind of institution the corpus writes by one of its words in any language
-    (``spells`` a word; ``begins``: some corpus word begins with it, for a word of five letters or more)."""
-    return any(spells(w) or (len(w) >= _SHORTEST and begins(w)) or places_written(w, spells, begins)
-               for number in kinds(term) for w in (*_entries()[number][0], *_entries()[number][1]))
+    (places.written: it ``spells`` the word, or a case ending replaced its final vowel; ``begins``: some corpus word
+    begins with it, for a word of five letters or more)."""
+    return any(places_written(w, spells, begins) or (len(w) >= _SHORTEST and begins(w))
+               for number in kinds(term) for words in _entries()[number] for w in words)
