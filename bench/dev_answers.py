@@ -14,7 +14,7 @@ production engine on the dev indexes (``dev_indexes``), as ``eval`` does;
 differ between two dumps, and the counts by set. The frozen test splits are
 not read. ``--without-latent-terms`` answers with the latent terms' weight at zero, which is
 what the latent-terms head buys for its share of an ``ask`` (docs/benchmarks.md §4); ``--summary``
-prints recall@1, recall@5, MRR@10 and answer_hit per set and over the seeds sets, for each dump named.
+prints recall@1/5/10, MRR@10 and answer_hit per set and over the seeds sets, for each dump named.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from report import emit  # noqa: E402
 
 from index.engine import Engine  # noqa: E402
 from index.fuse import FusionParams  # noqa: E402
-from index.evaluate import answer_hit, evaluate, lead_hit, load_gold  # noqa: E402
+from index.evaluate import _metrics, answer_hit, evaluate, lead_hit, load_gold  # noqa: E402
 
 SEEDS_SETS = ("gold", "names", "dev_nearmiss", "dev_paraphrase", "followups_dev", "dev_terms", "dev_terms2",
               "dev_topics", "dev_entities", "dev_places", "dev_places2", "dev_types", "dev_yes_no", "dev_when", "dev_sources",
@@ -87,14 +87,10 @@ def compare(before: dict, after: dict) -> dict:
 
 
 def summary(answers: dict) -> dict:
-    """Per set, and over every seeds set together: recall@1, recall@5, MRR@10 and answer_hit of its answerables."""
+    """Per set, and over every seeds set together: recall@1/5/10, MRR@10 and answer_hit of its answerables."""
     def figures(rows: list[dict]) -> dict:
-        ranks = [r["rank"] for r in rows]
-        n = max(len(rows), 1)
-        return {"answerables": len(rows), "recall@1": round(sum(r == 1 for r in ranks) / n, 3),
-                "recall@5": round(sum(r is not None and r <= 5 for r in ranks) / n, 3),
-                "mrr@10": round(sum(1 / r for r in ranks if r is not None and r <= 10) / n, 3),
-                "answer_hit": round(sum(bool(r["answer_hit"]) for r in rows) / n, 3)}
+        return {**_metrics([r["rank"] for r in rows]),
+                "answer_hit": round(sum(bool(r["answer_hit"]) for r in rows) / len(rows), 4)}
     answerable = {name: [r for r in rows.values() if r["answerable"]] for name, rows in answers.items()}
     report = {name: figures(rows) for name, rows in answerable.items() if rows}
     report["seeds_sets"] = figures([r for name, rows in answerable.items() if name != "kazqad_dev" for r in rows])

@@ -19,8 +19,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -30,16 +28,10 @@ from dev_indexes import seeds_engine  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.engine import Engine  # noqa: E402
-from index.evaluate import first_hit_rank, load_gold  # noqa: E402
+from index.evaluate import _metrics, first_hit_rank, load_gold  # noqa: E402
 from index.rerank import FEATURES  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-
-
-def scores(ranks: list[int | None]) -> dict:
-    return {"questions": len(ranks), "recall@1": round(float(np.mean([r == 1 for r in ranks])), 3),
-            "recall@5": round(float(np.mean([r is not None and r <= 5 for r in ranks])), 3),
-            "mrr@10": round(float(np.mean([1 / r if r else 0.0 for r in ranks])), 3)}
 
 
 def main() -> None:
@@ -69,7 +61,7 @@ def main() -> None:
             own = any(q.lang in doc_langs.get(r.doc, set()) for r in q.relevant)
             groups["same_language" if own else "cross_lingual"].append(
                 first_hit_rank(engine.retrieve(q.question, 10), q.relevant))
-        report[label] = {name: scores(ranks) for name, ranks in groups.items()}
+        report[label] = {name: _metrics(ranks) for name, ranks in groups.items()}
     same, cross = (report["zero"][g]["mrr@10"] - report["shipped"][g]["mrr@10"]
                    for g in ("same_language", "cross_lingual"))
     # shipped beats zero on the whole while share·same < (1 − share)·(−cross), cross being negative

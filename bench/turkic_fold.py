@@ -7,7 +7,7 @@ misses asking facts of the Russian articles. The analyzer already folds ә ғ қ
 to their Russian neighbours for BM25 (lexical.py); this asks whether the encoder gains from
 the same folding: each Kazakh and/or Kyrgyz question (by its detected language) is embedded
 with its letters folded, everything else as shipped, over the answerable questions of
-every seeds dev set (``dev_answers.SEEDS_SETS``). Recall@1, recall@5 and MRR@10 per language.
+every seeds dev set (``dev_answers.SEEDS_SETS``). Recall@1/5/10 and MRR@10 per language.
 No test split is read.
 """
 
@@ -24,7 +24,7 @@ from dev_indexes import ROOT, dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.engine import Engine  # noqa: E402
-from index.evaluate import first_hit_rank, load_gold  # noqa: E402
+from index.evaluate import _metrics, first_hit_rank, load_gold  # noqa: E402
 from index.lang import detect_language  # noqa: E402
 
 # The analyzer's folding (lexical.py), upper case too: the encoder sees the question as written.
@@ -63,10 +63,7 @@ def main() -> None:
             rank = first_hit_rank(engine.retrieve(q.question, 10, history=tuple(q.history)), q.relevant)
             ranks[q.lang].append(rank)
             ranks["all"].append(rank)
-        report[variant] = {lang: {"questions": len(r), "recall@1": round(sum(x == 1 for x in r) / len(r), 3),
-                                  "recall@5": round(sum(x is not None and x <= 5 for x in r) / len(r), 3),
-                                  "mrr@10": round(sum(1 / x for x in r if x) / len(r), 3)}
-                           for lang, r in sorted(ranks.items())}
+        report[variant] = {lang: _metrics(r) for lang, r in sorted(ranks.items())}
     emit(report, args.out)
 
 
