@@ -14,11 +14,13 @@ countries and capitals (places.py).
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
 from typing import Callable, Mapping, Sequence
 
+from .lexical import letter_reading
 from .text import WORD
 
 TABLE = "acronyms.json"
@@ -56,6 +58,82 @@ def acronym(word: str) -> str:
     if rest and not (rest.isalpha() and rest.islower() and len(rest) <= _ENDING):
         return ""
     return head[:letters]
+
+
+_ROMAN = frozenset("IVXLCDMІХШ")  # Roman numerals, also in the Cyrillic letters typed for them (ХІІІ, ХШ)
+
+
+def in_capitals(word: str) -> bool:
+    """Whether ``word`` is written wholly in capitals, as an acronym outside the table is read ("ТАСС", not "АҚмола",
+    whose stray capital the table's reading would take for the acronym АҚ with the ending 'мола')."""
+    return len(word) > 1 and word.isalpha() and word.isupper() and not set(word) <= _ROMAN
+
+
+def shouted(text: str) -> bool:
+    """Whether ``text`` is itself written in capitals (most of its cased letters): then a word in capitals says
+    nothing of being an acronym ("WHEN DID PUTIN MEET NAZARBAYEV?")."""
+    cased = [c for c in text if c.isupper() or c.islower()]
+    return 2 * sum(c.isupper() for c in cased) > len(cased)
+
+
+# Case endings an acronym outside the table may carry without a hyphen ("ССРинин": ССР + и + нин), a closed list:
+# after an arbitrary tail of lower-case letters any capitalised word would read as an acronym. Russian (МИДа,
+# МИДом), English (NGOs), and the Kazakh and Kyrgyz cases, plural and third-person possessive.
+_CASES = """а у ом е ы ов ам ами ах s
+тың тің дың дің ның нің нын нин нун нүн дын дин дун дүн тын тин тун түн
+ға ге қа ке га го гө ка ко кө на не а е
+ты ті ды ді ны ні ну нү ду дү ту тү ди ти н
+та те да де до дө то тө нда нде ндо ндө
+тан тен дан ден нан нен дон дөн тон төн ндан нден
+пен бен мен
+дағы дегі тағы тегі ндағы ндегі дагы деги тагы теги догу дөгү тогу төгү
+тар тер дар дер лар лер лор лөр дор дөр тор төр""".split()
+_POSSESSIVE = "ы і и у ү сы сі си су сү".split()
+_AFTER_POSSESSIVE = "н нің нин нын нун нүн на не а е нда нде нан нен ндағы ндегі ндагы ндеги".split()
+ENDINGS = frozenset([*_CASES, *_POSSESSIVE, *(p + c for p in _POSSESSIVE for c in _AFTER_POSSESSIVE)])
+
+
+def own_form(word: str) -> str:
+    """The acronym ``word`` writes when it is one outside the table's reading: capitals, then nothing, a hyphen and
+    an ending, or an ending of ``ENDINGS`` ("ССРинин", "ТАСС-тың": ССР, ТАСС); "" for any other word."""
+    head = word.split("-")[0]
+    letters = next((i for i, c in enumerate(head) if not c.isupper()), len(head))
+    if letters < 2 or not head[:letters].isalpha():
+        return ""
+    return head[:letters] if letters == len(head) or head[letters:] in ENDINGS else ""
+
+
+def reads_as(term: str, name: str) -> bool:
+    """Whether ``name`` writes the acronym ``term`` (in capitals) letter for letter in any script: SSR / «ССРинин»,
+    NATO / «НАТО», RF / «РФ»; never ТАСС / «ТАС», whose letters the analyzer's folding of doubled letters makes
+    one token, nor ТАСС / «РФ», which an embedding puts close."""
+    written = own_form(name)
+    return bool(written) and letter_reading(written) in {letter_reading(term),
+                                                         letter_reading(term.replace("C", "Ц"))}  # CA / ЦА
+
+
+_SPELT_OUT = 3  # letters an acronym needs, and each word of its spelt-out name, to be read from initials
+_PLAIN_WORD = re.compile(r"[^\W\d_]+")  # a hyphenated word's parts apart: «Воздушно-космических» is two
+
+
+def spelt_out(term: str, text: str) -> str:
+    """The run of consecutive words of ``text`` whose initials read as the acronym ``term`` letter for letter, a
+    name translated into its initials rather than transliterated (VKS / «Воздушно-космических сил»); "" when
+    none do. Short acronyms and words are left alone: two initials, or a word like "и" or "of", meet by chance."""
+    if len(term) < _SPELT_OUT:
+        return ""
+    wanted = {letter_reading(term), letter_reading(term.replace("C", "Ц"))}
+    words = _PLAIN_WORD.findall(text)
+    for start in range(len(words) - len(term) + 1):
+        run = words[start:start + len(term)]
+        if all(len(w) >= _SPELT_OUT for w in run) and letter_reading("".join(w[0] for w in run)) in wanted:
+            return " ".join(run)
+    return ""
+
+
+def written_as(term: str, texts: Sequence[str]) -> bool:
+    """Whether one of ``texts`` writes the acronym ``term`` (``reads_as``)."""
+    return any(reads_as(term, w) for text in texts for w in WORD.findall(text))
 
 
 @lru_cache(maxsize=8192)  # the retrieved passages' names recur from question to question

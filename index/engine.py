@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .acronyms import full_names_in
+from .acronyms import full_names_in, shouted
 from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate, SentenceCentres, candidate_sentences,
                      compose_answer, merge_answers, not_found, not_stated, select_sentences)
 from .casing import CorpusCasing, NameDirection
@@ -329,13 +329,15 @@ class Engine:
         passages moved up for it would then vouch for it themselves («Жапония» answered); pairing among the
         passages the check reads changes none of its verdicts.
         """
-        unspelt = [t for t in topic if not spelt(t, self.index)]
+        capitals = not shouted(question)
+        unspelt = [t for t in topic if not spelt(t, self.index, capitals)]
         if not unspelt:
             return topic
         if not self.topic_pairing:
             return ()
         within = full_names_in(question) if self.places else None
-        pairs = pair_names(unspelt, cited, self.index, self.embed_terms, self.name_match, self.places, within)
+        pairs = pair_names(unspelt, cited, self.index, self.embed_terms, self.name_match, self.places, within,
+                           capitals)
         if any(not pairs[t] for t in unspelt):
             return ()
         return tuple(pairs[t][0][1] if t in pairs else t for t in topic)
@@ -489,7 +491,7 @@ class Engine:
         if not self.places or not topical_shape(text):
             return ()
         topic = topic_terms(text, self.index, self.word_kind, terms)
-        unspelt = [term for term in topic if not spelt(term, self.index)]
+        unspelt = [term for term in topic if not spelt(term, self.index, not shouted(text))]
         return topic if place_vouched(unspelt, [h.passage for h in hits[:VOUCHING]], full_names_in(text)) else ()
 
     def sentence_bonus(self, candidates_: list[Candidate], hits: list[Hit], subject: tuple[str, ...],

@@ -17,9 +17,14 @@ A country or capital is asked of a table first (places.py), and so is an
 acronym of an organisation or state (acronyms.py): the passages' names of that
 place or entity pair with it, one the corpus never names is missing whatever
 name embeds close to it (Токио / Токаев, EU / ЕАЭС), and another's name never
-pairs with it. A word naming a kind of institution, which English capitalises
-and the other languages do not ("Aerospace Forces" / «Воздушно-космических
-сил»), is written where the corpus writes its kind in any language
+pairs with it. An acronym outside the table, written in capitals, is written only
+where the corpus writes it letter for letter (SSR / «ССРинин») or a retrieved
+passage spells out its initials (VKS / «Воздушно-космических сил»): short
+acronyms embed alike whatever they stand for (ТАСС / «РФ»), and one the corpus
+never writes adds meaning close to any article's, so it is not asked of the
+translated-term test (3.). A word naming a kind of institution, which English
+capitalises and the other languages do not ("Aerospace Forces" /
+«Воздушно-космических сил»), is written where the corpus writes its kind in any language
 (institutions.py).
 
 A term that passes none is *missing*, and the reply says the corpus does
@@ -36,7 +41,8 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .acronyms import absent_entity, full_names_in, other_entities, same_entity, unwritten, written_in
+from .acronyms import (absent_entity, full_names_in, in_capitals, other_entities, reads_as, same_entity, shouted,
+                       spelt_out, unwritten, written_as, written_in)
 from .acronyms import named as entities_of
 from .casing import sample_rows
 from .chunk import Passage
@@ -93,7 +99,8 @@ class Evidence:
     terms: tuple[str, ...]  # the question's key terms: names, places, numbers
     missing: tuple[str, ...]  # those the corpus never mentions, in any script
     words_known: float  # share of the question's words the corpus vocabulary has
-    absent: tuple[str, ...] = ()  # the missing ones naming a place or acronym's entity the corpus never names
+    absent: tuple[str, ...] = ()  # the missing ones the corpus names in no form: a place, an acronym's entity or one
+    # outside the table
 
 
 def key_terms(question: str, casing: Casing | None = None) -> list[str]:
@@ -137,19 +144,21 @@ def weigh(question: str, hits: list[Hit], index: LoadedIndex,
     terms = list(question_terms(question, index, casing) if terms is None else terms)
     words = analyzer.tokens(question)
     known = sum(1 for t in words if t in vocab) / len(words) if words else 0.0
-    unknown = [t for t in terms if not spelt(t, index)]
+    capitals = not shouted(question)
+    unknown = [t for t in terms if not spelt(t, index, capitals)]
     if not unknown:
         return Evidence(tuple(terms), (), known)
     within = full_names_in(question) if places else {}
-    pairs = pair_names(unknown, [h.passage for h in hits], index, embed_terms, name_match, places, within)
+    pairs = pair_names(unknown, [h.passage for h in hits], index, embed_terms, name_match, places, within, capitals)
     missing = tuple(t for t in unknown if not pairs[t])
     return Evidence(tuple(terms), missing, known,
-                    tuple(t for t in missing if places and absent_name(t, index, within)))
+                    tuple(t for t in missing if (capitals and _outside_table(t))
+                          or (places and absent_name(t, index, within))))
 
 
 def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: LoadedIndex,
                embed_terms: Callable[[list[str]], np.ndarray], name_match: float = DEFAULT_NAME_MATCH,
-               places: bool = False, within: Mapping[str, frozenset[int]] | None = None,
+               places: bool = False, within: Mapping[str, frozenset[int]] | None = None, capitals: bool = True,
                ) -> dict[str, list[tuple[float, str]]]:
     """Per term the corpus does not spell, the names of ``passages`` that spell it in another script or form
     (Moscow / Москва, Қытай / Китаем), closest first, each with its cosine (at least ``name_match``).
@@ -159,17 +168,24 @@ def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: Loade
     name of another never does (Киев / Қазақстан, 0.886 embedded alone; EU / ЕАЭС, 0.911), and one the corpus
     never names pairs with nothing, so no lookalike name vouches for it (Токио / Токаев, 0.88). ``within``: the
     words of the question that make up an entity's full name (acronyms.full_names_in), read as its acronym.
+
+    An acronym in capitals outside the table (``capitals``: the question is not itself written in capitals)
+    pairs only with a name writing it letter for letter (SSR / «ССРинин», acronyms.reads_as) or the words its
+    initials stand for (acronyms.spelt_out), never by embedding: short acronyms embed alike whatever they stand
+    for (ТАСС / «РФ» 0.880, ТОО / «Токаев» 0.889).
     """
     analyzer = index.lexical.analyzer
     names = sorted(set().union(*(_names_in(p.text, p.sentences) for p in passages)) - set(unknown))
-    table = {t: [(1.0, n) for n in names if same_name(t, n, within)] if places else [] for t in unknown}
+    lettered = {t for t in unknown if capitals and _outside_table(t)}
+    table = {t: _lettered(t, names, passages) if t in lettered
+             else [(1.0, n) for n in names if same_name(t, n, within)] if places else [] for t in unknown}
     # The analyzer's tokens miss a name whose last letter a case ending replaces (Китай / «Китаем»), so a
     # place the passages name is never taken for absent.
     absent = {t for t in unknown if places and not table[t] and absent_name(t, index, within)}
     initial = {w: _initial(analyzer, w) for w in [*unknown, *names]}
     # Only a name that may spell the term can vouch for it, so only those are embedded: a tenth of the
     # passages' names, and the encoder's time with them.
-    spellings = {t: [n for n in names if t not in absent and _may_spell(t, n, initial)
+    spellings = {t: [n for n in names if t not in absent and t not in lettered and _may_spell(t, n, initial)
                      and not (places and other_names(t, n))] for t in unknown}
     candidates = sorted(set().union(*spellings.values()))
     if not candidates:
@@ -181,6 +197,13 @@ def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: Loade
         scored = ((float(vectors[i] @ vectors[column[n]]), n) for n in spellings[t] if (1.0, n) not in table[t])
         pairs[t] = table[t] + sorted((pair for pair in scored if pair[0] >= name_match), reverse=True)
     return pairs
+
+
+def _lettered(term: str, names: Sequence[str], passages: Sequence[Passage]) -> list[tuple[float, str]]:
+    """The names of ``passages`` writing the acronym ``term`` letter for letter, then the runs of their words it
+    stands for (acronyms.spelt_out: «Воздушно-космических сил» for VKS)."""
+    runs = dict.fromkeys(run for p in passages if (run := spelt_out(term, p.text)))
+    return [(1.0, n) for n in names if reads_as(term, n)] + [(1.0, run) for run in runs]
 
 
 def place_vouched(unspelt: Sequence[str], passages: Sequence[Passage],
@@ -212,24 +235,31 @@ def absent_name(term: str, index: LoadedIndex, within: Mapping[str, frozenset[in
             or bool(within and unwritten(within.get(term, frozenset()), written)))
 
 
-def spelt(term: str, index: LoadedIndex) -> bool:
+def spelt(term: str, index: LoadedIndex, capitals: bool = True) -> bool:
     """Whether the corpus writes ``term``: each of its lexical tokens (scripts folded: "Tokayev" is spelt where
-    the passages say Токаев), and, for an acronym of the acronym table, an acronym that folds alike in one of
-    up to ``ACRONYM_SAMPLE`` passages holding its token: the analyzer folds «ООН» to the token "on", which any
-    English passage holds, as a word, not as an acronym. A word naming a kind of institution is written where the
-    corpus writes one of its words in any language (institutions.py: "Forces" where it writes «сил»)."""
+    the passages say Токаев), and, for an acronym, the acronym in one of up to ``ACRONYM_SAMPLE`` passages
+    holding its token. The analyzer folds «ООН» to the token "on", «ТАСС» to "tas", «ТОО» to "to", which
+    ordinary words of other languages hold; on an archive nearly every short acronym folds into some word.
+    An acronym of the acronym table is written where a passage writes one that folds alike («НАТО» for NATO);
+    one in capitals outside it (``capitals``: unless the question is itself written in capitals) only where a
+    passage writes it letter for letter (acronyms.reads_as)."""
     if not index.lexical.spells(term):
         return institution_written(term, index.lexical.spells, index.lexical.begins)
-    if not entities_of(term):
+    if not entities_of(term) and not (capitals and in_capitals(term)):
         return True
     return index.acronyms_written.get([term], lambda terms: [_written_as_acronym(t, index) for t in terms])[0]
+
+
+def _outside_table(term: str) -> bool:
+    return in_capitals(term) and not entities_of(term)
 
 
 def _written_as_acronym(term: str, index: LoadedIndex) -> bool:
     rows = sample_rows(index.lexical, term, ACRONYM_SAMPLE)
     if not rows:  # an acronym of several tokens: its spelling is all there is to read
         return True
-    return written_in(term, [p.text for p in index.passages.many(rows)], index.lexical.analyzer.tokens)
+    texts = [p.text for p in index.passages.many(rows)]
+    return written_as(term, texts) if _outside_table(term) else written_in(term, texts, index.lexical.analyzer.tokens)
 
 
 def question_terms(question: str, index: LoadedIndex, casing: Casing | None = None) -> list[str]:
@@ -250,14 +280,15 @@ def asks_about(question: str, index: LoadedIndex, casing: Casing | None = None,
     corpus holds it: a short question sits lower than one with a predicate ("Who is Rizzat Tasym?" 0.78).
     """
     topic = topic_terms(question, index, casing, terms)
-    return topic if all(_known(term, index) for term in topic) else ()
+    capitals = not shouted(question)
+    return topic if all(_known(term, index, capitals) for term in topic) else ()
 
 
-def _known(name: str, index: LoadedIndex) -> bool:
+def _known(name: str, index: LoadedIndex, capitals: bool = True) -> bool:
     """Whether the corpus spells ``name``, or, an English spelling, writes it as Russian writes English names
     ("John" / «Джон», latin.russian_reading): for what a who-is question is about, not for the near-miss check,
     where a given name read so leaves an absent surname alone against the translated-term test."""
-    if spelt(name, index):
+    if spelt(name, index, capitals):
         return True
     return name.isascii() and (reading := russian_reading(name)) != name.lower() and index.lexical.spells(reading)
 
@@ -307,7 +338,7 @@ def taken_up(question: str, missing: Sequence[str], closeness: Callable[[str], f
     ``closeness(text)`` is how near the best retrieved sentence comes to ``text``.
     The terms are taken up when the question is nearer with them than without
     them (by more than ``TAKEN_UP_MARGIN``): a translated name (Батыс for the
-    passage's Запад, ВКС for Воздушно-космических сил) adds what the sentence
+    passage's Запад, Бейжің for its Пекин) adds what the sentence
     says; a name the corpus never mentions adds what it does not, and the
     question moves away, or, a place in a Turkic case ending ("Бишкекке"), stays put.
     """

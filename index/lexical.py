@@ -147,6 +147,13 @@ def _normalise(word: str, fold: bool, romanize: bool, latin_marks: bool = False)
     return word
 
 
+@lru_cache(maxsize=4096)
+def letter_reading(letters: str) -> str:
+    """An acronym read letter by letter, each letter folded and romanized alone: SSR and «ССР» both "ssr", which
+    the analyzer's tokens make "sr" and "sr"; «ТАСС» "tass", never "tas" (a word of the corpus)."""
+    return "".join(_normalise(c, True, True, True) for c in letters.lower())
+
+
 def _unmarked(word: str) -> str:
     """Latin letters without their marks, ş and ç as the sh and ch their Cyrillic letters romanize to."""
     word = word.translate(_MARKED)

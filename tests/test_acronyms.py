@@ -7,7 +7,8 @@ from importlib import resources
 
 import pytest
 
-from index.acronyms import absent_entity, acronym, full_names_in, named, other_entities, same_entity, written_in
+from index.acronyms import (absent_entity, acronym, full_names_in, in_capitals, named, other_entities, own_form, reads_as,
+                            same_entity, shouted, spelt_out, written_in)
 
 
 def test_an_acronym_is_read_with_its_case_ending() -> None:
@@ -133,3 +134,42 @@ def test_an_acronym_written_in_another_script_is_written() -> None:
     assert written_in("NATO", ["В НАТО заявили"], tokens) and written_in("АҚШ", ["АҚШ-тың саяси бағыты"], tokens)
     assert not written_in("ООН", ["on the way to Moscow"], tokens)
     assert not written_in("США", ["the USA said"], tokens)
+
+
+def test_an_acronym_outside_the_table_is_a_word_wholly_in_capitals() -> None:
+    assert in_capitals("ТАСС") and in_capitals("KNB") and in_capitals("ҚХР")
+    assert not in_capitals("АҚмола") and not in_capitals("Токаев") and not in_capitals("А")
+    # Roman numerals, also typed in Cyrillic letters, name centuries (KazQAD dev asks of «ХШ», «ХІІІ»)
+    assert not in_capitals("XIII") and not in_capitals("ХІІІ") and not in_capitals("ХШ")
+    assert shouted("WHEN DID PUTIN MEET NAZARBAYEV?") and not shouted("What did the KNB say?")
+
+
+def test_an_acronym_is_written_letter_for_letter_in_any_script() -> None:
+    assert own_form("ССРинин") == "ССР" and own_form("ТАСС-тың") == "ТАСС" and own_form("РФ") == "РФ"
+    assert own_form("АҚмола") == "" and own_form("Токаевым") == ""  # an ending from no closed list
+    assert reads_as("SSR", "ССРинин") and reads_as("RK", "РК") and reads_as("CA", "ЦА")  # C also as Ц
+    assert not reads_as("ТАСС", "ТАС")  # one token to the analyzer, which folds doubled letters
+    assert not reads_as("ТАСС", "РФ") and not reads_as("ТОО", "Токаев")  # close only to the encoder
+
+
+def test_an_acronym_is_read_from_the_initials_of_the_words_it_stands_for() -> None:
+    text = "самолет Токаева сопровождали истребители Су-35 Воздушно-космических сил РФ."
+    assert spelt_out("VKS", text) == "Воздушно космических сил" and spelt_out("ВКС", text) == "Воздушно космических сил"
+    assert spelt_out("ТСИ", text) == "Токаева сопровождали истребители"
+    assert spelt_out("ВБ", "в большой игре") == ""  # two initials meet by chance
+    assert spelt_out("ВИС", "Вашингтон и страны") == ""  # so does a word like «и»
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Что КНБ сообщил о деле Самата Абиша?", "КНБ"),  # close in meaning to the article's investigation
+    ("What did the MFA of Kazakhstan say about the talks in the Kremlin?", "MFA"),
+])
+def test_an_acronym_the_corpus_never_writes_is_declined(engine, question: str, asked: str) -> None:
+    reply = engine.ask(question)
+    assert reply.verdict == "not_stated" and f"«{asked}»" in reply.answer, reply.answer
+
+
+def test_an_acronym_of_words_the_passages_write_is_answered(engine) -> None:
+    """No passage writes «ВКС» or "VKS"; one writes «Воздушно-космических сил», its initials."""
+    reply = engine.ask("Which VKS fighters escorted Tokayev's plane?")
+    assert reply.verdict == "answer" and "Су-35" in reply.lead, reply.answer
