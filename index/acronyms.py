@@ -119,14 +119,17 @@ _PLAIN_WORD = re.compile(r"[^\W\d_]+")  # a hyphenated word's parts apart: «В�
 def spelt_out(term: str, text: str) -> str:
     """The run of consecutive words of ``text`` whose initials read as the acronym ``term`` letter for letter, a
     name translated into its initials rather than transliterated (VKS / «Воздушно-космических сил»); "" when
-    none do. Short acronyms and words are left alone: two initials, or a word like "и" or "of", meet by chance."""
+    none do. Short acronyms and words are left alone: two initials, or a word like "и" or "of", meet by chance.
+    So do three ordinary words (ҰҚК / «үчүн күрөштөн кабар», the letters folded alike), so the run must open
+    with a capital, as a name does in all four languages («Ұлттық қауіпсіздік комитеті»)."""
     if len(term) < _SPELT_OUT:
         return ""
     wanted = {letter_reading(term), letter_reading(term.replace("C", "Ц"))}
     words = _PLAIN_WORD.findall(text)
     for start in range(len(words) - len(term) + 1):
         run = words[start:start + len(term)]
-        if all(len(w) >= _SPELT_OUT for w in run) and letter_reading("".join(w[0] for w in run)) in wanted:
+        if (run[0][0].isupper() and all(len(w) >= _SPELT_OUT for w in run)
+                and letter_reading("".join(w[0] for w in run)) in wanted):
             return " ".join(run)
     return ""
 

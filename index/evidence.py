@@ -256,8 +256,9 @@ def _outside_table(term: str) -> bool:
 
 def _written_as_acronym(term: str, index: LoadedIndex) -> bool:
     rows = sample_rows(index.lexical, term, ACRONYM_SAMPLE)
-    if not rows:  # an acronym of several tokens: its spelling is all there is to read
-        return True
+    if not rows:  # an acronym of several tokens: its spelling is all there is to read; but one whose letters
+        # the analyzer drops («ИИ», stop words) says nothing, and only the retrieved passages can write it
+        return not (_outside_table(term) and not index.lexical.analyzer.tokens(term))
     texts = [p.text for p in index.passages.many(rows)]
     return written_as(term, texts) if _outside_table(term) else written_in(term, texts, index.lexical.analyzer.tokens)
 

@@ -158,11 +158,13 @@ def test_an_acronym_is_read_from_the_initials_of_the_words_it_stands_for() -> No
     assert spelt_out("ТСИ", text) == "Токаева сопровождали истребители"
     assert spelt_out("ВБ", "в большой игре") == ""  # two initials meet by chance
     assert spelt_out("ВИС", "Вашингтон и страны") == ""  # so does a word like «и»
+    assert spelt_out("ҰҚК", "бийлик үчүн күрөштөн кабар берген") == ""  # and ordinary words: a name opens with a capital
 
 
 @pytest.mark.parametrize("question, asked", [
     ("Что КНБ сообщил о деле Самата Абиша?", "КНБ"),  # close in meaning to the article's investigation
     ("What did the MFA of Kazakhstan say about the talks in the Kremlin?", "MFA"),
+    ("Что Токаев говорил об ИИ во время визита в Москву?", "ИИ"),  # no lexical token: stop words to the analyzer
 ])
 def test_an_acronym_the_corpus_never_writes_is_declined(engine, question: str, asked: str) -> None:
     reply = engine.ask(question)
