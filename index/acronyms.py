@@ -135,8 +135,21 @@ def spelt_out(term: str, text: str) -> str:
 
 
 def written_as(term: str, texts: Sequence[str]) -> bool:
-    """Whether one of ``texts`` writes the acronym ``term`` (``reads_as``)."""
-    return any(reads_as(term, w) for text in texts for w in WORD.findall(text))
+    """Whether one of ``texts`` writes the acronym ``term`` (``reads_as``), or, for a longer word in capitals, the
+    word itself in any case (``as_word``)."""
+    return any(reads_as(term, w) or as_word(term, w) for text in texts for w in WORD.findall(text))
+
+
+_AS_WORD = 4  # letters a word in capitals needs to be read as a word too: «АҚ» is a Kazakh word and a company form
+
+
+def as_word(term: str, word: str) -> bool:
+    """Whether ``word`` writes ``term``, a word in capitals, in another case, with or without an ending: a name
+    written in capitals for emphasis ("TOKAYEV", «ТОҚАЕВТЫҢ») against the corpus' «Токаев», «Тоқаевтың». Letter by
+    letter, the shorter at least ``_AS_WORD`` letters, so «ТАСС» is not «Тасым» and a short acronym no word."""
+    mine, theirs = letter_reading(term), letter_reading(word)
+    shorter = min(len(mine), len(theirs))
+    return shorter >= _AS_WORD and len(term) >= _AS_WORD and mine[:shorter] == theirs[:shorter]
 
 
 @lru_cache(maxsize=8192)  # the retrieved passages' names recur from question to question

@@ -7,8 +7,8 @@ from importlib import resources
 
 import pytest
 
-from index.acronyms import (absent_entity, acronym, full_names_in, in_capitals, named, other_entities, own_form, reads_as,
-                            same_entity, shouted, spelt_out, written_in)
+from index.acronyms import (absent_entity, acronym, as_word, full_names_in, in_capitals, named, other_entities, own_form,
+                            reads_as, same_entity, shouted, spelt_out, written_in)
 
 
 def test_an_acronym_is_read_with_its_case_ending() -> None:
@@ -175,3 +175,23 @@ def test_an_acronym_of_words_the_passages_write_is_answered(engine) -> None:
     """No passage writes «ВКС» or "VKS"; one writes «Воздушно-космических сил», its initials."""
     reply = engine.ask("Which VKS fighters escorted Tokayev's plane?")
     assert reply.verdict == "answer" and "Су-35" in reply.lead, reply.answer
+
+
+def test_a_longer_word_in_capitals_is_also_read_as_the_word() -> None:
+    assert as_word("ТОКАЕВА", "Токаев") and as_word("ТОҚАЕВТЫҢ", "Тоқаевтың") and as_word("PUTIN", "Putin’s")
+    assert not as_word("ТАСС", "Тасым") and not as_word("NASA", "Nazarbayev")
+    assert not as_word("АҚ", "ақ")  # a Kazakh word and a company form: short words in capitals stay acronyms
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Какие истребители сопровождали самолет ТОКАЕВА в небе России?", "Су-35"),
+    ("НАЗАРБАЕВ Мәскеуге кімнің шақыруымен барды?", "Назарбаев"),
+])
+def test_a_name_written_in_capitals_for_emphasis_is_answered(engine, question: str, expected: str) -> None:
+    reply = engine.ask(question)
+    assert reply.verdict == "answer" and expected in reply.answer, reply.answer
+
+
+def test_a_name_in_capitals_the_corpus_never_writes_is_declined(engine) -> None:
+    reply = engine.ask("Что сказал ЛУКАШЕНКО о встрече Путина и Назарбаева?")
+    assert reply.verdict == "not_stated" and "«ЛУКАШЕНКО»" in reply.answer, reply.answer
