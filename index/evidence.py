@@ -41,7 +41,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .acronyms import (absent_entity, full_names_in, other_entities, outside_form, reads_as, same_entity, shouted,
+from .acronyms import (absent_entity, full_names_in, in_capitals, other_entities, reads_as, same_entity, shouted,
                        spelt_out, unwritten, written_as, written_in)
 from .acronyms import named as entities_of
 from .casing import sample_rows
@@ -202,9 +202,8 @@ def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: Loade
 def _lettered(term: str, names: Sequence[str], passages: Sequence[Passage]) -> list[tuple[float, str]]:
     """The names of ``passages`` writing the acronym ``term`` letter for letter, then the runs of their words it
     stands for (acronyms.spelt_out: «Воздушно-космических сил» for VKS)."""
-    form = outside_form(term)
-    runs = dict.fromkeys(run for p in passages if (run := spelt_out(form, p.text)))
-    return [(1.0, n) for n in names if reads_as(form, n)] + [(1.0, run) for run in runs]
+    runs = dict.fromkeys(run for p in passages if (run := spelt_out(term, p.text)))
+    return [(1.0, n) for n in names if reads_as(term, n)] + [(1.0, run) for run in runs]
 
 
 def place_vouched(unspelt: Sequence[str], passages: Sequence[Passage],
@@ -246,23 +245,22 @@ def spelt(term: str, index: LoadedIndex, capitals: bool = True) -> bool:
     passage writes it letter for letter (acronyms.reads_as)."""
     if not index.lexical.spells(term):
         return institution_written(term, index.lexical.spells, index.lexical.begins)
-    if not entities_of(term) and not (capitals and outside_form(term)):
+    if not entities_of(term) and not (capitals and in_capitals(term)):
         return True
     return index.acronyms_written.get([term], lambda terms: [_written_as_acronym(t, index) for t in terms])[0]
 
 
 def _outside_table(term: str) -> bool:
-    return bool(outside_form(term)) and not entities_of(term)
+    return in_capitals(term) and not entities_of(term)
 
 
 def _written_as_acronym(term: str, index: LoadedIndex) -> bool:
-    form = outside_form(term) if _outside_table(term) else ""
-    rows = sample_rows(index.lexical, form or term, ACRONYM_SAMPLE)
-    if not rows:  # a table acronym of several tokens: its spelling is all there is to read; one outside the
-        # table whose letters the analyzer drops («ИИ», stop words) only the retrieved passages can write
-        return not form
+    rows = sample_rows(index.lexical, term, ACRONYM_SAMPLE)
+    if not rows:  # an acronym of several tokens: its spelling is all there is to read; but one whose letters
+        # the analyzer drops («ИИ», stop words) says nothing, and only the retrieved passages can write it
+        return not (_outside_table(term) and not index.lexical.analyzer.tokens(term))
     texts = [p.text for p in index.passages.many(rows)]
-    return written_as(form, texts) if form else written_in(term, texts, index.lexical.analyzer.tokens)
+    return written_as(term, texts) if _outside_table(term) else written_in(term, texts, index.lexical.analyzer.tokens)
 
 
 def question_terms(question: str, index: LoadedIndex, casing: Casing | None = None) -> list[str]:
