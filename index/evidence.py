@@ -47,7 +47,7 @@ from .acronyms import named as entities_of
 from .casing import sample_rows
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
-from .institutions import absent as absent_institution, written as institution_written
+from .institutions import written as institution_written
 from .latin import russian_reading
 from .places import absent_place, other_places, same_place
 from .search import Hit
@@ -228,13 +228,11 @@ def other_names(term: str, name: str) -> bool:
 
 
 def absent_name(term: str, index: LoadedIndex, within: Mapping[str, frozenset[int]] | None = None) -> bool:
-    """Whether ``term`` names a place, an acronym's entity (or is a word of such an entity's full name,
-    ``within``) or a kind of institution that the corpus writes in no form."""
+    """Whether ``term`` names a place or an acronym's entity (or is a word of such an entity's full name,
+    ``within``) that the corpus writes in no form."""
     written = lambda form: spelt(form, index)  # noqa: E731
-    lexical = index.lexical
-    return (absent_place(term, lexical.spells, lexical.begins) or absent_entity(term, written)
-            or bool(within and unwritten(within.get(term, frozenset()), written))
-            or absent_institution(term, lexical.spells, lexical.begins))
+    return (absent_place(term, index.lexical.spells, index.lexical.begins) or absent_entity(term, written)
+            or bool(within and unwritten(within.get(term, frozenset()), written)))
 
 
 def spelt(term: str, index: LoadedIndex, capitals: bool = True) -> bool:

@@ -49,9 +49,3 @@ def written(term: str, spells: Callable[[str], bool], begins: Callable[[str], bo
     begins with it, for a word of five letters or more)."""
     return any(places_written(w, spells, begins) or (len(w) >= _SHORTEST and begins(w))
                for number in kinds(term) for words in _entries()[number] for w in words)
-
-
-def absent(term: str, spells: Callable[[str], bool], begins: Callable[[str], bool]) -> bool:
-    """True when ``term`` names a kind of institution the corpus writes by none of its words, in any language
-    ("the US Senate" in a corpus with no senate): missing however close a translation would bring the question."""
-    return bool(kinds(term)) and not written(term, spells, begins)
