@@ -9,6 +9,12 @@ written by hand: a closed class, like the calendar words) pairs an acronym with
 the corpus' own acronym for the same entity, never with another entity's, and
 tells one the corpus never names in any form, as the places table does for
 countries and capitals (places.py).
+
+An acronym outside the table is read by its letters alone (``in_capitals``,
+``reads_as``): written where a passage writes the same letters in any script
+(SSR / «ССРинин», CA / «ЦА»), or spells out its initials (``spelt_out``: VKS /
+«Воздушно-космических сил»). A longer word in capitals may be a name written
+for emphasis, so it also reads as the word (``as_word``: TOKAYEV / «Tokayev»).
 """
 
 from __future__ import annotations

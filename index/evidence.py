@@ -242,7 +242,8 @@ def spelt(term: str, index: LoadedIndex, capitals: bool = True) -> bool:
     ordinary words of other languages hold; on an archive nearly every short acronym folds into some word.
     An acronym of the acronym table is written where a passage writes one that folds alike («НАТО» for NATO);
     one in capitals outside it (``capitals``: unless the question is itself written in capitals) only where a
-    passage writes it letter for letter (acronyms.reads_as)."""
+    passage writes it letter for letter (acronyms.reads_as) or, a word of 4+ letters, the word in any case
+    (acronyms.as_word: a name in capitals for emphasis)."""
     if not index.lexical.spells(term):
         return institution_written(term, index.lexical.spells, index.lexical.begins)
     if not entities_of(term) and not (capitals and in_capitals(term)):
