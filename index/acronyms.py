@@ -75,6 +75,13 @@ def in_capitals(word: str) -> bool:
     return len(word) > 1 and word.isalpha() and word.isupper() and not set(word) <= _ROMAN
 
 
+def outside_form(word: str) -> str:
+    """The acronym ``word`` writes when it is read as one outside the table: the word itself wholly in capitals,
+    or its own form with a case ending («ҰҚК-ның», «УКМКнын», «МИДа»: ҰҚК, УКМК, МИД); "" for any other word."""
+    form = word if in_capitals(word) else own_form(word)
+    return form if form and in_capitals(form) else ""
+
+
 def shouted(text: str) -> bool:
     """Whether ``text`` is itself written in capitals (most of its cased letters): then a word in capitals says
     nothing of being an acronym ("WHEN DID PUTIN MEET NAZARBAYEV?")."""

@@ -41,8 +41,8 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .acronyms import (absent_entity, full_names_in, in_capitals, other_entities, reads_as, same_entity, shouted,
-                       spelt_out, unwritten, written_as, written_in)
+from .acronyms import (absent_entity, full_names_in, other_entities, outside_form, own_form, reads_as, same_entity,
+                       shouted, spelt_out, unwritten, written_as, written_in)
 from .acronyms import named as entities_of
 from .casing import sample_rows
 from .chunk import Passage
@@ -124,7 +124,7 @@ def _sentence_terms(sentence: str, casing: Casing | None = None) -> list[str]:
     words = WORD.findall(sentence)
     return [w for i, w in enumerate(words)
             if has_digit(w) or (w.lower() not in _MEDIA and (
-                (len(w) > 1 and w.isupper())
+                (len(w) > 1 and w.isupper()) or (own_form(w) and own_form(w).lower() not in _MEDIA)
                 or (w[:1].isupper() and w.lower() not in _CALENDAR
                     and (i > 0 or (casing is not None and opening_name(w, casing))))))]
 
@@ -202,8 +202,9 @@ def pair_names(unknown: Sequence[str], passages: Sequence[Passage], index: Loade
 def _lettered(term: str, names: Sequence[str], passages: Sequence[Passage]) -> list[tuple[float, str]]:
     """The names of ``passages`` writing the acronym ``term`` letter for letter, then the runs of their words it
     stands for (acronyms.spelt_out: «Воздушно-космических сил» for VKS)."""
-    runs = dict.fromkeys(run for p in passages if (run := spelt_out(term, p.text)))
-    return [(1.0, n) for n in names if reads_as(term, n)] + [(1.0, run) for run in runs]
+    form = outside_form(term)
+    runs = dict.fromkeys(run for p in passages if (run := spelt_out(form, p.text)))
+    return [(1.0, n) for n in names if reads_as(form, n)] + [(1.0, run) for run in runs]
 
 
 def place_vouched(unspelt: Sequence[str], passages: Sequence[Passage],
@@ -246,22 +247,25 @@ def spelt(term: str, index: LoadedIndex, capitals: bool = True) -> bool:
     (acronyms.as_word: a name in capitals for emphasis)."""
     if not index.lexical.spells(term):
         return institution_written(term, index.lexical.spells, index.lexical.begins)
-    if not entities_of(term) and not (capitals and in_capitals(term)):
+    if not entities_of(term) and not (capitals and outside_form(term)):
         return True
     return index.acronyms_written.get([term], lambda terms: [_written_as_acronym(t, index) for t in terms])[0]
 
 
 def _outside_table(term: str) -> bool:
-    return in_capitals(term) and not entities_of(term)
+    return bool(outside_form(term)) and not entities_of(term)
 
 
 def _written_as_acronym(term: str, index: LoadedIndex) -> bool:
-    rows = sample_rows(index.lexical, term, ACRONYM_SAMPLE)
-    if not rows:  # an acronym of several tokens: its spelling is all there is to read; but one whose letters
-        # the analyzer drops («ИИ», stop words) says nothing, and only the retrieved passages can write it
-        return not (_outside_table(term) and not index.lexical.analyzer.tokens(term))
+    form = outside_form(term) if _outside_table(term) else ""
+    # The word as written and its form hold different tokens («ССРинин», ССР): passages holding either may write it.
+    rows = sorted(set(sample_rows(index.lexical, term, ACRONYM_SAMPLE)) | set(
+        sample_rows(index.lexical, form, ACRONYM_SAMPLE) if form and form != term else ()))
+    if not rows:  # a table acronym of several tokens: its spelling is all there is to read; one outside the
+        # table whose letters the analyzer drops («ИИ», stop words) only the retrieved passages can write
+        return not form
     texts = [p.text for p in index.passages.many(rows)]
-    return written_as(term, texts) if _outside_table(term) else written_in(term, texts, index.lexical.analyzer.tokens)
+    return written_as(form, texts) if form else written_in(term, texts, index.lexical.analyzer.tokens)
 
 
 def question_terms(question: str, index: LoadedIndex, casing: Casing | None = None) -> list[str]:
