@@ -50,7 +50,6 @@ from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .institutions import written as institution_written
 from .latin import russian_reading
 from .places import absent_place, other_places, same_place
-from .places import written as place_written
 from .search import Hit
 from .source_language import cue_words
 from .store import LoadedIndex
@@ -232,10 +231,8 @@ def other_names(term: str, name: str) -> bool:
 def absent_name(term: str, index: LoadedIndex, within: Mapping[str, frozenset[int]] | None = None) -> bool:
     """Whether ``term`` names a place or an acronym's entity (or is a word of such an entity's full name,
     ``within``) that the corpus writes in no form."""
-    lexical = index.lexical
-    # An entity's name read as the places table reads one: «Китаем» writes Китай (places.written).
-    written = lambda form: spelt(form, index) or place_written(form, lexical.spells, lexical.begins)  # noqa: E731
-    return (absent_place(term, lexical.spells, lexical.begins) or absent_entity(term, written)
+    written = lambda form: spelt(form, index)  # noqa: E731
+    return (absent_place(term, index.lexical.spells, index.lexical.begins) or absent_entity(term, written)
             or bool(within and unwritten(within.get(term, frozenset()), written)))
 
 
