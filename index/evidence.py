@@ -104,7 +104,8 @@ class Evidence:
 
 
 def key_terms(question: str, casing: Casing | None = None) -> list[str]:
-    """Names and numbers: words with a digit, acronyms, and capitalised words (not dates' words).
+    """Names and numbers: words with a digit, acronyms (with a case ending too, «ҰҚК-ның», wherever they stand),
+    and capitalised words (not dates' words).
 
     Sentence by sentence: in "Who is Samat Abish? What is his relation to Nazarbayev?"
     the second "What" opens a sentence and names nothing. Given ``casing`` (the engine's
@@ -242,9 +243,10 @@ def spelt(term: str, index: LoadedIndex, capitals: bool = True) -> bool:
     holding its token. The analyzer folds «ООН» to the token "on", «ТАСС» to "tas", «ТОО» to "to", which
     ordinary words of other languages hold; on an archive nearly every short acronym folds into some word.
     An acronym of the acronym table is written where a passage writes one that folds alike («НАТО» for NATO);
-    one in capitals outside it (``capitals``: unless the question is itself written in capitals) only where a
-    passage writes it letter for letter (acronyms.reads_as) or, a word of 4+ letters, the word in any case
-    (acronyms.as_word: a name in capitals for emphasis)."""
+    one in capitals outside it (``capitals``: unless the question is itself written in capitals), bare or with a
+    case ending (acronyms.outside_form: «ҰҚК-ның» is ҰҚК), only where a passage writes it letter for letter
+    (acronyms.reads_as) or, a word of 4+ letters, the word in any case (acronyms.as_word: a name in capitals
+    for emphasis)."""
     if not index.lexical.spells(term):
         return institution_written(term, index.lexical.spells, index.lexical.begins)
     if not entities_of(term) and not (capitals and outside_form(term)):
