@@ -165,6 +165,8 @@ def test_an_acronym_is_read_from_the_initials_of_the_words_it_stands_for() -> No
     ("Что КНБ сообщил о деле Самата Абиша?", "КНБ"),  # close in meaning to the article's investigation
     ("What did the MFA of Kazakhstan say about the talks in the Kremlin?", "MFA"),
     ("Что Токаев говорил об ИИ во время визита в Москву?", "ИИ"),  # no lexical token: stop words to the analyzer
+    ("ҰҚК-ның өкілі Самат Әбіштің ісі туралы не айтты?", "ҰҚК-ның"),  # with a case ending, opening the question
+    ("Тоқаев ҚТЖ-ның басшысымен Мәскеуде кездесті ме?", "ҚТЖ-ның"),
 ])
 def test_an_acronym_the_corpus_never_writes_is_declined(engine, question: str, asked: str) -> None:
     reply = engine.ask(question)
@@ -205,15 +207,6 @@ def test_an_acronym_with_a_case_ending_is_read_as_its_acronym() -> None:
     assert outside_form("АҚмола") == "" and outside_form("Токаев") == "" and outside_form("ХІІІ") == ""
     assert "ҰҚК-ның" in key_terms("ҰҚК-ның төрағасы не деді?")  # an opening word, yet plainly an acronym
     assert same_entity("КСР", "ССРинин") and same_entity("ҚХР", "КНР") and same_entity("КСРО", "USSR")
-
-
-@pytest.mark.parametrize("question, asked", [
-    ("ҰҚК-ның өкілі Самат Әбіштің ісі туралы не айтты?", "ҰҚК-ның"),
-    ("Тоқаев ҚТЖ-ның басшысымен Мәскеуде кездесті ме?", "ҚТЖ-ның"),
-])
-def test_an_acronym_with_an_ending_the_corpus_never_writes_is_declined(engine, question: str, asked: str) -> None:
-    reply = engine.ask(question)
-    assert reply.verdict == "not_stated" and f"«{asked}»" in reply.answer, reply.answer
 
 
 def test_an_acronym_with_an_ending_the_corpus_writes_is_answered(engine) -> None:
