@@ -36,17 +36,8 @@ _RUSSIAN_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "о�
                     "ит", "ют", "ут", "ят", "ал", "ла", "ли", "ло", "ом", "ем", "ей", "ию", "ью", "ы")
 
 
-# Russian spelling never writes ы after these letters (и instead: «руки», «жить»); Kyrgyz does («тышкы», «башчысы»),
-# and Kazakh writes қы, ғы, so a word holding one, in a text without a Kazakh letter, reads as Kyrgyz.
-_NOT_RUSSIAN = ("кы", "гы", "хы", "жы", "чы", "шы", "щы")
-
-
 def _endings(words: list[str], endings: tuple[str, ...]) -> int:
     return sum(1 for w in words if len(w) >= 5 and w.endswith(endings))
-
-
-def _not_russian(words: list[str]) -> int:
-    return sum(1 for w in words if any(pair in w for pair in _NOT_RUSSIAN))
 
 
 SHORT_TEXT = 2000  # the longest text whose language is remembered (a question is at most MAX_QUESTION_CHARS)
@@ -83,8 +74,6 @@ def _language(text: str) -> Lang:
         return "kk"
     if votes["ky"] > votes["ru"]:
         return "ky"
-    plain = [w for w in words if not any(pair in w for pair in _NOT_RUSSIAN)]
-    if _endings(words, _KYRGYZ_ENDINGS) + _not_russian(words) - _endings(
-            [w for w in words if w not in plain], _KYRGYZ_ENDINGS) > _endings(plain, _RUSSIAN_ENDINGS) + votes["ru"]:
+    if _endings(words, _KYRGYZ_ENDINGS) > _endings(words, _RUSSIAN_ENDINGS) + votes["ru"]:
         return "ky"
     return "ru"
