@@ -36,6 +36,11 @@ _RUSSIAN_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "о�
                     "ит", "ют", "ут", "ят", "ал", "ла", "ли", "ло", "ом", "ем", "ей", "ию", "ью", "ы")
 
 
+# Russian spelling never writes ы after these letters (и instead: «руки», «жить»); Kyrgyz does («тышкы», «башчысы»),
+# and Kazakh writes қы, ғы. Russian writes Turkic names so («Шымкент»), so only a word in lower case counts.
+_NOT_RUSSIAN = ("кы", "гы", "хы", "жы", "чы", "шы", "щы")
+
+
 def _endings(words: list[str], endings: tuple[str, ...]) -> int:
     return sum(1 for w in words if len(w) >= 5 and w.endswith(endings))
 
@@ -62,7 +67,8 @@ def _language(text: str) -> Lang:
         return "en"
     kazakh = sum(1 for c in letters if c in _KAZAKH_ONLY)
     shared = sum(1 for c in letters if c in _TURKIC_SHARED)
-    words = [w.lower() for w in _WORD.findall(text)]
+    written = _WORD.findall(text)
+    words = [w.lower() for w in written]
     votes = {lang: sum(1 for w in words if w in vocab) for lang, vocab in _FUNCTION_WORDS.items()}
     # A distinctive letter decides unless Russian function words outvote it and the
     # letters are rare (~3%+ of Kazakh text): "Қасым" inside a Russian sentence stays ru.
@@ -74,6 +80,8 @@ def _language(text: str) -> Lang:
         return "kk"
     if votes["ky"] > votes["ru"]:
         return "ky"
-    if _endings(words, _KYRGYZ_ENDINGS) > _endings(words, _RUSSIAN_ENDINGS) + votes["ru"]:
+    turkic = {w for w in written if w.islower() and any(pair in w for pair in _NOT_RUSSIAN)}
+    rest = [w for w in words if w not in turkic]
+    if len(turkic) + _endings(rest, _KYRGYZ_ENDINGS) > _endings(rest, _RUSSIAN_ENDINGS) + votes["ru"]:
         return "ky"
     return "ru"

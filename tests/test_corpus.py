@@ -83,6 +83,10 @@ def test_long_line_mentioning_comments_is_article_text():
     ("До какой суммы страны намерены увеличить товарооборот?", "ru"),
     ("Какие компании будут строить атомную станцию в Казахстане?", "ru"),
     ("Сколько гражданских погибло во время январских событий?", "ru"),
+    # ы after к, ч, ш… is no Russian spelling: a Kyrgyz word without ң ө ү; but Russian writes names so
+    ("Казакстандын тышкы саясат концепциясы акыркы он жылда канчанчы концепция?", "ky"),
+    ("Министрдин башчысы тышкы саясат боюнча кантип ойлойт?", "ky"),
+    ("Расскажи про Шымкент.", "ru"),
 ])
 def test_language_detection(text, lang):
     assert detect_language(text) == lang
