@@ -3,7 +3,8 @@
 Kazakh and Kyrgyz are both Cyrillic. Kazakh alone uses ә ғ қ ұ һ і; Kyrgyz
 shares ң ө ү with Kazakh but lacks those; Russian has none of them. Letter
 evidence decides most texts; a few very frequent function words break ties in
-short texts that carry no distinctive letter.
+short texts that carry no distinctive letter, and then endings and spellings
+Russian never writes (ы after к, ч, ш…: «тышкы», «башчысы»).
 """
 
 from __future__ import annotations
