@@ -43,7 +43,6 @@ import numpy as np
 
 from .acronyms import (absent_entity, full_names_in, other_entities, outside_form, own_form, reads_as, same_entity,
                        shouted, spelt_out, unwritten, written_as, written_in)
-from .acronyms import acronym as entity_acronym
 from .acronyms import named as entities_of
 from .casing import sample_rows
 from .chunk import Passage
@@ -51,7 +50,6 @@ from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .institutions import written as institution_written
 from .latin import russian_reading
 from .places import absent_place, other_places, same_place
-from .places import written as place_written
 from .search import Hit
 from .source_language import cue_words
 from .store import LoadedIndex
@@ -234,12 +232,8 @@ def other_names(term: str, name: str) -> bool:
 def absent_name(term: str, index: LoadedIndex, within: Mapping[str, frozenset[int]] | None = None) -> bool:
     """Whether ``term`` names a place or an acronym's entity (or is a word of such an entity's full name,
     ``within``) that the corpus writes in no form."""
-    lexical = index.lexical
-    # An entity's full name is read as the places table reads a name («Китаем» writes Китай, places.written); its
-    # acronyms keep spelt's own reading, which never takes «ООН» for the English "on".
-    written = lambda form: spelt(form, index) or (  # noqa: E731
-        not entity_acronym(form) and place_written(form, lexical.spells, lexical.begins))
-    return (absent_place(term, lexical.spells, lexical.begins) or absent_entity(term, written)
+    written = lambda form: spelt(form, index)  # noqa: E731
+    return (absent_place(term, index.lexical.spells, index.lexical.begins) or absent_entity(term, written)
             or bool(within and unwritten(within.get(term, frozenset()), written)))
 
 
