@@ -82,6 +82,7 @@ def outside_form(word: str) -> str:
     return form if form and in_capitals(form) else ""
 
 
+@lru_cache(maxsize=256)  # asked of one question by the near-miss check, the topical reading and the subject
 def shouted(text: str) -> bool:
     """Whether ``text`` is itself written in capitals (most of its cased letters): then a word in capitals says
     nothing of being an acronym ("WHEN DID PUTIN MEET NAZARBAYEV?")."""
