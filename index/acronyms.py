@@ -53,17 +53,23 @@ def _table() -> tuple[dict[str, frozenset[int]], tuple[tuple[str, ...], ...]]:
     return {a: frozenset(n) for a, n in by_acronym.items()}, tuple(forms)
 
 
-def acronym(word: str) -> str:
-    """The acronym ``word`` is written with, a case ending after it taken off ("АҚШ-тың", "АКШнын": АҚШ, АКШ);
-    "" for a word that is no acronym."""
+def _capitals_and_rest(word: str) -> tuple[str, str]:
+    """The capitals ``word`` opens with (two or more letters, before any hyphen) and what follows them up to the
+    hyphen ("АКШнын": АКШ, нын; "АҚШ-тың": АҚШ, ""); ("", "") for a word that opens otherwise."""
     head = word.split("-")[0]
     letters = next((i for i, c in enumerate(head) if not c.isupper()), len(head))
     if letters < 2 or not head[:letters].isalpha():
-        return ""
-    rest = head[letters:]
+        return "", ""
+    return head[:letters], head[letters:]
+
+
+def acronym(word: str) -> str:
+    """The acronym ``word`` is written with, a case ending after it taken off ("АҚШ-тың", "АКШнын": АҚШ, АКШ);
+    "" for a word that is no acronym."""
+    capitals, rest = _capitals_and_rest(word)
     if rest and not (rest.isalpha() and rest.islower() and len(rest) <= _ENDING):
         return ""
-    return head[:letters]
+    return capitals
 
 
 _ROMAN = frozenset("IVXLCDMІХШ")  # Roman numerals, also in the Cyrillic letters typed for them (ХІІІ, ХШ)
@@ -78,8 +84,8 @@ def in_capitals(word: str) -> bool:
 def outside_form(word: str) -> str:
     """The acronym ``word`` writes when it is read as one outside the table: the word itself wholly in capitals,
     or its own form with a case ending («ҰҚК-ның», «УКМКнын», «МИДа»: ҰҚК, УКМК, МИД); "" for any other word."""
-    form = word if in_capitals(word) else own_form(word)
-    return form if form and in_capitals(form) else ""
+    form = own_form(word)  # a word wholly in capitals is its own form
+    return form if in_capitals(form) else ""
 
 
 @lru_cache(maxsize=256)  # asked of one question by the near-miss check, the topical reading and the subject
@@ -110,11 +116,8 @@ ENDINGS = frozenset([*_CASES, *_POSSESSIVE, *(p + c for p in _POSSESSIVE for c i
 def own_form(word: str) -> str:
     """The acronym ``word`` writes when it is one outside the table's reading: capitals, then nothing, a hyphen and
     an ending, or an ending of ``ENDINGS`` ("ССРинин", "ТАСС-тың": ССР, ТАСС); "" for any other word."""
-    head = word.split("-")[0]
-    letters = next((i for i, c in enumerate(head) if not c.isupper()), len(head))
-    if letters < 2 or not head[:letters].isalpha():
-        return ""
-    return head[:letters] if letters == len(head) or head[letters:] in ENDINGS else ""
+    capitals, rest = _capitals_and_rest(word)
+    return capitals if not rest or rest in ENDINGS else ""
 
 
 def reads_as(term: str, name: str) -> bool:
@@ -122,8 +125,12 @@ def reads_as(term: str, name: str) -> bool:
     NATO / «НАТО», RF / «РФ»; never ТАСС / «ТАС», whose letters the analyzer's folding of doubled letters makes
     one token, nor ТАСС / «РФ», which an embedding puts close."""
     written = own_form(name)
-    return bool(written) and letter_reading(written) in {letter_reading(term),
-                                                         letter_reading(term.replace("C", "Ц"))}  # CA / ЦА
+    return bool(written) and letter_reading(written) in _readings(term)
+
+
+def _readings(term: str) -> set[str]:
+    """The letter readings of the acronym ``term``: Latin C may stand for Ц too (CA / «ЦА»)."""
+    return {letter_reading(term), letter_reading(term.replace("C", "Ц"))}
 
 
 _SPELT_OUT = 3  # letters an acronym needs, and each word of its spelt-out name, to be read from initials
@@ -138,7 +145,7 @@ def spelt_out(term: str, text: str) -> str:
     with a capital, as a name does in all four languages («Ұлттық қауіпсіздік комитеті»)."""
     if len(term) < _SPELT_OUT:
         return ""
-    wanted = {letter_reading(term), letter_reading(term.replace("C", "Ц"))}
+    wanted = _readings(term)
     words = _PLAIN_WORD.findall(text)
     for start in range(len(words) - len(term) + 1):
         run = words[start:start + len(term)]

@@ -125,7 +125,8 @@ def _sentence_terms(sentence: str, casing: Casing | None = None) -> list[str]:
     words = WORD.findall(sentence)
     return [w for i, w in enumerate(words)
             if has_digit(w) or (w.lower() not in _MEDIA and (
-                (len(w) > 1 and w.isupper()) or (w[:2].isupper() and (form := own_form(w)) != "" and form.lower() not in _MEDIA)
+                (len(w) > 1 and w.isupper())
+                or (w[:2].isupper() and (form := own_form(w)) != "" and form.lower() not in _MEDIA)
                 or (w[:1].isupper() and w.lower() not in _CALENDAR
                     and (i > 0 or (casing is not None and opening_name(w, casing))))))]
 
