@@ -8,8 +8,10 @@ followed by "Thanks."; typed in capitals (its history too); with another
 question of the same set before it, and after it (the other is the answerable
 question seven places on); and, for a follow-up, with its earlier question in
 the same message instead of the chat's history. Kazakh questions are also
-asked in Kazakh's 2021 Latin alphabet (``kazakh_in_latin_letters``; compare
-with the same questions as written, ``kazakh_as_written``). The fixed sentences are one per language, written before
+asked in Kazakh's 2021 Latin alphabet (``kazakh_in_latin_letters``) and typed
+without their own letters, as on a Russian keyboard (``kazakh_without_its_letters``:
+ә ғ қ ң ө ұ ү һ і as а г к н о у у х и); compare with the same questions as
+written, ``kazakh_as_written``. The fixed sentences are one per language, written before
 any output was seen and never varied. Both the dev sets and the frozen test
 splits are reported; nothing here chooses a setting.
 
@@ -32,6 +34,7 @@ from dev_indexes import reading_whole, seeds_engine  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.evaluate import GoldQuestion, evaluate, load_gold  # noqa: E402
+from index.kazakh_letters import without_letters  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -76,6 +79,9 @@ def shapes(gold: list[GoldQuestion]) -> dict[str, list[GoldQuestion]]:
     if kazakh:
         out["kazakh_in_latin_letters"] = [replace(q, question=in_latin(q.question),
                                                   history=tuple(in_latin(h) for h in q.history)) for q in kazakh]
+        out["kazakh_without_its_letters"] = [
+            replace(q, question=without_letters(q.question), history=tuple(without_letters(h) for h in q.history))
+            for q in kazakh]
     follow_ups = [q for q in gold if q.history]
     if follow_ups:
         out["follow_up_in_one_message"] = [replace(q, question=f"{q.history[-1]} {q.question}", history=q.history[:-1])

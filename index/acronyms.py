@@ -40,6 +40,12 @@ def _entities() -> tuple[dict, ...]:
     return tuple(json.loads(resources.files("index").joinpath("data", TABLE).read_text(encoding="utf-8"))["entities"])
 
 
+def forms_in(lang: str) -> tuple[str, ...]:
+    """The table's acronyms and full names in ``lang``, as written (kazakh_letters.py reads the Kazakh ones)."""
+    return tuple(form for entity in _entities() for kind in ("acronyms", "names")
+                 for form in entity[kind].get(lang, ()))
+
+
 @lru_cache(maxsize=1)
 def _table() -> tuple[dict[str, frozenset[int]], tuple[tuple[str, ...], ...]]:
     """Acronym (upper case) → entity numbers, and each entity's acronyms and full names."""

@@ -19,6 +19,7 @@ from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, place
 from .fuse import FusionParams, Mode, collapse_near_duplicates, first_where, rank, spread_documents
 from .lang import detect_language
 from .language_subspace import project
+from .kazakh_letters import written_back
 from .latin import in_cyrillic_if_kazakh
 from .message import Part, corpus_cased, read_message
 from .recent import RecentVectors
@@ -350,8 +351,10 @@ class Engine:
                 for p in read_message(message, self.casing)]
 
     def _cyrillic(self, text: str) -> str:
-        """Kazakh typed in Latin letters, in Cyrillic (latin.py); a capitalised word only if it is no name."""
-        return in_cyrillic_if_kazakh(text, lambda word: word.lower() in FUNCTION_WORDS or self.casing(word) is False)
+        """Kazakh typed in Latin letters, in Cyrillic (latin.py; a capitalised word only if it is no name), and
+        Kazakh typed without its own letters, with them (kazakh_letters.py)."""
+        return written_back(in_cyrillic_if_kazakh(
+            text, lambda word: word.lower() in FUNCTION_WORDS or self.casing(word) is False))
 
     def chat(self, history: tuple[str, ...]) -> tuple[str, ...]:
         """The chat's earlier questions as a follow-up reads them: one typed in capitals in the corpus' casing."""

@@ -34,6 +34,11 @@ def _places() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(n.lower() for n in place["names"]) for place in data["places"])
 
 
+def every_name() -> tuple[str, ...]:
+    """Every name of every place in the table, lower-cased (kazakh_letters.py reads their Kazakh spellings)."""
+    return tuple(name for names in _places() for name in names)
+
+
 @lru_cache(maxsize=1)
 def _by_start() -> dict[str, tuple[int, ...]]:
     """Place numbers by the first three letters of their names: a term is compared with a handful, not all."""
