@@ -78,6 +78,7 @@ bench: setup
 	$(BIN)/python bench/learned_sentences.py --out docs/results/learned-sentences-dev.json
 	$(BIN)/python bench/maxsim_feature.py --out docs/results/maxsim-feature-dev.json
 	$(BIN)/python bench/message_shapes.py --out docs/results/message-shapes.json
+	$(BIN)/python bench/kazakh_letters.py --test --out docs/results/kazakh-letters.json
 	$(BIN)/python bench/two_asks.py --out docs/results/two-asks.json
 	$(BIN)/python bench/hubness_sweep.py --out docs/results/hubness-dev-sweep.json
 	$(BIN)/python bench/turkic_fold.py --out docs/results/turkic-fold-dev.json
