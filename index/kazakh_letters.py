@@ -37,7 +37,10 @@ _TYPED_AS = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноу�
 _SPELLINGS = {"а": "аә", "г": "гғ", "к": "кқ", "н": "нң", "о": "оө", "у": "уұү", "х": "хһ", "и": "иі"}
 _KAZAKH_ONLY = frozenset("әіұ")  # Kyrgyz writes ң ө ү as Kazakh does, ғ қ as г к; these never
 _BACK, _FRONT = frozenset("аоұы"), frozenset("әөүіе")
-MAX_SPELLINGS = 4096  # a word with more spellings than this is left as typed (some 12 such letters)
+# A word with more spellings than this is left as typed (the most a Kazakh dev question needed: 256, «Қазақстанға»),
+# and a message tries at most so many in all: a 2,000-character message of made-up words cost 2.3 s before.
+MAX_SPELLINGS = 1024
+MESSAGE_SPELLINGS = 16384
 _SHORTEST_NAME = 3  # letters of the shortest table name a word may begin with
 # Words a Kazakh sentence never holds, folded or not: one of them makes the message Russian or Kyrgyz.
 _RUSSIAN = frozenset("""
@@ -91,7 +94,12 @@ def written_back(text: str, known: Known | None = None) -> str:
     if not_kazakh(words):
         return text
     known = known or _hunspell_knows
-    spelt = {w: dictionary_spelling(w, known) for w in words}
+    spelt: dict[str, str | None] = {}
+    budget = MESSAGE_SPELLINGS
+    for w in sorted(words, key=text.index):  # in the order typed, so a long message's first words are read
+        count = spellings(w)
+        budget -= count if count <= MAX_SPELLINGS else 0
+        spelt[w] = dictionary_spelling(w, known) if budget >= 0 else w
     if not only_kazakh(spelt):
         return text
     final = {w: name_spelling(w) if s is None else s for w, s in spelt.items()}
@@ -125,12 +133,9 @@ def dictionary_spelling(word: str, known: Known) -> str | None:
     Of several, the one ``_rank`` puts first; a tie between the best two leaves the word as typed.
     """
     low = word.lower()
-    options = [_SPELLINGS.get(c, c) for c in low]
-    count = 1
-    for o in options:
-        count *= len(o)
-    if count > MAX_SPELLINGS:
+    if spellings(word) > MAX_SPELLINGS or len(low) != len(word):
         return word
+    options = [_SPELLINGS.get(c, c) for c in low]
     good = [s for s in ("".join(letters) for letters in itertools.product(*options)) if known(_cased(s, word))]
     if not good:
         return None
@@ -140,10 +145,26 @@ def dictionary_spelling(word: str, known: Known) -> str | None:
     return _cased(ranked[0], word)
 
 
+def spellings(word: str) -> int:
+    """How many spellings with Kazakh letters ``word`` has, itself among them (counted up to just past
+    ``MAX_SPELLINGS``); 1 for a word whose lower case is not letter for letter («İ»), left as typed."""
+    low = word.lower()
+    if len(low) != len(word):
+        return 1
+    count = 1
+    for c in low:
+        count *= len(_SPELLINGS.get(c, c))
+        if count > MAX_SPELLINGS:
+            break
+    return count
+
+
 def name_spelling(word: str) -> str:
     """A word the dictionary does not know (a name, a form it lacks): the longest Kazakh table name it
     begins with written back («Маскеуге» → «Мәскеуге»), then its case ending (``_ENDINGS``)."""
     low = word.lower()
+    if len(low) != len(word):
+        return word
     names = _table_names()
     for end in range(len(low), _SHORTEST_NAME - 1, -1):
         if low[:end] in names:
@@ -195,7 +216,7 @@ def _disharmony(word: str) -> int:
 
 def _cased(spelling: str, typed: str) -> str:
     """``spelling`` letter for letter in the case of ``typed`` (the two are the same length: «ССРинин»)."""
-    return "".join(c.upper() if t.isupper() else c for c, t in zip(spelling, typed))
+    return "".join(t if c == t.lower() else c.upper() if t.isupper() else c for c, t in zip(spelling, typed))
 
 
 @lru_cache(maxsize=65536)

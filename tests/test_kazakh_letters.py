@@ -83,3 +83,16 @@ def test_a_declined_folded_kazakh_question_is_declined_in_kazakh(engine):
     reply = engine.ask("Токаев Токиога кашан барады?")  # Tokyo: the corpus never names it
     assert reply.verdict != "answer"
     assert reply.answer == NOT_FOUND["kk"] or reply.answer.startswith(NOT_STATED["kk"].split("{")[0])
+
+
+def test_a_long_message_of_made_up_words_tries_a_bounded_number_of_spellings():
+    """On the open internet a message may be 2,000 characters of words with a dozen ambiguous letters each."""
+    from index.kazakh_letters import MESSAGE_SPELLINGS
+
+    import itertools
+
+    asked = []
+    words = ["кагын" + "".join(c) + "ки" for c in itertools.product("гкн", repeat=4)]  # 81 words, 1,024 spellings each
+    written_back("кашан " + " ".join(words), lambda word: asked.append(word) or False)
+    assert 0 < len(asked) <= MESSAGE_SPELLINGS
+    assert written_back("кашан ﬁ ǅ İstanbul Маскеуге") == "қашан ﬁ ǅ İstanbul Мәскеуге"  # letters it cannot spell kept
