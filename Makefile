@@ -61,6 +61,7 @@ bench: setup
 	$(BIN)/python bench/layer_mix.py --out docs/results/layer-mix-dev.json
 	$(BIN)/python bench/absent_places.py --out docs/results/places-check-dev.json
 	$(BIN)/python bench/lexical_feedback.py --out docs/results/lexical-feedback-dev.json
+	$(BIN)/python bench/ngram_lexical.py --out docs/results/ngram-lexical-dev.json
 	$(BIN)/python bench/answer_signals.py --out docs/results/answer-signals-dev.json
 	$(BIN)/python bench/sentence_hubs.py --out docs/results/sentence-hubs-dev.json
 	$(BIN)/python bench/restatements.py --out docs/results/restatements-dev.json
