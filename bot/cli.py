@@ -278,6 +278,8 @@ def ask(question: str, top_k: int | None, mode: str | None, history: tuple[str, 
 
 def print_answer(answer) -> None:
     """An answer as people read it in a terminal: the text, then its numbered sources."""
+    if answer.read_as:
+        click.echo(f"(read as “{answer.read_as}”)")
     if answer.read_with:
         click.echo(f"(read as a follow-up to “{answer.read_with}”)")
     if answer.unresolved:

@@ -18,6 +18,7 @@ LANG_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "ky": "Kyrgyz"}
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
+        "read_as": "Read as “{question}”",
         "read_with": "Read with your earlier question “{question}” (/new to ask afresh)",
         "unresolved": "“{word}” points at no earlier question in this chat: name whom or what you mean",
         "sources": "Sources", "more": "More results", "no_more": "No more results.",
@@ -26,6 +27,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "expired": "That answer is too old to page; please ask again.",
     },
     "ru": {
+        "read_as": "Прочитано как «{question}»",
         "read_with": "Прочитано вместе с вашим прошлым вопросом «{question}» (/new — начать заново)",
         "unresolved": "«{word}» не отсылает ни к одному прошлому вопросу в этом чате: назовите, кого или что вы имеете в виду",
         "sources": "Источники", "more": "Ещё результаты", "no_more": "Больше результатов нет.",
@@ -34,6 +36,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "expired": "Этот ответ устарел; задайте вопрос ещё раз.",
     },
     "kk": {
+        "read_as": "Былай оқылды: «{question}»",
         "read_with": "Алдыңғы сұрағыңызбен бірге оқылды: «{question}» (/new — жаңадан бастау)",
         "unresolved": "«{word}» бұл чаттағы ешбір алдыңғы сұраққа сілтемейді: кімді немесе нені меңзейтініңізді атаңыз",
         "sources": "Дереккөздер", "more": "Тағы нәтижелер", "no_more": "Басқа нәтиже жоқ.",
@@ -42,6 +45,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "expired": "Бұл жауап ескірді; сұрақты қайта қойыңыз.",
     },
     "ky": {
+        "read_as": "Мындайча окулду: «{question}»",
         "read_with": "Мурунку сурооңуз менен кошо окулду: «{question}» (/new — кайрадан баштоо)",
         "unresolved": "«{word}» бул чаттагы эч бир мурунку суроого шилтебейт: кимди же эмнени айтып жатканыңызды атаңыз",
         "sources": "Булактар", "more": "Дагы натыйжалар", "no_more": "Башка натыйжа жок.",
@@ -78,15 +82,21 @@ def answer_blocks(answer: Answer, lang: str) -> list[str]:
                 blocks.append(f"<b>{esc(asked[i])}</b> — {esc(piece[len(lead):])}")
             else:
                 blocks.append(esc(piece))
+    if answer.read_as:  # Kazakh typed in Latin letters or without its own: say how it was read, so a misread is seen
+        blocks.insert(0, f"<i>{esc(TEXTS[lang]['read_as'].format(question=_shortened(answer.read_as)))}</i>")
     if answer.read_with:  # a follow-up: say which question shaped it, so a misread is seen and undone with /new
-        earlier = answer.read_with if len(answer.read_with) <= 200 else answer.read_with[:199] + "…"
-        blocks.insert(0, f"<i>{esc(TEXTS[lang]['read_with'].format(question=earlier))}</i>")
+        blocks.insert(0, f"<i>{esc(TEXTS[lang]['read_with'].format(question=_shortened(answer.read_with)))}</i>")
     if answer.unresolved:  # "her" with nobody to be: say so rather than let a guess pass for the answer
         blocks.insert(0, f"<i>{esc(TEXTS[lang]['unresolved'].format(word=answer.unresolved))}</i>")
     if answer.citations:
         blocks.append(f"<b>{esc(TEXTS[lang]['sources'])}</b>")
         blocks.extend(source_line(c, lang) for c in answer.citations)
     return blocks
+
+
+def _shortened(question: str, limit: int = 200) -> str:
+    """A question quoted in a note: at most ``limit`` characters (a message may hold 2,000)."""
+    return question if len(question) <= limit else question[:limit - 1] + "…"
 
 
 def split_plain(text: str, limit: int) -> list[str]:

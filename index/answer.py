@@ -116,6 +116,9 @@ class Answer:
     # A question that points at someone with no earlier question to say who ("her" in a chat's first
     # "What is her position?"): the word, so the reply can ask for the name instead of passing a guess off.
     unresolved: str | None = None
+    # The question as it was read, when that rewrote what was typed (Kazakh in Latin letters or without its own
+    # letters, message.Part.typed): shown so that a misreading is seen, as ``read_with`` is. None: read as typed.
+    read_as: str | None = None
     # A message of several questions (message.py): each question, how it went, and the citations it drew on.
     parts: tuple["AnswerPart", ...] = ()
     # The first sentence quoted, the one a reader takes for the answer ("" when declined): eval asks whether it
@@ -125,7 +128,7 @@ class Answer:
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer, "verdict": self.verdict,
                 "citations": [asdict(c) for c in self.citations], "read_with": self.read_with,
-                "carried": list(self.carried), "unresolved": self.unresolved,
+                "carried": list(self.carried), "unresolved": self.unresolved, "read_as": self.read_as,
                 "parts": [asdict(p) for p in self.parts]}
 
 
@@ -302,7 +305,8 @@ def merge_answers(message: str, questions: list[str], answers: list[Answer]) -> 
     """One reply to a message of several questions: each question, then its answer; every citation once.
 
     The answers' citations were numbered across the message already (a passage two
-    questions cite has one number), so they only need collecting.
+    questions cite has one number), so they only need collecting. Each question opens its
+    paragraph as it was read, so the reply needs no ``read_as``.
     """
     text = "\n\n".join(f"{q} — {a.answer}" for q, a in zip(questions, answers))
     citations = sorted({c.n: c for a in answers for c in a.citations}.values(), key=lambda c: c.n)

@@ -345,10 +345,14 @@ class Engine:
 
     def read(self, message: str) -> list[Part]:
         """The questions of ``message``, each with the message's earlier questions it may lean on (message.py)."""
-        return [Part(self._cyrillic(" ".join(p.question.split())),
-                     tuple(self._cyrillic(" ".join(c.split())) for c in p.context),
-                     self._cyrillic(" ".join(p.within.split())) if p.within else "")
-                for p in read_message(message, self.casing)]
+        parts = []
+        for p in read_message(message, self.casing):
+            typed = " ".join(p.question.split())
+            question = self._cyrillic(typed)
+            parts.append(Part(question, tuple(self._cyrillic(" ".join(c.split())) for c in p.context),
+                              self._cyrillic(" ".join(p.within.split())) if p.within else "",
+                              typed if question != typed else ""))
+        return parts
 
     def _cyrillic(self, text: str) -> str:
         """Kazakh typed in Latin letters, in Cyrillic (latin.py; a capitalised word only if it is no name), and
@@ -417,7 +421,7 @@ class Engine:
         chat = follow_up.anchor is not None and follow_up.anchor not in part.context  # the message's own: no note
         return replace(self._compose(part.question, hits, timings, leans_on, part.within),
                        read_with=follow_up.anchor if chat else None, carried=follow_up.carried if chat else (),
-                       unresolved=follow_up.unresolved)
+                       unresolved=follow_up.unresolved, read_as=part.question if part.typed else None)
 
     def compose(self, question: str, hits: list[Hit], timings: Timings | None = None,
                 history: tuple[str, ...] = ()) -> Answer:

@@ -71,6 +71,9 @@ class Part:
     question: str
     context: tuple[str, ...] = ()
     within: str = ""  # the sentence this question was one ask of (two_asks); "" when the sentence asked once
+    # The question as typed, when reading it rewrote it (Kazakh in Latin letters, or without its own letters:
+    # Engine.read); "" when it is read as typed.
+    typed: str = ""
 
 
 def asks(sentence: str) -> bool:

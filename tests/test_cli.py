@@ -83,8 +83,10 @@ def test_ask_json_shape(run):
     result = run("ask", "When did Putin meet Nazarbayev?", "--json", "--top-k", "4")
     assert result.exit_code == 0, result.stderr
     answer = json.loads(result.stdout)  # exactly one JSON object on stdout
-    assert set(answer) == {"question", "answer", "verdict", "citations", "read_with", "carried", "unresolved", "parts"}
+    assert set(answer) == {"question", "answer", "verdict", "citations", "read_with", "carried", "unresolved",
+                           "read_as", "parts"}
     assert answer["verdict"] == "answer" and answer["read_with"] is None and answer["carried"] == []
+    assert answer["read_as"] is None  # read as typed
     assert answer["unresolved"] is None and answer["parts"] == []
     assert len(answer["citations"]) == 4 and "[1]" in answer["answer"]
     for n, citation in enumerate(answer["citations"], 1):
@@ -289,6 +291,15 @@ def test_a_full_disk_during_a_build_is_one_line(model_cache, size, where):
     report = json.loads(proc.stdout.splitlines()[0])
     assert report["error"]["kind"] == "os" and "disk full" in report["error"]["message"]
     assert proc.stdout.splitlines()[1:] == [], "a partial build was left behind"
+
+
+def test_ask_says_how_it_read_kazakh_typed_without_its_letters_or_in_latin_ones(run):
+    """A misreading must be visible: the reply opens with the question as it was read."""
+    folded = json.loads(run("ask", "Токаев Маскеуге кашан барады?", "--json").stdout)
+    assert folded["read_as"] == "Токаев Мәскеуге қашан барады?"
+    assert folded["question"] == "Токаев Маскеуге кашан барады?" and folded["verdict"] == "answer"
+    latin = run("ask", "Toqaev Mäskeuge qaşan barady?")
+    assert latin.stdout.startswith("(read as “Тоқаев Мәскеуге қашан барады?”)")
 
 
 def test_ask_with_history_reads_the_follow_up_in_context(run):

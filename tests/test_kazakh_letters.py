@@ -79,6 +79,12 @@ def test_the_engine_reads_a_folded_kazakh_question_as_its_written_form(engine):
     assert first == engine.retrieve(written, 5)[0].passage.passage_id
 
 
+def test_the_reply_says_how_the_question_was_read(engine):
+    assert engine.ask("Токаев Маскеуге кашан барады?").read_as == "Токаев Мәскеуге қашан барады?"
+    assert engine.ask("Тоқаев Мәскеуге қашан барады?").read_as is None
+    assert engine.ask("Самат Абиш ким?").read_as is None  # Kyrgyz, or Kazakh without its letters: read as typed
+
+
 def test_a_declined_folded_kazakh_question_is_declined_in_kazakh(engine):
     reply = engine.ask("Токаев Токиога кашан барады?")  # Tokyo: the corpus never names it
     assert reply.verdict != "answer"

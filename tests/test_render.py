@@ -83,6 +83,17 @@ def test_a_follow_up_says_which_earlier_question_shaped_it_in_the_users_language
     assert answer_blocks(Answer("q", "Answer [1]", [_citation(1)]), "en")[0] == "Answer [1]"  # it stood alone
 
 
+def test_a_question_read_otherwise_than_typed_says_how_in_the_users_language():
+    answer = Answer("Токаев Маскеуге <кашан> барады?", "Answer [1]", [_citation(1)],
+                    read_as="Токаев Мәскеуге <қашан> барады?")
+    for lang, words in (("en", "Read as"), ("ru", "Прочитано как"), ("kk", "Былай оқылды"), ("ky", "Мындайча")):
+        first = answer_blocks(answer, lang)[0]
+        assert words in first and "Мәскеуге &lt;қашан&gt;" in first and first.startswith("<i>") and parse_html(first)
+    assert answer_blocks(answer, "en")[1] == "Answer [1]"
+    long = answer_blocks(Answer("q", "Answer [1]", [_citation(1)], read_as="қашан " * 100), "en")[0]
+    assert "…" in long and len(long) < 260  # a 2,000-character message is not quoted whole
+
+
 def test_a_pronoun_with_no_chat_behind_it_asks_for_the_name_in_the_users_language():
     answer = Answer("What is <her> position?", "Answer [1]", [_citation(1)], unresolved="<her>")
     for lang, words in (("en", "no earlier question"), ("ru", "прошлому вопросу"), ("kk", "алдыңғы сұраққа"),
