@@ -17,9 +17,9 @@ from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_
 from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, place_vouched, question_terms, same_name,
                        spelt, taken_up, topic_terms, topical_shape, weigh)
 from .fuse import FusionParams, Mode, collapse_near_duplicates, first_where, rank, spread_documents
+from .kazakh_letters import written_back
 from .lang import detect_language
 from .language_subspace import project
-from .kazakh_letters import written_back
 from .latin import in_cyrillic_if_kazakh
 from .message import Part, corpus_cased, read_message
 from .recent import RecentVectors

@@ -16,10 +16,11 @@ Kazakh writes (a question word, postposition or particle: «кашан», «ту
 one the dictionary knows best with ә, і or ұ in its stem, letters Kyrgyz never
 writes) and no word or spelling only Russian or Kyrgyz has. Kyrgyz typed as it
 should be needs none of ә ғ қ ұ һ і and shares many words with Kazakh typed
-without them («кандай», «ким», «Бишкек»), so those never decide. Then every word is written back: as the
-dictionary knows it best; a word it does not know, by the places and acronym
-tables' Kazakh names it begins with («Маскеуге» → «Мәскеуге», «УКШУ» → «ҰҚШҰ»)
-and by its case ending («Токаевтын» → «Токаевтың»).
+without them («кандай», «ким», «Бишкек»), so those never decide. Then every
+word is written back: as the dictionary knows it best; a word it does not know,
+by the places and acronym tables' Kazakh names it begins with («Маскеуге» →
+«Мәскеуге», «УКШУ» → «ҰҚШҰ») and by its case ending («Токаевтын» →
+«Токаевтың»). The reading is a guess, so the reply shows it (``Answer.read_as``).
 """
 
 from __future__ import annotations
