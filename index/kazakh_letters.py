@@ -11,10 +11,10 @@ Kazakh questions of the seeds dev sets, folded: MRR@10 0.855 → 0.607, answer_h
 
 A message in Cyrillic with none of the nine letters has each word's spellings
 with them tried against Hunspell's Kazakh dictionary (the one stems.py reads,
-loaded on the first such message). It is taken for Kazakh when a word only
-Kazakh writes (a question word, postposition or particle: «кашан», «туралы»),
-or two the dictionary knows best with ә, і or ұ in their stem, says so, and no
-word or spelling only Russian or Kyrgyz has. Kyrgyz typed as it
+loaded on the first such message). It is taken for Kazakh when some word only
+Kazakh writes (a question word, postposition or particle: «кашан», «туралы»; or
+one the dictionary knows best with ә, і or ұ in its stem, letters Kyrgyz never
+writes) and no word or spelling only Russian or Kyrgyz has. Kyrgyz typed as it
 should be needs none of ә ғ қ ұ һ і and shares many words with Kazakh typed
 without them («кандай», «ким», «Бишкек»), so those never decide. Then every
 word is written back: as the dictionary knows it best; a word it does not know,
@@ -116,11 +116,9 @@ def not_kazakh(words: set[str]) -> bool:
 
 
 def only_kazakh(spelt: dict[str, str | None]) -> bool:
-    """Words (typed → as the dictionary knows them) only Kazakh writes: one of ``_KAZAKH``, or two written back
-    with ә, і or ұ in their stem. One such word is not enough: Kyrgyz writes many Kazakh words as Kazakh typed
-    without its letters would («пикир» / «пікір», «мамиле» / «мәміле»)."""
-    stems = sum(1 for w, s in spelt.items() if s is not None and _kazakh_only(w, s))
-    return any(w.lower() in _KAZAKH for w in spelt) or stems >= 2
+    """Some word (typed → as the dictionary knows it) that only Kazakh writes: one of ``_KAZAKH``, or one
+    written back with ә, і or ұ in its stem."""
+    return any(w.lower() in _KAZAKH or (s is not None and _kazakh_only(w, s)) for w, s in spelt.items())
 
 
 def _kazakh_only(typed: str, spelling: str) -> bool:
