@@ -127,6 +127,13 @@ async def test_sources_and_about(tg, engine):
     assert f"{engine.index.manifest['passage_count']} passages" in reply.result["text"]
 
 
+async def test_kazakh_typed_without_its_letters_is_answered_and_says_how_it_was_read(tg):
+    (reply,) = await ask(tg, "Токаев Маскеуге кашан барады?", lang="kk")
+    first, *rest = reply.result["text"].split("\n")
+    assert first == "Былай оқылды: «Токаев Мәскеуге қашан барады?»"  # the user's language, the question as read
+    assert "[1]" in reply.result["text"] and "Жыл соңында Президент" in reply.result["text"]
+
+
 async def test_unanswerable_is_honest(tg):
     (reply,) = await ask(tg, "What is the capital of Peru?")
     assert reply.result["text"] == "I could not find an answer to this in the corpus."
