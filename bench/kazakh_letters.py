@@ -5,7 +5,9 @@ index/kazakh_letters.py. Dev by default; ``--test`` adds the frozen test splits,
 
 Every Kazakh and Kyrgyz question of the seeds dev sets (``dev_answers.SEEDS_SETS``) is asked as
 written, then with its letters folded (ә ғ қ ң ө ұ ү һ і → а г к н о у у х и; its history too), once
-as the product reads it and once with the letters left unread (``written_back`` off). Per language:
+as the product reads it and once with the letters left unread (``written_back`` off); and with every second
+word that holds such a letter folded (``some_letters_missing``), as someone who has the letters types in a
+hurry. Per language:
 recall@1/5/10, MRR@10 and answer_hit of the answerables, the shares of answerables and near misses
 declined, how many messages the reading rewrote, and how many it read as their own language (the
 reply's language). With ``--test``, the same for the Kazakh and Kyrgyz questions of test.jsonl and
@@ -29,6 +31,7 @@ from index.engine import Engine  # noqa: E402
 from index.evaluate import GoldQuestion, _metrics, answer_hit, evaluate, load_gold  # noqa: E402
 from index.kazakh_letters import without_letters  # noqa: E402
 from index.lang import detect_language  # noqa: E402
+from index.text import LETTERS  # noqa: E402
 
 LANGS = ("kk", "ky")
 TEST_SETS = ("test", "followups_test")
@@ -36,6 +39,25 @@ TEST_SETS = ("test", "followups_test")
 
 def folded(q: GoldQuestion) -> GoldQuestion:
     return replace(q, question=without_letters(q.question), history=tuple(without_letters(h) for h in q.history))
+
+
+def some_missing(text: str) -> str:
+    """Every second word that holds one of the letters typed without them (the 2nd, 4th, …), as someone who
+    has the letters types when in a hurry."""
+    seen = 0
+
+    def word(match) -> str:
+        nonlocal seen
+        w = match.group()
+        if without_letters(w) == w:
+            return w
+        seen += 1
+        return without_letters(w) if seen % 2 == 0 else w
+    return LETTERS.sub(word, text)
+
+
+def partly_folded(q: GoldQuestion) -> GoldQuestion:
+    return replace(q, question=some_missing(q.question), history=tuple(some_missing(h) for h in q.history))
 
 
 def score(engine: Engine, gold: list[GoldQuestion]) -> dict:
@@ -64,7 +86,8 @@ def score(engine: Engine, gold: list[GoldQuestion]) -> dict:
 def variants(engine: Engine, gold: list[GoldQuestion]) -> dict:
     gold = [q for q in gold if q.lang in LANGS]
     without = [folded(q) for q in gold]
-    report = {"as_written": score(engine, gold), "without_letters": score(engine, without)}
+    report = {"as_written": score(engine, gold), "without_letters": score(engine, without),
+              "some_letters_missing": score(engine, [partly_folded(q) for q in gold])}
     with mock.patch("index.engine.written_back", lambda text, known=None: text):
         engine.forget_vectors()
         report["without_letters_unread"] = score(engine, without)
