@@ -30,6 +30,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
+from .lang import detect_language
 from .text import CYRILLIC, LETTERS
 
 OWN_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
@@ -37,6 +38,7 @@ _TYPED_AS = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноу�
 # Each Russian letter and the Kazakh letters typed as it, the letter itself first.
 _SPELLINGS = {"а": "аә", "г": "гғ", "к": "кқ", "н": "нң", "о": "оө", "у": "уұү", "х": "хһ", "и": "иі"}
 _KAZAKH_ONLY = frozenset("әіұ")  # Kyrgyz writes ң ө ү as Kazakh does, ғ қ as г к; these never
+_KAZAKH_LETTERS = frozenset("әғқұһіӘҒҚҰҺІ")  # the letters only Kazakh has: a message holding one is Kazakh's
 _BACK, _FRONT = frozenset("аоұы"), frozenset("әөүіе")
 # A word with more spellings than this is left as typed (the most a Kazakh dev question needed: 256, «Қазақстанға»),
 # and a message tries at most so many in all: a 2,000-character message of made-up words cost 2.3 s before.
@@ -85,26 +87,48 @@ def typed_without_letters(text: str) -> bool:
 
 
 def written_back(text: str, known: Known | None = None) -> str:
-    """``text`` with its Kazakh letters written back, if it reads as Kazakh typed without them; else as given.
+    """``text`` with its Kazakh letters written back, if it reads as Kazakh typed without them, or as Kazakh
+    typed with some of them (then only the stems of its words in lower case); else as given.
 
     ``known``: whether a word is Kazakh (the bundled Hunspell dictionary by default).
     """
-    if not typed_without_letters(text):
-        return text
-    words = set(LETTERS.findall(text))
-    if not_kazakh(words):
-        return text
     known = known or _hunspell_knows
+    if typed_without_letters(text):
+        words = set(LETTERS.findall(text))
+        if not_kazakh(words):
+            return text
+        spelt = _spelt(words, text, known)
+        return _rewritten(text, spelt) if only_kazakh(spelt) else text
+    if _KAZAKH_LETTERS & set(text) and detect_language(text) == "kk":  # «Тоқаев Маскеуге кашан барады?»
+        bare = {w for w in LETTERS.findall(text) if not OWN_LETTERS & set(w) and w.islower()}
+        spelt = {w: s for w, s in _spelt(bare, text, known).items() if s is not None and _new_stem(w, s)}
+        return _rewritten(text, spelt) if spelt else text
+    return text
+
+
+def _spelt(words: set[str], text: str, known: Known) -> dict[str, str | None]:
+    """Each word as the dictionary knows it best (``dictionary_spelling``), within the message's budget: in the
+    order typed, so a long message's first words are read; a word past the budget is left as typed."""
     spelt: dict[str, str | None] = {}
     budget = MESSAGE_SPELLINGS
-    for w in sorted(words, key=text.index):  # in the order typed, so a long message's first words are read
+    for w in sorted(words, key=text.index):
         count = spellings(w)
         budget -= count if count <= MAX_SPELLINGS else 0
         spelt[w] = dictionary_spelling(w, known) if budget >= 0 else w
-    if not only_kazakh(spelt):
-        return text
+    return spelt
+
+
+def _rewritten(text: str, spelt: dict[str, str | None]) -> str:
+    """``text`` with each word of ``spelt`` as spelt, a word the dictionary does not know by ``name_spelling``."""
     final = {w: name_spelling(w) if s is None else s for w, s in spelt.items()}
-    return LETTERS.sub(lambda m: final[m.group()], text)
+    return LETTERS.sub(lambda m: final.get(m.group(), m.group()), text)
+
+
+def _new_stem(typed: str, spelling: str) -> bool:
+    """Whether ``spelling`` writes ``typed`` back before its last three letters: in a message that has some of
+    its letters, a word that differs only in its ending is more often right as typed than the dictionary knows
+    («станциясын», which it knows only as «станциясың»)."""
+    return any(a != b for a, b in zip(typed[:-3], spelling))
 
 
 def not_kazakh(words: set[str]) -> bool:

@@ -102,3 +102,17 @@ def test_a_long_message_of_made_up_words_tries_a_bounded_number_of_spellings():
     written_back("кашан " + " ".join(words), lambda word: asked.append(word) or False)
     assert 0 < len(asked) <= MESSAGE_SPELLINGS
     assert written_back("кашан ﬁ ǅ İstanbul Маскеуге") == "қашан ﬁ ǅ İstanbul Мәскеуге"  # letters it cannot spell kept
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("Тоқаев Мәскеуге кашан барады?", "Тоқаев Мәскеуге қашан барады?"),  # one word typed without its letter
+    # «жүрді» gets its stem back; «жойгыш» differs from «жойғыш» only in its last three letters, so stays
+    ("Тоқаевтың ұшағын қандай жойгыш ұшақтар алып журди?", "Тоқаевтың ұшағын қандай жойгыш ұшақтар алып жүрді?"),
+    # left as typed: a name, an ending the dictionary knows only otherwise, a Russian sentence with a Kazakh name
+    ("Тоқаев Маскеуге қашан барады?", "Тоқаев Маскеуге қашан барады?"),
+    ("Қазақстанда атом электр станциясын салуға қай компания қатысады?",
+     "Қазақстанда атом электр станциясын салуға қай компания қатысады?"),
+    ("Қасым-Жомарт Токаев прибыл в Москву?", "Қасым-Жомарт Токаев прибыл в Москву?"),
+])
+def test_kazakh_typed_with_some_letters_missing_gets_the_stems_back(typed, meant):
+    assert written_back(typed) == meant
