@@ -114,7 +114,8 @@ def _spelt(words: set[str], text: str, known: Known) -> dict[str, str | None]:
     for w in sorted(words, key=text.index):
         count = spellings(w)
         budget -= count if count <= MAX_SPELLINGS else 0
-        spelt[w] = dictionary_spelling(w, known) if budget >= 0 else w
+        spelt[w] = (_hunspell_spelling(w) if known is _hunspell_knows else dictionary_spelling(w, known)) \
+            if budget >= 0 else w
     return spelt
 
 
@@ -242,6 +243,11 @@ def _disharmony(word: str) -> int:
 def _cased(spelling: str, typed: str) -> str:
     """``spelling`` letter for letter in the case of ``typed`` (the two are the same length: «ССРинин»)."""
     return "".join(t if c == t.lower() else c.upper() if t.isupper() else c for c, t in zip(spelling, typed))
+
+
+@lru_cache(maxsize=16384)  # a Kazakh question's words recur from question to question
+def _hunspell_spelling(word: str) -> str | None:
+    return dictionary_spelling(word, _hunspell_knows)
 
 
 @lru_cache(maxsize=65536)
