@@ -21,6 +21,12 @@ word is written back: as the dictionary knows it best; a word it does not know,
 by the places and acronym tables' Kazakh names it begins with («Маскеуге» →
 «Мәскеуге», «УКШУ» → «ҰҚШҰ») and by its case ending («Токаевтын» →
 «Токаевтың»). The reading is a guess, so the reply shows it (``Answer.read_as``).
+
+Typed in a hurry, a message may hold some of the letters and miss others
+(«Тоқаев Мәскеуге кашан барады?»). One that reads as Kazakh and holds a letter
+only Kazakh has gets back only the stems of its words in lower case («кашан» →
+«қашан»): its other words are more often right as typed than the dictionary
+knows («станциясын», «Иран»), so names, acronyms and endings stay as typed.
 """
 
 from __future__ import annotations
