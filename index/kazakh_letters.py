@@ -22,11 +22,8 @@ by the places and acronym tables' Kazakh names it begins with («Маскеуг�
 «Мәскеуге», «УКШУ» → «ҰҚШҰ») and by its case ending («Токаевтын» →
 «Токаевтың»). The reading is a guess, so the reply shows it (``Answer.read_as``).
 
-Typed in a hurry, a message may hold some of the letters and miss others
-(«Тоқаев Мәскеуге кашан барады?»). One that reads as Kazakh and holds a letter
-only Kazakh has gets back only the stems of its words in lower case («кашан» →
-«қашан»): its other words are more often right as typed than the dictionary
-knows («станциясын», «Иран»), so names, acronyms and endings stay as typed.
+A message that holds some of the letters is left as typed: writing back its bare
+words would load the dictionary for every Kazakh question (docs/benchmarks.md §12).
 """
 
 from __future__ import annotations
@@ -36,7 +33,6 @@ import re
 from functools import lru_cache
 from typing import Callable
 
-from .lang import detect_language
 from .text import CYRILLIC, LETTERS
 
 OWN_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
@@ -44,7 +40,6 @@ _TYPED_AS = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноу�
 # Each Russian letter and the Kazakh letters typed as it, the letter itself first.
 _SPELLINGS = {"а": "аә", "г": "гғ", "к": "кқ", "н": "нң", "о": "оө", "у": "уұү", "х": "хһ", "и": "иі"}
 _KAZAKH_ONLY = frozenset("әіұ")  # Kyrgyz writes ң ө ү as Kazakh does, ғ қ as г к; these never
-_KAZAKH_LETTERS = frozenset("әғқұһіӘҒҚҰҺІ")  # the letters only Kazakh has: a message holding one is Kazakh's
 _BACK, _FRONT = frozenset("аоұы"), frozenset("әөүіе")
 # A word with more spellings than this is left as typed (the most a Kazakh dev question needed: 256, «Қазақстанға»),
 # and a message tries at most so many in all: a 2,000-character message of made-up words cost 2.3 s before.
@@ -93,8 +88,7 @@ def typed_without_letters(text: str) -> bool:
 
 
 def written_back(text: str, known: Known | None = None) -> str:
-    """``text`` with its Kazakh letters written back, if it reads as Kazakh typed without them, or as Kazakh
-    typed with some of them (then only the stems of its words in lower case); else as given.
+    """``text`` with its Kazakh letters written back, if it reads as Kazakh typed without them; else as given.
 
     ``known``: whether a word is Kazakh (the bundled Hunspell dictionary by default).
     """
@@ -105,10 +99,6 @@ def written_back(text: str, known: Known | None = None) -> str:
             return text
         spelt = _spelt(words, text, known)
         return _rewritten(text, spelt) if only_kazakh(spelt) else text
-    if _KAZAKH_LETTERS & set(text) and detect_language(text) == "kk":  # «Тоқаев Маскеуге кашан барады?»
-        bare = {w for w in LETTERS.findall(text) if not OWN_LETTERS & set(w) and w.islower()}
-        spelt = {w: s for w, s in _spelt(bare, text, known).items() if s is not None and _new_stem(w, s)}
-        return _rewritten(text, spelt) if spelt else text
     return text
 
 
@@ -129,13 +119,6 @@ def _rewritten(text: str, spelt: dict[str, str | None]) -> str:
     """``text`` with each word of ``spelt`` as spelt, a word the dictionary does not know by ``name_spelling``."""
     final = {w: name_spelling(w) if s is None else s for w, s in spelt.items()}
     return LETTERS.sub(lambda m: final.get(m.group(), m.group()), text)
-
-
-def _new_stem(typed: str, spelling: str) -> bool:
-    """Whether ``spelling`` writes ``typed`` back before its last three letters: in a message that has some of
-    its letters, a word that differs only in its ending is more often right as typed than the dictionary knows
-    («станциясын», which it knows only as «станциясың»)."""
-    return any(a != b for a, b in zip(typed[:-3], spelling))
 
 
 def not_kazakh(words: set[str]) -> bool:

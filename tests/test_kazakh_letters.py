@@ -104,15 +104,6 @@ def test_a_long_message_of_made_up_words_tries_a_bounded_number_of_spellings():
     assert written_back("кашан ﬁ ǅ İstanbul Маскеуге") == "қашан ﬁ ǅ İstanbul Мәскеуге"  # letters it cannot spell kept
 
 
-@pytest.mark.parametrize("typed, meant", [
-    ("Тоқаев Мәскеуге кашан барады?", "Тоқаев Мәскеуге қашан барады?"),  # one word typed without its letter
-    # «жүрді» gets its stem back; «жойгыш» differs from «жойғыш» only in its last three letters, so stays
-    ("Тоқаевтың ұшағын қандай жойгыш ұшақтар алып журди?", "Тоқаевтың ұшағын қандай жойгыш ұшақтар алып жүрді?"),
-    # left as typed: a name, an ending the dictionary knows only otherwise, a Russian sentence with a Kazakh name
-    ("Тоқаев Маскеуге қашан барады?", "Тоқаев Маскеуге қашан барады?"),
-    ("Қазақстанда атом электр станциясын салуға қай компания қатысады?",
-     "Қазақстанда атом электр станциясын салуға қай компания қатысады?"),
-    ("Қасым-Жомарт Токаев прибыл в Москву?", "Қасым-Жомарт Токаев прибыл в Москву?"),
-])
-def test_kazakh_typed_with_some_letters_missing_gets_the_stems_back(typed, meant):
-    assert written_back(typed) == meant
+def test_a_kazakh_message_with_some_of_its_letters_is_left_as_typed():
+    """Writing its bare words back would load the dictionary for every Kazakh question (test_onnx)."""
+    assert written_back("Тоқаев Мәскеуге кашан барады?") == "Тоқаев Мәскеуге кашан барады?"
