@@ -35,8 +35,9 @@ from typing import Callable
 
 from .text import CYRILLIC, LETTERS
 
-OWN_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
-_TYPED_AS = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
+_OWN = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
+OWN_LETTERS = frozenset(_OWN)
+_TYPED_AS = str.maketrans(_OWN, "агкноуухиАГКНОУУХИ")  # each as the Russian keyboard's letter
 # Each Russian letter and the Kazakh letters typed as it, the letter itself first.
 _SPELLINGS = {"а": "аә", "г": "гғ", "к": "кқ", "н": "нң", "о": "оө", "у": "уұү", "х": "хһ", "и": "иі"}
 _KAZAKH_ONLY = frozenset("әіұ")  # Kyrgyz writes ң ө ү as Kazakh does, ғ қ as г к; these never
@@ -90,35 +91,35 @@ def typed_without_letters(text: str) -> bool:
 def written_back(text: str, known: Known | None = None) -> str:
     """``text`` with its Kazakh letters written back, if it reads as Kazakh typed without them; else as given.
 
-    ``known``: whether a word is Kazakh (the bundled Hunspell dictionary by default).
+    ``known``: whether a word is Kazakh (the bundled Hunspell dictionary, each word's spelling remembered, by
+    default).
     """
-    known = known or _hunspell_knows
-    if typed_without_letters(text):
-        words = set(LETTERS.findall(text))
-        if not_kazakh(words):
-            return text
-        spelt = _spelt(words, text, known)
-        return _rewritten(text, spelt) if only_kazakh(spelt) else text
-    return text
+    if not typed_without_letters(text):
+        return text
+    words = set(LETTERS.findall(text))
+    if not_kazakh(words):
+        return text
+    spell = _hunspell_spelling if known is None else (lambda word: dictionary_spelling(word, known))
+    spelt = _spelt(words, text, spell)
+    return _rewritten(text, spelt) if only_kazakh(spelt) else text
 
 
-def _spelt(words: set[str], text: str, known: Known) -> dict[str, str | None]:
-    """Each word as the dictionary knows it best (``dictionary_spelling``), within the message's budget: in the
-    order typed, so a long message's first words are read; a word past the budget is left as typed."""
+def _spelt(words: set[str], text: str, spell: Callable[[str], str | None]) -> dict[str, str | None]:
+    """Each word as ``spell`` gives it, within the message's budget: in the order typed, so a long message's first
+    words are read; a word past the budget is left as typed."""
     spelt: dict[str, str | None] = {}
     budget = MESSAGE_SPELLINGS
     for w in sorted(words, key=text.index):
         count = spellings(w)
         budget -= count if count <= MAX_SPELLINGS else 0
-        spelt[w] = (_hunspell_spelling(w) if known is _hunspell_knows else dictionary_spelling(w, known)) \
-            if budget >= 0 else w
+        spelt[w] = spell(w) if budget >= 0 else w
     return spelt
 
 
 def _rewritten(text: str, spelt: dict[str, str | None]) -> str:
-    """``text`` with each word of ``spelt`` as spelt, a word the dictionary does not know by ``name_spelling``."""
+    """``text`` with each word as spelt, a word the dictionary does not know by ``name_spelling``."""
     final = {w: name_spelling(w) if s is None else s for w, s in spelt.items()}
-    return LETTERS.sub(lambda m: final.get(m.group(), m.group()), text)
+    return LETTERS.sub(lambda m: final[m.group()], text)
 
 
 def not_kazakh(words: set[str]) -> bool:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from index.answer import NOT_FOUND, NOT_STATED
+from index.evaluate import load_gold
 from index.kazakh_letters import dictionary_spelling, name_spelling, without_letters, written_back
 from index.lang import detect_language
 
@@ -46,12 +46,8 @@ def test_a_word_the_dictionary_knows_two_ways_equally_stays_as_typed():
     assert name_spelling("Ресейдин") == "Ресейдің" and name_spelling("Путин") == "Путин"
 
 
-def _questions(names: list[str]) -> list[dict]:
-    rows = []
-    for name in names:
-        rows += [json.loads(line) for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
-                 if line.strip()]
-    return rows
+def _questions(names: list[str]):
+    return [q for name in names for q in load_gold(DATA / f"{name}.jsonl")]
 
 
 DEV = ["gold", "names", "dev_nearmiss", "dev_paraphrase", "followups_dev", "dev_terms", "dev_topics", "dev_entities",
@@ -62,10 +58,10 @@ def test_dev_questions_as_written_are_never_rewritten_and_folded_kazakh_mostly_i
     """Over a dozen dev sets: no question as written changes (Kyrgyz ones included), nor a Kyrgyz one typed
     without ң ө ү; most Kazakh ones typed without their letters read as Kazakh again."""
     rows = _questions(DEV)
-    assert [r["id"] for r in rows if written_back(r["question"]) != r["question"]] == []
-    kyrgyz = [without_letters(r["question"]) for r in rows if r["lang"] == "ky"]
+    assert [q.id for q in rows if written_back(q.question) != q.question] == []
+    kyrgyz = [without_letters(q.question) for q in rows if q.lang == "ky"]
     assert [q for q in kyrgyz if written_back(q) != q] == []
-    kazakh = [without_letters(r["question"]) for r in rows if r["lang"] == "kk"]
+    kazakh = [without_letters(q.question) for q in rows if q.lang == "kk"]
     kazakh = [q for q in kazakh if written_back(q) != q or detect_language(q) != "kk"]  # had a letter to lose
     read = sum(detect_language(written_back(q)) == "kk" for q in kazakh) / len(kazakh)
     assert len(kazakh) > 100 and read >= 0.75, read
