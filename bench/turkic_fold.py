@@ -25,10 +25,9 @@ from report import emit  # noqa: E402
 
 from index.engine import Engine  # noqa: E402
 from index.evaluate import _metrics, first_hit_rank, load_gold  # noqa: E402
+from index.kazakh_letters import without_letters  # noqa: E402
 from index.lang import detect_language  # noqa: E402
 
-# The analyzer's folding (lexical.py), upper case too: the encoder sees the question as written.
-_FOLD = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
 VARIANTS = {"shipped": frozenset(), "fold_kk_ky": frozenset({"kk", "ky"}), "fold_ky": frozenset({"ky"})}
 
 
@@ -39,7 +38,8 @@ class FoldingEncoder:
         self._encoder, self._langs = encoder, langs
 
     def _fold(self, texts: list[str]) -> list[str]:
-        return [t.translate(_FOLD) if detect_language(t) in self._langs else t for t in texts]
+        # the analyzer's folding (lexical.py), upper case too, as a Russian keyboard types it
+        return [without_letters(t) if detect_language(t) in self._langs else t for t in texts]
 
     def encode_queries(self, texts, *args, **kwargs):
         return self._encoder.encode_queries(self._fold(texts), *args, **kwargs)
