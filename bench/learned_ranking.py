@@ -13,7 +13,7 @@ Features of each of the fused ranking's top ``DEPTH`` candidates, scores taken
 relative to the question's best candidate: the ones the product ships
 (index/rerank.py ``FEATURES``: the fused score, its best late-chunked
 sentence, its best sentence embedded alone, IDF coverage, written in the
-question's language, log rank) and thirteen measured and left out (``EXTRAS``:
+question's language, log rank) and fourteen measured and left out (``EXTRAS``:
 passage cosine, BM25 over the best, latent-term match, the best cosine of
 its neighbouring passages and the best sentence among them, its document's
 best cosine among the candidates and how many of them it has, whether it is
@@ -21,7 +21,8 @@ written in the question's sister language: Kazakh for Kyrgyz or the reverse,
 the question's word pairs found in it, and its best sentence as answers score
 sentences, genericness taken away: ``centred_sentence``; whether it is written in the
 question's script, Cyrillic or Latin: ``same_script``; the fused score less the mean of the head's candidates in
-its language: ``language_centred``). ``TEN`` is the subset backward
+its language: ``language_centred``; BM25 over character 4-grams, bench/ngram_lexical.py's best form, over
+its best over the index: ``ngram``). ``TEN`` is the subset backward
 elimination kept; it was tried in the product and lost on the test splits. ``--added NAME``
 scores only the shipped six against the six and NAME, held out, with the paired bootstrap.
 
@@ -43,6 +44,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dev_indexes import OBJECTIVE, ROOT, dev_indexes, retrieval_sets, sweep_arguments  # noqa: E402
+from ngram_lexical import NgramBM25, ngram_indexes  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.answer import Candidate  # noqa: E402
@@ -57,7 +59,8 @@ DEPTH = 30
 MORE = ("dev_terms", "dev_terms2", "dev_topics", "dev_entities", "dev_places", "dev_places2")
 # The shipped ranker's features (index/rerank.py) first, then those measured and left out.
 EXTRAS = ("passage", "bm25", "latent", "neighbour", "document_best", "document_count", "kin_language",
-          "bigram", "skip_bigram", "neighbour_sentence", "centred_sentence", "same_script", "language_centred")
+          "bigram", "skip_bigram", "neighbour_sentence", "centred_sentence", "same_script", "language_centred",
+          "ngram")
 SCRIPT = {"en": "latin", "ru": "cyrillic", "kk": "cyrillic", "ky": "cyrillic"}  # of each corpus language
 KIN = {"kk": "ky", "ky": "kk"}  # Kazakh and Kyrgyz: close enough that e5 and the lexical side treat them as one
 NAMES = FEATURES + EXTRAS
@@ -69,11 +72,13 @@ C_VALUES = (0.01, 0.1, 1.0)
 SHIPPED_C = 0.01
 
 
-def features(engine: Engine, question: str, history: tuple[str, ...]) -> tuple[np.ndarray, list]:
+def features(engine: Engine, question: str, history: tuple[str, ...],
+             ngram: NgramBM25 | None = None) -> tuple[np.ndarray, list]:
     """The fused top ``DEPTH`` candidates' passages, and one feature row each (``NAMES``).
 
     The shipped features come from the product's own ``head_features`` on the
     fused order (``learned=False``), so the ranker is fit on what it will see.
+    ``ngram``: the index's BM25 over character 4-grams (``ngram_indexes``); without it that column is 0.
     """
     index = engine.index
     ranked = engine.ranked(question, DEPTH, history=history, learned=False)
@@ -107,6 +112,10 @@ def features(engine: Engine, question: str, history: tuple[str, ...]) -> tuple[n
         for j, r in enumerate(rows):
             around = [near_best[n] for n in (int(r) - 1, int(r) + 1) if near_doc.get(n) == docs[j]]
             neighbour_sentence[j] = max(around, default=own_sentence[j])
+    ngram_score = np.zeros(len(rows))
+    if ngram is not None:  # on the lexical query the product scores BM25 on (a follow-up's carries names)
+        every = ngram.scores(engine.follow_up(question, history).lexical_query(question))
+        ngram_score = every[rows] / (float(every.max(initial=0.0)) or 1.0)
     best_of: dict[str, float] = {}
     for j, d in enumerate(docs):
         best_of[d] = max(best_of.get(d, -1.0), float(passage[j]))
@@ -117,6 +126,7 @@ def features(engine: Engine, question: str, history: tuple[str, ...]) -> tuple[n
         neighbour_sentence - own_sentence.max(), _centred_best(engine, vector, rows),
         np.array([SCRIPT.get(p.lang) == SCRIPT.get(lang) for p in hits], dtype=np.float64),
         _language_centred(np.asarray(ranked.ranking[head], dtype=np.float64), [p.lang for p in hits]),
+        ngram_score,
     ])
     return np.hstack([core, extras]), hits
 
@@ -333,6 +343,8 @@ def main() -> None:
     args = sweep_arguments(__doc__, extra)
     built = dev_indexes(args.work)
     engines = {"seeds": Engine(built.encoder, built.seeds), "kazqad": Engine(built.encoder, built.kazqad)}
+    by_lexical = ngram_indexes(built)
+    ngram = {name: by_lexical[id(engine.index.lexical)] for name, engine in engines.items()}
     data: dict[str, list] = {}
     gold: dict[str, list] = {}
     sets_read = retrieval_sets(built)
@@ -342,7 +354,7 @@ def main() -> None:
         answerable = [q for q in questions if q.answerable]
         rows = []
         for q in answerable:
-            table, hits = features(engines[which], q.question, tuple(q.history))
+            table, hits = features(engines[which], q.question, tuple(q.history), ngram[which])
             labels = np.array([is_hit(p, q.relevant) for p in hits])
             rows.append((table, labels, 1.0 / len(answerable)))
         data[name] = rows
