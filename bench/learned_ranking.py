@@ -13,7 +13,7 @@ Features of each of the fused ranking's top ``DEPTH`` candidates, scores taken
 relative to the question's best candidate: the ones the product ships
 (index/rerank.py ``FEATURES``: the fused score, its best late-chunked
 sentence, its best sentence embedded alone, IDF coverage, written in the
-question's language, log rank) and sixteen measured and left out (``EXTRAS``:
+question's language, log rank) and seventeen measured and left out (``EXTRAS``:
 passage cosine, BM25 over the best, latent-term match, the best cosine of
 its neighbouring passages and the best sentence among them, its document's
 best cosine among the candidates and how many of them it has, whether it is
@@ -23,7 +23,8 @@ sentences, genericness taken away: ``centred_sentence``; whether it is written i
 question's script, Cyrillic or Latin: ``same_script``; the fused score less the mean of the head's candidates in
 its language: ``language_centred``; BM25 over character 4-grams, bench/ngram_lexical.py's best form, over
 its best over the index: ``ngram``; the coverage and that BM25 counted only for a candidate in the
-question's language: ``same_coverage``, ``same_bm25``). ``TEN`` is the subset backward
+question's language: ``same_coverage``, ``same_bm25``; the largest share of the question's IDF mass one
+of its sentences holds: ``sentence_coverage``). ``TEN`` is the subset backward
 elimination kept; it was tried in the product and lost on the test splits. ``--added NAME``
 scores only the shipped six against the six and NAME, held out, with the paired bootstrap.
 
@@ -61,7 +62,7 @@ MORE = ("dev_terms", "dev_terms2", "dev_topics", "dev_entities", "dev_places", "
 # The shipped ranker's features (index/rerank.py) first, then those measured and left out.
 EXTRAS = ("passage", "bm25", "latent", "neighbour", "document_best", "document_count", "kin_language",
           "bigram", "skip_bigram", "neighbour_sentence", "centred_sentence", "same_script", "language_centred",
-          "ngram", "same_coverage", "same_bm25")
+          "ngram", "same_coverage", "same_bm25", "sentence_coverage")
 SCRIPT = {"en": "latin", "ru": "cyrillic", "kk": "cyrillic", "ky": "cyrillic"}  # of each corpus language
 KIN = {"kk": "ky", "ky": "kk"}  # Kazakh and Kyrgyz: close enough that e5 and the lexical side treat them as one
 NAMES = FEATURES + EXTRAS
@@ -130,8 +131,17 @@ def features(engine: Engine, question: str, history: tuple[str, ...],
         ngram_score,
         core[:, FEATURES.index("coverage")] * core[:, FEATURES.index("same_language")],
         scored.bm25[head] / top_bm25 * core[:, FEATURES.index("same_language")],
+        _sentence_coverage(engine, question, history, hits, lang),
     ])
     return np.hstack([core, extras]), hits
+
+
+def _sentence_coverage(engine: Engine, question: str, history: tuple[str, ...], hits: list, lang: str) -> np.ndarray:
+    """Per candidate, the largest share of the question's IDF mass one of its sentences holds, less the best's."""
+    query = engine.follow_up(question, history).lexical_query(question)
+    best = np.array([max(engine.index.lexical.text_coverage(query, [p.text[a:b] for a, b in p.sentences] or [p.text],
+                                                            lang), default=0.0) for p in hits])
+    return best - best.max(initial=0.0)
 
 
 def _centred_best(engine: Engine, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
