@@ -40,7 +40,7 @@ SEEDS_SETS = ("gold", "names", "dev_nearmiss", "dev_paraphrase", "followups_dev"
               "dev_acronyms3", "dev_acronyms4", "dev_acronyms5", "dev_acronyms6",
               "dev_acronyms7", "dev_acronyms8", "dev_institutions", "dev_institutions2",
               "dev_institutions3", "dev_acronyms9", "dev_capitals",
-              "dev_acronyms10", "dev_institutions4", "dev_acronyms11")
+              "dev_acronyms10", "dev_institutions4", "dev_acronyms11", "dev_periods")
 FIELDS = ("verdict", "rank", "answer_hit", "lead_hit", "answer")
 
 

@@ -284,6 +284,8 @@ def print_answer(answer) -> None:
         click.echo(f"(read as a follow-up to “{answer.read_with}”)")
     if answer.unresolved:
         click.echo(f"(“{answer.unresolved}” points at no earlier question: name whom or what you mean)")
+    if answer.period and answer.verdict == "answer":
+        click.echo(f"(articles from {answer.period.label('en')} first)")
     click.echo(answer.answer)
     if answer.citations:
         click.echo("\nSources:")

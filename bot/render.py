@@ -19,6 +19,7 @@ LANG_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "ky": "Kyrgyz"}
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "read_as": "Read as “{question}”",
+        "period": "Articles from {period} first",
         "read_with": "Read with your earlier question “{question}” (/new to ask afresh)",
         "unresolved": "“{word}” points at no earlier question in this chat: name whom or what you mean",
         "sources": "Sources", "more": "More results", "no_more": "No more results.",
@@ -28,6 +29,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "ru": {
         "read_as": "Прочитано как «{question}»",
+        "period": "Сначала статьи за {period}",
         "read_with": "Прочитано вместе с вашим прошлым вопросом «{question}» (/new — начать заново)",
         "unresolved": "«{word}» не отсылает ни к одному прошлому вопросу в этом чате: назовите, кого или что вы имеете в виду",
         "sources": "Источники", "more": "Ещё результаты", "no_more": "Больше результатов нет.",
@@ -37,6 +39,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "kk": {
         "read_as": "Былай оқылды: «{question}»",
+        "period": "Алдымен {period} кезеңіндегі мақалалар",
         "read_with": "Алдыңғы сұрағыңызбен бірге оқылды: «{question}» (/new — жаңадан бастау)",
         "unresolved": "«{word}» бұл чаттағы ешбір алдыңғы сұраққа сілтемейді: кімді немесе нені меңзейтініңізді атаңыз",
         "sources": "Дереккөздер", "more": "Тағы нәтижелер", "no_more": "Басқа нәтиже жоқ.",
@@ -46,6 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "ky": {
         "read_as": "Мындайча окулду: «{question}»",
+        "period": "Адегенде {period} мезгилиндеги макалалар",
         "read_with": "Мурунку сурооңуз менен кошо окулду: «{question}» (/new — кайрадан баштоо)",
         "unresolved": "«{word}» бул чаттагы эч бир мурунку суроого шилтебейт: кимди же эмнени айтып жатканыңызды атаңыз",
         "sources": "Булактар", "more": "Дагы натыйжалар", "no_more": "Башка натыйжа жок.",
@@ -82,6 +86,8 @@ def answer_blocks(answer: Answer, lang: str) -> list[str]:
                 blocks.append(f"<b>{esc(asked[i])}</b> — {esc(piece[len(lead):])}")
             else:
                 blocks.append(esc(piece))
+    if answer.period and answer.verdict == "answer":  # "written in September": say the articles were scoped so
+        blocks.insert(0, f"<i>{esc(TEXTS[lang]['period'].format(period=answer.period.label(lang)))}</i>")
     if answer.read_as:  # Kazakh typed in Latin letters or without its own: say how it was read, so a misread is seen
         blocks.insert(0, f"<i>{esc(TEXTS[lang]['read_as'].format(question=_shortened(answer.read_as)))}</i>")
     if answer.read_with:  # a follow-up: say which question shaped it, so a misread is seen and undone with /new

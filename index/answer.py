@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .lang import detect_language
+from .period import Period
 from .search import Hit
 from .store import LoadedIndex
 from .text import asks, fold
@@ -85,6 +86,14 @@ NOT_STATED = {
     "ky": "Корпуста {terms} жөнүндө эч нерсе айтылбайт, ошондуктан бул суроого жооп жок. Жакын үзүндүлөр:",
 }
 
+# The question scopes its articles by when they came out (period.py), and none came out then nor names it:
+NO_ARTICLES = {
+    "en": "The corpus holds no article from {period}, so it does not answer this. Related passages:",
+    "ru": "В корпусе нет статей за {period}, поэтому ответа на этот вопрос в нём нет. Близкие фрагменты:",
+    "kk": "Корпуста {period} кезеңіндегі мақала жоқ, сондықтан бұл сұраққа жауап жоқ. Жақын үзінділер:",
+    "ky": "Корпуста {period} мезгилиндеги макала жок, ошондуктан бул суроого жооп жок. Жакын үзүндүлөр:",
+}
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -119,6 +128,8 @@ class Answer:
     # The question as it was read, when that rewrote what was typed (Kazakh in Latin letters or without its own
     # letters, message.Part.typed): shown so that a misreading is seen, as ``read_with`` is. None: read as typed.
     read_as: str | None = None
+    # The period the question scoped its articles by (period.py): its articles were cited first. None: no period.
+    period: Period | None = None
     # A message of several questions (message.py): each question, how it went, and the citations it drew on.
     parts: tuple["AnswerPart", ...] = ()
     # The first sentence quoted, the one a reader takes for the answer ("" when declined): eval asks whether it
@@ -129,6 +140,7 @@ class Answer:
         return {"question": self.question, "answer": self.answer, "verdict": self.verdict,
                 "citations": [asdict(c) for c in self.citations], "read_with": self.read_with,
                 "carried": list(self.carried), "unresolved": self.unresolved, "read_as": self.read_as,
+                "period": None if self.period is None else self.period.to_dict(),
                 "parts": [asdict(p) for p in self.parts]}
 
 
@@ -297,6 +309,11 @@ def not_stated(question: str, hits: list[Hit], missing: tuple[str, ...]) -> Answ
     return Answer(question, NOT_STATED[detect_language(question)].format(terms=terms), cite(hits), "not_stated")
 
 
+def no_articles(question: str, hits: list[Hit], period: Period) -> Answer:
+    lang = detect_language(question)
+    return Answer(question, NO_ARTICLES[lang].format(period=period.label(lang)), cite(hits), "not_stated", period=period)
+
+
 def not_found(question: str) -> Answer:
     return Answer(question, NOT_FOUND[detect_language(question)], [], "not_found")
 
@@ -317,4 +334,5 @@ def merge_answers(message: str, questions: list[str], answers: list[Answer]) -> 
                   read_with=next((a.read_with for a in answers if a.read_with), None),
                   carried=tuple(dict.fromkeys(n for a in answers for n in a.carried)),
                   unresolved=next((a.unresolved for a in answers if a.unresolved), None), parts=parts,
+                  period=next((a.period for a in answers if a.period), None),
                   lead=next((a.lead for a in answers if a.lead), ""))

@@ -10,7 +10,7 @@ import numpy as np
 
 from .acronyms import full_names_in, shouted
 from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate, SentenceCentres, candidate_sentences,
-                     compose_answer, merge_answers, not_found, not_stated, select_sentences)
+                     compose_answer, merge_answers, no_articles, not_found, not_stated, select_sentences)
 from .casing import CorpusCasing, NameDirection
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
@@ -22,6 +22,7 @@ from .lang import detect_language
 from .language_subspace import project
 from .latin import in_cyrillic_if_kazakh
 from .message import Part, corpus_cased, read_message
+from .period import first_in_period, named_in, read_period
 from .recent import RecentVectors
 from .rerank import head_features, reorder
 from .search import Hit, Scored, candidates, interleave, to_hits
@@ -118,7 +119,7 @@ class Engine:
                  max_question_chars: int = 2000, mode: Mode = "hybrid",
                  fusion: FusionParams = FusionParams(), name_match: float = DEFAULT_NAME_MATCH,
                  same_language: float = SAME_LANGUAGE, places: bool = True, topic_first: bool = True,
-                 topic_pairing: bool = True) -> None:
+                 topic_pairing: bool = True, periods: bool = True) -> None:
         self.embedder = embedder
         self.index = index
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
@@ -135,6 +136,7 @@ class Engine:
         # A topical question's candidates naming its topic first (``_topic_first``); off: as before it (benches).
         self.topic_first = topic_first
         self.topic_pairing = topic_pairing  # a topic's name the corpus writes otherwise, paired in the cited five
+        self.periods = periods  # a question scoped by when its articles came out (period.py); off: as before (benches)
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
         self._vectors: RecentVectors[str, Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
@@ -156,7 +158,7 @@ class Engine:
         """
         engine = Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
                         self.name_match, self.same_language, self.places, self.topic_first,
-                        self.topic_pairing)
+                        self.topic_pairing, self.periods)
         engine._terms = self._terms.copy()
         if engine.latent == self.latent and _same_basis(index.language_basis, self.index.language_basis):
             engine._vectors = self._vectors.copy()
@@ -295,6 +297,10 @@ class Engine:
         if source in self.index.manifest.get("languages", {}):  # "according to the Kyrgyz article, …"
             order, ranking = first_in_language(order, ranking, head, lambda i: scored.passages[i].lang, source,
                                                close=scored.dense >= self.min_score)
+        period = read_period(question) if self.periods else None
+        if period is not None:  # "What was written in September about …?": that month's articles first
+            order, ranking = first_in_period(order, ranking, head, lambda i: scored.passages[i].date, period,
+                                             close=scored.dense >= self.min_score)
         if mode == "hybrid" and self.topic_first and topical_shape(question):  # "Anything on Tajikistan?"
             order, ranking = self._topic_first(question, scored, order, ranking, head)
         timings.add("fusion", t)
@@ -448,6 +454,11 @@ class Engine:
         if not self.confident(hits) and not subject:
             timings.add("compose", t)
             return not_found(question)
+        period = read_period(text) if self.periods else None
+        if period is not None and not self.index.documents.any_dated(period) and not any(
+                named_in(period, h.passage.text) for h in hits):
+            timings.add("compose", t)  # no article came out then, and none of these says what happened then
+            return no_articles(question, hits, period)
         evidence = weigh(text, hits, self.index, self.embed_terms, self.name_match, terms=terms, places=self.places)
         if evidence.words_known == 0 and not subject and not self._leans_back(text, history):
             timings.add("compose", t)  # not one word of it occurs in the corpus ("lorem ipsum", "Tokyo?")
@@ -462,7 +473,7 @@ class Engine:
                                                             detect_language(text)))
         answer = compose_answer(question, hits, chosen)
         timings.add("compose", t)
-        return answer
+        return answer if period is None else replace(answer, period=period)
 
     def _leans_back(self, text: str, history: tuple[str, ...]) -> bool:
         """A follow-up that points back ("Кого она тревожит?"): its words are pronouns and question words,

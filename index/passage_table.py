@@ -13,10 +13,13 @@ import sqlite3
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from .chunk import Passage
 from .corpus import Document
+
+if TYPE_CHECKING:
+    from .period import Period
 
 FILE = "passages.sqlite"
 _SCHEMA = """
@@ -182,6 +185,16 @@ class DocumentTable(_Table):
     def date_range(self) -> tuple[str, str] | None:
         first, last = self._query("SELECT min(date), max(date) FROM documents WHERE date IS NOT NULL")[0]
         return None if first is None else (first, last)
+
+    def any_dated(self, period: Period) -> bool:
+        """Whether some document is dated in ``period`` (a question scoped by it otherwise has nothing to scope)."""
+        if period.month is None:
+            sql, args = "date >= ? AND date < ?", (f"{period.year}-", f"{period.year + 1}-")
+        elif period.year is None:
+            sql, args = "substr(date, 6, 2) = ?", (f"{period.month:02d}",)
+        else:
+            sql, args = "date >= ? AND date < ?", (f"{period.year}-{period.month:02d}-", f"{period.year}-{period.month:02d}-~")
+        return bool(self._query(f"SELECT 1 FROM documents WHERE date IS NOT NULL AND {sql} LIMIT 1", args))
 
     def latest(self, n: int) -> list[Document]:
         """The ``n`` newest documents (undated ones last): what a listing can show of a large archive."""

@@ -84,9 +84,9 @@ def test_ask_json_shape(run):
     assert result.exit_code == 0, result.stderr
     answer = json.loads(result.stdout)  # exactly one JSON object on stdout
     assert set(answer) == {"question", "answer", "verdict", "citations", "read_with", "carried", "unresolved",
-                           "read_as", "parts"}
+                           "read_as", "period", "parts"}
     assert answer["verdict"] == "answer" and answer["read_with"] is None and answer["carried"] == []
-    assert answer["read_as"] is None  # read as typed
+    assert answer["read_as"] is None and answer["period"] is None  # read as typed, scoped by no period
     assert answer["unresolved"] is None and answer["parts"] == []
     assert len(answer["citations"]) == 4 and "[1]" in answer["answer"]
     for n, citation in enumerate(answer["citations"], 1):
@@ -300,6 +300,17 @@ def test_ask_says_how_it_read_kazakh_typed_without_its_letters_or_in_latin_ones(
     assert folded["question"] == "Токаев Маскеуге кашан барады?" and folded["verdict"] == "answer"
     latin = run("ask", "Toqaev Mäskeuge qaşan barady?")
     assert latin.stdout.startswith("(read as “Тоқаев Мәскеуге қашан барады?”)")
+
+
+def test_ask_says_which_period_it_scoped_the_articles_by(run):
+    """"Written in September": the September article first, and the reply says so; a period with no article is
+    declined in the question's language."""
+    scoped = run("ask", "What was written in September about Tokayev's planned state visit to Moscow?")
+    assert scoped.exit_code == 0 and scoped.stdout.startswith("(articles from September first)")
+    assert "— 2025-09-18, kk" in scoped.stdout.split("Sources:")[1].splitlines()[1]
+    empty = json.loads(run("ask", "Қазан айында 2024 жылы Назарбаев туралы не жазылды?", "--json").stdout)
+    assert empty["verdict"] == "not_stated" and empty["period"] == {"year": 2024, "month": 10}
+    assert empty["answer"].startswith("Корпуста 2024 ж. қазан кезеңіндегі мақала жоқ")
 
 
 def test_ask_with_history_reads_the_follow_up_in_context(run):

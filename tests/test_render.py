@@ -94,6 +94,18 @@ def test_a_question_read_otherwise_than_typed_says_how_in_the_users_language():
     assert "…" in long and len(long) < 260  # a 2,000-character message is not quoted whole
 
 
+def test_a_reply_scoped_by_a_period_says_so_in_the_users_language():
+    from index.period import Period
+
+    answer = Answer("Что писали в сентябре?", "Answer [1]", [_citation(1)], period=Period(2025, 9))
+    for lang, words in (("en", "Articles from September 2025 first"), ("ru", "Сначала статьи за сентябрь 2025 г."),
+                        ("kk", "Алдымен 2025 ж. қыркүйек"), ("ky", "Адегенде 2025-ж. сентябрь")):
+        first = answer_blocks(answer, lang)[0]
+        assert words in first and first.startswith("<i>") and parse_html(first)
+    declined = Answer("q", "В корпусе нет статей за сентябрь 2025 г.", [_citation(1)], "not_stated", period=Period(2025, 9))
+    assert not answer_blocks(declined, "ru")[0].startswith("<i>")  # the decline says it already
+
+
 def test_a_pronoun_with_no_chat_behind_it_asks_for_the_name_in_the_users_language():
     answer = Answer("What is <her> position?", "Answer [1]", [_citation(1)], unresolved="<her>")
     for lang, words in (("en", "no earlier question"), ("ru", "прошлому вопросу"), ("kk", "алдыңғы сұраққа"),

@@ -1,0 +1,66 @@
+"""Questions scoped by when their articles came out, read with and without index/period.py. Dev; ``--test`` adds test.
+
+    .venv/bin/python bench/periods.py [--test] [--work DIR] [--out docs/results/periods.json]
+
+"What was written in September about Tokayev's trip?", «Что писали о Назарбаеве в
+октябре 2025 года?»: tests/data/dev_periods.jsonl (16) and test_periods.jsonl (20),
+written together from the documents before the reading existed (rule 4c46f00), the
+test set frozen then; in each language one question names a period no article of the
+corpus is dated in (``relevant: []``). Each question is asked as ``ask`` asks it, on
+the seeds, once with the reading and once with it off (``Engine(periods=False)``).
+Scored over the answerable ones: recall@1/5, MRR@10 (retrieval as ``ask`` ranks it),
+answer_hit, declined; over the out-of-period ones: declined. ``--test`` reads the
+frozen test set; it was run once for the rule's go/no-go.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dev_indexes import ROOT, dev_indexes, sweep_arguments  # noqa: E402
+from report import emit  # noqa: E402
+
+from index.engine import Engine  # noqa: E402
+from index.evaluate import GoldQuestion, _metrics, answer_hit, first_hit_rank, load_gold  # noqa: E402
+
+
+def score(engine: Engine, gold: list[GoldQuestion]) -> dict:
+    answerable = [q for q in gold if q.answerable]
+    ranks, hit, declined, per = [], 0, 0, {}
+    for q in answerable:
+        rank = first_hit_rank(engine.retrieve(q.question, 10), q.relevant)
+        reply = engine.ask(q.question)
+        ranks.append(rank)
+        hit += bool(answer_hit(reply, q))
+        declined += reply.verdict != "answer"
+        per[q.id] = {"rank": rank, "verdict": reply.verdict, "period": reply.period and reply.period.label("en")}
+    out_of_period = [q for q in gold if not q.answerable]
+    replies = {q.id: engine.ask(q.question) for q in out_of_period}
+    per.update({i: {"verdict": r.verdict, "period": r.period and r.period.label("en")} for i, r in replies.items()})
+    return {**_metrics(ranks), "answer_hit": round(hit / len(answerable), 4),
+            "answerables_declined": round(declined / len(answerable), 4),
+            "out_of_period": len(out_of_period),
+            "out_of_period_declined": round(sum(r.verdict != "answer" for r in replies.values()) / len(out_of_period), 4),
+            "questions": per}
+
+
+def main() -> None:
+    def extra(parser) -> None:
+        parser.add_argument("--test", action="store_true", help="also the frozen tests/data/test_periods.jsonl")
+
+    args = sweep_arguments(__doc__, extra)
+    built = dev_indexes(args.work)
+    sets = ["dev_periods"] + (["test_periods"] if args.test else [])
+    report: dict = {"benchmark": "periods"}
+    for name in sets:
+        gold = load_gold(ROOT / "tests" / "data" / f"{name}.jsonl")
+        report[name] = {"read": score(Engine(built.encoder, built.seeds), gold),
+                        "unread": score(Engine(built.encoder, built.seeds, periods=False), gold)}
+    emit(report, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""A question that says when its articles came out asks within the articles of that period.
+
+"What was written in September about Tokayev's trip?", «Что писали в декабре о встрече
+Путина и Назарбаева?», «Қыркүйекте … туралы не жазылды?», «Сентябрда … эмне жазылган?»:
+the reader scopes the question by publication date, as an archive's search form would.
+Embedded, "in September" is two more words, and the November articles outrank the
+September one. Read here by closed patterns in four languages, as source_language.py
+reads "according to the Kyrgyz article": a word of writing or reporting (written,
+reported, article; писали, статья; жазылды, мақала; жазылган, макала) and one period
+(a month, with or without its year, or a year). A month alone that is no publication's
+("Putin's December talks", «декабрьская встреча», «Каңтар окуясы») is an event and is
+not read. Candidates dated in the period then come first, each group in its own order.
+
+A period the corpus has no article from is a near miss of its own: "What was written
+about Tokayev in March 2024?" must not be answered from November 2025. The engine
+declines it when no document is dated in the period and no retrieved passage names it
+(``named_in``: the month in any of the four languages, and the year when given), since
+an article of December may well tell what happened in March.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+
+from .fuse import first_where
+from .text import split_sentences
+
+# Month stems as each language writes them: English and Russian (which Kyrgyz news also uses), Kazakh.
+_EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december")
+_EN_SHORT = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+             "nov": 11, "dec": 12}
+_RU_STEMS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр")
+_KK_MONTHS = ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан",
+              "қараша", "желтоқсан")
+_KK_AMBIGUOUS = {"қазан"}  # also Kazan and a cauldron: read only as "қазан айында" or after a year
+_KY_EXTRA = {"каңтар": 1}  # Kyrgyz writes January's events with the Turkic name too
+_YEAR = r"(?:19|20)\d\d"
+
+# A word of writing or reporting: the question is about what was published, not only about what happened.
+_CUES = re.compile(
+    r"\b(?:writ(?:e|es|ten|ing)|wrote|report(?:s|ed|ing)?|publish(?:ed|es|ing)?|articles?|news|press|coverage"
+    r"|stor(?:y|ies)|media|pieces?|issues?"
+    r"|писал\w*|написа\w*|пишут|сообща\w*|публикова\w*|опубликова\w*|стать\w*|публикац\w*|новост\w*|пресс\w*|сми"
+    r"|материал\w*|заметк\w*"
+    r"|жазыл\w*|жазған\w*|жазды\w*|жазған|хабарла\w*|жариял\w*|мақала\w*|жаңалық\w*|басылым\w*|баспасөз\w*|бақ"
+    r"|жазган\w*|жазышт\w*|кабарла\w*|жарыял\w*|макала\w*|жаңылык\w*|басылма\w*)\b",
+    re.IGNORECASE)
+
+# English writes months with a capital; "may" and "march" in lower case are a verb, so only those two need it.
+_EN_MONTH = (r"(" + "|".join([m.capitalize() for m in _EN_MONTHS] + [m for m in _EN_MONTHS if m not in ("may", "march")]
+                             + [a.capitalize() for a in sorted(_EN_SHORT, key=len, reverse=True)]) + r")\.?")
+_PUBLICATION_EN = r"(?i:articles?|issues?|reports?|coverage|news|stor(?:y|ies)|pieces?|press)"
+_PUBLICATION_RU = r"(?:стать|публикац|номер|выпуск|материал|новост|заметк)\w*"
+_PUBLICATION_TURKIC = r"(?:мақала|басылым|жаңалық|макала|басылма|жаңылык)\w*"
+_CYRILLIC_MONTH = r"(" + "|".join(_RU_STEMS[:4] + _RU_STEMS[5:]) + r")"
+
+# Each pattern's groups hold a month word and, when given, a year.
+_PATTERNS: tuple[re.Pattern, ...] = (
+    # English: "in September (2025)", "from Dec. 2025", "the December article", "September 2025".
+    re.compile(rf"\b(?i:in|from|during|for|of|since)\s+(?i:early\s+|late\s+|mid-?)?{_EN_MONTH}(?:,?\s+({_YEAR}))?\b"),
+    re.compile(rf"\b{_EN_MONTH}(?:\s+({_YEAR}))?\s+{_PUBLICATION_EN}\b"),
+    re.compile(rf"\b{_EN_MONTH}\s+({_YEAR})\b"),
+    # Russian: "в сентябре (2025 года)", "за сентябрь", "в мае", "сентябрьская статья", "в декабрьском номере";
+    # not "в январских событиях", an event.
+    re.compile(rf"\b(?:в|во|за|от)\s+{_CYRILLIC_MONTH}(?!\w*ск)\w*(?:\s+({_YEAR}))?", re.I),
+    re.compile(r"\b(?:в|за)\s+(ма[ей])\b(?:\s+(" + _YEAR + r"))?", re.I),
+    re.compile(rf"\b{_CYRILLIC_MONTH}ск\w*\s+{_PUBLICATION_RU}", re.I),
+    # Kazakh: "қыркүйекте", "қараша айында", "2025 жылғы қыркүйекте", "желтоқсандағы мақала".
+    re.compile(r"(?:\b(" + _YEAR + r")[-\s]?жылғы\s+)?\b(" + "|".join(_KK_MONTHS) + r")(?:\s+айында|да|де|та|те)\b",
+               re.I),
+    re.compile(r"\b(" + "|".join(_KK_MONTHS) + r")(?:дағы|дегі|тағы|тегі)\s+" + _PUBLICATION_TURKIC, re.I),
+    # Kyrgyz: "сентябрда", "сентябрында", "ноябрь айында", "2025-жылдын сентябрында", "декабрдагы макала".
+    re.compile(r"(?:\b(" + _YEAR + r")[-\s]?жылдын\s+)?\b(" + "|".join(_RU_STEMS[:4] + _RU_STEMS[5:]) + r"|каңтар)"
+               r"ь?(?:\s+айында|ында|инде|унда|үндө|да|де|та|те|дагы|деги|тагы|теги)\b", re.I),
+    re.compile(r"\b(май)\s+айында\b", re.I),
+)
+# A year alone: "in 2025", «в 2025 году», «за 2025 год», «2025 жылы», «2025-жылы».
+_YEAR_ALONE = re.compile(rf"\b(?:in|from|during|since)\s+({_YEAR})\b|\b(?:в|за)\s+({_YEAR})\s*(?:-?м\s+)?год"
+                         rf"|\b({_YEAR})[-\s]?(?:жылы|жылғы|жылдагы|жылдын)\b", re.I)
+_ANY_YEAR = re.compile(rf"\b({_YEAR})\b")
+
+
+@dataclass(frozen=True)
+class Period:
+    """When articles came out: a month of a year, a month of any year, or a year."""
+
+    year: int | None
+    month: int | None  # 1–12
+
+    def holds(self, date: str | None) -> bool:
+        """Whether an article dated ``date`` (``YYYY-MM-DD``; None: undated) came out in the period."""
+        if not date or len(date) < 7:
+            return False
+        return (self.year is None or int(date[:4]) == self.year) and (self.month is None or int(date[5:7]) == self.month)
+
+    def to_dict(self) -> dict:
+        return {"year": self.year, "month": self.month}
+
+    def label(self, lang: str) -> str:
+        """The period as the reply names it, in the question's language ("September 2025", «2025 ж. қыркүйек»)."""
+        names, (both, month_only, year_only) = _MONTH_NAMES.get(lang, _MONTH_NAMES["en"]), _FORMS.get(lang, _FORMS["en"])
+        if self.month is None:
+            return year_only.format(year=self.year)
+        month = names[self.month - 1]
+        return both.format(month=month, year=self.year) if self.year else month_only.format(month=month)
+
+
+_KY_RU_MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
+                 "декабрь")
+_MONTH_NAMES = {"en": tuple(m.capitalize() for m in _EN_MONTHS), "ru": _KY_RU_MONTHS, "kk": _KK_MONTHS,
+                "ky": _KY_RU_MONTHS}
+_FORMS = {"en": ("{month} {year}", "{month}", "{year}"), "ru": ("{month} {year} г.", "{month}", "{year} г."),
+          "kk": ("{year} ж. {month}", "{month}", "{year} ж."), "ky": ("{year}-ж. {month}", "{month}", "{year}-ж.")}
+
+
+def _month(word: str) -> int | None:
+    w = word.lower().rstrip(".")
+    if w in ("май", "мая", "мае", "ма"):
+        return 5
+    if w in _EN_MONTHS:
+        return _EN_MONTHS.index(w) + 1
+    if w in _EN_SHORT:
+        return _EN_SHORT[w]
+    if w in _KK_MONTHS:
+        return _KK_MONTHS.index(w) + 1
+    if w in _KY_EXTRA:
+        return _KY_EXTRA[w]
+    return next((i + 1 for i, stem in enumerate(_RU_STEMS) if i != 4 and w.startswith(stem)), None)
+
+
+@lru_cache(maxsize=2048)  # ranking and the reply both ask it of the same question
+def read_period(question: str) -> Period | None:
+    """The one period ``question`` scopes its articles by, or None (no word of publishing, no period, or two)."""
+    if not _CUES.search(question):
+        return None
+    found: set[Period] = set()
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(question):
+            groups = [g for g in match.groups() if g]
+            month = next((m for g in groups if (m := _month(g))), None)
+            year = next((int(g) for g in groups if g.isdigit()), None)
+            if month is None:
+                continue
+            word = next(g for g in groups if _month(g))
+            if word.lower() in _KK_AMBIGUOUS and year is None and "айында" not in match.group(0).lower():
+                continue
+            found.add(Period(year, month))
+    # A bare month's year may stand apart ("в сентябре, в 2025 году"), and a year may be the period itself.
+    years = {int(next(g for g in m.groups() if g)) for m in _YEAR_ALONE.finditer(question)}
+    if found:
+        months = {p.month for p in found}
+        dated = {p.year for p in found if p.year}
+        if len(months) > 1 or len(dated | years) > 1:
+            return None  # two periods: which one scopes the articles is not for a pattern to guess
+        month = months.pop()
+        year = (dated | years).pop() if dated | years else None
+        return Period(year, month)
+    if len(years) == 1:
+        return Period(years.pop(), None)
+    return None
+
+
+# Every month of every language, in any inflection, for ``named_in``: the stems above, and "Dec." as well.
+_ANY_MONTH = re.compile(
+    r"\b(?-i:(" + "|".join(m.capitalize() for m in [*_EN_MONTHS, *_EN_SHORT]) + r"))\b\.?"
+    r"|\b(" + "|".join(_RU_STEMS[:4] + _RU_STEMS[5:]) + r")\w*"
+    r"|\b(ма[йяе])\b|\b(май)(?:да|ында|\s+айында)\b"
+    r"|\b(" + "|".join(_KK_MONTHS) + r"|каңтар)\w*", re.I)
+
+
+def named_in(period: Period, text: str) -> bool:
+    """Whether a sentence of ``text`` names ``period``: its month in any of the four languages, with its year when
+    the period has one («2019-жылдын март айында … 2024-жылы» names neither March 2024 nor March 2019 and 2024)."""
+    return any(_names(period, text[start:end]) for start, end in split_sentences(text))
+
+
+def _names(period: Period, sentence: str) -> bool:
+    if period.year is not None and str(period.year) not in {m.group(1) for m in _ANY_YEAR.finditer(sentence)}:
+        return False
+    if period.month is None:
+        return True
+    return any(_month(next(g for g in m.groups() if g)) == period.month for m in _ANY_MONTH.finditer(sentence))
+
+
+def first_in_period(order: np.ndarray, ranking: np.ndarray, head: int, date_of: Callable[[int], str | None],
+                    period: Period, close: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``order`` with its first ``head`` candidates dated in ``period`` moved before the others (``fuse.first_where``):
+    naming a period never turns an answer into "not found"."""
+    return first_where(order, ranking, head, lambda i: period.holds(date_of(i)), close)

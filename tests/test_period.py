@@ -1,0 +1,106 @@
+"""A question that says when its articles came out ("What was written in September about …?") asks within them."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from index.period import Period, first_in_period, named_in, read_period
+
+
+@pytest.mark.parametrize("question, period", [
+    ("What was written in September about Tokayev's trip?", Period(None, 9)),
+    ("What did the December article report about the meeting?", Period(None, 12)),
+    ("Which agreements were reported in November 2025?", Period(2025, 11)),
+    ("what was written in september about it", Period(None, 9)),  # typed in lower case
+    ("What did the press write in 2024 about the CSTO?", Period(2024, None)),
+    ("Что писали в сентябре о визите Токаева?", Period(None, 9)),
+    ("Что сообщалось в мае 2025 года о встрече?", Period(2025, 5)),
+    ("Какие статьи за ноябрь рассказывают о визите?", Period(None, 11)),
+    ("Что писали в январских статьях?", Period(None, 1)),
+    ("Қыркүйекте Тоқаевтың сапары туралы не жазылды?", Period(None, 9)),
+    ("2024 жылғы наурызда Тоқаев туралы не жазылды?", Period(2024, 3)),
+    ("Қараша айында қандай келісімдер туралы жазылды?", Period(None, 11)),
+    ("2025 жылғы қазанда не жазылды?", Period(2025, 10)),
+    ("Сентябрда Токаев тууралуу эмне жазылган?", Period(None, 9)),
+    ("2025-жылдын декабрында эмне кабарланган?", Period(2025, 12)),
+    ("2023-жылы Назарбаев тууралуу эмне жазылган?", Period(2023, None)),
+])
+def test_a_publication_period_is_read_in_four_languages(question: str, period: Period) -> None:
+    assert read_period(question) == period
+
+
+@pytest.mark.parametrize("question", [
+    "What did the BBC report about Putin's December talks with Nazarbayev?",  # an event's month, no period
+    "По чьей инициативе, как писали СМИ, состоялась декабрьская встреча?",  # «декабрьская встреча»: an event
+    "Что сообщило МЧС о погибших во время январских событий?",
+    "ІІМ қаңтар оқиғасы туралы не хабарлады?",  # «Қаңтар оқиғасы», the January events
+    "What happened in September?",  # a period, but no word of publishing: what happened, not what was written
+    "What may news outlets say about it?",  # "may", the verb
+    "Қазанда не жазылды?",  # Kazan, or a cauldron, as much as October
+    "What was written in September and in December about the visit?",  # two periods: which one is not guessed
+])
+def test_events_verbs_and_two_periods_scope_nothing(question: str) -> None:
+    assert read_period(question) is None
+
+
+def test_a_period_holds_the_dates_it_spans_and_is_named_in_the_readers_language() -> None:
+    assert Period(2025, 9).holds("2025-09-18") and not Period(2025, 9).holds("2024-09-18")
+    assert Period(None, 9).holds("2024-09-01") and Period(2025, None).holds("2025-12-28")
+    assert not Period(None, 9).holds(None)  # an undated article came out at no known time
+    assert [Period(2024, 3).label(lang) for lang in ("en", "ru", "kk", "ky")] == [
+        "March 2024", "март 2024 г.", "2024 ж. наурыз", "2024-ж. март"]
+    assert Period(2023, None).label("ru") == "2023 г." and Period(None, 9).label("en") == "September"
+
+
+def test_a_period_is_named_by_its_month_in_any_language_with_its_year_in_the_same_sentence() -> None:
+    assert named_in(Period(2022, 1), "2022-жылы Каңтар окуясынан кийин 238 адам каза болгон.")  # Kyrgyz January
+    assert named_in(Period(2022, 1), "Kazakhstan's January 2022 protests turned violent.")
+    assert named_in(Period(None, 5), "Буга чейин алар май айында да баарлашкан.")
+    assert not named_in(Period(2024, 3), "Ал 2019-жылдын март айында кеткен. 2024-жылы ал эки жолу барган.")
+    assert not named_in(Period(2025, 10), "The talks may go on in 2025.")  # "may" is no month, October is not named
+
+
+def test_the_period_comes_first_and_scores_still_fall_with_rank() -> None:
+    order = np.array([4, 2, 0, 1, 3])
+    ranking = np.array([0.5, 0.4, 0.8, 0.3, 0.9])
+    dates = {0: "2025-11-13", 1: "2025-09-18", 2: None, 3: "2025-09-18", 4: "2025-12-28"}
+    new_order, paid = first_in_period(order, ranking, 4, dates.__getitem__, Period(None, 9))
+    assert list(new_order) == [1, 4, 2, 0, 3]  # the head's September article, then the head's others, then the tail
+    assert all(paid[a] > paid[b] for a, b in zip(new_order, new_order[1:]))
+
+
+def test_the_index_tells_which_periods_it_has_articles_from(seed_index) -> None:
+    documents = seed_index.documents  # the seeds are dated 2025-09-18, 2025-11-13 (two), 2025-12-28, one undated
+    assert documents.any_dated(Period(2025, 9)) and documents.any_dated(Period(None, 12))
+    assert documents.any_dated(Period(2025, None))
+    assert not documents.any_dated(Period(2025, 10)) and not documents.any_dated(Period(2024, None))
+    assert not documents.any_dated(Period(None, 3))
+
+
+def test_the_periods_articles_are_cited_first(engine, embedder, seed_index) -> None:
+    from index.engine import Engine
+
+    question = "Что писали о визите Токаева в Москву в сентябре?"
+    answer = engine.ask(question)
+    assert answer.verdict == "answer" and answer.period == Period(None, 9)
+    assert answer.citations[0].date == "2025-09-18"
+    unread = Engine(embedder, seed_index, periods=False).ask(question)
+    assert unread.period is None and unread.citations[0].date != "2025-09-18"  # what the reading is for
+    assert answer.to_dict()["period"] == {"year": None, "month": 9}
+
+
+def test_a_period_without_articles_is_declined_with_related_passages(engine) -> None:
+    answer = engine.ask("Что писали о Назарбаеве в октябре 2025 года?")
+    assert answer.verdict == "not_stated" and answer.citations
+    assert answer.answer.startswith("В корпусе нет статей за октябрь 2025 г.")
+    assert json.loads(json.dumps(answer.to_dict()))["period"] == {"year": 2025, "month": 10}
+
+
+def test_a_period_an_article_tells_of_is_not_declined(engine) -> None:
+    """No article came out in January 2022, but the Kyrgyz and English ones say what happened then."""
+    question = "According to the Kyrgyz report, what did the protests in January 2022 turn into?"
+    assert read_period(question) == Period(2022, 1)
+    assert engine.ask(question).verdict == "answer"
