@@ -76,11 +76,18 @@ bench: setup
 	$(BIN)/python bench/chunking_sweep.py --out docs/results/chunking-dev-sweep.json
 	$(BIN)/python bench/passage_context.py --out docs/results/passage-context-dev.json
 	$(BIN)/python bench/learned_ranking.py --out docs/results/learned-ranking-dev.json
+	$(BIN)/python bench/learned_ranking.py --added ngram --out docs/results/learned-ranking-ngram-dev.json
+	$(BIN)/python bench/learned_ranking.py --added same_coverage --out docs/results/learned-ranking-same-coverage-dev.json
+	$(BIN)/python bench/learned_ranking.py --added same_bm25 --out docs/results/learned-ranking-same-bm25-dev.json
+	$(BIN)/python bench/learned_ranking.py --added sentence_coverage --out docs/results/learned-ranking-sentence-coverage-dev.json
 	$(BIN)/python bench/learned_sentences.py --out docs/results/learned-sentences-dev.json
 	$(BIN)/python bench/maxsim_feature.py --out docs/results/maxsim-feature-dev.json
 	$(BIN)/python bench/message_shapes.py --out docs/results/message-shapes.json
 	$(BIN)/python bench/kazakh_letters.py --test --out docs/results/kazakh-letters.json
 	$(BIN)/python bench/two_asks.py --out docs/results/two-asks.json
+	$(BIN)/python bench/periods.py --test --out docs/results/periods.json
+	$(BIN)/python bench/kyrgyz_translated.py --out docs/results/kyrgyz-translated-dev.json
+	$(BIN)/python bench/language_projection.py --out docs/results/language-projection-dev.json
 	$(BIN)/python bench/hubness_sweep.py --out docs/results/hubness-dev-sweep.json
 	$(BIN)/python bench/turkic_fold.py --out docs/results/turkic-fold-dev.json
 	$(BIN)/python bench/latent_terms_sweep.py --out docs/results/latent-terms-dev-sweep.json

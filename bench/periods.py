@@ -43,7 +43,8 @@ def score(engine: Engine, gold: list[GoldQuestion]) -> dict:
     return {**_metrics(ranks), "answer_hit": round(hit / len(answerable), 4),
             "answerables_declined": round(declined / len(answerable), 4),
             "out_of_period": len(out_of_period),
-            "out_of_period_declined": round(sum(r.verdict != "answer" for r in replies.values()) / len(out_of_period), 4),
+            "out_of_period_declined": round(sum(r.verdict != "answer" for r in replies.values())
+                                            / len(out_of_period), 4),
             "questions": per}
 
 

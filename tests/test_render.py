@@ -102,7 +102,8 @@ def test_a_reply_scoped_by_a_period_says_so_in_the_users_language():
                         ("kk", "Алдымен 2025 ж. қыркүйек"), ("ky", "Адегенде 2025-ж. сентябрь")):
         first = answer_blocks(answer, lang)[0]
         assert words in first and first.startswith("<i>") and parse_html(first)
-    declined = Answer("q", "В корпусе нет статей за сентябрь 2025 г.", [_citation(1)], "not_stated", period=Period(2025, 9))
+    declined = Answer("q", "В корпусе нет статей за сентябрь 2025 г.", [_citation(1)], "not_stated",
+                      period=Period(2025, 9))
     assert not answer_blocks(declined, "ru")[0].startswith("<i>")  # the decline says it already
 
 
