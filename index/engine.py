@@ -22,7 +22,7 @@ from .lang import detect_language
 from .language_subspace import project
 from .latin import in_cyrillic_if_kazakh
 from .message import Part, corpus_cased, read_message
-from .period import first_in_period, named_in, read_period
+from .period import Period, named_in, read_period
 from .recent import RecentVectors
 from .rerank import head_features, reorder
 from .search import Hit, Scored, candidates, interleave, to_hits
@@ -277,8 +277,9 @@ class Engine:
             terms = embedded.terms
             t = timings.add("embed_query", t)
         lang = detect_language(question)
+        dated = self.dated(read_period(question)) if self.periods else ()
         scored = candidates(self.index, vector, follow_up.lexical_query(question), max(self.fusion.depth, k), lang,
-                            self.fusion.sentence_weight, terms if mode == "hybrid" else None)
+                            self.fusion.sentence_weight, terms if mode == "hybrid" else None, dated)
         t = timings.add("search", t)
         ranking = rank(scored, mode, self.fusion)
         order = np.argsort(-ranking, kind="stable")
@@ -297,14 +298,22 @@ class Engine:
         if source in self.index.manifest.get("languages", {}):  # "according to the Kyrgyz article, …"
             order, ranking = first_in_language(order, ranking, head, lambda i: scored.passages[i].lang, source,
                                                close=scored.dense >= self.min_score)
-        period = read_period(question) if self.periods else None
-        if period is not None:  # "What was written in September about …?": that month's articles first
-            order, ranking = first_in_period(order, ranking, head, lambda i: scored.passages[i].date, period,
-                                             close=scored.dense >= self.min_score)
+        if dated:  # "What was written in September about …?": that period's passages first, wherever they ranked
+            member = np.isin(scored.rows, self.index.passages.rows_dated(dated))  # rows remembered from proposing
+            order, ranking = first_where(order, ranking, len(order), member.__getitem__,
+                                         close=scored.dense >= self.min_score)
         if mode == "hybrid" and self.topic_first and topical_shape(question):  # "Anything on Tajikistan?"
             order, ranking = self._topic_first(question, scored, order, ranking, head)
         timings.add("fusion", t)
         return Ranked(scored, vector, order, ranking)
+
+    def dated(self, period: Period | None) -> tuple[tuple[str, str], ...]:
+        """The date ranges of ``period`` in this archive, or () when no document is dated in it (or no period)."""
+        span = self.index.documents.date_range() if period is not None else None
+        if span is None:
+            return ()
+        ranges = period.date_ranges(*span)
+        return ranges if self.index.documents.any_dated(ranges) else ()
 
     def _topic_first(self, question: str, scored: Scored, order: np.ndarray, ranking: np.ndarray,
                      head: int) -> tuple[np.ndarray, np.ndarray]:
@@ -455,8 +464,7 @@ class Engine:
             timings.add("compose", t)
             return not_found(question)
         period = read_period(text) if self.periods else None
-        if period is not None and not self.index.documents.any_dated(period) and not any(
-                named_in(period, h.passage.text) for h in hits):
+        if period is not None and not self.dated(period) and not any(named_in(period, h.passage.text) for h in hits):
             timings.add("compose", t)  # no article came out then, and none of these says what happened then
             return no_articles(question, hits, period)
         evidence = weigh(text, hits, self.index, self.embed_terms, self.name_match, terms=terms, places=self.places)

@@ -13,13 +13,14 @@ import sqlite3
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
 
 from .chunk import Passage
 from .corpus import Document
 
-if TYPE_CHECKING:
-    from .period import Period
+DateRanges = tuple[tuple[str, str], ...]  # [start, stop) ISO date strings (period.Period.date_ranges)
 
 FILE = "passages.sqlite"
 _SCHEMA = """
@@ -28,11 +29,13 @@ CREATE TABLE passages (row INTEGER PRIMARY KEY, passage_id TEXT NOT NULL UNIQUE,
 CREATE TABLE documents (row INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, date TEXT, lang TEXT NOT NULL,
                         content_hash TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX documents_by_date ON documents (date);
+CREATE INDEX passages_by_document ON passages (doc_id);
 """
 _BATCH = 500  # SQLite's default limit on bound parameters is far above this
 # Up to this many passages are read into memory at open (well under a second, tens of MB): a small index
 # answers faster from a list than from a query per candidate.
 IN_MEMORY_PASSAGES = 20_000
+DATED_REMEMBERED = 8  # periods whose rows a table keeps (a month of a million-passage archive: some 0.5 MB each)
 
 
 def write_tables(path: Path, documents: Iterable[Document], passages: Iterable[Passage]) -> None:
@@ -84,6 +87,7 @@ class PassageTable(_Table):
         (self._count,) = self._query("SELECT count(*) FROM passages")[0]
         self._all: list[Passage] | None = list(self) if self._count <= IN_MEMORY_PASSAGES else None
         self._row_by_id: dict[str, int] | None = None
+        self._dated: dict[DateRanges, np.ndarray] = {}  # rows_dated's last few answers, oldest first
 
     def __len__(self) -> int:
         return self._count
@@ -133,6 +137,24 @@ class PassageTable(_Table):
         found = self._query("SELECT row FROM passages WHERE passage_id = ?", (passage_id,))
         return found[0][0] if found else None
 
+    def rows_dated(self, ranges: DateRanges) -> np.ndarray:
+        """Rows (ascending, read-only) of the passages whose document is dated within ``ranges``: a question scoped
+        by a period. A build never changes, so the last few periods asked are remembered."""
+        with self._lock:
+            found = self._dated.get(ranges)
+        if found is not None:
+            return found
+        rows = [row for start, stop in ranges for (row,) in self._query(  # a range at a time: the indexes serve it
+            "SELECT p.row FROM documents d JOIN passages p ON p.doc_id = d.doc_id WHERE d.date >= ? AND d.date < ?",
+            (start, stop))]
+        found = np.unique(np.array(rows, dtype=np.int64))
+        found.setflags(write=False)
+        with self._lock:
+            self._dated[ranges] = found
+            while len(self._dated) > DATED_REMEMBERED:
+                self._dated.pop(next(iter(self._dated)))
+        return found
+
     def rows_of(self, passage_ids: Sequence[str]) -> list[int]:
         """Rows of ``passage_ids`` (each must be in the build), in that order, in batched queries."""
         if self._all is not None:
@@ -162,6 +184,7 @@ class DocumentTable(_Table):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         (self._count,) = self._query("SELECT count(*) FROM documents")[0]
+        self._span: tuple[tuple[str, str] | None] | None = None  # date_range's answer, once asked
 
     def __len__(self) -> int:
         return self._count
@@ -183,20 +206,24 @@ class DocumentTable(_Table):
         return dict(sorted(Counter(dict(self._query("SELECT lang, count(*) FROM documents GROUP BY lang"))).items()))
 
     def date_range(self) -> tuple[str, str] | None:
-        first, last = self._query("SELECT min(date), max(date) FROM documents WHERE date IS NOT NULL")[0]
-        return None if first is None else (first, last)
+        """The first and last dates of the build's documents (None: none is dated); a build never changes."""
+        if self._span is None:
+            first, last = self._query("SELECT min(date), max(date) FROM documents WHERE date IS NOT NULL")[0]
+            self._span = (None if first is None else (first, last),)
+        return self._span[0]
 
-    def any_dated(self, period: Period) -> bool:
-        """Whether some document is dated in ``period`` (a question scoped by it otherwise has nothing to scope)."""
-        if period.month is None:
-            sql, args = "date >= ? AND date < ?", (f"{period.year}-", f"{period.year + 1}-")
-        elif period.year is None:
-            sql, args = "substr(date, 6, 2) = ?", (f"{period.month:02d}",)
-        else:
-            sql, args = "date >= ? AND date < ?", (f"{period.year}-{period.month:02d}-", f"{period.year}-{period.month:02d}-~")
-        return bool(self._query(f"SELECT 1 FROM documents WHERE date IS NOT NULL AND {sql} LIMIT 1", args))
+    def any_dated(self, ranges: DateRanges) -> bool:
+        """Whether some document is dated within ``ranges`` (``Period.date_ranges``)."""
+        sql, args = _within(ranges, "date")
+        return bool(ranges) and bool(self._query(f"SELECT 1 FROM documents WHERE {sql} LIMIT 1", args))
 
     def latest(self, n: int) -> list[Document]:
         """The ``n`` newest documents (undated ones last): what a listing can show of a large archive."""
         return [Document(**json.loads(data)) for (data,) in self._query(
             "SELECT data FROM documents ORDER BY date IS NULL, date DESC, row LIMIT ?", (n,))]
+
+
+def _within(ranges: DateRanges, column: str) -> tuple[str, list[str]]:
+    """A WHERE clause for ``column`` within any of ``ranges``, and its arguments."""
+    clause = " OR ".join(f"({column} >= ? AND {column} < ?)" for _ in ranges) or "0"
+    return f"{column} IS NOT NULL AND ({clause})", [bound for pair in ranges for bound in pair]

@@ -9,7 +9,9 @@ reads "according to the Kyrgyz article": a word of writing or reporting (written
 reported, article; писали, статья; жазылды, мақала; жазылган, макала) and one period
 (a month, with or without its year, or a year). A month alone that is no publication's
 ("Putin's December talks", «декабрьская встреча», «Каңтар окуясы») is an event and is
-not read. Candidates dated in the period then come first, each group in its own order.
+not read. The store also proposes the passages dated in the period that each retriever
+ranks best (candidates/: in an archive of years, other years' passages would crowd them
+out), and they come first, each group in its own order (``fuse.first_where``).
 
 A period the corpus has no article from is a near miss of its own: "What was written
 about Tokayev in March 2024?" must not be answered from November 2025. The engine
@@ -23,11 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 
-import numpy as np
-
-from .fuse import first_where
 from .text import split_sentences
 
 # Month stems as each language writes them: English and Russian (which Kyrgyz news also uses), Kazakh.
@@ -93,11 +91,13 @@ class Period:
     year: int | None
     month: int | None  # 1–12
 
-    def holds(self, date: str | None) -> bool:
-        """Whether an article dated ``date`` (``YYYY-MM-DD``; None: undated) came out in the period."""
-        if not date or len(date) < 7:
-            return False
-        return (self.year is None or int(date[:4]) == self.year) and (self.month is None or int(date[5:7]) == self.month)
+    def date_ranges(self, first: str, last: str) -> tuple[tuple[str, str], ...]:
+        """The period as ``[start, stop)`` ranges of ISO dates, compared as strings, within an archive dated
+        ``first`` to ``last``: one range, or a month's in each year of a month of any year."""
+        if self.month is None:
+            return ((f"{self.year}-", f"{self.year}-~"),)  # "~" sorts after every digit
+        years = [self.year] if self.year else range(int(first[:4]), int(last[:4]) + 1)
+        return tuple((f"{y}-{self.month:02d}-", f"{y}-{self.month:02d}-~") for y in years)
 
     def to_dict(self) -> dict:
         return {"year": self.year, "month": self.month}
@@ -186,10 +186,3 @@ def _names(period: Period, sentence: str) -> bool:
     if period.month is None:
         return True
     return any(_month(next(g for g in m.groups() if g)) == period.month for m in _ANY_MONTH.finditer(sentence))
-
-
-def first_in_period(order: np.ndarray, ranking: np.ndarray, head: int, date_of: Callable[[int], str | None],
-                    period: Period, close: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """``order`` with its first ``head`` candidates dated in ``period`` moved before the others (``fuse.first_where``):
-    naming a period never turns an answer into "not found"."""
-    return first_where(order, ranking, head, lambda i: period.holds(date_of(i)), close)

@@ -87,13 +87,15 @@ def best_sentence_scores(index: LoadedIndex, query_vector: np.ndarray, rows: np.
 
 
 def candidates(index: LoadedIndex, query_vector: np.ndarray, query: str, depth: int,
-               query_lang: str, sentence_weight: float, terms: LatentTerms | None = None) -> Scored:
+               query_lang: str, sentence_weight: float, terms: LatentTerms | None = None,
+               dated: tuple[tuple[str, str], ...] = ()) -> Scored:
     """What the index's store proposes (each retriever's top ``depth``, scored by both), ready for fusion.
 
     With the question's latent ``terms`` (and a build that has them), each
-    candidate also gets its latent-term match (``latent_match``).
+    candidate also gets its latent-term match (``latent_match``). ``dated``: the
+    date ranges of a period the question is scoped by, whose passages are proposed too.
     """
-    found = index.source.propose(query_vector, query, query_lang, depth)
+    found = index.source.propose(query_vector, query, query_lang, depth, dated)
     rows = found.rows
     sentence = best_sentence_scores(index, query_vector, rows, found.cosine)
     dense = (found.cosine + sentence_weight * sentence) / (1 + sentence_weight)

@@ -433,7 +433,7 @@ def load_index(index_dir: Path, model_fingerprint: str | None = None, checksums:
                                    and latent.features.shape == latent.values.shape):
         raise IndexCorruptError(f"index at {build} is inconsistent (latent terms do not match); {REBUILD}")
     if vectors is not None:
-        source: CandidateSource = LocalCandidates(vectors, passage_vectors, lexical, spec)
+        source: CandidateSource = LocalCandidates(vectors, passage_vectors, lexical, spec, passages.rows_dated)
     else:
         source = _open_milvus(build, manifest, lexical, passages, milvus)
     return LoadedIndex(build, manifest, vectors, passages, documents, lexical, passage_vectors, sentences,

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ from index.build import build_index
 from index.candidates.milvus import MilvusConnection
 from index.engine import Engine
 from index.evaluate import evaluate, load_gold
+from index.fuse import FusionParams
+from index.period import read_period
 from index.store import load_index
 from test_lifecycle import EDITED, NEW_DOC, NEW_QUESTION, NEW_TEXT, REMOVED  # the same corpus changes
 
@@ -85,6 +88,23 @@ def test_candidates_carry_the_faiss_scores(engine, embedder, milvus_seed_index):
     assert abs(remote.cosine - local.cosine).max() < 1e-5
     assert abs(remote.bm25 - local.bm25).max() < 1e-4 * max(1.0, float(local.bm25.max()))
     assert abs(remote.coverage - local.coverage).max() < 1e-9
+
+
+def test_a_periods_passages_are_proposed_by_the_date_field_as_by_faiss(engine, milvus_seed_index):
+    """A question scoped by a period: each store also proposes its top rows among the period's (period.py)."""
+    question = "Что писали в сентябре о визите Токаева в Москву?"
+    vector = engine.query_vector(question)
+    dated = engine.dated(read_period(question))
+    assert dated == (("2025-09-", "2025-09-~"),)
+    local, remote = (store.propose(vector, question, "ru", 5, dated) for store in
+                     (engine.index.source, milvus_seed_index.source))
+    assert remote.rows.tolist() == local.rows.tolist()
+    plain = engine.index.source.propose(vector, question, "ru", 5)
+    september = {int(r) for r in engine.index.passages.rows_dated(dated)}
+    assert not september & set(plain.rows.tolist())  # five each: the November articles fill them
+    assert len(september & set(local.rows.tolist())) >= 5  # and the period's best five join them
+    assert Engine(engine.embedder, milvus_seed_index, fusion=replace(FusionParams(), depth=5)).ask(
+        question).citations[0].date == "2025-09-18"
 
 
 def test_builds_change_the_collection_in_place_and_show_atomically(seeds_copy, index_dir, embedder, vectors_only,

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from index.period import Period, first_in_period, named_in, read_period
+from index.period import Period, named_in, read_period
 
 
 @pytest.mark.parametrize("question, period", [
@@ -46,10 +46,12 @@ def test_events_verbs_and_two_periods_scope_nothing(question: str) -> None:
     assert read_period(question) is None
 
 
-def test_a_period_holds_the_dates_it_spans_and_is_named_in_the_readers_language() -> None:
-    assert Period(2025, 9).holds("2025-09-18") and not Period(2025, 9).holds("2024-09-18")
-    assert Period(None, 9).holds("2024-09-01") and Period(2025, None).holds("2025-12-28")
-    assert not Period(None, 9).holds(None)  # an undated article came out at no known time
+def test_a_period_spans_its_dates_and_is_named_in_the_readers_language() -> None:
+    assert Period(2025, 9).date_ranges("2024-01-05", "2025-12-28") == (("2025-09-", "2025-09-~"),)
+    assert Period(None, 9).date_ranges("2024-01-05", "2025-12-28") == (("2024-09-", "2024-09-~"),
+                                                                       ("2025-09-", "2025-09-~"))
+    (start, stop), = Period(2025, None).date_ranges("2024-01-05", "2025-12-28")
+    assert start <= "2025-01-01" and "2025-12-28" < stop and not start <= "2024-12-31"  # ISO dates compare as text
     assert [Period(2024, 3).label(lang) for lang in ("en", "ru", "kk", "ky")] == [
         "March 2024", "март 2024 г.", "2024 ж. наурыз", "2024-ж. март"]
     assert Period(2023, None).label("ru") == "2023 г." and Period(None, 9).label("en") == "September"
@@ -63,21 +65,17 @@ def test_a_period_is_named_by_its_month_in_any_language_with_its_year_in_the_sam
     assert not named_in(Period(2025, 10), "The talks may go on in 2025.")  # "may" is no month, October is not named
 
 
-def test_the_period_comes_first_and_scores_still_fall_with_rank() -> None:
-    order = np.array([4, 2, 0, 1, 3])
-    ranking = np.array([0.5, 0.4, 0.8, 0.3, 0.9])
-    dates = {0: "2025-11-13", 1: "2025-09-18", 2: None, 3: "2025-09-18", 4: "2025-12-28"}
-    new_order, paid = first_in_period(order, ranking, 4, dates.__getitem__, Period(None, 9))
-    assert list(new_order) == [1, 4, 2, 0, 3]  # the head's September article, then the head's others, then the tail
-    assert all(paid[a] > paid[b] for a, b in zip(new_order, new_order[1:]))
-
-
-def test_the_index_tells_which_periods_it_has_articles_from(seed_index) -> None:
-    documents = seed_index.documents  # the seeds are dated 2025-09-18, 2025-11-13 (two), 2025-12-28, one undated
-    assert documents.any_dated(Period(2025, 9)) and documents.any_dated(Period(None, 12))
-    assert documents.any_dated(Period(2025, None))
-    assert not documents.any_dated(Period(2025, 10)) and not documents.any_dated(Period(2024, None))
-    assert not documents.any_dated(Period(None, 3))
+def test_the_index_finds_a_periods_articles_and_passages(seed_index) -> None:
+    documents, passages = seed_index.documents, seed_index.passages  # dated 2025-09-18, 2025-11-13 (two), 2025-12-28
+    span = documents.date_range()
+    assert documents.any_dated(Period(2025, 9).date_ranges(*span))
+    assert documents.any_dated(Period(None, 12).date_ranges(*span))
+    assert not documents.any_dated(Period(2025, 10).date_ranges(*span))
+    assert not documents.any_dated(Period(2024, None).date_ranges(*span))
+    rows = passages.rows_dated(Period(None, 9).date_ranges(*span))
+    assert len(rows) and {passages[int(r)].date for r in rows} == {"2025-09-18"}
+    assert len(passages.rows_dated(Period(2025, 11).date_ranges(*span))) > len(rows)  # two November articles
+    assert not len(passages.rows_dated(()))
 
 
 def test_the_periods_articles_are_cited_first(engine, embedder, seed_index) -> None:
@@ -90,6 +88,23 @@ def test_the_periods_articles_are_cited_first(engine, embedder, seed_index) -> N
     unread = Engine(embedder, seed_index, periods=False).ask(question)
     assert unread.period is None and unread.citations[0].date != "2025-09-18"  # what the reading is for
     assert answer.to_dict()["period"] == {"year": None, "month": 9}
+
+
+def test_a_periods_passages_are_proposed_where_other_periods_crowd_them_out(embedder, seed_index) -> None:
+    """An archive of years in miniature: with each retriever proposing its top 5 only, the November articles fill
+    the candidates of a Russian question about the visit, and the September one is proposed only by the period."""
+    from dataclasses import replace
+
+    from index.engine import Engine
+    from index.fuse import FusionParams
+
+    question = "Что писали в сентябре о визите Токаева в Москву?"
+    narrow = replace(FusionParams(), depth=5)
+    unread = Engine(embedder, seed_index, fusion=narrow, periods=False)
+    assert "2025-09-18" not in {unread.index.passages[int(r)].date for r in unread.ranked(question, 5).scored.rows}
+    read = Engine(embedder, seed_index, fusion=narrow)
+    answer = read.ask(question)
+    assert answer.citations[0].date == "2025-09-18" and answer.period == Period(None, 9)
 
 
 def test_a_period_without_articles_is_declined_with_related_passages(engine) -> None:

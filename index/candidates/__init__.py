@@ -43,4 +43,8 @@ class CandidateSource(Protocol):
 
     kind: str
 
-    def propose(self, query_vector: np.ndarray, query: str, lang: str, depth: int) -> Proposal: ...
+    def propose(self, query_vector: np.ndarray, query: str, lang: str, depth: int,
+                dated: tuple[tuple[str, str], ...] = ()) -> Proposal:
+        """``dated``: date ranges a question is scoped by (period.py); each retriever's top ``depth`` among the
+        passages of documents dated within them is proposed too, so that a large archive's other years cannot
+        crowd that period's passages out of the candidates."""
