@@ -46,7 +46,7 @@ _CUES = re.compile(
     r"|stor(?:y|ies)|media|pieces?|issues?"
     r"|писал\w*|написа\w*|пишут|сообща\w*|публикова\w*|опубликова\w*|стать\w*|публикац\w*|новост\w*|пресс\w*|сми"
     r"|материал\w*|заметк\w*"
-    r"|жазыл\w*|жазған\w*|жазды\w*|жазған|хабарла\w*|жариял\w*|мақала\w*|жаңалық\w*|басылым\w*|баспасөз\w*|бақ"
+    r"|жазыл\w*|жазған\w*|жазды\w*|хабарла\w*|жариял\w*|мақала\w*|жаңалық\w*|басылым\w*|баспасөз\w*|бақ"
     r"|жазган\w*|жазышт\w*|кабарла\w*|жарыял\w*|макала\w*|жаңылык\w*|басылма\w*)\b",
     re.IGNORECASE)
 
@@ -104,15 +104,16 @@ class Period:
 
     def label(self, lang: str) -> str:
         """The period as the reply names it, in the question's language ("September 2025", «2025 ж. қыркүйек»)."""
-        names, (both, month_only, year_only) = _MONTH_NAMES.get(lang, _MONTH_NAMES["en"]), _FORMS.get(lang, _FORMS["en"])
+        names = _MONTH_NAMES.get(lang, _MONTH_NAMES["en"])
+        both, month_only, year_only = _FORMS.get(lang, _FORMS["en"])
         if self.month is None:
             return year_only.format(year=self.year)
         month = names[self.month - 1]
         return both.format(month=month, year=self.year) if self.year else month_only.format(month=month)
 
 
-_KY_RU_MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
-                 "декабрь")
+_KY_RU_MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+                 "ноябрь", "декабрь")
 _MONTH_NAMES = {"en": tuple(m.capitalize() for m in _EN_MONTHS), "ru": _KY_RU_MONTHS, "kk": _KK_MONTHS,
                 "ky": _KY_RU_MONTHS}
 _FORMS = {"en": ("{month} {year}", "{month}", "{year}"), "ru": ("{month} {year} г.", "{month}", "{year} г."),
