@@ -92,6 +92,20 @@ def objective(row: dict, sets: dict) -> float:
     return round(sum(row[n]["recall@5"] + row[n]["mrr@10"] for n in sets) / (2 * len(sets)), 4)
 
 
+def answered(engine, gold: list) -> dict:
+    """Recall@1/5/10, MRR@10 and answer_hit over ``gold``'s answerable questions, each retrieved and answered
+    as ``ask`` does (the top 10, the reply from the top 5)."""
+    from index.evaluate import _metrics, answer_hit, evaluate
+
+    result = evaluate(gold, lambda q, h: engine.retrieve(q, 10, history=h), engine.confident, engine.min_score,
+                      answer=lambda q, hits, h: engine.compose(q, hits[:5], history=h))
+    answerable = [q for q in gold if q.answerable]
+    row = _metrics([result["_ranks"].get(q.id) for q in answerable])
+    row["answer_hit"] = round(sum(bool(answer_hit(result["_replies"][q.id], q)) for q in answerable)
+                              / len(answerable), 4)
+    return row
+
+
 def sweep_arguments(doc: str, extra: Callable[[argparse.ArgumentParser], object] = lambda _p: None,
                     ) -> argparse.Namespace:
     """``--work`` (where the two indexes are built, shared by every sweep), ``--out`` (a copy of the JSON), ``extra``."""

@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dev_indexes import ROOT, dev_indexes, sweep_arguments  # noqa: E402
+from dev_indexes import ROOT, answered, dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.engine import Engine  # noqa: E402
-from index.evaluate import _metrics, answer_hit, evaluate, load_gold  # noqa: E402
+from index.evaluate import load_gold  # noqa: E402
 
 TRANSLATIONS = Path(__file__).resolve().parent / "data" / "kyrgyz_dev_translated.json"
 SETS = ("gold", "dev_paraphrase")
@@ -42,12 +42,7 @@ def main() -> None:
         row = {}
         for name, questions in gold.items():
             asked = questions if form == "ky" else [replace(q, question=translated[form][q.id]) for q in questions]
-            result = evaluate(asked, lambda q, h: engine.retrieve(q, 10, history=h), engine.confident, engine.min_score,
-                              answer=lambda q, hits, h: engine.compose(q, hits[:5], history=h))
-            metrics = _metrics([result["_ranks"].get(q.id) for q in asked])
-            metrics["answer_hit"] = round(sum(bool(answer_hit(result["_replies"][q.id], q)) for q in asked)
-                                          / len(asked), 4)
-            row[name] = metrics
+            row[name] = answered(engine, asked)
         report["as written" if form == "ky" else f"in {form}"] = row
     emit(report, args.out)
 

@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dev_indexes import ROOT, sweep_arguments  # noqa: E402
+from dev_indexes import ROOT, answered, objective, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index import build as build_module  # noqa: E402
@@ -35,7 +35,7 @@ from index import language_subspace  # noqa: E402
 from index.build import build_index  # noqa: E402
 from index.embed import load_embedder, load_query_encoder  # noqa: E402
 from index.engine import Engine  # noqa: E402
-from index.evaluate import _metrics, answer_hit, evaluate, load_gold  # noqa: E402
+from index.evaluate import load_gold  # noqa: E402
 from index.settings import load_settings  # noqa: E402
 from index.store import load_index  # noqa: E402
 
@@ -71,16 +71,8 @@ def run(work: Path, embedder, encoder, sets: dict, a: float = 1.0, reference: di
                 patches.enter_context(mock.patch.object(module, "reference_text", lambda t=text: t))
         build_index(ROOT / "seeds", folder, embedder)
         engine = Engine(encoder, load_index(folder, encoder.fingerprint))
-        row: dict = {}
-        for name, gold in sets.items():
-            result = evaluate(gold, lambda q, h: engine.retrieve(q, 10, history=h), engine.confident, engine.min_score,
-                              answer=lambda q, hits, h: engine.compose(q, hits[:5], history=h))
-            answerable = [q for q in gold if q.answerable]
-            metrics = _metrics([result["_ranks"].get(q.id) for q in answerable])
-            metrics["answer_hit"] = round(sum(bool(answer_hit(result["_replies"][q.id], q)) for q in answerable)
-                                          / len(answerable), 4)
-            row[name] = metrics
-    row["objective"] = round(sum(row[n]["recall@5"] + row[n]["mrr@10"] for n in sets) / (2 * len(sets)), 4)
+        row: dict = {name: answered(engine, gold) for name, gold in sets.items()}
+    row["objective"] = objective(row, sets)
     row["answer_hit_mean"] = round(sum(row[n]["answer_hit"] for n in sets) / len(sets), 4)
     return row
 

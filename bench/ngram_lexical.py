@@ -24,11 +24,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dev_indexes import ROOT, dev_indexes, sweep_arguments  # noqa: E402
+from dev_indexes import ROOT, answered, dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.engine import Engine  # noqa: E402
-from index.evaluate import _metrics, answer_hit, evaluate, first_hit_rank, load_gold  # noqa: E402
+from index.evaluate import _metrics, first_hit_rank, load_gold  # noqa: E402
 from index.fuse import FusionParams  # noqa: E402
 from index.lang import detect_language  # noqa: E402
 from index.lexical import _WORD, LexicalIndex, LexicalScores, _normalise, lexical_text, own_titles  # noqa: E402
@@ -120,14 +120,8 @@ def product(built, sets: dict, extra: dict[int, NgramBM25] | None, weight_same: 
     report = {}
     with mock.patch.object(LexicalIndex, "score", score if extra else original):
         for name, (index, gold) in sets.items():
-            engine = Engine(built.encoder, index, fusion=replace(FusionParams(), weight_same=weight_same))
-            result = evaluate(gold, lambda q, h, e=engine: e.retrieve(q, 10, history=h), engine.confident,
-                              engine.min_score, answer=lambda q, hits, h, e=engine: e.compose(q, hits[:5], history=h))
-            answerable = [q for q in gold if q.answerable]
-            row = _metrics([result["_ranks"].get(q.id) for q in answerable])
-            row["answer_hit"] = round(sum(bool(answer_hit(result["_replies"][q.id], q)) for q in answerable)
-                                      / len(answerable), 4)
-            report[name] = row
+            fusion = replace(FusionParams(), weight_same=weight_same)
+            report[name] = answered(Engine(built.encoder, index, fusion=fusion), gold)
     return report
 
 
