@@ -19,6 +19,7 @@ import numpy as np
 
 from .chunk import Passage
 from .corpus import Document
+from .recent import RecentVectors
 
 DateRanges = tuple[tuple[str, str], ...]  # [start, stop) ISO date strings (period.Period.date_ranges)
 
@@ -87,7 +88,7 @@ class PassageTable(_Table):
         (self._count,) = self._query("SELECT count(*) FROM passages")[0]
         self._all: list[Passage] | None = list(self) if self._count <= IN_MEMORY_PASSAGES else None
         self._row_by_id: dict[str, int] | None = None
-        self._dated: dict[DateRanges, np.ndarray] = {}  # rows_dated's last few answers, oldest first
+        self._dated: RecentVectors[DateRanges, np.ndarray] = RecentVectors(DATED_REMEMBERED)  # rows_dated's answers
 
     def __len__(self) -> int:
         return self._count
@@ -140,19 +141,14 @@ class PassageTable(_Table):
     def rows_dated(self, ranges: DateRanges) -> np.ndarray:
         """Rows (ascending, read-only) of the passages whose document is dated within ``ranges``: a question scoped
         by a period. A build never changes, so the last few periods asked are remembered."""
-        with self._lock:
-            found = self._dated.get(ranges)
-        if found is not None:
-            return found
+        return self._dated.get([ranges], lambda asked: [self._rows_within(r) for r in asked])[0]
+
+    def _rows_within(self, ranges: DateRanges) -> np.ndarray:
         rows = [row for start, stop in ranges for (row,) in self._query(  # a range at a time: the indexes serve it
             "SELECT p.row FROM documents d JOIN passages p ON p.doc_id = d.doc_id WHERE d.date >= ? AND d.date < ?",
             (start, stop))]
         found = np.unique(np.array(rows, dtype=np.int64))
         found.setflags(write=False)
-        with self._lock:
-            self._dated[ranges] = found
-            while len(self._dated) > DATED_REMEMBERED:
-                self._dated.pop(next(iter(self._dated)))
         return found
 
     def rows_of(self, passage_ids: Sequence[str]) -> list[int]:
