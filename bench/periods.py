@@ -11,6 +11,11 @@ the seeds, once with the reading and once with it off (``Engine(periods=False)``
 Scored over the answerable ones: recall@1/5, MRR@10 (retrieval as ``ask`` ranks it),
 answer_hit, declined; over the out-of-period ones: declined. ``--test`` reads the
 frozen test set; it was run once for the rule's go/no-go.
+
+Periods said from the day asked ("What was written last month about …?", «Былтыр …
+эмне жазылган?»): tests/data/dev_relative.jsonl (16) and test_relative.jsonl (20),
+written with rule e21a10f before the reading existed; each question carries the day it
+is asked (``asked``) and is asked on it (``Engine.asked_on``).
 """
 
 from __future__ import annotations
@@ -31,14 +36,15 @@ def score(engine: Engine, gold: list[GoldQuestion]) -> dict:
     answerable = [q for q in gold if q.answerable]
     ranks, hit, declined, per = [], 0, 0, {}
     for q in answerable:
-        rank = first_hit_rank(engine.retrieve(q.question, 10), q.relevant)
-        reply = engine.ask(q.question)
+        on = engine.asked_on(q.asked)
+        rank = first_hit_rank(on.retrieve(q.question, 10), q.relevant)
+        reply = on.ask(q.question)
         ranks.append(rank)
         hit += bool(answer_hit(reply, q))
         declined += reply.verdict != "answer"
         per[q.id] = {"rank": rank, "verdict": reply.verdict, "period": reply.period and reply.period.label("en")}
     out_of_period = [q for q in gold if not q.answerable]
-    replies = {q.id: engine.ask(q.question) for q in out_of_period}
+    replies = {q.id: engine.asked_on(q.asked).ask(q.question) for q in out_of_period}
     per.update({i: {"verdict": r.verdict, "period": r.period and r.period.label("en")} for i, r in replies.items()})
     return {**_metrics(ranks), "answer_hit": round(hit / len(answerable), 4),
             "answerables_declined": round(declined / len(answerable), 4),
@@ -50,11 +56,12 @@ def score(engine: Engine, gold: list[GoldQuestion]) -> dict:
 
 def main() -> None:
     def extra(parser) -> None:
-        parser.add_argument("--test", action="store_true", help="also the frozen tests/data/test_periods.jsonl")
+        parser.add_argument("--test", action="store_true",
+                            help="also the frozen tests/data/test_periods.jsonl and test_relative.jsonl")
 
     args = sweep_arguments(__doc__, extra)
     built = dev_indexes(args.work)
-    sets = ["dev_periods"] + (["test_periods"] if args.test else [])
+    sets = ["dev_periods", "dev_relative"] + (["test_periods", "test_relative"] if args.test else [])
     report: dict = {"benchmark": "periods"}
     for name in sets:
         gold = load_gold(ROOT / "tests" / "data" / f"{name}.jsonl")

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
@@ -253,22 +254,32 @@ MODE_OPTION = click.option("--mode", type=click.Choice(["dense", "bm25", "hybrid
                                 "the default, RETRIEVAL_MODE).")
 
 
+TODAY_OPTION = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                            help="Ask as if on this day (YYYY-MM-DD): what \"last month\" or «вчера» means. "
+                                 "Default: the clock.")
+
+
+def _day(today: datetime | None) -> date | None:
+    return today.date() if today is not None else None
+
+
 @main.command("ask")
 @click.argument("question")
 @click.option("--top-k", "-k", type=click.IntRange(1, 50), default=None, help="How many passages to cite (TOP_K).")
 @MODE_OPTION
 @click.option("--history", "-H", multiple=True, metavar="EARLIER",
               help="An earlier question of the conversation, oldest first (repeatable): QUESTION may lean on it.")
+@TODAY_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
 @common_options
 @handle_errors
-def ask(question: str, top_k: int | None, mode: str | None, history: tuple[str, ...], as_json: bool,
-        settings: Settings) -> None:
+def ask(question: str, top_k: int | None, mode: str | None, history: tuple[str, ...], today: datetime | None,
+        as_json: bool, settings: Settings) -> None:
     """Answer QUESTION from the corpus, citing the passages it comes from."""
     from index.engine import open_engine, validate_question
 
     validate_question(question, settings.max_question_chars)  # before loading the model
-    engine = open_engine(settings, notify=_say)
+    engine = open_engine(settings, notify=_say).asked_on(_day(today))
     answer = engine.ask(question, top_k or settings.top_k, mode, history=history)
     if as_json:
         emit_json(answer.to_dict())
@@ -301,15 +312,16 @@ def print_answer(answer) -> None:
 @click.option("--top-k", "-k", type=click.IntRange(1, 50), default=None, help="How many passages to cite (TOP_K).")
 @click.option("--json", "as_json", is_flag=True,
               help="Read one question per line from stdin, print one JSON object per line (for scripts).")
+@TODAY_OPTION
 @common_options
 @handle_errors
-def chat(top_k: int | None, as_json: bool, settings: Settings) -> None:
+def chat(top_k: int | None, as_json: bool, today: datetime | None, settings: Settings) -> None:
     """A conversation in the terminal: follow-ups lean on your earlier questions. /new, /help, /quit; Ctrl-D ends."""
     from index.engine import open_engine
 
     from .chat import ChatSession
 
-    engine = open_engine(settings, notify=_say)
+    engine = open_engine(settings, notify=_say).asked_on(_day(today))
     session = ChatSession(engine, top_k or settings.top_k, settings.conversation_ttl)
     if as_json:
         session.run_json(sys.stdin, emit_line=lambda obj: click.echo(json.dumps(obj, ensure_ascii=False)))
@@ -324,21 +336,25 @@ def chat(top_k: int | None, as_json: bool, settings: Settings) -> None:
 @click.option("--per-question", is_flag=True, help="Also report each question's rank and top score.")
 @click.option("--curve", is_flag=True, help="Also report recall@k for k = 1…20.")
 @MODE_OPTION
+@TODAY_OPTION
 @common_options
 @handle_errors
 def eval_cmd(gold_path: Path, as_json: bool, per_question: bool, curve: bool, mode: str | None,
-             settings: Settings) -> None:
-    """Measure retrieval (recall@1/5/10, MRR@10), answers (answer_hit) and declining on a gold set."""
+             today: datetime | None, settings: Settings) -> None:
+    """Measure retrieval (recall@1/5/10, MRR@10), answers (answer_hit) and declining on a gold set.
+
+    A question with an ``asked`` day is asked on it; the others on --today, or today."""
     from index.engine import open_engine
     from index.evaluate import evaluate, load_gold
 
     gold = load_gold(gold_path)
-    engine = open_engine(settings, notify=_say)
+    engine = open_engine(settings, notify=_say).asked_on(_day(today))
     depth = 20 if curve else 10
     started = time.perf_counter()
     top_k = settings.top_k
-    report = evaluate(gold, lambda q, h: engine.retrieve(q, depth, mode, history=h), engine.confident, engine.min_score, depth,
-                      answer=lambda q, hits, h: engine.compose(q, hits[:top_k], history=h))
+    report = evaluate(gold, lambda q, h, asked=None: engine.asked_on(asked).retrieve(q, depth, mode, history=h),
+                      engine.confident, engine.min_score, depth,
+                      answer=lambda q, hits, h, asked=None: engine.asked_on(asked).compose(q, hits[:top_k], history=h))
     report = {"mode": mode or engine.mode, **report}
     if not curve:
         report.pop("recall_curve")

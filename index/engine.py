@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Callable, Sequence
 
 import numpy as np
@@ -119,7 +121,7 @@ class Engine:
                  max_question_chars: int = 2000, mode: Mode = "hybrid",
                  fusion: FusionParams = FusionParams(), name_match: float = DEFAULT_NAME_MATCH,
                  same_language: float = SAME_LANGUAGE, places: bool = True, topic_first: bool = True,
-                 topic_pairing: bool = True, periods: bool = True) -> None:
+                 topic_pairing: bool = True, periods: bool = True, clock: Callable[[], date] = date.today) -> None:
         self.embedder = embedder
         self.index = index
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
@@ -137,6 +139,7 @@ class Engine:
         self.topic_first = topic_first
         self.topic_pairing = topic_pairing  # a topic's name the corpus writes otherwise, paired in the cited five
         self.periods = periods  # a question scoped by when its articles came out (period.py); off: as before (benches)
+        self.clock = clock  # the day a question is asked, for periods said from it ("last month"; period.py)
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
         self._vectors: RecentVectors[str, Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
@@ -158,10 +161,19 @@ class Engine:
         """
         engine = Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
                         self.name_match, self.same_language, self.places, self.topic_first,
-                        self.topic_pairing, self.periods)
+                        self.topic_pairing, self.periods, self.clock)
         engine._terms = self._terms.copy()
         if engine.latent == self.latent and _same_basis(index.language_basis, self.index.language_basis):
             engine._vectors = self._vectors.copy()
+        return engine
+
+    def asked_on(self, day: date | None) -> "Engine":
+        """This engine as if questions were asked on ``day`` (``ask --today``, a gold question's ``asked``);
+        caches are shared, since only the reading of "last month" depends on the day."""
+        if day is None:
+            return self
+        engine = copy.copy(self)
+        engine.clock = lambda: day
         return engine
 
     def embed_question(self, question: str) -> np.ndarray:
@@ -277,7 +289,7 @@ class Engine:
             terms = embedded.terms
             t = timings.add("embed_query", t)
         lang = detect_language(question)
-        dated = self.dated(read_period(question)) if self.periods else ()
+        dated = self.dated(read_period(question, self.clock())) if self.periods else ()
         scored = candidates(self.index, vector, follow_up.lexical_query(question), max(self.fusion.depth, k), lang,
                             self.fusion.sentence_weight, terms if mode == "hybrid" else None, dated)
         t = timings.add("search", t)
@@ -463,7 +475,7 @@ class Engine:
         if not self.confident(hits) and not subject:
             timings.add("compose", t)
             return not_found(question)
-        period = read_period(text) if self.periods else None
+        period = read_period(text, self.clock()) if self.periods else None
         if period is not None and not self.dated(period) and not any(named_in(period, h.passage.text) for h in hits):
             timings.add("compose", t)  # no article came out then, and none of these says what happened then
             return no_articles(question, hits, period)

@@ -1,12 +1,14 @@
 """Offline retrieval evaluation against a gold set (JSONL).
 
 Each line: ``{"id", "question", "lang", "relevant": [{"doc", "contains"?}], "kind"?, "history"?, "answers"?,
-"aspects"?}``,
+"aspects"?, "asked"?}``,
 ``history`` being the chat's earlier questions, oldest first, used exactly as the bot uses them, and
 ``answers`` the phrases a composed answer should state when they are not the ``contains`` phrases
 (a reading-comprehension set such as KazQAD, where any passage of the document is a hit but only
 the answer span answers), and ``aspects`` the things a question asking several at once wants, each a list
-of phrases any one of which states it ("When did X arrive and what did he sign?").
+of phrases any one of which states it ("When did X arrive and what did he sign?"), and ``asked`` the day
+(YYYY-MM-DD) the question is asked, which "last month" or «вчера» counts from (handed to ``evaluate``'s
+callbacks as ``asked=``, so a set that has it needs callbacks that take it).
 A retrieved passage is a hit when it belongs to ``doc`` and, if ``contains`` is
 given, its text contains it (case-insensitive, whitespace folded). An empty
 ``relevant`` list marks a question the corpus cannot answer.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -54,6 +57,7 @@ class GoldQuestion:
     history: tuple[str, ...] = ()
     answers: tuple[str, ...] = ()  # what the answer should state; the ``contains`` phrases when empty
     aspects: tuple[tuple[str, ...], ...] = ()  # a question asking several things: phrases stating each
+    asked: date | None = None  # the day it is asked, for periods said from it ("last month"); None: the clock's
 
     @property
     def answerable(self) -> bool:
@@ -86,10 +90,11 @@ def load_gold(path: Path) -> list[GoldQuestion]:
             if not isinstance(aspects, list) or not all(
                     isinstance(a, list) and a and all(isinstance(p, str) and p.strip() for p in a) for a in aspects):
                 raise TypeError("aspects must be a list of lists of phrases")
+            asked = date.fromisoformat(row["asked"]) if row.get("asked") is not None else None
             out.append(GoldQuestion(str(row["id"]), row["question"], row.get("lang", "?"), relevant,
                                     str(row.get("kind", "")), tuple(history), tuple(answers),
-                                    tuple(tuple(a) for a in aspects)))
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+                                    tuple(tuple(a) for a in aspects), asked))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as exc:
             raise GoldFormatError(f"{path}:{lineno}: not a gold record ({type(exc).__name__}: {exc})") from None
     if not out:
         raise GoldFormatError(f"gold file {path} has no questions")
@@ -151,15 +156,16 @@ def _states(folded: str, phrases: tuple[str, ...]) -> bool:
 
 def evaluate(
     gold: list[GoldQuestion],
-    retrieve: Callable[[str, tuple[str, ...]], list[Hit]],
+    retrieve: Callable[..., list[Hit]],
     confident: Callable[[list[Hit]], bool] | None = None,
     threshold: float | None = None,
     depth: int = 10,
-    answer: Callable[[str, list[Hit], tuple[str, ...]], Answer] | None = None,
+    answer: Callable[..., Answer] | None = None,
 ) -> dict:
     """Recall@1/5/10 and MRR@10 over answerable questions, overall and per language.
 
-    ``retrieve`` returns at least 10 ranked hits for a question and its history. With
+    ``retrieve`` returns at least 10 ranked hits for a question and its history (and ``asked=``, the day, for
+    a question that has one: ``Engine.asked_on``). With
     ``confident`` (the engine's answer/abstain decision), also how often that
     decision is right. With ``answer`` (the engine's reply composed from those
     hits), also ``answer_hit`` and abstention precision/recall, where the
@@ -172,9 +178,10 @@ def evaluate(
     latencies: list[float] = []
     for q in gold:
         t = time.perf_counter()
-        hits = retrieve(q.question, q.history)
+        day = {"asked": q.asked} if q.asked is not None else {}
+        hits = retrieve(q.question, q.history, **day)
         if answer is not None:
-            replies[q.id] = answer(q.question, hits, q.history)
+            replies[q.id] = answer(q.question, hits, q.history, **day)
         latencies.append((time.perf_counter() - t) * 1000)
         top_scores[q.id] = max((h.dense for h in hits if h.dense is not None), default=float("-inf"))
         if answer is not None:

@@ -18,12 +18,20 @@ about Tokayev in March 2024?" must not be answered from November 2025. The engin
 declines it when no document is dated in the period and no retrieved passage names it
 (``named_in``: the month in any of the four languages, and the year when given), since
 an article of December may well tell what happened in March.
+
+A period may also be said from the day the question is asked: "last month", «вчера»,
+«өткен аптада», «былтыр», «быйыл». It is read only when that day is given (the
+engine's clock, a gold question's ``asked``), and becomes the month or year it names,
+or a span of days (today, yesterday, a calendar week from Monday, "the past week"). "Now"
+is the calendar's, not the archive's newest date: a newsroom's archive is live, and the
+reply names the period it read, so a reader sees what "last month" was taken to be.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 
 from .text import split_sentences
@@ -86,24 +94,30 @@ _ANY_YEAR = re.compile(rf"\b({_YEAR})\b")
 
 @dataclass(frozen=True)
 class Period:
-    """When articles came out: a month of a year, a month of any year, or a year."""
+    """When articles came out: a month of a year, a month of any year, a year, or a span of days."""
 
     year: int | None
     month: int | None  # 1–12
+    days: tuple[str, str] | None = None  # first and last day (ISO) of a span: "yesterday", "this week"
 
     def date_ranges(self, first: str, last: str) -> tuple[tuple[str, str], ...]:
         """The period as ``[start, stop)`` ranges of ISO dates, compared as strings, within an archive dated
         ``first`` to ``last``: one range, or a month's in each year of a month of any year."""
+        if self.days is not None:
+            return ((self.days[0], (date.fromisoformat(self.days[1]) + timedelta(days=1)).isoformat()),)
         if self.month is None:
             return ((f"{self.year}-", f"{self.year}-~"),)  # "~" sorts after every digit
         years = [self.year] if self.year else range(int(first[:4]), int(last[:4]) + 1)
         return tuple((f"{y}-{self.month:02d}-", f"{y}-{self.month:02d}-~") for y in years)
 
     def to_dict(self) -> dict:
-        return {"year": self.year, "month": self.month}
+        return {"year": self.year, "month": self.month, **({"days": list(self.days)} if self.days else {})}
 
     def label(self, lang: str) -> str:
         """The period as the reply names it, in the question's language ("September 2025", «2025 ж. қыркүйек»)."""
+        if self.days is not None:
+            first, last = (_day_label(date.fromisoformat(d), lang) for d in self.days)
+            return first if first == last else f"{first} – {last}"
         names = _MONTH_NAMES.get(lang, _MONTH_NAMES["en"])
         both, month_only, year_only = _FORMS.get(lang, _FORMS["en"])
         if self.month is None:
@@ -118,6 +132,15 @@ _MONTH_NAMES = {"en": tuple(m.capitalize() for m in _EN_MONTHS), "ru": _KY_RU_MO
                 "ky": _KY_RU_MONTHS}
 _FORMS = {"en": ("{month} {year}", "{month}", "{year}"), "ru": ("{month} {year} г.", "{month}", "{year} г."),
           "kk": ("{year} ж. {month}", "{month}", "{year} ж."), "ky": ("{year}-ж. {month}", "{month}", "{year}-ж.")}
+_RU_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+                "ноября", "декабря")
+_DAY_FORMS = {"en": "{day} {month} {year}", "ru": "{day} {month} {year} г.", "kk": "{year} ж. {day} {month}",
+              "ky": "{year}-ж. {day}-{month}"}
+
+
+def _day_label(day: date, lang: str) -> str:
+    names = _RU_GENITIVE if lang == "ru" else _MONTH_NAMES.get(lang, _MONTH_NAMES["en"])
+    return _DAY_FORMS.get(lang, _DAY_FORMS["en"]).format(day=day.day, month=names[day.month - 1], year=day.year)
 
 
 def _month(word: str) -> int | None:
@@ -135,11 +158,84 @@ def _month(word: str) -> int | None:
     return next((i + 1 for i, stem in enumerate(_RU_STEMS) if i != 4 and w.startswith(stem)), None)
 
 
+# Periods said from the day asked, each read as (unit, step): step 0 this one, -1 the one before, None the
+# span ending today ("the past week", «за последний месяц», «соңғы аптада», «акыркы айда»). Plurals
+# ("in recent years", «соңғы жылдары», «эти годы») are no one period and are not read.
+_UNITS = {"day": "day", "week": "week", "недел": "week", "апта": "week", "жума": "week", "month": "month",
+          "месяц": "month", "ай": "month", "year": "year", "год": "year", "жыл": "year"}
+_RU_UNIT = r"(недел|месяц|год)(?:я|ю|е|и|а|у)?"
+_KK_UNIT = r"(апта|ай|жыл)(?:да|та|ы|ғы|дағы|тағы|дың|тың|ның)?"
+_KY_UNIT = r"(жума|ай|жыл)(?:да|та|ы|кы|дагы|тагы|дын|тын|нын)?"
+_RELATIVE: tuple[tuple[re.Pattern, int | None, str | None], ...] = (
+    # English: "today('s)", "yesterday('s)", "this week", "last month", "the past year", "in the last week".
+    (re.compile(r"\btoday(?:'s)?\b", re.I), 0, "day"),
+    (re.compile(r"\byesterday(?:'s)?\b", re.I), -1, "day"),
+    (re.compile(r"\b(?:in|over|during|within)\s+the\s+(?:last|past)\s+(week|month|year)\b|\bthe\s+past\s+"
+                r"(week|month|year)\b", re.I), None, None),
+    (re.compile(r"\b(?:this|current)\s+(week|month|year)(?:'s)?\b", re.I), 0, None),
+    (re.compile(r"\b(?:last|previous)\s+(week|month|year)(?:'s)?\b", re.I), -1, None),
+    # Russian: «сегодня», «вчера(шние)», «на этой неделе», «в прошлом месяце», «в этом году», «за последний год».
+    (re.compile(r"\bсегодня\w*", re.I), 0, "day"),
+    (re.compile(r"\bвчера\w*", re.I), -1, "day"),
+    (re.compile(r"\bза\s+(?:последн|прошедш)\w+\s+" + _RU_UNIT + r"\b", re.I), None, None),
+    (re.compile(r"\b(?:этой|этом|этого|эту|этот|текущ\w+|нынешн\w+)\s+" + _RU_UNIT + r"\b", re.I), 0, None),
+    (re.compile(r"\b(?:прошл|минувш|предыдущ)\w+\s+" + _RU_UNIT + r"\b", re.I), -1, None),
+    # Kazakh: «бүгін(гі)», «кеше(гі)», «осы аптада», «өткен айда», «биыл», «былтыр», «соңғы аптада».
+    (re.compile(r"\bбүгін\w*", re.I), 0, "day"),
+    (re.compile(r"\bкеше(?:гі)?\b", re.I), -1, "day"),
+    (re.compile(r"\bсоңғы\s+(?:бір\s+)?" + _KK_UNIT + r"\b", re.I), None, None),
+    (re.compile(r"\b(?:осы|ағымдағы)\s+" + _KK_UNIT + r"\b", re.I), 0, None),
+    (re.compile(r"\b(?:өткен|алдыңғы)\s+" + _KK_UNIT + r"\b", re.I), -1, None),
+    # Kyrgyz: «бүгүн(кү)», «кечээ(ки)», «ушул жумада», «өткөн айда», «быйыл», «былтыр», «акыркы жумада».
+    (re.compile(r"\bбүгүн\w*", re.I), 0, "day"),
+    (re.compile(r"\bкечээ\w*", re.I), -1, "day"),
+    (re.compile(r"\bакыркы\s+(?:бир\s+)?" + _KY_UNIT + r"\b", re.I), None, None),
+    (re.compile(r"\b(?:ушул|бул)\s+" + _KY_UNIT + r"\b", re.I), 0, None),
+    (re.compile(r"\b(?:өткөн|мурдагы)\s+" + _KY_UNIT + r"\b", re.I), -1, None),
+    # This year and last, as Kazakh and Kyrgyz say them in one word.
+    (re.compile(r"\b(?:биыл|быйыл)\w*", re.I), 0, "year"),
+    (re.compile(r"\bбылтыр\w*", re.I), -1, "year"),
+)
+_ROLLING = {"day": 1, "week": 7, "month": 30, "year": 365}  # "the past month": the 30 days up to today
+
+
+def _relative(question: str, today: date) -> set[Period]:
+    found: set[Period] = set()
+    for pattern, step, unit in _RELATIVE:
+        for match in pattern.finditer(question):
+            word = unit or next(g for g in match.groups() if g).lower()
+            found.add(_resolve(_UNITS[word], step, today))
+    return found
+
+
+def _resolve(unit: str, step: int | None, today: date) -> Period:
+    """A unit counted from ``today`` as the period it names: a month or year as the absolute reading gives
+    them (so a reply names "December 2025"), a day or a week as a span of days."""
+    def span(first: date, last: date) -> Period:
+        return Period(None, None, (first.isoformat(), last.isoformat()))
+
+    if step is None:
+        return span(today - timedelta(days=_ROLLING[unit] - 1), today)
+    if unit == "day":
+        return span(today + timedelta(days=step), today + timedelta(days=step))
+    if unit == "week":  # a calendar week, from Monday; this one up to today
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=step)
+        return span(monday, today if step == 0 else monday + timedelta(days=6))
+    if unit == "month":
+        month = today.year * 12 + today.month - 1 + step
+        return Period(month // 12, month % 12 + 1)
+    return Period(today.year + step, None)
+
+
 @lru_cache(maxsize=2048)  # ranking and the reply both ask it of the same question
-def read_period(question: str) -> Period | None:
-    """The one period ``question`` scopes its articles by, or None (no word of publishing, no period, or two)."""
+def read_period(question: str, today: date | None = None) -> Period | None:
+    """The one period ``question`` scopes its articles by, or None (no word of publishing, no period, or two).
+
+    ``today``: the day it is asked, for periods said from it ("last month"); without it those are not read.
+    """
     if not _CUES.search(question):
         return None
+    relative = _relative(question, today) if today is not None else set()
     found: set[Period] = set()
     for pattern in _PATTERNS:
         for match in pattern.finditer(question):
@@ -154,6 +250,8 @@ def read_period(question: str) -> Period | None:
             found.add(Period(year, month))
     # A bare month's year may stand apart ("в сентябре, в 2025 году"), and a year may be the period itself.
     years = {int(next(g for g in m.groups() if g)) for m in _YEAR_ALONE.finditer(question)}
+    if relative:
+        return relative.pop() if len(relative) == 1 and not found and not years else None
     if found:
         months = {p.month for p in found}
         dated = {p.year for p in found if p.year}
@@ -182,6 +280,8 @@ def named_in(period: Period, text: str) -> bool:
 
 
 def _names(period: Period, sentence: str) -> bool:
+    if period.days is not None:  # "yesterday", "this week": always when articles came out, never an event's time
+        return False
     if period.year is not None and str(period.year) not in {m.group(1) for m in _ANY_YEAR.finditer(sentence)}:
         return False
     if period.month is None:

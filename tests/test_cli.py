@@ -313,6 +313,27 @@ def test_ask_says_which_period_it_scoped_the_articles_by(run):
     assert empty["answer"].startswith("Корпуста 2024 ж. қазан кезеңіндегі мақала жоқ")
 
 
+def test_ask_on_a_given_day_reads_last_month_from_it(run, tmp_path):
+    """--today: what "last month" means, for scripts and reproducible runs; eval asks each gold question on its
+    ``asked`` day; a day that is no date is a usage error that names the option."""
+    question = "What was written last month about Tokayev's coming trip to Moscow?"
+    october = json.loads(run("ask", question, "--today", "2025-10-06", "--json").stdout)
+    assert october["period"] == {"year": 2025, "month": 9} and october["citations"][0]["date"] == "2025-09-18"
+    assert run("ask", question, "--today", "2025-10-06").stdout.startswith("(articles from September 2025 first)")
+    bad = run("ask", question, "--today", "2025-13-01")
+    assert bad.exit_code == 2 and "--today" in bad.output and "Traceback" not in bad.output
+    gold = tmp_path / "relative.jsonl"
+    row = {"id": "r1", "lang": "en", "question": question, "relevant": [{"doc": "003_d23ac1e4305185a3"}]}
+    gold.write_text(json.dumps({**row, "asked": "2025-10-06"}) + "\n" + json.dumps({**row, "id": "r2"}), "utf-8")
+    report = json.loads(run("eval", "--gold", str(gold), "--json", "--per-question", "--today", "2026-06-01").stdout)
+    verdicts = report["per_question"]["verdicts"]
+    assert verdicts["r1"] == "answer" and report["per_question"]["ranks"]["r1"] == 1  # on its own day
+    assert verdicts["r2"] == "not_stated"  # on --today's: May 2026, when no article of the seeds came out
+    gold.write_text(json.dumps({**row, "asked": "2025-02-30"}), "utf-8")
+    broken = run("eval", "--gold", str(gold))
+    assert broken.exit_code != 0 and "not a gold record" in broken.output and "Traceback" not in broken.output
+
+
 def test_ask_with_history_reads_the_follow_up_in_context(run):
     alone = json.loads(run("ask", "What is her position?", "--json").stdout)
     follow = run("ask", "What is her position?", "--history", "What did Valentina Matviyenko say about Tokayev's visit?",

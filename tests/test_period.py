@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -118,3 +119,71 @@ def test_a_period_an_article_tells_of_is_not_declined(engine) -> None:
     question = "According to the Kyrgyz report, what did the protests in January 2022 turn into?"
     assert read_period(question) == Period(2022, 1)
     assert engine.ask(question).verdict == "answer"
+
+
+def _days(first: str, last: str) -> Period:
+    return Period(None, None, (first, last))
+
+
+@pytest.mark.parametrize("question, today, period", [
+    ("What was written last month about Tokayev?", date(2026, 1, 20), Period(2025, 12)),  # across a new year
+    ("What did yesterday's articles report about the talks?", date(2025, 11, 14),
+     _days("2025-11-13", "2025-11-13")),
+    ("What was reported this week about the visit?", date(2025, 11, 16),  # a Sunday: the week from its Monday
+     _days("2025-11-10", "2025-11-16")),
+    ("What was written in the past week about the visit?", date(2025, 11, 12),  # the seven days up to today
+     _days("2025-11-06", "2025-11-12")),
+    ("What did the press write this year about the CSTO?", date(2026, 6, 15), Period(2026, None)),
+    ("Что писали вчера о переговорах?", date(2025, 10, 1), _days("2025-09-30", "2025-09-30")),
+    ("Что писали в прошлом году о визите Токаева?", date(2026, 2, 10), Period(2025, None)),
+    ("Что сообщалось на прошлой неделе о визите?", date(2025, 11, 20), _days("2025-11-10", "2025-11-16")),
+    ("Что писали за последний месяц о Назарбаеве?", date(2025, 12, 31), _days("2025-12-02", "2025-12-31")),
+    ("Өткен айда Назарбаев туралы не жазылды?", date(2026, 1, 5), Period(2025, 12)),
+    ("Осы аптада Ресей туралы не жазылды?", date(2025, 9, 21), _days("2025-09-15", "2025-09-21")),
+    ("Биыл Тоқаев туралы не жазылды?", date(2026, 6, 15), Period(2026, None)),
+    ("Былтыр Назарбаев тууралуу эмне жазылган?", date(2026, 3, 10), Period(2025, None)),
+    ("Быйыл Токаев тууралуу эмне жазылган?", date(2026, 9, 9), Period(2026, None)),
+    ("Кечээ Путин тууралуу эмне жазылды?", date(2025, 11, 14), _days("2025-11-13", "2025-11-13")),
+    ("Өткөн айда жазылган макалада Токаев тууралуу эмне айтылган?", date(2025, 10, 1), Period(2025, 9)),
+])
+def test_a_period_said_from_the_day_asked_is_read_in_four_languages(question: str, today: date,
+                                                                    period: Period) -> None:
+    assert read_period(question, today) == period
+
+
+@pytest.mark.parametrize("question", [
+    "What did Putin do last week?",  # no word of publishing: when it happened, not when it was written
+    "What was written last month about the January 2022 events?",  # two periods: which one is not guessed
+    "What was written in recent years about the CSTO?",  # years: no one period
+    "Соңғы жылдары Ресей туралы не жазылды?",
+])
+def test_relative_words_without_one_publication_period_scope_nothing(question: str) -> None:
+    assert read_period(question, date(2026, 1, 20)) is None
+
+
+def test_a_relative_period_is_read_only_from_a_given_day() -> None:
+    assert read_period("What was written last month about Tokayev?") is None
+
+
+def test_a_span_of_days_has_its_range_and_label_and_no_sentence_names_it() -> None:
+    week = _days("2025-11-10", "2025-11-16")
+    assert week.date_ranges("2024-01-05", "2025-12-28") == (("2025-11-10", "2025-11-17"),)  # the last day included
+    assert week.label("en") == "10 November 2025 – 16 November 2025"
+    day = _days("2025-11-13", "2025-11-13")
+    assert [day.label(lang) for lang in ("en", "ru", "kk", "ky")] == [
+        "13 November 2025", "13 ноября 2025 г.", "2025 ж. 13 қараша", "2025-ж. 13-ноябрь"]
+    assert day.to_dict() == {"year": None, "month": None, "days": ["2025-11-13", "2025-11-13"]}
+    assert not named_in(day, "13 ноября 2025 года Токаев прибыл.")  # "yesterday" is when it was written
+
+
+def test_last_month_is_counted_from_the_day_asked(engine) -> None:
+    """Asked in October 2025, "last month" is September's article; asked on the clock's day, a month the seeds hold
+    no article from, it is declined, and the reply says which period it read."""
+    question = "What was written last month about Tokayev's coming trip to Moscow?"
+    october = engine.asked_on(date(2025, 10, 6)).ask(question)
+    assert october.verdict == "answer" and october.period == Period(2025, 9)
+    assert october.citations[0].date == "2025-09-18"
+    now = engine.ask("What was written this week about Tokayev's trip to Moscow?")
+    assert now.verdict == "not_stated" and now.period.days[1] == date.today().isoformat()
+    assert now.answer.startswith(f"The corpus holds no article from {now.period.label('en')}")
+    assert engine.asked_on(None) is engine and engine.clock == date.today  # asking on a day leaves the engine be

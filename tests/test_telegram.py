@@ -140,6 +140,18 @@ async def test_unanswerable_is_honest(tg):
     assert not buttons(reply)
 
 
+async def test_last_week_is_read_on_the_bots_clock(tg):
+    """The bot asks on the day it is running: this week, which no article of the seeds is from, is declined by name."""
+    from datetime import date, timedelta
+
+    from index.period import Period
+
+    today = date.today()
+    week = Period(None, None, ((today - timedelta(days=today.weekday())).isoformat(), today.isoformat()))
+    (reply,) = await ask(tg, "What was written this week about Tokayev's trip to Moscow?")
+    assert f"The corpus holds no article from {week.label('en')}" in reply.result["text"]
+
+
 @pytest.mark.parametrize("kind,expected", [
     ({"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 1, "height": 1,
                   "is_animated": False, "is_video": False}}, "only read text"),
