@@ -16,6 +16,13 @@ Periods said from the day asked ("What was written last month about …?", «Б�
 эмне жазылган?»): tests/data/dev_relative.jsonl (16) and test_relative.jsonl (20),
 written with rule e21a10f before the reading existed; each question carries the day it
 is asked (``asked``) and is asked on it (``Engine.asked_on``).
+
+Periods in a chat ("What was written in November about …?" then "And in September?", or
+"How did he address Putin?"): tests/data/dev_period_followups.jsonl (16) and
+test_period_followups.jsonl (20), rule 128941c, each asked after its history, by the engine
+without the chat's period (``period_history=()``), with the word of publishing carried
+(``cue``), with the scope kept (``scope``) and with both (as shipped); scored over all
+rows and per kind (``switch`` and ``near_miss`` for cue, ``inherit`` for scope).
 """
 
 from __future__ import annotations
@@ -32,21 +39,28 @@ from index.engine import Engine  # noqa: E402
 from index.evaluate import GoldQuestion, _metrics, answer_hit, first_hit_rank, load_gold  # noqa: E402
 
 
-def score(engine: Engine, gold: list[GoldQuestion]) -> dict:
+def score(engine: Engine, gold: list[GoldQuestion], by_kind: bool = False) -> dict:
     answerable = [q for q in gold if q.answerable]
     ranks, hit, declined, per = [], 0, 0, {}
     for q in answerable:
         on = engine.asked_on(q.asked)
-        rank = first_hit_rank(on.retrieve(q.question, 10), q.relevant)
-        reply = on.ask(q.question)
+        rank = first_hit_rank(on.retrieve(q.question, 10, history=q.history), q.relevant)
+        reply = on.ask(q.question, history=q.history)
         ranks.append(rank)
         hit += bool(answer_hit(reply, q))
         declined += reply.verdict != "answer"
-        per[q.id] = {"rank": rank, "verdict": reply.verdict, "period": reply.period and reply.period.label("en")}
+        per[q.id] = {"rank": rank, "verdict": reply.verdict, "period": reply.period and reply.period.label("en"),
+                     "hit": bool(answer_hit(reply, q))}
     out_of_period = [q for q in gold if not q.answerable]
-    replies = {q.id: engine.asked_on(q.asked).ask(q.question) for q in out_of_period}
+    replies = {q.id: engine.asked_on(q.asked).ask(q.question, history=q.history) for q in out_of_period}
     per.update({i: {"verdict": r.verdict, "period": r.period and r.period.label("en")} for i, r in replies.items()})
-    return {**_metrics(ranks), "answer_hit": round(hit / len(answerable), 4),
+    kinds = {}
+    if by_kind:  # recall and answers per kind of answerable row
+        for kind in sorted({q.kind for q in answerable}):
+            rows = [q for q in answerable if q.kind == kind]
+            kinds[kind] = {**_metrics([per[q.id]["rank"] for q in rows]),
+                           "answer_hit": round(sum(bool(per[q.id]["hit"]) for q in rows) / len(rows), 4)}
+    return {**_metrics(ranks), **({"by_kind": kinds} if kinds else {}), "answer_hit": round(hit / len(answerable), 4),
             "answerables_declined": round(declined / len(answerable), 4),
             "out_of_period": len(out_of_period),
             "out_of_period_declined": round(sum(r.verdict != "answer" for r in replies.values())
@@ -57,7 +71,8 @@ def score(engine: Engine, gold: list[GoldQuestion]) -> dict:
 def main() -> None:
     def extra(parser) -> None:
         parser.add_argument("--test", action="store_true",
-                            help="also the frozen tests/data/test_periods.jsonl and test_relative.jsonl")
+                            help="also the frozen tests/data/test_periods.jsonl, test_relative.jsonl and "
+                                 "test_period_followups.jsonl")
 
     args = sweep_arguments(__doc__, extra)
     built = dev_indexes(args.work)
@@ -67,6 +82,11 @@ def main() -> None:
         gold = load_gold(ROOT / "tests" / "data" / f"{name}.jsonl")
         report[name] = {"read": score(Engine(built.encoder, built.seeds), gold),
                         "unread": score(Engine(built.encoder, built.seeds, periods=False), gold)}
+    for name in ["dev_period_followups"] + (["test_period_followups"] if args.test else []):
+        gold = load_gold(ROOT / "tests" / "data" / f"{name}.jsonl")
+        report[name] = {label: score(Engine(built.encoder, built.seeds, period_history=readings), gold, by_kind=True)
+                        for label, readings in (("without", ()), ("cue", ("cue",)), ("scope", ("scope",)),
+                                                ("both", ("cue", "scope")))}
     emit(report, args.out)
 
 

@@ -121,7 +121,8 @@ class Engine:
                  max_question_chars: int = 2000, mode: Mode = "hybrid",
                  fusion: FusionParams = FusionParams(), name_match: float = DEFAULT_NAME_MATCH,
                  same_language: float = SAME_LANGUAGE, places: bool = True, topic_first: bool = True,
-                 topic_pairing: bool = True, periods: bool = True, clock: Callable[[], date] = date.today) -> None:
+                 topic_pairing: bool = True, periods: bool = True, clock: Callable[[], date] = date.today,
+                 period_history: tuple[str, ...] = ("cue", "scope")) -> None:
         self.embedder = embedder
         self.index = index
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
@@ -140,6 +141,7 @@ class Engine:
         self.topic_pairing = topic_pairing  # a topic's name the corpus writes otherwise, paired in the cited five
         self.periods = periods  # a question scoped by when its articles came out (period.py); off: as before (benches)
         self.clock = clock  # the day a question is asked, for periods said from it ("last month"; period.py)
+        self.period_history = period_history  # how a chat's scoped question reaches the next (``period``)
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
         self._vectors: RecentVectors[str, Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
@@ -161,7 +163,7 @@ class Engine:
         """
         engine = Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
                         self.name_match, self.same_language, self.places, self.topic_first,
-                        self.topic_pairing, self.periods, self.clock)
+                        self.topic_pairing, self.periods, self.clock, self.period_history)
         engine._terms = self._terms.copy()
         if engine.latent == self.latent and _same_basis(index.language_basis, self.index.language_basis):
             engine._vectors = self._vectors.copy()
@@ -289,7 +291,7 @@ class Engine:
             terms = embedded.terms
             t = timings.add("embed_query", t)
         lang = detect_language(question)
-        dated = self.dated(read_period(question, self.clock())) if self.periods else ()
+        dated = self.dated(self.period(question, history))
         scored = candidates(self.index, vector, follow_up.lexical_query(question), max(self.fusion.depth, k), lang,
                             self.fusion.sentence_weight, terms if mode == "hybrid" else None, dated)
         t = timings.add("search", t)
@@ -318,6 +320,27 @@ class Engine:
             order, ranking = self._topic_first(question, scored, order, ranking, head)
         timings.add("fusion", t)
         return Ranked(scored, vector, order, ranking)
+
+    def period(self, question: str, history: tuple[str, ...] = ()) -> Period | None:
+        """The period ``question`` scopes its articles by, read in its chat.
+
+        After a scoped question, "And in September?" («А в ноябре?», «Ал қарашада ше?») names a
+        period with no word of publishing: the chat gives it (``cue``). A follow-up that leans on the
+        chat and names no period ("How did he address Putin?") asks within the last question's (``scope``).
+        """
+        if not self.periods:
+            return None
+        today = self.clock()
+        own = read_period(question, today)
+        if own is not None or not history or not self.period_history:
+            return own
+        last = self.period(history[-1], history[:-1])  # the chat's last question, as it was read
+        if last is None:
+            return None
+        named = read_period(question, today, cued=True)
+        if named is not None:
+            return named if "cue" in self.period_history else None
+        return last if "scope" in self.period_history and self.follow_up(question, history).leans else None
 
     def dated(self, period: Period | None) -> tuple[tuple[str, str], ...]:
         """The date ranges of ``period`` in this archive, or () when no document is dated in it (or no period)."""
@@ -475,7 +498,7 @@ class Engine:
         if not self.confident(hits) and not subject:
             timings.add("compose", t)
             return not_found(question)
-        period = read_period(text, self.clock()) if self.periods else None
+        period = self.period(text, history)
         if period is not None and not self.dated(period) and not any(named_in(period, h.passage.text) for h in hits):
             timings.add("compose", t)  # no article came out then, and none of these says what happened then
             return no_articles(question, hits, period)

@@ -228,12 +228,13 @@ def _resolve(unit: str, step: int | None, today: date) -> Period:
 
 
 @lru_cache(maxsize=2048)  # ranking and the reply both ask it of the same question
-def read_period(question: str, today: date | None = None) -> Period | None:
+def read_period(question: str, today: date | None = None, cued: bool = False) -> Period | None:
     """The one period ``question`` scopes its articles by, or None (no word of publishing, no period, or two).
 
     ``today``: the day it is asked, for periods said from it ("last month"); without it those are not read.
+    ``cued``: the word of publishing is given by the chat ("And in September?" after a scoped question).
     """
-    if not _CUES.search(question):
+    if not cued and not _CUES.search(question):
         return None
     relative = _relative(question, today) if today is not None else set()
     found: set[Period] = set()

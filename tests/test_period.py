@@ -187,3 +187,22 @@ def test_last_month_is_counted_from_the_day_asked(engine) -> None:
     assert now.verdict == "not_stated" and now.period.days[1] == date.today().isoformat()
     assert now.answer.startswith(f"The corpus holds no article from {now.period.label('en')}")
     assert engine.asked_on(None) is engine and engine.clock == date.today  # asking on a day leaves the engine be
+
+
+def test_a_chat_carries_its_period_to_the_next_question(engine, embedder, seed_index) -> None:
+    """After a scoped question, "And in September?" asks what was written then, a follow-up keeps the scope,
+    a period without articles is declined, and a question on a new subject is asked on its own."""
+    from index.engine import Engine
+
+    november = ("What was written in November about Tokayev's visit to Moscow?",)
+    switched = engine.ask("And in September?", history=november)
+    assert switched.period == Period(None, 9) and switched.citations[0].date == "2025-09-18"
+    assert Engine(embedder, seed_index, period_history=()).ask("And in September?", history=november).period is None
+    september = ("Что писали в сентябре о визите Токаева в Москву?",)
+    kept = engine.ask("Какие темы должны были обсуждаться?", history=september)
+    assert kept.period == Period(None, 9) and kept.citations[0].date == "2025-09-18"
+    assert engine.period("Who is the expert quoted on it?", (*november, "And in September?")) == Period(None, 9)
+    empty = engine.ask("А в марте 2024 года?", history=("Что писали в ноябре о визите Токаева?",))
+    assert empty.verdict == "not_stated" and empty.answer.startswith("В корпусе нет статей за март 2024 г.")
+    assert engine.period("What did Valentina Matviyenko say about the visit?", november) is None  # its own subject
+    assert engine.period("And in September?", ("What happened during Tokayev's visit?",)) is None  # nothing scoped

@@ -355,6 +355,13 @@ async def test_follow_ups_lean_on_the_chat_and_chats_are_independent(engine, tmp
         assert FACT in (await _say(server, 13, FOLLOW_UP)).result["text"]
 
 
+async def test_a_follow_up_naming_another_month_keeps_asking_what_was_written(engine, tmp_path):
+    async with running_bot(engine, tmp_path) as server:
+        await _say(server, 15, "What was written in November about Tokayev's visit to Moscow?")
+        switched = (await _say(server, 15, "And in September?")).result["text"]
+        assert "Articles from September first" in switched and "— 2025-09-18" in switched
+
+
 async def test_history_expires_after_the_idle_time(engine, tmp_path):
     async with running_bot(engine, tmp_path, conversation_ttl=1.0) as server:
         await _say(server, 21, FIRST)
