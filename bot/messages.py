@@ -14,6 +14,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "help": ("I answer questions from a news corpus of {docs} documents in {langs}, "
                  "dated {first} to {last}. Ask in any of these languages; I reply with a short answer "
                  "taken from the articles and numbered sources — tap a number to read the passage.\n\n"
+                 "To ask within a period, say when the articles came out: “What was written in November "
+                 "about …?”, “… last week?”; in a follow-up, “And in September?”.\n\n"
                  "In groups, mention me, reply to me, or use /ask your question.\n\n"
                  "Commands: /help, /new (forget the conversation: follow-ups lean on your last questions), /sources (the documents), /about (the index).\n\nExamples:\n{examples}"),
         "empty": "Please write a question, for example: /ask {example}",
@@ -35,6 +37,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "help": ("Я отвечаю на вопросы по корпусу новостей: {docs} документов ({langs}), "
                  "с {first} по {last}. Спрашивайте на любом из этих языков: я дам короткий ответ "
                  "из статей и пронумерованные источники — нажмите номер, чтобы прочитать фрагмент.\n\n"
+                 "Чтобы спросить о периоде, скажите, когда вышли статьи: «Что писали в ноябре о …?», "
+                 "«… на прошлой неделе?»; в уточнении — «А в сентябре?».\n\n"
                  "В группах упомяните меня, ответьте на моё сообщение или напишите /ask вопрос.\n\n"
                  "Команды: /help, /new (начать разговор заново: уточняющие вопросы опираются на ваши последние вопросы), /sources (документы), /about (индекс).\n\nПримеры:\n{examples}"),
         "empty": "Напишите вопрос, например: /ask {example}",
@@ -55,6 +59,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "help": ("Мен жаңалықтар корпусы бойынша сұрақтарға жауап беремін: {docs} құжат ({langs}), "
                  "{first} – {last}. Осы тілдердің кез келгенінде сұраңыз: мақалалардан алынған қысқа жауап "
                  "пен нөмірленген дереккөздер беремін — үзіндіні оқу үшін нөмірді басыңыз.\n\n"
+                 "Кезең бойынша сұрау үшін мақалалар қашан шыққанын айтыңыз: «Қарашада … туралы не "
+                 "жазылды?», «… өткен аптада?»; нақтылауда — «Ал қыркүйекте ше?».\n\n"
                  "Топтарда мені атаңыз, хабарыма жауап беріңіз немесе /ask сұрақ деп жазыңыз.\n\n"
                  "Командалар: /help, /new (әңгімені жаңадан бастау: нақтылау сұрақтары соңғы сұрақтарыңызға сүйенеді), /sources (құжаттар), /about (индекс).\n\nМысалдар:\n{examples}"),
         "empty": "Сұрақ жазыңыз, мысалы: /ask {example}",
@@ -74,6 +80,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "help": ("Мен жаңылыктар корпусу боюнча суроолорго жооп берем: {docs} документ ({langs}), "
                  "{first} – {last}. Бул тилдердин каалаганында сураңыз: макалалардан алынган кыска жооп "
                  "жана номерленген булактар берем — үзүндүнү окуу үчүн номерди басыңыз.\n\n"
+                 "Мезгил боюнча суроо үчүн макалалар качан чыкканын айтыңыз: «Ноябрда … тууралуу эмне "
+                 "жазылган?», «… өткөн жумада?»; тактоодо — «Ал эми сентябрда?».\n\n"
                  "Топтордо мени атаңыз, билдирүүмө жооп бериңиз же /ask суроо деп жазыңыз.\n\n"
                  "Буйруктар: /help, /new (маекти жаңыдан баштоо: тактоочу суроолор акыркы суроолоруңузга таянат), /sources (документтер), /about (индекс).\n\nМисалдар:\n{examples}"),
         "empty": "Суроо жазыңыз, мисалы: /ask {example}",
