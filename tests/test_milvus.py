@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,14 @@ def test_a_periods_passages_are_proposed_by_the_date_field_as_by_faiss(engine, m
     assert len(september & set(local.rows.tolist())) >= 5  # and the period's best five join them
     assert Engine(engine.embedder, milvus_seed_index, fusion=replace(FusionParams(), depth=5)).ask(
         question).citations[0].date == "2025-09-18"
+    yesterday = "Что писали вчера о визите Токаева в Москву?"  # a span of days: the filter's bounds are whole dates
+    day = engine.asked_on(date(2025, 9, 19)).dated(read_period(yesterday, date(2025, 9, 19)))
+    assert day == (("2025-09-18", "2025-09-19"),)
+    local, remote = (store.propose(vector, yesterday, "ru", 5, day) for store in
+                     (engine.index.source, milvus_seed_index.source))
+    assert remote.rows.tolist() == local.rows.tolist()
+    plain = set(engine.index.source.propose(vector, yesterday, "ru", 5).rows.tolist())
+    assert not september & plain and september & set(remote.rows.tolist())  # the day's passages join the five
 
 
 def test_builds_change_the_collection_in_place_and_show_atomically(seeds_copy, index_dir, embedder, vectors_only,
