@@ -62,8 +62,8 @@ def parse_text_document(doc_id: str, raw: str, source: str = "") -> Document:
     first, _, rest = raw.partition("\n")
     date = None
     header = _DATE_HEADER.match(first)
-    if header:
-        date = header.group(1)
+    if header:  # an impossible date ("2025-02-30") is no date: a period question would compare it as one
+        date = iso_date(header.group(1))
         first = first[header.end() :]
     paragraphs, removed = clean_page([first, *rest.split("\n")])
     if not paragraphs:

@@ -156,6 +156,9 @@ def test_jsonl_metadata_is_validated(tmp_path):
     assert docs["a"].date is None and docs["b"].date == "2025-03-04" and docs["c"].date is None
     assert docs["a"].title == "Bold title with controls"  # markup read as text; what is left is escaped when rendered
     assert docs["c"].title.startswith("A third text")
+    (tmp_path / "d.txt").write_text(" date 2025-02-30 Парламент собрался в Астане.\nВторой абзац.", "utf-8")
+    page = {d.doc_id: d for d in load_corpus(tmp_path)[0]}["d"]
+    assert page.date is None and page.text.startswith("Парламент собрался")  # the header read, its date refused
 
 
 def test_cleaning_removes_furniture_and_never_news():
