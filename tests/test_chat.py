@@ -93,3 +93,15 @@ def test_chat_json_lines(seed_index_dir, model_cache):
     assert nothing["notice"]["kind"] == "no_words"
     assert alone["history"] == [] and FACT not in alone["answer"] and alone["unresolved"] == "her"
     assert follow["unresolved"] is None
+
+
+def test_chat_on_a_given_day_carries_the_period_to_a_follow_up(seed_index_dir, model_cache):
+    """--today: "And last month?" after a scoped question is November 2025 when asked on 10 December 2025."""
+    lines = "What was written in December about Nazarbayev?\nAnd last month, about Tokayev's visit?\n"
+    proc = subprocess.run([sys.executable, "-c", "from bot.cli import main; main()", "chat", "--json",
+                           "--today", "2025-12-10"], input=lines, capture_output=True, text=True,
+                          env=_env(seed_index_dir, model_cache), cwd=ROOT / "tests", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    december, november = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert december["period"] == {"year": None, "month": 12} and november["period"] == {"year": 2025, "month": 11}
+    assert november["citations"][0]["date"] == "2025-11-13"
