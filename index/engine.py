@@ -650,4 +650,5 @@ def open_engine(settings, notify: Callable[[str], None] = lambda _msg: None, bui
     if getattr(embedder, "head", None) is not None and index.latent is None and index.multilingual:
         notify(f"The index at {settings.index_dir} has no latent terms (built before them or with LATENT_TERMS=false): "
                "questions across languages are answered without them; `corpusbot index build` adds them")
-    return Engine(embedder, index, settings.min_score, settings.max_question_chars, settings.retrieval_mode)
+    return Engine(embedder, index, settings.min_score, settings.max_question_chars, settings.retrieval_mode,
+                  clock=settings.clock())

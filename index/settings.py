@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Callable, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -99,6 +101,26 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(10, ge=1, le=10_000)
     conversation_ttl: float = Field(1800.0, ge=0.0, le=7 * 86400.0,
                                     description="seconds of quiet after which a chat's history is forgotten")
+    timezone: str | None = Field(None, description="the IANA zone whose date \"yesterday\" and \"last month\" "
+                                                   "count from; unset: the machine's")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value.strip()!r}; an IANA name such as Asia/Almaty") from None
+        return value.strip()
+
+    def clock(self) -> Callable[[], date]:
+        """The day questions are asked on (period.py): TIMEZONE's date, else the machine's."""
+        if self.timezone is None:
+            return date.today
+        zone = ZoneInfo(self.timezone)
+        return lambda: datetime.now(zone).date()
 
     @field_validator("telegram_allowed_users", mode="before")
     @classmethod

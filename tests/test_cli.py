@@ -262,6 +262,24 @@ def test_nan_setting_is_named_for_what_it_is(run):
     assert result.exit_code == 2 and "MIN_SCORE" in result.stderr and "finite number" in result.stderr
 
 
+def test_the_time_zone_sets_the_day_questions_are_asked_on(run):
+    """TIMEZONE: a newsroom's "yesterday" is its own; an unknown zone is one line naming the setting."""
+    from datetime import timedelta
+
+    from index.settings import load_settings
+
+    east, west = (load_settings(timezone=zone).clock()() for zone in ("Pacific/Kiritimati", "Etc/GMT+12"))
+    assert timedelta(days=1) <= east - west <= timedelta(days=2)  # UTC+14 and UTC-12: 26 hours apart
+    assert load_settings(timezone=" ").clock() == load_settings().clock()  # blank: the machine's date
+    result = run("ask", "What was written yesterday about Tokayev?", env={"TIMEZONE": "Asia/Nowhere"})
+    assert result.exit_code == 2 and result.stderr.strip().startswith("error: bad setting TIMEZONE")
+    assert "Asia/Almaty" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    kiritimati = json.loads(run("ask", "What was written today about Tokayev?", "--json",
+                                env={"TIMEZONE": "Pacific/Kiritimati"}).stdout)
+    later = load_settings(timezone="Pacific/Kiritimati").clock()()  # the day may have turned meanwhile
+    assert kiritimati["period"]["days"][0] == kiritimati["period"]["days"][1] in {east.isoformat(), later.isoformat()}
+
+
 def test_published_build_is_readable_by_another_user(seed_index_dir):
     assert (seed_index_dir / "current").resolve().stat().st_mode & 0o777 == 0o755
 
