@@ -17,6 +17,10 @@ Periods said from the day asked ("What was written last month about …?", «Б�
 written with rule e21a10f before the reading existed; each question carries the day it
 is asked (``asked``) and is asked on it (``Engine.asked_on``).
 
+Ranges ("What has been written since November about …?", «с октября по декабрь 2025 года»,
+«қыркүйектен қарашаға дейін»): tests/data/dev_ranges.jsonl (12) and test_ranges.jsonl (16),
+rule f3cc065, read and unread like the sets above.
+
 Periods in a chat ("What was written in November about …?" then "And in September?", or
 "How did he address Putin?"): tests/data/dev_period_followups.jsonl (16) and
 test_period_followups.jsonl (20), rule 128941c, each asked after its history, by the engine
@@ -71,12 +75,13 @@ def score(engine: Engine, gold: list[GoldQuestion], by_kind: bool = False) -> di
 def main() -> None:
     def extra(parser) -> None:
         parser.add_argument("--test", action="store_true",
-                            help="also the frozen tests/data/test_periods.jsonl, test_relative.jsonl and "
-                                 "test_period_followups.jsonl")
+                            help="also the frozen tests/data/test_periods.jsonl, test_relative.jsonl, "
+                                 "test_ranges.jsonl and test_period_followups.jsonl")
 
     args = sweep_arguments(__doc__, extra)
     built = dev_indexes(args.work)
-    sets = ["dev_periods", "dev_relative"] + (["test_periods", "test_relative"] if args.test else [])
+    sets = ["dev_periods", "dev_relative", "dev_ranges"] + (["test_periods", "test_relative", "test_ranges"]
+                                                            if args.test else [])
     report: dict = {"benchmark": "periods"}
     for name in sets:
         gold = load_gold(ROOT / "tests" / "data" / f"{name}.jsonl")

@@ -69,7 +69,7 @@ _CYRILLIC_MONTH = r"(" + "|".join(_RU_STEMS[:4] + _RU_STEMS[5:]) + r")"
 # Each pattern's groups hold a month word and, when given, a year.
 _PATTERNS: tuple[re.Pattern, ...] = (
     # English: "in September (2025)", "from Dec. 2025", "the December article", "September 2025".
-    re.compile(rf"\b(?i:in|from|during|for|of|since)\s+(?i:early\s+|late\s+|mid-?)?{_EN_MONTH}(?:,?\s+({_YEAR}))?\b"),
+    re.compile(rf"\b(?i:in|from|during|for|of)\s+(?i:early\s+|late\s+|mid-?)?{_EN_MONTH}(?:,?\s+({_YEAR}))?\b"),
     re.compile(rf"\b{_EN_MONTH}(?:\s+({_YEAR}))?\s+{_PUBLICATION_EN}\b"),
     re.compile(rf"\b{_EN_MONTH}\s+({_YEAR})\b"),
     # Russian: "в сентябре (2025 года)", "за сентябрь", "в мае", "сентябрьская статья", "в декабрьском номере";
@@ -87,7 +87,7 @@ _PATTERNS: tuple[re.Pattern, ...] = (
     re.compile(r"\b(май)\s+айында\b", re.I),
 )
 # A year alone: "in 2025", «в 2025 году», «за 2025 год», «2025 жылы», «2025-жылы».
-_YEAR_ALONE = re.compile(rf"\b(?:in|from|during|since)\s+({_YEAR})\b|\b(?:в|за)\s+({_YEAR})\s*(?:-?м\s+)?год"
+_YEAR_ALONE = re.compile(rf"\b(?:in|from|during)\s+({_YEAR})\b|\b(?:в|за)\s+({_YEAR})\s*(?:-?м\s+)?год"
                          rf"|\b({_YEAR})[-\s]?(?:жылы|жылғы|жылдагы|жылдын)\b", re.I)
 _ANY_YEAR = re.compile(rf"\b({_YEAR})\b")
 
@@ -227,6 +227,82 @@ def _resolve(unit: str, step: int | None, today: date) -> Period:
     return Period(today.year + step, None)
 
 
+# A period that runs between two points: since a month or year until the day asked, or from one month (or
+# year) to another. Groups: m1 / y1 the start, m2 / y2 the end (none: since, until the day asked).
+_RU_STEM = r"(январ|феврал|март|апрел|ма(?=[йяюе])|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*"
+_KY_STEM = r"(январ|феврал|март|апрел|май|июн|июл|август|сентябр|октябр|ноябр|декабр|каңтар)ь?"
+_KK_FROM = r"(?:\s+айынан|дан|ден|тан|тен|нан|нен)"
+_KK_TO = r"(?:\s+айына|ға|ге|қа|ке|на|не)"
+_KY_FROM = r"(?:\s+айынан|ынан|инен|унан|үнөн|дан|ден|тан|тен|нан|нен|дон|дөн|тон|төн)"
+_KY_TO = r"(?:\s+айына|ына|ине|уна|үнө|га|ге|ка|ке|го|гө|ко|кө|а|е)"
+_KK_MONTH = "(" + "|".join(_KK_MONTHS) + ")"
+_RANGES: tuple[re.Pattern, ...] = tuple(re.compile(p.replace("M1", "(?P<m1>").replace("M2", "(?P<m2>")
+                                                   .replace("Y1", f"(?P<y1>{_YEAR})").replace("Y2", f"(?P<y2>{_YEAR})"),
+                                                   f) for p, f in (
+    # English: "since November (2025)", "since 2024", "from September to November 2025", "between 2023 and 2024".
+    (rf"\b(?i:since)\s+(?i:early\s+|late\s+)?M1{_EN_MONTH[1:]}(?:,?\s+Y1)?\b", 0),
+    (r"\bsince\s+Y1\b", re.I),
+    (rf"\b(?i:from|between)\s+M1{_EN_MONTH[1:]}(?:,?\s+Y1)?\s+(?i:to|until|till|through|and)\s+M2{_EN_MONTH[1:]}"
+     r"(?:,?\s+Y2)?\b", 0),
+    (r"\b(?:from|between)\s+Y1\s+(?:to|until|till|through|and)\s+Y2\b", re.I),
+    # Russian: «с ноября (2025 года)», «с 2024 года», «с октября по декабрь 2025 года», «с 2023 по 2024 год».
+    (r"\bс\s+M1" + _RU_STEM[1:] + r"(?:\s+Y1\s*(?:г\.|год\w*))?(?:\s+(?:по|до)\s+M2" + _RU_STEM[1:]
+     + r"(?:\s+Y2)?)?", re.I),
+    (r"\bс\s+Y1\s*(?:г\.|год\w*)(?:\s+(?:по|до)\s+Y2)?", re.I),
+    # Kazakh: «қарашадан бері», «2024 жылдан бері», «(2025 жылғы) қыркүйектен қарашаға дейін».
+    (r"(?:\bY1[-\s]?жылғы\s+)?\bM1" + _KK_MONTH[1:] + _KK_FROM + r"\s+(?:бері|бастап)\b", re.I),
+    (r"(?:\bY1[-\s]?жылғы\s+)?\bM1" + _KK_MONTH[1:] + _KK_FROM + r"\s+(?:Y2[-\s]?жылғы\s+)?M2" + _KK_MONTH[1:]
+     + _KK_TO + r"\s+дейін\b", re.I),
+    (r"\bY1[-\s]?жылдан\s+(?:бері|бастап)\b", re.I),
+    # Kyrgyz: «ноябрдан бери», «2024-жылдан бери», «(2025-жылдын) сентябрынан декабрына чейин».
+    (r"(?:\bY1[-\s]?жыл(?:дын|ы)\s+)?\bM1" + _KY_STEM[1:] + _KY_FROM + r"\s+(?:бери|баштап)\b", re.I),
+    (r"(?:\bY1[-\s]?жыл(?:дын|ы)\s+)?\bM1" + _KY_STEM[1:] + _KY_FROM + r"\s+(?:Y2[-\s]?жыл(?:дын|ы)\s+)?M2"
+     + _KY_STEM[1:] + _KY_TO + r"\s+чейин\b", re.I),
+    (r"\bY1[-\s]?жылдан\s+(?:бери|баштап)\b", re.I),
+))
+
+
+def _ranges(question: str, today: date | None) -> tuple[list[Period | None], str]:
+    """The ranges ``question`` says (None for one it says but cannot place: no day asked, or «қазан» alone),
+    and the question with them blanked out, for the other readings."""
+    found, spans = [], []
+    for pattern in _RANGES:
+        for match in pattern.finditer(question):
+            if any(start < match.end() and match.start() < stop for start, stop in spans):
+                continue
+            spans.append(match.span())
+            found.append(_place(match.groupdict(), today))
+    for start, stop in spans:
+        question = question[:start] + " " * (stop - start) + question[stop:]
+    return found, question
+
+
+def _place(groups: dict, today: date | None) -> Period | None:
+    """A range's days: a month without its year is its latest not after the day asked (the end's first)."""
+    m1, m2 = (_month(groups[k]) if groups.get(k) else None for k in ("m1", "m2"))
+    y1, y2 = (int(groups[k]) if groups.get(k) else None for k in ("y1", "y2"))
+    if any(groups.get(k) and groups[k].lower() in _KK_AMBIGUOUS and not (y1 or y2) for k in ("m1", "m2")):
+        return None  # «қазаннан»: from Kazan as much as from October
+    if groups.get("m2") is None and groups.get("y2") is None:  # since …, until the day asked
+        if today is None:
+            return None
+        start = date(y1, m1 or 1, 1) if y1 else date(today.year if m1 <= today.month else today.year - 1, m1, 1)
+        return Period(None, None, (start.isoformat(), today.isoformat())) if start <= today else None
+    if m1 is None:  # from one year to another
+        first, last = date(y1, 1, 1), date(y2, 12, 31)
+    else:
+        if y2 is None and y1 is None:
+            if today is None:
+                return None
+            y2 = today.year if m2 <= today.month else today.year - 1
+        if y2 is None:
+            y2 = y1 if m2 >= m1 else y1 + 1
+        y1 = y1 if y1 is not None else (y2 if m1 <= m2 else y2 - 1)
+        first = date(y1, m1, 1)
+        last = date(y2 + m2 // 12, m2 % 12 + 1, 1) - timedelta(days=1)
+    return Period(None, None, (first.isoformat(), last.isoformat())) if first <= last else None
+
+
 @lru_cache(maxsize=2048)  # ranking and the reply both ask it of the same question
 def read_period(question: str, today: date | None = None, cued: bool = False) -> Period | None:
     """The one period ``question`` scopes its articles by, or None (no word of publishing, no period, or two).
@@ -236,6 +312,10 @@ def read_period(question: str, today: date | None = None, cued: bool = False) ->
     """
     if not cued and not _CUES.search(question):
         return None
+    spans, question = _ranges(question, today)
+    if spans:  # a range is the period, alone: with another period or a range it cannot place, none
+        rest = read_period(question, today, cued=True)
+        return spans[0] if len(spans) == 1 and spans[0] is not None and rest is None else None
     relative = _relative(question, today) if today is not None else set()
     found: set[Period] = set()
     for pattern in _PATTERNS:

@@ -206,3 +206,41 @@ def test_a_chat_carries_its_period_to_the_next_question(engine, embedder, seed_i
     assert empty.verdict == "not_stated" and empty.answer.startswith("В корпусе нет статей за март 2024 г.")
     assert engine.period("What did Valentina Matviyenko say about the visit?", november) is None  # its own subject
     assert engine.period("And in September?", ("What happened during Tokayev's visit?",)) is None  # nothing scoped
+
+
+@pytest.mark.parametrize("question, today, period", [
+    ("What has been written since November about Nazarbayev?", date(2026, 1, 10), _days("2025-11-01", "2026-01-10")),
+    ("What was written since 2024 about the CSTO?", date(2026, 1, 10), _days("2024-01-01", "2026-01-10")),
+    ("What was written from September to November 2025 about the visit?", None, _days("2025-09-01", "2025-11-30")),
+    ("What was written between November and February about the visit?", date(2026, 6, 1),  # across a new year
+     _days("2025-11-01", "2026-02-28")),
+    ("Что писали с октября по декабрь 2025 года о встрече?", None, _days("2025-10-01", "2025-12-31")),
+    ("Что писали с мая о Назарбаеве?", date(2026, 1, 10), _days("2025-05-01", "2026-01-10")),
+    ("Қарашадан бері Назарбаев туралы не жазылды?", date(2026, 2, 1), _days("2025-11-01", "2026-02-01")),
+    ("2025 жылғы қыркүйектен қарашаға дейін сапар туралы не жазылды?", None, _days("2025-09-01", "2025-11-30")),
+    ("Октябрдан бери Токаев тууралуу эмне жазылган?", date(2026, 1, 15), _days("2025-10-01", "2026-01-15")),
+    ("2025-жылдын сентябрынан декабрына чейин Назарбаев тууралуу эмне жазылган?", None,
+     _days("2025-09-01", "2025-12-31")),
+])
+def test_a_range_of_months_or_years_is_read_in_four_languages(question: str, today: date | None,
+                                                               period: Period) -> None:
+    assert read_period(question, today) == period
+
+
+@pytest.mark.parametrize("question, today", [
+    ("What has been written since November about Nazarbayev?", None),  # since: until the day asked, not given
+    ("Қазаннан бері не жазылды?", date(2026, 1, 10)),  # since Kazan as much as since October
+    ("What was written since November about the January 2022 events?", date(2026, 1, 10)),  # a range and a month
+    ("Что писали с Путиным?", date(2026, 1, 10)),  # «с» is also "with"
+])
+def test_a_range_that_cannot_be_placed_or_is_not_one_scopes_nothing(question: str, today: date | None) -> None:
+    assert read_period(question, today) is None
+
+
+def test_since_is_not_in(engine) -> None:
+    """"Since November" was read as November alone; it runs to the day asked, so December's article counts."""
+    question = "What has been written since November about Putin's meeting with Nazarbayev?"
+    answer = engine.asked_on(date(2026, 1, 10)).ask(question)
+    assert answer.period == _days("2025-11-01", "2026-01-10") and answer.citations[0].date == "2025-12-28"
+    empty = engine.asked_on(date(2026, 5, 1)).ask("Февралдан бери Назарбаев тууралуу эмне жазылган?")
+    assert empty.verdict == "not_stated" and empty.period == _days("2026-02-01", "2026-05-01")
