@@ -166,6 +166,16 @@ _UNITS = {"day": "day", "week": "week", "недел": "week", "апта": "week"
 _RU_UNIT = r"(недел|месяц|год)(?:я|ю|е|и|а|у)?"
 _KK_UNIT = r"(апта|ай|жыл)(?:да|та|ы|ғы|дағы|тағы|дың|тың|ның)?"
 _KY_UNIT = r"(жума|ай|жыл)(?:да|та|ы|кы|дагы|тагы|дын|тын|нын)?"
+
+
+def _turkic(today: str, yesterday: str, latest: str, this: str, last: str, unit: str) -> tuple:
+    """A Turkic language's today and yesterday, and its latest / this / last week, month or year."""
+    return ((re.compile(today, re.I), 0, "day"), (re.compile(yesterday, re.I), -1, "day"),
+            (re.compile(rf"\b{latest}\s+(?:бір\s+|бир\s+)?{unit}\b", re.I), None, None),
+            (re.compile(rf"\b(?:{this})\s+{unit}\b", re.I), 0, None),
+            (re.compile(rf"\b(?:{last})\s+{unit}\b", re.I), -1, None))
+
+
 _RELATIVE: tuple[tuple[re.Pattern, int | None, str | None], ...] = (
     # English: "today('s)", "yesterday('s)", "this week", "last month", "the past year", "in the last week".
     (re.compile(r"\btoday(?:'s)?\b", re.I), 0, "day"),
@@ -180,18 +190,10 @@ _RELATIVE: tuple[tuple[re.Pattern, int | None, str | None], ...] = (
     (re.compile(r"\bза\s+(?:последн|прошедш)\w+\s+" + _RU_UNIT + r"\b", re.I), None, None),
     (re.compile(r"\b(?:этой|этом|этого|эту|этот|текущ\w+|нынешн\w+)\s+" + _RU_UNIT + r"\b", re.I), 0, None),
     (re.compile(r"\b(?:прошл|минувш|предыдущ)\w+\s+" + _RU_UNIT + r"\b", re.I), -1, None),
-    # Kazakh: «бүгін(гі)», «кеше(гі)», «осы аптада», «өткен айда», «биыл», «былтыр», «соңғы аптада».
-    (re.compile(r"\bбүгін\w*", re.I), 0, "day"),
-    (re.compile(r"\bкеше(?:гі)?\b", re.I), -1, "day"),
-    (re.compile(r"\bсоңғы\s+(?:бір\s+)?" + _KK_UNIT + r"\b", re.I), None, None),
-    (re.compile(r"\b(?:осы|ағымдағы)\s+" + _KK_UNIT + r"\b", re.I), 0, None),
-    (re.compile(r"\b(?:өткен|алдыңғы)\s+" + _KK_UNIT + r"\b", re.I), -1, None),
-    # Kyrgyz: «бүгүн(кү)», «кечээ(ки)», «ушул жумада», «өткөн айда», «быйыл», «былтыр», «акыркы жумада».
-    (re.compile(r"\bбүгүн\w*", re.I), 0, "day"),
-    (re.compile(r"\bкечээ\w*", re.I), -1, "day"),
-    (re.compile(r"\bакыркы\s+(?:бир\s+)?" + _KY_UNIT + r"\b", re.I), None, None),
-    (re.compile(r"\b(?:ушул|бул)\s+" + _KY_UNIT + r"\b", re.I), 0, None),
-    (re.compile(r"\b(?:өткөн|мурдагы)\s+" + _KY_UNIT + r"\b", re.I), -1, None),
+    # Kazakh: «бүгін(гі)», «кеше(гі)», «осы аптада», «өткен айда», «соңғы аптада».
+    *_turkic(r"\bбүгін\w*", r"\bкеше(?:гі)?\b", "соңғы", "осы|ағымдағы", "өткен|алдыңғы", _KK_UNIT),
+    # Kyrgyz: «бүгүн(кү)», «кечээ(ки)», «ушул жумада», «өткөн айда», «акыркы жумада».
+    *_turkic(r"\bбүгүн\w*", r"\bкечээ\w*", "акыркы", "ушул|бул", "өткөн|мурдагы", _KY_UNIT),
     # This year and last, as Kazakh and Kyrgyz say them in one word.
     (re.compile(r"\b(?:биыл|быйыл)\w*", re.I), 0, "year"),
     (re.compile(r"\bбылтыр\w*", re.I), -1, "year"),
