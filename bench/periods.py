@@ -19,7 +19,9 @@ is asked (``asked``) and is asked on it (``Engine.asked_on``).
 
 Ranges ("What has been written since November about …?", «с октября по декабрь 2025 года»,
 «қыркүйектен қарашаға дейін»): tests/data/dev_ranges.jsonl (12) and test_ranges.jsonl (16),
-rule f3cc065, read and unread like the sets above.
+rule f3cc065, read and unread like the sets above. The start, middle or end of a month or
+year («в начале сентября», «желтоқсанның соңында», "at the end of 2025"), read as the whole:
+tests/data/dev_month_parts.jsonl (8) and test_month_parts.jsonl (12), rule aa126ac.
 
 Periods in a chat ("What was written in November about …?" then "And in September?", or
 "How did he address Putin?"): tests/data/dev_period_followups.jsonl (16) and
@@ -76,12 +78,12 @@ def main() -> None:
     def extra(parser) -> None:
         parser.add_argument("--test", action="store_true",
                             help="also the frozen tests/data/test_periods.jsonl, test_relative.jsonl, "
-                                 "test_ranges.jsonl and test_period_followups.jsonl")
+                                 "test_ranges.jsonl, test_month_parts.jsonl and test_period_followups.jsonl")
 
     args = sweep_arguments(__doc__, extra)
     built = dev_indexes(args.work)
-    sets = ["dev_periods", "dev_relative", "dev_ranges"] + (["test_periods", "test_relative", "test_ranges"]
-                                                            if args.test else [])
+    sets = ["dev_periods", "dev_relative", "dev_ranges", "dev_month_parts"] + (
+        ["test_periods", "test_relative", "test_ranges", "test_month_parts"] if args.test else [])
     report: dict = {"benchmark": "periods"}
     for name in sets:
         gold = load_gold(ROOT / "tests" / "data" / f"{name}.jsonl")

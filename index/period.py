@@ -77,18 +77,31 @@ _PATTERNS: tuple[re.Pattern, ...] = (
     re.compile(rf"\b(?:в|во|за|от)\s+{_CYRILLIC_MONTH}(?!\w*ск)\w*(?:\s+({_YEAR}))?", re.I),
     re.compile(r"\b(?:в|за)\s+(ма[ей])\b(?:\s+(" + _YEAR + r"))?", re.I),
     re.compile(rf"\b{_CYRILLIC_MONTH}ск\w*\s+{_PUBLICATION_RU}", re.I),
+    # The start, middle or end of a month is the month, as English "in early September" is: «в начале сентября».
+    re.compile(rf"\bв\s+(?:начале|середине|конце)\s+{_CYRILLIC_MONTH}\w*(?:\s+({_YEAR}))?", re.I),
+    re.compile(r"\bв\s+(?:начале|середине|конце)\s+(мая)\b(?:\s+(" + _YEAR + r"))?", re.I),
     # Kazakh: "қыркүйекте", "қараша айында", "2025 жылғы қыркүйекте", "желтоқсандағы мақала".
     re.compile(r"(?:\b(" + _YEAR + r")[-\s]?жылғы\s+)?\b(" + "|".join(_KK_MONTHS) + r")(?:\s+айында|да|де|та|те)\b",
                re.I),
     re.compile(r"\b(" + "|".join(_KK_MONTHS) + r")(?:дағы|дегі|тағы|тегі)\s+" + _PUBLICATION_TURKIC, re.I),
+    re.compile(r"(?:\b(" + _YEAR + r")[-\s]?жылғы\s+)?\b(" + "|".join(_KK_MONTHS) + r")(?:\s+айының|ның|нің|дың|дің"
+               r"|тың|тің)\s+(?:басында|ортасында|соңында|аяғында)\b", re.I),  # «қыркүйектің басында»
     # Kyrgyz: "сентябрда", "сентябрында", "ноябрь айында", "2025-жылдын сентябрында", "декабрдагы макала".
     re.compile(r"(?:\b(" + _YEAR + r")[-\s]?жылдын\s+)?\b(" + "|".join(_RU_STEMS[:4] + _RU_STEMS[5:]) + r"|каңтар)"
                r"ь?(?:\s+айында|ында|инде|унда|үндө|да|де|та|те|дагы|деги|тагы|теги)\b", re.I),
     re.compile(r"\b(май)\s+айында\b", re.I),
+    re.compile(r"(?:\b(" + _YEAR + r")[-\s]?жыл(?:дын|ы)\s+)?\b(" + "|".join(_RU_STEMS[:4] + _RU_STEMS[5:])
+               + r"|май|каңтар)ь?(?:\s+айынын|дын|дин|дун|дүн|тын|тин|тун|түн|нын|нин|нун|нүн)\s+(?:башында|ортосунда"
+               r"|аягында|акырында)\b", re.I),  # «сентябрдын башында»
 )
-# A year alone: "in 2025", «в 2025 году», «за 2025 год», «2025 жылы», «2025-жылы».
+# A year alone: "in 2025", «в 2025 году», «за 2025 год», «2025 жылы», «2025-жылы»; its start, middle or end too
+# ("at the end of 2025", «в начале 2024 года», «2025 жылдың соңында»).
 _YEAR_ALONE = re.compile(rf"\b(?:in|from|during)\s+({_YEAR})\b|\b(?:в|за)\s+({_YEAR})\s*(?:-?м\s+)?год"
-                         rf"|\b({_YEAR})[-\s]?(?:жылы|жылғы|жылдагы|жылдын)\b", re.I)
+                         rf"|\b({_YEAR})[-\s]?(?:жылы|жылғы|жылдагы|жылдын)\b"
+                         rf"|\b(?:in|during)\s+(?:early|late|mid-?)\s*({_YEAR})\b"
+                         rf"|\bthe\s+(?:beginning|start|middle|end)\s+of\s+({_YEAR})\b"
+                         rf"|\bв\s+(?:начале|середине|конце)\s+({_YEAR})\s*(?:-?го\s+)?год"
+                         rf"|\b({_YEAR})[-\s]?жылдың\s+(?:басында|ортасында|соңында|аяғында)\b", re.I)
 _ANY_YEAR = re.compile(rf"\b({_YEAR})\b")
 
 
@@ -328,7 +341,7 @@ def read_period(question: str, today: date | None = None, cued: bool = False) ->
             if month is None:
                 continue
             word = next(g for g in groups if _month(g))
-            if word.lower() in _KK_AMBIGUOUS and year is None and "айында" not in match.group(0).lower():
+            if word.lower() in _KK_AMBIGUOUS and year is None and "айын" not in match.group(0).lower():
                 continue
             found.add(Period(year, month))
     # A bare month's year may stand apart ("в сентябре, в 2025 году"), and a year may be the period itself.

@@ -40,6 +40,7 @@ def test_a_publication_period_is_read_in_four_languages(question: str, period: P
     "What happened in September?",  # a period, but no word of publishing: what happened, not what was written
     "What may news outlets say about it?",  # "may", the verb
     "Қазанда не жазылды?",  # Kazan, or a cauldron, as much as October
+    "Қазанның басында не жазылды?",  # the start of Kazan (or of a cauldron) as much as of October
     "What was written in September and in December about the visit?",  # two periods: which one is not guessed
 ])
 def test_events_verbs_and_two_periods_scope_nothing(question: str) -> None:
@@ -244,3 +245,21 @@ def test_since_is_not_in(engine) -> None:
     assert answer.period == _days("2025-11-01", "2026-01-10") and answer.citations[0].date == "2025-12-28"
     empty = engine.asked_on(date(2026, 5, 1)).ask("Февралдан бери Назарбаев тууралуу эмне жазылган?")
     assert empty.verdict == "not_stated" and empty.period == _days("2026-02-01", "2026-05-01")
+
+
+@pytest.mark.parametrize("question, period", [
+    ("Что писали в начале сентября о визите?", Period(None, 9)),
+    ("Что писали в конце апреля 2025 года о Назарбаеве?", Period(2025, 4)),
+    ("Что писали в начале мая о встрече?", Period(None, 5)),
+    ("Что писали в конце 2025 года о Токаеве?", Period(2025, None)),
+    ("Желтоқсанның соңында кездесу туралы не жазылды?", Period(None, 12)),
+    ("2024 жылғы шілденің ортасында Тоқаев туралы не жазылды?", Period(2024, 7)),
+    ("Қазан айының басында не жазылды?", Period(None, 10)),
+    ("2025 жылдың соңында не жазылды?", Period(2025, None)),
+    ("Ноябрдын ортосунда Токаевдин сапары тууралуу эмне жазылган?", Period(None, 11)),
+    ("Августтун башында Назарбаев тууралуу эмне жазылган?", Period(None, 8)),
+    ("What was written at the end of 2025 about Nazarbayev?", Period(2025, None)),
+    ("What was written in early 2025 about Tokayev?", Period(2025, None)),
+])
+def test_the_start_middle_or_end_of_a_month_or_year_is_the_whole_of_it(question: str, period: Period) -> None:
+    assert read_period(question) == period
