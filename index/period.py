@@ -25,6 +25,12 @@ engine's clock, a gold question's ``asked``), and becomes the month or year it n
 or a span of days (today, yesterday, a calendar week from Monday, "the past week"). "Now"
 is the calendar's, not the archive's newest date: a newsroom's archive is live, and the
 reply names the period it read, so a reader sees what "last month" was taken to be.
+
+A range is read too, as a span of days: since a month or year until the day asked ("since
+November", «қарашадан бері»), or from one month or year to another ("from September to
+November 2025", «с октября по декабрь»). The start, middle or end of a month or year («в начале
+сентября», «желтоқсанның соңында», "at the end of 2025") is the whole of it. In a chat, the
+engine carries a scoped question's period to the next (``Engine.period``).
 """
 
 from __future__ import annotations
