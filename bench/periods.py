@@ -52,11 +52,12 @@ def score(engine: Engine, gold: list[GoldQuestion], by_kind: bool = False) -> di
         on = engine.asked_on(q.asked)
         rank = first_hit_rank(on.retrieve(q.question, 10, history=q.history), q.relevant)
         reply = on.ask(q.question, history=q.history)
+        holds = bool(answer_hit(reply, q))
         ranks.append(rank)
-        hit += bool(answer_hit(reply, q))
+        hit += holds
         declined += reply.verdict != "answer"
         per[q.id] = {"rank": rank, "verdict": reply.verdict, "period": reply.period and reply.period.label("en"),
-                     "hit": bool(answer_hit(reply, q))}
+                     "hit": holds}
     out_of_period = [q for q in gold if not q.answerable]
     replies = {q.id: engine.asked_on(q.asked).ask(q.question, history=q.history) for q in out_of_period}
     per.update({i: {"verdict": r.verdict, "period": r.period and r.period.label("en")} for i, r in replies.items()})

@@ -181,6 +181,8 @@ class DocumentTable(_Table):
         super().__init__(path)
         (self._count,) = self._query("SELECT count(*) FROM documents")[0]
         self._span: tuple[tuple[str, str] | None] | None = None  # date_range's answer, once asked
+        # any_dated's answers: ranking and the reply both ask it of a period question
+        self._any: RecentVectors[DateRanges, bool] = RecentVectors(DATED_REMEMBERED)
 
     def __len__(self) -> int:
         return self._count
@@ -209,9 +211,13 @@ class DocumentTable(_Table):
         return self._span[0]
 
     def any_dated(self, ranges: DateRanges) -> bool:
-        """Whether some document is dated within ``ranges`` (``Period.date_ranges``)."""
+        """Whether some document is dated within ``ranges`` (``Period.date_ranges``); a build never changes, so
+        the last few periods asked are remembered."""
+        return bool(ranges) and self._any.get([ranges], lambda asked: [self._dated_within(r) for r in asked])[0]
+
+    def _dated_within(self, ranges: DateRanges) -> bool:
         sql, args = _within(ranges, "date")
-        return bool(ranges) and bool(self._query(f"SELECT 1 FROM documents WHERE {sql} LIMIT 1", args))
+        return bool(self._query(f"SELECT 1 FROM documents WHERE {sql} LIMIT 1", args))
 
     def latest(self, n: int) -> list[Document]:
         """The ``n`` newest documents (undated ones last): what a listing can show of a large archive."""

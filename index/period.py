@@ -217,7 +217,7 @@ _RELATIVE: tuple[tuple[re.Pattern, int | None, str | None], ...] = (
     (re.compile(r"\b(?:биыл|быйыл)\w*", re.I), 0, "year"),
     (re.compile(r"\bбылтыр\w*", re.I), -1, "year"),
 )
-_ROLLING = {"day": 1, "week": 7, "month": 30, "year": 365}  # "the past month": the 30 days up to today
+_ROLLING = {"week": 7, "month": 30, "year": 365}  # "the past month": the 30 days up to today
 
 
 def _relative(question: str, today: date) -> set[Period]:
@@ -304,7 +304,7 @@ def _place(groups: dict, today: date | None) -> Period | None:
     y1, y2 = (int(groups[k]) if groups.get(k) else None for k in ("y1", "y2"))
     if any(groups.get(k) and groups[k].lower() in _KK_AMBIGUOUS and not (y1 or y2) for k in ("m1", "m2")):
         return None  # «қазаннан»: from Kazan as much as from October
-    if groups.get("m2") is None and groups.get("y2") is None:  # since …, until the day asked
+    if m2 is None and y2 is None:  # since …, until the day asked
         if today is None:
             return None
         start = date(y1, m1 or 1, 1) if y1 else date(today.year if m1 <= today.month else today.year - 1, m1, 1)
@@ -342,11 +342,10 @@ def read_period(question: str, today: date | None = None, cued: bool = False) ->
     for pattern in _PATTERNS:
         for match in pattern.finditer(question):
             groups = [g for g in match.groups() if g]
-            month = next((m for g in groups if (m := _month(g))), None)
+            word, month = next(((g, m) for g in groups if (m := _month(g))), ("", None))
             year = next((int(g) for g in groups if g.isdigit()), None)
             if month is None:
                 continue
-            word = next(g for g in groups if _month(g))
             if word.lower() in _KK_AMBIGUOUS and year is None and "айын" not in match.group(0).lower():
                 continue
             found.add(Period(year, month))
