@@ -51,7 +51,8 @@ class ChatSession:
             answer = self.engine.ask(text, self.top_k, history=history)
         except QuestionError as exc:
             return Notice(exc.kind, str(exc))
-        self.conversation.add(text, now)
+        if answer.talk is None:  # "hi" or «спасибо» is no question for a follow-up to lean on
+            self.conversation.add(text, now)
         return answer
 
     def run_terminal(self, history_file: Path, show: Callable[[Answer], None]) -> None:

@@ -20,7 +20,7 @@ from typing import Callable
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-OUTCOMES = ("answer", "not_stated", "not_found", "refused", "failed")
+OUTCOMES = ("answer", "not_stated", "not_found", "small_talk", "refused", "failed")
 
 
 class BotMetrics:

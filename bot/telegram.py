@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop,
@@ -33,6 +33,7 @@ from index.answer import compose_answer
 from index.conversation import Conversation
 from index.engine import Engine, QuestionError, validate_question
 from index.settings import Settings
+from index.small_talk import SmallTalk
 
 from . import render
 from .metrics import BotMetrics
@@ -168,15 +169,15 @@ class CorpusBot:
 
     # ---- commands ----------------------------------------------------------------------
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        lang = _lang(update)
+        await update.effective_message.reply_text(self._help_text(_lang(update)), parse_mode=ParseMode.HTML)
+
+    def _help_text(self, lang: str) -> str:
         docs = self.engine.index.documents
         dates = docs.date_range() or ("?", "?")
         langs = ", ".join(render.LANG_NAMES.get(code, code) for code in docs.languages())
         examples = "\n".join(f"• {render.esc(text)}" for text in EXAMPLES.values())
-        await update.effective_message.reply_text(
-            say(lang, "help", docs=len(docs), langs=render.esc(langs), first=render.esc(dates[0]),
-                last=render.esc(dates[-1]), examples=examples),
-            parse_mode=ParseMode.HTML)
+        return say(lang, "help", docs=len(docs), langs=render.esc(langs), first=render.esc(dates[0]),
+                   last=render.esc(dates[-1]), examples=examples)
 
     async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lang = _lang(update)
@@ -247,6 +248,10 @@ class CorpusBot:
         history = conversation.history(now, self.settings.conversation_ttl)
         result = await loop.run_in_executor(self.executor, functools.partial(
             self.engine.ask, question, self.settings.top_k, history=history))
+        if result.talk is not None:  # "hi", «спасибо»: a reply of its own, and no question for a follow-up to lean on
+            await self.small_talk(message, result.talk)
+            self.metrics.questions.labels(result.verdict).inc()
+            return
         conversation.add(question, now)
         self._forget_idle_chats(context.application, now)
         key = _remember(context.bot_data, {"q": question, "lang": lang, "history": list(history),
@@ -260,6 +265,11 @@ class CorpusBot:
                 do_quote=i == 0))
         self.metrics.latency.observe(time.perf_counter() - started)
         self.metrics.questions.labels(result.verdict).inc()
+
+    async def small_talk(self, message: Message, talk: SmallTalk) -> None:
+        """A greeting, thanks or goodbye in the message's own language; "who are you?" gets /help in it."""
+        text = self._help_text(talk.lang) if talk.kind == "identity" else render.esc(talk.reply)
+        await with_retries(lambda: message.reply_text(text, parse_mode=ParseMode.HTML))
 
     # ---- buttons -----------------------------------------------------------------------
     async def show_passage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 from .lang import detect_language
 from .period import Period
 from .search import Hit
+from .small_talk import SmallTalk
 from .store import LoadedIndex
 from .text import asks, fold
 
@@ -109,7 +110,7 @@ class Citation:
     also_in: tuple[str, ...] = ()  # documents holding a near-identical copy of this passage
 
 
-Verdict = str  # "answer" | "not_stated" (related passages, but none says it) | "not_found"
+Verdict = str  # "answer" | "not_stated" (related passages, but none says it) | "not_found" | "small_talk" (no question)
 
 
 @dataclass(frozen=True)
@@ -135,13 +136,16 @@ class Answer:
     # The first sentence quoted, the one a reader takes for the answer ("" when declined): eval asks whether it
     # holds the fact (answer_lead_hit), since an answer of five sentences can hold it in its last.
     lead: str = ""
+    # A greeting, thanks, a goodbye or "who are you?" (small_talk.py): its kind and language; the reply is its own.
+    talk: SmallTalk | None = None
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer, "verdict": self.verdict,
                 "citations": [asdict(c) for c in self.citations], "read_with": self.read_with,
                 "carried": list(self.carried), "unresolved": self.unresolved, "read_as": self.read_as,
                 "period": None if self.period is None else self.period.to_dict(),
-                "parts": [asdict(p) for p in self.parts]}
+                "parts": [asdict(p) for p in self.parts],
+                "talk": None if self.talk is None else asdict(self.talk)}
 
 
 @dataclass(frozen=True)
@@ -312,6 +316,10 @@ def not_stated(question: str, hits: list[Hit], missing: tuple[str, ...]) -> Answ
 def no_articles(question: str, hits: list[Hit], period: Period) -> Answer:
     lang = detect_language(question)
     return Answer(question, NO_ARTICLES[lang].format(period=period.label(lang)), cite(hits), "not_stated", period=period)
+
+
+def small_talk_reply(message: str, talk: SmallTalk) -> Answer:
+    return Answer(message, talk.reply, [], "small_talk", talk=talk)
 
 
 def not_found(question: str) -> Answer:

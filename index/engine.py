@@ -12,7 +12,8 @@ import numpy as np
 
 from .acronyms import full_names_in, shouted
 from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate, SentenceCentres, candidate_sentences,
-                     compose_answer, merge_answers, no_articles, not_found, not_stated, select_sentences)
+                     compose_answer, merge_answers, no_articles, not_found, not_stated, select_sentences,
+                     small_talk_reply)
 from .casing import CorpusCasing, NameDirection
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
@@ -28,6 +29,7 @@ from .period import Period, named_in, read_period
 from .recent import RecentVectors
 from .rerank import head_features, reorder
 from .search import Hit, Scored, candidates, interleave, to_hits
+from .small_talk import small_talk
 from .source_language import first_in_language, named_language
 from .store import LoadedIndex
 from .vectors import QueryEncoder
@@ -449,6 +451,9 @@ class Engine:
         """
         timings = timings or Timings()
         validate_question(question, self.max_question_chars)
+        talk = small_talk(question)
+        if talk is not None:  # "hi", «спасибо», "who are you?": nothing to look up
+            return small_talk_reply(question, talk)
         return self._answer(question, self.read(question), k, mode, timings, self.chat(history))
 
     def _answer(self, message: str, parts: list[Part], k: int, mode: Mode | None, timings: Timings,
@@ -481,6 +486,9 @@ class Engine:
         own ranking (``hits``, their interleaving, only sets how many passages each cites).
         """
         timings = timings or Timings()
+        talk = small_talk(question)
+        if talk is not None:
+            return small_talk_reply(question, talk)
         parts, history = self.read(question), self.chat(history)
         if len(parts) > 1:
             return self._answer(question, parts, len(hits) or 5, None, timings, history)

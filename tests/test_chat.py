@@ -95,6 +95,17 @@ def test_chat_json_lines(seed_index_dir, model_cache):
     assert follow["unresolved"] is None
 
 
+def test_chat_small_talk_is_answered_and_leaves_the_conversation_as_it_was(seed_index_dir, model_cache):
+    lines = "\n".join([FIRST, "Thanks!", FOLLOW_UP]) + "\n"
+    proc = subprocess.run([sys.executable, "-c", "from bot.cli import main; main()", "chat", "--json"], input=lines,
+                          capture_output=True, text=True, env=_env(seed_index_dir, model_cache), cwd=ROOT / "tests",
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    first, thanks, follow = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert thanks["verdict"] == "small_talk" and thanks["talk"]["kind"] == "thanks" and thanks["citations"] == []
+    assert follow["history"] == [FIRST] and FACT in follow["answer"]  # "Thanks!" is no question to lean on
+
+
 def test_chat_on_a_given_day_carries_the_period_to_a_follow_up(seed_index_dir, model_cache):
     """--today: "And last month?" after a scoped question is November 2025 when asked on 10 December 2025."""
     lines = "What was written in December about Nazarbayev?\nAnd last month, about Tokayev's visit?\n"

@@ -84,8 +84,9 @@ def test_ask_json_shape(run):
     assert result.exit_code == 0, result.stderr
     answer = json.loads(result.stdout)  # exactly one JSON object on stdout
     assert set(answer) == {"question", "answer", "verdict", "citations", "read_with", "carried", "unresolved",
-                           "read_as", "period", "parts"}
+                           "read_as", "period", "parts", "talk"}
     assert answer["verdict"] == "answer" and answer["read_with"] is None and answer["carried"] == []
+    assert answer["talk"] is None
     assert answer["read_as"] is None and answer["period"] is None  # read as typed, scoped by no period
     assert answer["unresolved"] is None and answer["parts"] == []
     assert len(answer["citations"]) == 4 and "[1]" in answer["answer"]
@@ -105,6 +106,19 @@ def test_ask_text_output(run):
     assert len(shown) == 5 and all(-1 <= x <= 1 for x in shown) and "(score" not in result.stdout
     bm25 = run("ask", "Кто такой Самат Абиш?", "--mode", "bm25")
     assert bm25.exit_code == 0 and "(similarity" in bm25.stdout
+
+
+@pytest.mark.parametrize("message,kind,lang,fragment", [
+    ("Thanks!", "thanks", "en", "You're welcome"),
+    ("Привет", "greeting", "ru", "Задайте вопрос"),
+    ("Сен кімсің?", "identity", "kk", "Мен corpusbot"),
+])
+def test_ask_answers_small_talk_without_looking_anything_up(run, message, kind, lang, fragment):
+    answer = json.loads(run("ask", message, "--json").stdout)
+    assert answer["verdict"] == "small_talk" and answer["talk"] == {"kind": kind, "lang": lang}
+    assert fragment in answer["answer"] and answer["citations"] == []
+    text = run("ask", message)
+    assert text.exit_code == 0 and fragment in text.stdout and "Sources:" not in text.stdout
 
 
 @pytest.mark.parametrize("question,fragment", [("", "empty"), ("   ", "empty"), ("q" * 2500, "too long")])

@@ -355,6 +355,22 @@ async def test_follow_ups_lean_on_the_chat_and_chats_are_independent(engine, tmp
         assert FACT in (await _say(server, 13, FOLLOW_UP)).result["text"]
 
 
+async def test_small_talk_gets_its_own_reply_and_leaves_the_chat_as_it_was(engine, tmp_path):
+    async with running_bot(engine, tmp_path) as server:
+        await _say(server, 31, FIRST)
+        before = len(server.messages_to(31))
+        server.message("Thanks!", user_id=31, chat_id=31)
+        (thanks,) = await server.replies(31, before)
+        assert thanks.result["text"] == "You're welcome! Ask another question whenever you like."
+        assert not buttons(thanks)  # nothing cited, nothing to vote on
+        assert FACT in (await _say(server, 31, FOLLOW_UP)).result["text"]  # the follow-up still leans on FIRST
+        before = len(server.messages_to(32))
+        server.message("Кто ты?", user_id=32, chat_id=32, lang="en")
+        (who,) = await server.replies(32, before)
+        assert who.result["text"].startswith("Я отвечаю на вопросы") and "5 документов" in who.result["text"]
+        assert "Сәлеметсіз бе!" in (await _say(server, 33, "Сәлем!")).result["text"]
+
+
 async def test_a_follow_up_naming_another_month_keeps_asking_what_was_written(engine, tmp_path):
     async with running_bot(engine, tmp_path) as server:
         await _say(server, 15, "What was written in November about Tokayev's visit to Moscow?")
