@@ -138,8 +138,12 @@ class SmallTalk:
         return REPLIES[self.kind][self.lang]
 
 
+def _typed(text: str) -> tuple[str, ...]:
+    return tuple(_WORDS.findall(text.lower().replace("'", "").replace("’", "")))
+
+
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(_WORDS.findall(text.lower().replace("'", "").replace("’", "").translate(_LOOKALIKES)))
+    return tuple(word.translate(_LOOKALIKES) for word in _typed(text))
 
 
 @functools.cache
@@ -156,11 +160,24 @@ def _table() -> dict[tuple[str, ...], tuple[Kind, tuple[Lang, ...]]]:
     return table
 
 
+@functools.cache
+def _spelt() -> dict[tuple[str, ...], tuple[Lang, ...]]:
+    """The languages writing a phrase letter for letter: «Сиз кимсиз» is Kyrgyz, though Kazakh «Сіз кімсіз» folds
+    to it; a phrase typed without its letters («Салеметсиз бе») is any language it folds from."""
+    spelt: dict[tuple[str, ...], tuple[Lang, ...]] = {}
+    for by_lang in PHRASES.values():
+        for lang, phrases in by_lang.items():
+            for phrase in phrases.split("|"):
+                spelt[_typed(phrase)] = (*spelt.get(_typed(phrase), ()), lang)
+    return spelt
+
+
 def small_talk(message: str) -> SmallTalk | None:
     """What ``message`` says if it is small talk, else None; a digit anywhere makes it a question."""
     if any(c.isdigit() for c in message):
         return None
-    words, table = _words(message), _table()
+    typed = _typed(message)
+    words, table = tuple(word.translate(_LOOKALIKES) for word in typed), _table()
     if not words or len(words) > 4 * _LONGEST:
         return None
     found: list[tuple[Kind, tuple[Lang, ...]]] = []
@@ -168,7 +185,8 @@ def small_talk(message: str) -> SmallTalk | None:
     while i < len(words):  # longest phrase first, then a filler
         for n in range(min(_LONGEST, len(words) - i), 0, -1):
             if words[i:i + n] in table:
-                found.append(table[words[i:i + n]])
+                kind, langs = table[words[i:i + n]]
+                found.append((kind, _spelt().get(typed[i:i + n], langs)))
                 i += n
                 break
         else:
