@@ -304,6 +304,8 @@ def print_answer(answer) -> None:
         also = f"; also in {', '.join(c.also_in)}" if c.also_in else ""
         score = f"similarity {c.similarity:.3f}" if c.similarity is not None else f"BM25 {c.score:.2f}"
         click.echo(f"[{c.n}] {c.title} — {c.date or 'undated'}, {c.lang}, {c.doc_id} ({score}{also})")
+        if c.url:
+            click.echo(f"    {c.url}")
         for paragraph in c.text.split("\n\n"):
             click.echo(click.wrap_text(paragraph, width=100, initial_indent="    ", subsequent_indent="    "))
 

@@ -70,9 +70,15 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def linked(title: str, url: str | None) -> str:
+    """The title in bold, a link to its article when the corpus gives an address (corpus.web_url: http or https)."""
+    bold = f"<b>{esc(title)}</b>"
+    return f'<a href="{html.escape(url, quote=True)}">{bold}</a>' if url else bold
+
+
 def source_line(c: Citation, lang: str) -> str:
     date = c.date or TEXTS[lang]["undated"]
-    return f"[{c.n}] <b>{esc(c.title)}</b> — {esc(date)}, {esc(LANG_NAMES.get(c.lang, c.lang))}"
+    return f"[{c.n}] {linked(c.title, c.url)} — {esc(date)}, {esc(LANG_NAMES.get(c.lang, c.lang))}"
 
 
 def answer_blocks(answer: Answer, lang: str) -> list[str]:
@@ -182,8 +188,9 @@ def keyboard(citations: list[Citation], answer_key: str | None, next_page: int |
     return rows
 
 
-def passage_message(title: str, date: str | None, doc_lang: str, doc_id: str, text: str, lang: str) -> list[str]:
-    header = (f"<b>{esc(title)}</b>\n{esc(date or TEXTS[lang]['undated'])} · "
+def passage_message(title: str, date: str | None, doc_lang: str, doc_id: str, text: str, lang: str,
+                    url: str | None = None) -> list[str]:
+    header = (f"{linked(title, url)}\n{esc(date or TEXTS[lang]['undated'])} · "
               f"{esc(LANG_NAMES.get(doc_lang, doc_lang))} · <code>{esc(doc_id)}</code>")
     blocks = [header] + [esc(piece) for para in text.split("\n\n") for piece in split_plain(para, 3000)]
     return pack(blocks)

@@ -21,11 +21,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop,
-                          CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler,
+                          CallbackQueryHandler, CommandHandler, ContextTypes, Defaults, MessageHandler,
                           TypeHandler, filters)
 from telegram.request import HTTPXRequest
 
@@ -182,7 +182,7 @@ class CorpusBot:
     async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lang = _lang(update)
         docs = self.engine.index.documents
-        lines = [f"• <b>{render.esc(d.title)}</b> — {render.esc(d.date or render.TEXTS[lang]['undated'])}, "
+        lines = [f"• {render.linked(d.title, d.url)} — {render.esc(d.date or render.TEXTS[lang]['undated'])}, "
                  f"{render.LANG_NAMES.get(d.lang, d.lang)} (<code>{render.esc(d.doc_id)}</code>)"
                  for d in docs.latest(SOURCES_LISTED)]
         if len(docs) > SOURCES_LISTED:  # an archive is listed by its newest articles, not in a hundred messages
@@ -281,7 +281,7 @@ class CorpusBot:
             return
         await query.answer()
         for text in render.passage_message(passage.title, passage.date, passage.lang, passage.doc_id,
-                                           passage.text, lang):
+                                           passage.text, lang, passage.url):
             await query.message.reply_text(text, parse_mode=ParseMode.HTML)
 
     async def more_results(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -550,6 +550,8 @@ def build_application(settings: Settings, engine: Engine, state_file: Path | Non
            .rate_limiter(AIORateLimiter(max_retries=3))
            .persistence(BotState(state_file))
            .concurrent_updates(True)
+           # sources link to their articles: five previews under an answer would bury it
+           .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
            .build())
     feedback = FeedbackStore(state_file.with_name(FEEDBACK_FILE))
     bot = CorpusBot(engine, settings, metrics=metrics, outage=outage, feedback=feedback)

@@ -108,6 +108,7 @@ class Citation:
     score: float  # what ranked it: a cosine (dense), BM25 (bm25) or a fused score that may pass 1 (hybrid)
     similarity: float | None = None  # cosine of passage and question, comparable across modes
     also_in: tuple[str, ...] = ()  # documents holding a near-identical copy of this passage
+    url: str | None = None  # the article's address, when the corpus gives one (corpus.web_url)
 
 
 Verdict = str  # "answer" | "not_stated" (related passages, but none says it) | "not_found" | "small_talk" (no question)
@@ -303,7 +304,7 @@ def cite(hits: list[Hit]) -> list[Citation]:
         Citation(h.rank, h.passage.doc_id, h.passage.passage_id, h.passage.title, h.passage.date,
                  h.passage.lang, h.passage.text, round(h.score, 4),
                  None if h.dense is None else round(float(h.dense), 4),
-                 tuple(dict.fromkeys(p.doc_id for p in h.also if p.doc_id != h.passage.doc_id)))
+                 tuple(dict.fromkeys(p.doc_id for p in h.also if p.doc_id != h.passage.doc_id)), h.passage.url)
         for h in hits
     ]
 

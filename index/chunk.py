@@ -37,6 +37,7 @@ class Passage:
     # Spans (into ``text``) of the sentences an answer may quote; each has a
     # vector in the index, pooled at build time (embed.py, late chunking).
     sentences: tuple[tuple[int, int], ...] = ()
+    url: str | None = None  # the article's address (a JSONL record's ``url``), so a citation can link to it
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -110,7 +111,7 @@ def _passage(doc: Document, start: int, end: int) -> Passage:
     text = doc.text[start:end]
     digest = hashlib.sha256(f"{doc.doc_id}\n{text}".encode("utf-8")).hexdigest()[:12]
     return Passage(f"{doc.doc_id}:{digest}", doc.doc_id, start, end, text, doc.title, doc.date, doc.lang,
-                   quotable_sentences(text))
+                   quotable_sentences(text), doc.url)
 
 
 def chunk_corpus(docs: list[Document], target_words: int = TARGET_WORDS, max_words: int = MAX_WORDS,

@@ -111,7 +111,7 @@ def parse_jsonl_record(record: object, source: str) -> Document:
         lang = detect_language(clean)
     title = plain_text(plain(str(record.get("title") or ""))) or make_title(paragraphs[0])
     return Document(str(doc_id), title, clean, iso_date(record.get("date")), lang,
-                    record.get("url") or None, source, tuple(removed))
+                    web_url(record.get("url")), source, tuple(removed))
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
@@ -121,6 +121,26 @@ def plain_text(text: str, limit: int = 300) -> str:
     """A title as one line of plain text: no control or direction characters, spaces folded, bounded."""
     text = " ".join(_CONTROL.sub(" ", text).split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+MAX_URL = 2048
+
+
+def web_url(value: object) -> str | None:
+    """An article's address as a link users may open: http or https with a host, one line, bounded; else None.
+    It is shown in every citation, so a ``javascript:`` or ``file:`` address never becomes a link."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or len(url) > MAX_URL or _CONTROL.search(url) or any(c.isspace() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1" and other addresses urllib cannot read
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
 def iso_date(value: object) -> str | None:

@@ -56,13 +56,16 @@ def write_tables(path: Path, documents: Iterable[Document], passages: Iterable[P
 
 
 def _compact(p: Passage) -> list:
-    """Fields not already in their own columns, as a list (a third of the size of a dict per row)."""
-    return [p.start, p.end, p.text, p.title, p.date, [list(s) for s in p.sentences]]
+    """Fields not already in their own columns, as a list (a third of the size of a dict per row); the article's
+    address last and only when it has one, so a build from before addresses reads as one without them."""
+    row = [p.start, p.end, p.text, p.title, p.date, [list(s) for s in p.sentences]]
+    return [*row, p.url] if p.url else row
 
 
 def _passage(passage_id: str, doc_id: str, lang: str, data: str) -> Passage:
-    start, end, text, title, date, sentences = json.loads(data)
-    return Passage(passage_id, doc_id, start, end, text, title, date, lang, tuple(tuple(s) for s in sentences))
+    start, end, text, title, date, sentences, *url = json.loads(data)
+    return Passage(passage_id, doc_id, start, end, text, title, date, lang, tuple(tuple(s) for s in sentences),
+                   url[0] if url else None)
 
 
 class _Table:

@@ -41,6 +41,9 @@ class _TelegramHTML(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag not in ALLOWED_TAGS:
             raise EntityError(f'Unsupported start tag "{tag}"')
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and not href.startswith(("http://", "https://", "tg://")):  # Telegram refuses other links
+            raise EntityError(f'Unsupported URL protocol in "{href}"')
         self.stack.append(tag)
 
     def handle_endtag(self, tag):
@@ -258,7 +261,8 @@ async def _params(request: web.Request) -> dict:
         raw.update(request.query)
     out = {}
     for key, value in raw.items():
-        if isinstance(value, str) and key in ("reply_markup", "allowed_updates", "commands", "entities"):
+        if isinstance(value, str) and key in ("reply_markup", "allowed_updates", "commands", "entities",
+                                                 "link_preview_options"):
             value = json.loads(value)
         out[key] = value
     return out

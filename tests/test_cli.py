@@ -92,7 +92,7 @@ def test_ask_json_shape(run):
     assert len(answer["citations"]) == 4 and "[1]" in answer["answer"]
     for n, citation in enumerate(answer["citations"], 1):
         assert set(citation) == {"n", "doc_id", "passage_id", "title", "date", "lang", "text", "score",
-                                 "similarity", "also_in"}
+                                 "similarity", "also_in", "url"}
         assert citation["n"] == n and -1 <= citation["similarity"] <= 1
     assert {c["doc_id"] for c in answer["citations"][:2]} & {"004_2a95a0a8ff3325d7", "000_f84121460bca48ab"}
 

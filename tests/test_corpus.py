@@ -142,20 +142,24 @@ def test_missing_corpus_dir(tmp_path):
 
 
 def test_jsonl_metadata_is_validated(tmp_path):
-    """A hostile date or title becomes plain data: dates ISO or null, titles one line of plain text."""
+    """A hostile date, title or address becomes plain data: dates ISO or null, titles one line of plain text,
+    addresses http(s) links or null."""
     import json as _json
 
     from index.corpus import load_corpus
 
     records = [{"id": "a", "text": "Police closed a casino in Kapchagay on Tuesday.", "date": "<i>2025",
-                "title": "<b>Bold</b>\u202e title\x00 with\ncontrols"},
-               {"id": "b", "text": "The parliament met in Astana.", "date": "2025-03-04T10:00:00Z"},
-               {"id": "c", "text": "A third text about Bishkek.", "date": "2025-13-40", "title": "   "}]
+                "title": "<b>Bold</b>\u202e title\x00 with\ncontrols", "url": " https://kapital.kz/a?x=1 "},
+               {"id": "b", "text": "The parliament met in Astana.", "date": "2025-03-04T10:00:00Z",
+                "url": "javascript:alert(1)"},
+               {"id": "c", "text": "A third text about Bishkek.", "date": "2025-13-40", "title": "   ",
+                "url": "https://bad host/x"}]
     (tmp_path / "docs.jsonl").write_text("\n".join(_json.dumps(r) for r in records), "utf-8")
     docs = {d.doc_id: d for d in load_corpus(tmp_path)[0]}
     assert docs["a"].date is None and docs["b"].date == "2025-03-04" and docs["c"].date is None
     assert docs["a"].title == "Bold title with controls"  # markup read as text; what is left is escaped when rendered
     assert docs["c"].title.startswith("A third text")
+    assert [docs[d].url for d in "abc"] == ["https://kapital.kz/a?x=1", None, None]
     (tmp_path / "d.txt").write_text(" date 2025-02-30 Парламент собрался в Астане.\nВторой абзац.", "utf-8")
     page = {d.doc_id: d for d in load_corpus(tmp_path)[0]}["d"]
     assert page.date is None and page.text.startswith("Парламент собрался")  # the header read, its date refused

@@ -189,6 +189,50 @@ def test_cli_dry_run_and_build_report(built, model_cache, monkeypatch):
     assert '"embedded": 0' in again.stdout and '"unchanged": 5' in again.stdout
 
 
+def test_an_articles_address_reaches_its_citations(built, embedder, model_cache, monkeypatch):
+    """A JSONL record's ``url`` is kept with its passages and given with every citation of them, in the CLI too."""
+    import json
+
+    corpus, index_dir = built
+    url = "https://news.example.kz/energy/zhetysu-solar?id=412"
+    record = {"id": "wire-412", "title": "Zhetysu solar park opens its second phase", "date": "2026-11-01",
+              "lang": "en", "url": url, "text": NEW_TEXT.split(" ", 2)[2]}
+    (corpus / "wire.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    build_index(corpus, index_dir, embedder)
+    answer = Engine(embedder, load_index(index_dir, embedder.fingerprint)).ask(NEW_QUESTION)
+    assert answer.citations[0].doc_id == "wire-412" and answer.citations[0].url == url
+    assert all(c.url is None for c in answer.citations[1:])  # the seeds' pages give no address
+    monkeypatch.setenv("MODEL_CACHE_DIR", str(model_cache))
+    args = ["ask", NEW_QUESTION, "--corpus", str(corpus), "--index-dir", str(index_dir)]
+    cited = json.loads(CliRunner().invoke(main, [*args, "--json"]).stdout)["citations"]
+    assert cited[0]["url"] == url and cited[1]["url"] is None
+    assert f"\n    {url}\n" in CliRunner().invoke(main, args).stdout
+
+
+async def test_the_bot_links_a_source_to_its_article_without_a_preview(built, embedder, tmp_path):
+    import json
+
+    from test_telegram import ask, buttons, running_bot
+
+    corpus, index_dir = built
+    url = "https://news.example.kz/energy/zhetysu-solar?id=412&lang=en"
+    record = {"id": "wire-412", "title": "Zhetysu solar park opens its second phase", "date": "2026-11-01",
+              "lang": "en", "url": url, "text": NEW_TEXT.split(" ", 2)[2]}
+    (corpus / "wire.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    build_index(corpus, index_dir, embedder)
+    engine = Engine(embedder, load_index(index_dir, embedder.fingerprint))
+    async with running_bot(engine, tmp_path, index_dir=index_dir) as tg:
+        (reply,) = await ask(tg, NEW_QUESTION)
+        link = '<a href="https://news.example.kz/energy/zhetysu-solar?id=412&amp;lang=en"><b>Zhetysu solar park'
+        assert link in reply.params["text"] and "412 megawatts" in reply.result["text"]
+        assert reply.params["link_preview_options"] == {"is_disabled": True}  # five previews would bury the answer
+        chat = int(reply.params["chat_id"])
+        before = len(tg.messages_to(chat))
+        tg.press(buttons(reply)[0]["callback_data"], reply.result, user_id=chat)
+        (passage,) = await tg.replies(chat, before)
+        assert passage.params["text"].startswith(link)  # the passage opened from its button links to it too
+
+
 def _start_crash(point: str, corpus: Path, index_dir: Path, model_cache: Path,
                  settings: dict[str, str] | None = None) -> subprocess.Popen:
     env = {**os.environ, "MODEL_CACHE_DIR": str(model_cache), "PYTHONPATH": str(ROOT), **(settings or {})}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.render import (CALLBACK_LIMIT, MESSAGE_LIMIT, answer_blocks, esc, keyboard, pack, passage_data,
@@ -20,6 +22,19 @@ def test_corpus_and_user_text_are_escaped():
     assert "<script>" not in html and "A &lt; B &amp; C &gt; D" in html
     assert "Title &lt;b&gt;&amp;" in html
     assert parse_html(html)  # Telegram would accept it
+
+
+def test_a_source_with_an_address_links_its_title_and_telegram_accepts_it():
+    url = "https://example.kz/news/1?a=1&b=\"2\""
+    cited = replace(_citation(1, title="Тоқаев <i>"), url=url)
+    html = "\n\n".join(answer_blocks(Answer("q", "Answer [1]", [cited, _citation(2)]), "en"))
+    assert '<a href="https://example.kz/news/1?a=1&amp;b=&quot;2&quot;"><b>Тоқаев &lt;i&gt;</b></a>' in html
+    assert "[2] <b>Title" in html  # no address, no link
+    assert "Тоқаев <i>" in parse_html(html)
+    (message,) = passage_message("T", None, "kk", "doc", "Body", "en", url)
+    assert message.startswith('<a href="https://example.kz/news/1?a=1&amp;b=&quot;2&quot;"><b>T</b></a>')
+    with pytest.raises(EntityError):  # the fake server refuses what Telegram refuses
+        parse_html('<a href="javascript:alert(1)">x</a>')
 
 
 def test_split_prefers_sentence_ends():
