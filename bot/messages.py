@@ -20,6 +20,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "Commands: /help, /new (forget the conversation: follow-ups lean on your last questions), /sources (the documents), /about (the index).\n\nExamples:\n{examples}"),
         "empty": "Please write a question, for example: /ask {example}",
         "no_words": "There are no words in that message to look up. Ask in words, for example: /ask {example}",
+        "language": "I read questions in English, Russian, Kazakh and Kyrgyz. Please ask in one of them, "
+                    "for example: /ask {example}",
         "too_long": "That message is too long for a question ({chars} characters; the limit is {limit}). "
                     "Please ask something shorter.",
         "not_text": "I can only read text questions. Please type your question.",
@@ -43,6 +45,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "Команды: /help, /new (начать разговор заново: уточняющие вопросы опираются на ваши последние вопросы), /sources (документы), /about (индекс).\n\nПримеры:\n{examples}"),
         "empty": "Напишите вопрос, например: /ask {example}",
         "no_words": "В сообщении нет слов, по которым можно искать. Спросите словами, например: /ask {example}",
+        "language": "Я понимаю вопросы на английском, русском, казахском и кыргызском. Спросите на одном из них, "
+                    "например: /ask {example}",
         "too_long": "Сообщение слишком длинное для вопроса ({chars} символов; предел {limit}). "
                     "Спросите короче.",
         "not_text": "Я понимаю только текстовые вопросы. Напишите вопрос текстом.",
@@ -65,6 +69,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "Командалар: /help, /new (әңгімені жаңадан бастау: нақтылау сұрақтары соңғы сұрақтарыңызға сүйенеді), /sources (құжаттар), /about (индекс).\n\nМысалдар:\n{examples}"),
         "empty": "Сұрақ жазыңыз, мысалы: /ask {example}",
         "no_words": "Хабарда іздейтін сөз жоқ. Сөзбен сұраңыз, мысалы: /ask {example}",
+        "language": "Мен ағылшын, орыс, қазақ және қырғыз тілдеріндегі сұрақтарды түсінемін. Солардың бірінде "
+                    "сұраңыз, мысалы: /ask {example}",
         "too_long": "Хабар сұрақ үшін тым ұзын ({chars} таңба; шегі {limit}). Қысқарақ сұраңыз.",
         "not_text": "Мен тек мәтіндік сұрақтарды түсінемін. Сұрағыңызды жазыңыз.",
         "unknown": "Мұндай команда жоқ. /help көріңіз.",
@@ -86,6 +92,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "Буйруктар: /help, /new (маекти жаңыдан баштоо: тактоочу суроолор акыркы суроолоруңузга таянат), /sources (документтер), /about (индекс).\n\nМисалдар:\n{examples}"),
         "empty": "Суроо жазыңыз, мисалы: /ask {example}",
         "no_words": "Билдирүүдө издей турган сөз жок. Сөз менен сураңыз, мисалы: /ask {example}",
+        "language": "Мен англис, орус, казак жана кыргыз тилдериндеги суроолорду түшүнөм. Алардын биринде "
+                    "сураңыз, мисалы: /ask {example}",
         "too_long": "Билдирүү суроо үчүн өтө узун ({chars} белги; чеги {limit}). Кыскараак сураңыз.",
         "not_text": "Мен текст түрүндөгү суроолорду гана түшүнөм. Сурооңузду жазыңыз.",
         "unknown": "Мындай буйрук жок. /help караңыз.",

@@ -72,10 +72,19 @@ def validate_question(question: str, max_chars: int) -> str:
         raise QuestionError("empty", "the question is empty")
     if not any(c.isalnum() for c in text):  # "?", emoji, punctuation: nothing to look up
         raise QuestionError("no_words", "the question has no words to look up")
+    if other_script(text):  # "托卡耶夫访问莫斯科了吗？": the corpus' languages are written in neither, so none can match
+        raise QuestionError("language", "the question is not written in English, Russian, Kazakh or Kyrgyz")
     if len(question) > max_chars:
         raise QuestionError("too_long",
                             f"the question is too long ({len(question)} characters; the limit is {max_chars})")
     return text
+
+
+def other_script(text: str) -> bool:
+    """Most of the letters are of neither the Latin nor the Cyrillic alphabet (Chinese, Arabic, Georgian…)."""
+    letters = [c for c in text if c.isalpha()]
+    other = sum(1 for c in letters if not (c <= "\u024f" or "\u1e00" <= c <= "\u1eff" or "\u0400" <= c <= "\u052f"))
+    return other * 2 > len(letters)
 
 
 @dataclass

@@ -47,6 +47,20 @@ def test_questions_without_words_are_refused(question):
     assert caught.value.kind in {"no_words", "empty"}
 
 
+@pytest.mark.parametrize("question,refused", [
+    ("托卡耶夫访问莫斯科了吗？", True), ("ما هي عاصمة كازاخستان؟", True), ("ტოკაევი მოსკოვში?", True),
+    ("Who is 托卡耶夫?", False),  # a name in another script inside a question of ours
+    ("Қасым-Жомарт Тоқаев кім?", False), ("Ҳамроҳи Тоқаев кӣ буд?", False), ("Đà Nẵng?", False),
+])
+def test_a_question_in_another_alphabet_is_refused_by_name(question, refused):
+    if not refused:
+        assert validate_question(question, 2000)
+        return
+    with pytest.raises(QuestionError) as caught:
+        validate_question(question, 2000)
+    assert caught.value.kind == "language"
+
+
 @pytest.mark.parametrize("question", ["lorem ipsum dolor sit amet", "asdf qwerty zxcv"])
 def test_nonsense_gets_no_citations(engine, question):
     answer = engine.ask(question)

@@ -252,6 +252,7 @@ def test_console_script_end_to_end(seed_index_dir, model_cache):
 
 @pytest.mark.parametrize("args, code, kind", [
     (["ask", "?", "--json"], 2, "no_words"),
+    (["ask", "托卡耶夫访问莫斯科了吗？", "--json"], 2, "language"),
     (["ask", "   ", "--json"], 2, "empty"),
     (["eval", "--gold", "/nonexistent/gold.jsonl", "--json"], 1, "gold"),
     (["index", "build", "--index-dir", "/etc/hostname/sub", "--json"], 1, "os"),

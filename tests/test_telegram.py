@@ -166,6 +166,7 @@ async def test_non_text_messages(tg, kind, expected):
 @pytest.mark.parametrize("text,expected", [
     ("x " * 1200, "too long"), ("/frobnicate", "don't know that command"), ("/ask", "Please write a question"),
     ("?", "no words in that message"), ("🙂🙂🙂", "no words in that message"),
+    ("托卡耶夫访问莫斯科了吗？", "I read questions in English, Russian, Kazakh and Kyrgyz"),
     ("lorem ipsum dolor sit amet", "could not find an answer"),
 ])
 async def test_bad_text_inputs(tg, text, expected):
