@@ -95,9 +95,9 @@ def answer_blocks(answer: Answer, lang: str) -> list[str]:
     if answer.period and answer.verdict == "answer":  # "written in September": say the articles were scoped so
         blocks.insert(0, f"<i>{esc(TEXTS[lang]['period'].format(period=answer.period.label(lang)))}</i>")
     if answer.read_as:  # Kazakh typed in Latin letters or without its own: say how it was read, so a misread is seen
-        blocks.insert(0, f"<i>{esc(TEXTS[lang]['read_as'].format(question=_shortened(answer.read_as)))}</i>")
+        blocks.insert(0, f"<i>{esc(TEXTS[lang]['read_as'].format(question=shortened(answer.read_as)))}</i>")
     if answer.read_with:  # a follow-up: say which question shaped it, so a misread is seen and undone with /new
-        blocks.insert(0, f"<i>{esc(TEXTS[lang]['read_with'].format(question=_shortened(answer.read_with)))}</i>")
+        blocks.insert(0, f"<i>{esc(TEXTS[lang]['read_with'].format(question=shortened(answer.read_with)))}</i>")
     if answer.unresolved:  # "her" with nobody to be: say so rather than let a guess pass for the answer
         blocks.insert(0, f"<i>{esc(TEXTS[lang]['unresolved'].format(word=answer.unresolved))}</i>")
     if answer.citations:
@@ -106,7 +106,7 @@ def answer_blocks(answer: Answer, lang: str) -> list[str]:
     return blocks
 
 
-def _shortened(question: str, limit: int = 200) -> str:
+def shortened(question: str, limit: int = 200) -> str:
     """A question quoted in a note: at most ``limit`` characters (a message may hold 2,000)."""
     return question if len(question) <= limit else question[:limit - 1] + "…"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import hashlib
 import logging
 import re
 import secrets
@@ -21,11 +22,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram import (BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle,
+                      InputTextMessageContent, LinkPreviewOptions, Message, Update)
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop,
-                          CallbackQueryHandler, CommandHandler, ContextTypes, Defaults, MessageHandler,
+                          CallbackQueryHandler, CommandHandler, ContextTypes, Defaults, InlineQueryHandler,
+                          MessageHandler,
                           TypeHandler, filters)
 from telegram.request import HTTPXRequest
 
@@ -46,6 +49,10 @@ log = logging.getLogger("corpusbot.telegram")
 TOKEN_RE = re.compile(r"^\d{5,12}:[A-Za-z0-9_-]{30,}$")
 RECENT_ANSWERS = 500  # answers whose "more results" button keeps working (persisted across restarts)
 SOURCES_LISTED = 40  # /sources lists this many of the newest documents
+# Inline mode ("@bot question" in any chat): a query shorter than this is still being typed; typing sends a query
+# at each pause, so a user gets this many times the per-minute budget of messages; Telegram may cache an answer
+# this many seconds; a result's title and description are cut to this length.
+INLINE_MIN_CHARS, INLINE_BUDGET, INLINE_CACHE, INLINE_TITLE = 4, 3, 300, 100
 COMMANDS = [("help", "How to ask, with examples"), ("ask", "Ask a question (in groups)"),
             ("new", "Start a new conversation (forget earlier questions)"),
             ("sources", "The indexed documents"), ("about", "Index status")]
@@ -135,6 +142,7 @@ class CorpusBot:
         self.executor = executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="retrieval")
         self.allowed = set(settings.telegram_allowed_users)
         self.recent: dict[int, deque[float]] = defaultdict(deque)
+        self.recent_inline: dict[int, deque[float]] = defaultdict(deque)  # typing sends several: a budget of its own
         self.metrics = metrics or BotMetrics()
         self.metrics.observe(lambda: self.engine)
         self.outage = outage
@@ -152,17 +160,20 @@ class CorpusBot:
         lang = render.ui_lang(user.language_code if user else None)
         if update.callback_query:
             await update.callback_query.answer(say(lang, "refused", uid=user.id if user else "?"), show_alert=True)
+        elif update.inline_query:  # no chat to write to: no results, and Telegram stops waiting for them
+            await update.inline_query.answer([], cache_time=0, is_personal=True)
         elif update.effective_message and update.effective_chat.type == "private":
             self.metrics.questions.labels("refused").inc()
             await update.effective_message.reply_text(say(lang, "refused", uid=user.id if user else "?"))
         raise ApplicationHandlerStop
 
-    def _rate_limited(self, user_id: int) -> int:
+    def _rate_limited(self, user_id: int, inline: bool = False) -> int:
         """Seconds to wait, or 0 when the user may ask now (sliding one-minute window)."""
-        window, now = self.recent[user_id], time.monotonic()
+        window, now = (self.recent_inline if inline else self.recent)[user_id], time.monotonic()
+        limit = self.settings.rate_limit_per_minute * (INLINE_BUDGET if inline else 1)
         while window and now - window[0] >= 60:
             window.popleft()
-        if len(window) >= self.settings.rate_limit_per_minute:
+        if len(window) >= limit:
             return max(1, int(60 - (now - window[0])) + 1)
         window.append(now)
         return 0
@@ -270,6 +281,38 @@ class CorpusBot:
         """A greeting, thanks or goodbye in the message's own language; "who are you?" gets /help in it."""
         text = self._help_text(talk.lang) if talk.kind == "identity" else render.esc(talk.reply)
         await with_retries(lambda: message.reply_text(text, parse_mode=ParseMode.HTML))
+
+    # ---- inline mode -------------------------------------------------------------------
+    async def inline_query(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """"@bot question" in any chat: the answer with its sources, as one result to post there.
+
+        Telegram sends a query each time the user pauses typing, so a query too short to be a
+        question, one refused like a message, small talk or nothing found gets no result rather than
+        a reply nobody would post; the rest are answered as a first question, since an inline
+        query has no conversation to lean on.
+        """
+        query, lang = update.inline_query, _lang(update)
+        text = " ".join(query.query.split())
+        try:
+            validate_question(text, self.settings.max_question_chars)
+        except QuestionError:
+            text = ""
+        if len(text) < INLINE_MIN_CHARS or self._rate_limited(query.from_user.id, inline=True):
+            await query.answer([], cache_time=0, is_personal=True)
+            return
+        result = await asyncio.get_running_loop().run_in_executor(self.executor, functools.partial(
+            self.engine.ask, text, self.settings.top_k))
+        self.metrics.questions.labels(result.verdict).inc()
+        if result.verdict not in ("answer", "not_stated"):
+            await query.answer([], cache_time=INLINE_CACHE, is_personal=False)
+            return
+        posted = render.pack([f"<b>{render.esc(text)}</b>", *render.answer_blocks(result, lang)])[0]
+        article = InlineQueryResultArticle(
+            id=hashlib.sha256(f"{self.engine.index.manifest['built_at']}\n{text}".encode()).hexdigest()[:32],
+            title=render.shortened(result.lead or result.answer, INLINE_TITLE),
+            description=render.shortened(", ".join(dict.fromkeys(c.title for c in result.citations)), INLINE_TITLE),
+            input_message_content=InputTextMessageContent(posted, parse_mode=ParseMode.HTML))
+        await query.answer([article], cache_time=INLINE_CACHE, is_personal=False)
 
     # ---- buttons -----------------------------------------------------------------------
     async def show_passage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -570,6 +613,7 @@ def build_application(settings: Settings, engine: Engine, state_file: Path | Non
     app.add_handler(MessageHandler(private & filters.TEXT, bot.private_text))
     app.add_handler(MessageHandler(groups & filters.TEXT, bot.group_text))
     app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, bot.not_text))
+    app.add_handler(InlineQueryHandler(bot.inline_query))
     app.add_handler(CallbackQueryHandler(bot.show_passage, pattern=r"^p\|[^|]{1,62}$"))
     app.add_handler(CallbackQueryHandler(bot.more_results, pattern=r"^m\|[\w-]{1,40}\|\d{1,4}$"))
     app.add_handler(CallbackQueryHandler(bot.vote, pattern=r"^v\|[\w-]{1,40}\|[+-]$"))

@@ -200,6 +200,21 @@ class FakeTelegram:
                 "from": await self.m_getMe({}), "text": plain,
                 **({"reply_markup": markup} if markup else {})}
 
+    async def m_answerInlineQuery(self, p):
+        """Checked as Telegram checks it: at most 50 results, ids of 1–64 bytes, each message well-formed."""
+        results = p.get("results") or []
+        if len(results) > 50:
+            raise ValueError("RESULTS_TOO_MUCH")
+        for result in results:
+            if not 1 <= len(str(result.get("id", "")).encode()) <= 64:
+                raise ValueError("RESULT_ID_INVALID")
+            content = result.get("input_message_content") or {}
+            text = str(content.get("message_text", ""))
+            plain = parse_html(text) if content.get("parse_mode") == "HTML" else text
+            if not plain.strip() or len(plain) > 4096:
+                raise ValueError("MESSAGE_EMPTY" if not plain.strip() else "MESSAGE_TOO_LONG")
+        return True
+
     async def m_editMessageText(self, p):
         return await self.m_sendMessage(p)
 
@@ -232,6 +247,28 @@ class FakeTelegram:
             "id": str(next(self._message_ids)), "chat_instance": "ci", "data": data, "message": message,
             "from": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}", "language_code": lang}}})
 
+    def inline(self, query: str, user_id: int = 42, lang: str = "en") -> str:
+        """A user typing "@bot query" in some chat; the inline query's id, which its answer carries."""
+        query_id = str(next(self._message_ids))
+        self.push({"inline_query": {"id": query_id, "query": query, "offset": "",
+                                    "from": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}",
+                                             "language_code": lang}}})
+        return query_id
+
+    async def inline_answer(self, query_id: str, timeout: float = 60.0) -> Sent:
+        deadline = time.monotonic() + timeout
+        while True:
+            for sent in self.sent:
+                if sent.method == "answerInlineQuery" and sent.params.get("inline_query_id") == query_id:
+                    return sent
+            if time.monotonic() > deadline:
+                raise AssertionError(f"inline query {query_id} was not answered")
+            self._new_sent.clear()
+            try:
+                await asyncio.wait_for(self._new_sent.wait(), 0.5)
+            except asyncio.TimeoutError:
+                pass
+
     def messages_to(self, chat_id: int) -> list[Sent]:
         return [s for s in self.sent if s.method == "sendMessage" and int(s.params["chat_id"]) == chat_id]
 
@@ -262,7 +299,7 @@ async def _params(request: web.Request) -> dict:
     out = {}
     for key, value in raw.items():
         if isinstance(value, str) and key in ("reply_markup", "allowed_updates", "commands", "entities",
-                                                 "link_preview_options"):
+                                                 "link_preview_options", "results", "button"):
             value = json.loads(value)
         out[key] = value
     return out

@@ -232,6 +232,26 @@ async def test_twenty_chats_at_once(tg):
         assert "238" in reply.result["text"]
 
 
+async def test_inline_mode_offers_the_answer_with_its_sources_to_post_anywhere(tg):
+    sent = await tg.inline_answer(tg.inline("Who is Samat Abish?", user_id=7001))
+    (article,) = sent.params["results"]
+    posted = article["input_message_content"]
+    assert article["type"] == "article" and posted["parse_mode"] == "HTML"
+    assert posted["message_text"].startswith("<b>Who is Samat Abish?</b>")
+    assert "[1]" in posted["message_text"] and "Putin holds ‘private’ talks" in posted["message_text"]
+    assert "Abish" in article["title"] and len(article["title"]) <= 100 and article["description"]
+    assert posted["link_preview_options"] == {"is_disabled": True}
+    again = await tg.inline_answer(tg.inline("Who is  Samat Abish?", user_id=7002))
+    assert again.params["results"][0]["id"] == article["id"]  # the same question, the same result for Telegram's cache
+    declined = await tg.inline_answer(tg.inline("When will Tokayev visit Tokyo?", user_id=7001))
+    assert "does not mention «Tokyo»" in declined.params["results"][0]["input_message_content"]["message_text"]
+    for typing in ("Wh", "hi", "?!", "What is the capital of Peru?"):  # still typing, small talk, nothing found
+        assert (await tg.inline_answer(tg.inline(typing, user_id=7003))).params["results"] == []
+    budget = [(await tg.inline_answer(tg.inline("Who is Samat Abish?", user_id=7004))).params["results"]
+              for _ in range(3 * 5 + 1)]  # three times the fixture's five messages a minute
+    assert all(budget[:-1]) and budget[-1] == []
+
+
 async def test_allow_list_refuses_politely(engine, tmp_path):
     async with running_bot(engine, tmp_path, telegram_allowed_users=[1]) as server:
         server.message("Who is Samat Abish?", user_id=99)
@@ -240,6 +260,9 @@ async def test_allow_list_refuses_politely(engine, tmp_path):
         server.message("Who is Samat Abish?", user_id=1)
         (reply,) = await server.replies(1, 0)
         assert "Abish" in reply.result["text"]
+        refused = await server.inline_answer(server.inline("Who is Samat Abish?", user_id=99))
+        assert refused.params["results"] == []  # inline, nothing from the corpus either
+        assert (await server.inline_answer(server.inline("Who is Samat Abish?", user_id=1))).params["results"]
 
 
 @pytest.mark.parametrize("token,fragment", [(None, "not set"), ("12345:short", "malformed")])
