@@ -86,6 +86,7 @@ bench: setup
 	$(BIN)/python bench/kazakh_letters.py --test --out docs/results/kazakh-letters.json
 	$(BIN)/python bench/two_asks.py --out docs/results/two-asks.json
 	$(BIN)/python bench/small_talk.py --test --out docs/results/small-talk.json
+	$(BIN)/python bench/follow.py --out docs/results/follow-dev.json
 	$(BIN)/python bench/periods.py --test --out docs/results/periods.json
 	$(BIN)/python bench/kyrgyz_translated.py --out docs/results/kyrgyz-translated-dev.json
 	$(BIN)/python bench/language_projection.py --out docs/results/language-projection-dev.json
