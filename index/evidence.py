@@ -74,12 +74,14 @@ _NAMING = frozenset({"деген"})
 # its whole meaning, and any sentence naming them answers it.
 _ABOUT = frozenset("""
 about said say says saying known know written write writes wrote reported report reports mentioned mention
-news anything something happened happen happening article articles me us the a an any
+news anything something happened happen happening article articles me us the a an any of corpus
 про известно говорится говорят сказано сказал сказала сказали пишут писали написано сообщается сообщают
 сообщали упоминается упоминали новости новостей расскажи расскажите произошло происходит статьях статьи есть
+что-то что-нибудь корпус корпусе упоминание упоминания упоминаний
 туралы жайында жөнінде айтылған айтылды айтылады белгілі жазылған жазылды жазады делінген деді айтты болды
-жаңалық жаңалықтар хабарланды айтшы
+жаңалық жаңалықтар хабарланды айтшы бірдеңе бар айтыла корпус корпуста
 тууралуу жөнүндө айтылган айтылат белгилүү жазылган жазылат деп деди айтты болду жаңылык жаңылыктар кабар айтчы
+бир нерсе бар барбы айтылганбы
 """.split())
 # What a topical question may hold besides its names (topic_terms, topical_shape).
 _TOPICAL = FUNCTION_WORDS | _NAMING | _ABOUT
