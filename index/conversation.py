@@ -60,6 +60,10 @@ QUESTION_WORDS = {
 кайда кайдан кантип канчага канчадан кандайча кайсыга кайсынын кайсысын кайдагы эмнеси эмнесин
 """.split()),
 }
+# Kazakh and Kyrgyz inflect their question words for case and number (кімдердің, қайсылары, эмнелерге, кимден);
+# a word asks when it is one of these stems with an ending. «Не» is too short a stem and stays in its listed forms.
+TURKIC_QUESTION_STEMS = ("кім", "қанша", "қандай", "қайсы", "қашан", "қайда", "қалай", "неше", "нелер",
+                         "ким", "эмне", "канча", "кандай", "кайсы", "качан", "кайда", "кантип")
 # Words that open questions: capitalised there, but never names. "Какую должность…" and "Чью позицию…" name nothing.
 OPENERS = frozenset().union(*QUESTION_WORDS.values()) | frozenset("""
 is are was were do does did can could will would should has have had and but so or in on at for from about tell please
@@ -130,6 +134,30 @@ def refers_back(question: str, casing: Casing = unseen) -> bool:
         if word in REFERRING and (i == 0 or (words[i - 1], word) not in ASKING):
             return True
     return False
+
+
+# What a bare follow-up may hold besides its question words: particles, negation and the postposition that makes
+# "why" («Эмне үчүн?», «Не үшін?»; "Why not?", «А почему?», «Ал эми качан?»), and the measure a count or a length is asked in ("How many times?", «Сколько раз?», «Қанша уақыт?»,
+# «Канча жолу?»). A closed class, as the question words are.
+BARE = frozenset("""
+not no then so exactly times time long many much often hours days years
+а и же ли не нет именно раз раза долго часов часа дней лет
+ал ше ғой жоқ үшін рет мәрте уақыт сағат күн жыл
+эми го эмес үчүн бы би бу бү пы пи пу пү жолу убакыт саат
+""".split())
+_ANY_QUESTION_WORD = frozenset().union(*QUESTION_WORDS.values())
+
+
+def asking(word: str) -> bool:
+    """A question word of any of the four languages, a Kazakh or Kyrgyz one with its ending too («кимдерди»)."""
+    return word in _ANY_QUESTION_WORD or word.startswith(TURKIC_QUESTION_STEMS)
+
+
+def only_asks(question: str) -> bool:
+    """Every word asks, binds or measures ("Why?", "How long?", «Сколько раз?», «Кимдерди?»): read with an earlier
+    question, it asks about that question's subject, having nothing of its own to look up."""
+    words = [w.lower() for w in WORD.findall(question)]
+    return any(map(asking, words)) and all(asking(w) or w in BARE or w in OPENERS for w in words)
 
 
 def unresolved(question: str, casing: Casing = unseen) -> str | None:

@@ -16,7 +16,7 @@ from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate
                      small_talk_reply)
 from .casing import CorpusCasing, NameDirection
 from .chunk import Passage
-from .conversation import FUNCTION_WORDS, FollowUp, mix, read_follow_up, refers_back
+from .conversation import FUNCTION_WORDS, FollowUp, mix, only_asks, read_follow_up, refers_back
 from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, place_vouched, question_terms, same_name,
                        spelt, taken_up, topic_terms, topical_shape, weigh)
 from .fuse import FusionParams, Mode, collapse_near_duplicates, first_where, rank, spread_documents
@@ -536,9 +536,9 @@ class Engine:
         return answer if period is None else replace(answer, period=period)
 
     def _leans_back(self, text: str, history: tuple[str, ...]) -> bool:
-        """A follow-up that points back ("Кого она тревожит?"): its words are pronouns and question words,
-        its subject is in the question it is read with, so the corpus need not hold any word of its own."""
-        return self.follow_up(text, history).leans and refers_back(text, self.casing)
+        """A follow-up that points back ("Кого она тревожит?") or only asks ("Why?", «Қашан?»): its subject is in
+        the question it is read with, so the corpus need not hold any word of its own."""
+        return self.follow_up(text, history).leans and (refers_back(text, self.casing) or only_asks(text))
 
     def sentence_inputs(self, text: str, hits: list[Hit], history: tuple[str, ...] = (),
                         candidates_: list[Candidate] | None = None, within: str = "",

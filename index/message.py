@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .conversation import QUESTION_WORDS, Casing, names, unseen
+from .conversation import QUESTION_WORDS, TURKIC_QUESTION_STEMS, Casing, names, unseen
 from .lang import detect_language
 from .text import LETTERS, split_sentences
 
@@ -53,10 +53,6 @@ JOINING = {"en": frozenset({"and"}), "ru": frozenset({"и", "а"}), "kk": frozen
            "ky": frozenset({"жана"})}
 _FRONTED = frozenset({"en", "ru"})
 _TURKIC = ("kk", "ky")
-# Kazakh and Kyrgyz inflect their question words for case and number (кімдердің, қайсылары, эмнелерге, кимден);
-# a word asks when it is one of these stems with an ending. «Не» is too short a stem and stays in its listed forms.
-_TURKIC_STEMS = ("кім", "қанша", "қандай", "қайсы", "қашан", "қайда", "қалай", "неше", "нелер",
-                 "ким", "эмне", "канча", "кандай", "кайсы", "качан", "кайда", "кантип")
 _PREPOSITIONS = frozenset("""
 in on at to from with by for about of into after before during
 в во на с со к ко о об обо по у от для из за при про до после
@@ -127,7 +123,7 @@ def two_asks(sentence: str) -> list[str]:
     # Kazakh and Kyrgyz share a script and most of these words, and a short question may be taken for the other
     kin = _TURKIC if lang in _TURKIC else (lang,)
     listed = frozenset().union(*(QUESTION_WORDS.get(code, frozenset()) for code in kin))
-    stems = _TURKIC_STEMS if lang in _TURKIC else ()
+    stems = TURKIC_QUESTION_STEMS if lang in _TURKIC else ()
     question: Callable[[str], bool] = lambda word: word in listed or word.startswith(stems)  # noqa: E731
     joining = frozenset().union(*(JOINING.get(code, frozenset()) for code in kin))
     words = list(_WORD.finditer(sentence))

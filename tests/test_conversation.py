@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import ROOT
-from index.conversation import Conversation, names, read_follow_up, unresolved
+from index.conversation import Conversation, names, only_asks, read_follow_up, unresolved
 from index.evaluate import evaluate, load_gold
 
 DEV = load_gold(ROOT / "tests" / "data" / "followups_dev.jsonl")
@@ -85,6 +87,28 @@ def test_a_follow_up_none_of_whose_words_the_corpus_holds_is_answered_and_nonsen
     assert "003_d23ac1e4305185a3" in {c.doc_id for c in reply.citations}
     nonsense = engine.ask("lorem ipsum dolor sit amet", history=("Who is Samat Abish?",))
     assert nonsense.verdict == "not_found" and not nonsense.citations
+
+
+@pytest.mark.parametrize("earlier,question,fact", [
+    ("Did people die in the January 2022 unrest in Kazakhstan?", "How many?", "238"),
+    ("Встречался ли Назарбаев с Путиным в 2024 году?", "Сколько раз?", "эки жолу"),
+    ("Назарбаев 2024-жылы Путин менен жолуктубу?", "Канча жолу?", "эки жолу"),
+])
+def test_a_bare_question_word_after_a_question_asks_about_it(engine, earlier, question, fact):
+    """"How many?" or «Сколько раз?» has no word of its own to look up; read with its earlier question it asks
+    about that question's subject (it was "not found" wherever the corpus lacks its question word)."""
+    assert only_asks(question)
+    reply = engine.ask(question, history=(earlier,))
+    assert reply.verdict == "answer" and reply.read_with == earlier and fact in reply.answer
+
+
+def test_a_bare_question_word_with_nothing_before_it_is_not_found(engine):
+    assert engine.ask("Why?").verdict == "not_found" and engine.ask("Қашан?").verdict == "not_found"
+
+
+@pytest.mark.parametrize("question", ["What about Tokayev?", "Why did he go?", "Is it true?", "lorem ipsum?"])
+def test_a_question_with_words_of_its_own_does_not_only_ask(question):
+    assert not only_asks(question)
 
 
 def test_conversation_keeps_the_last_turns_and_expires():
