@@ -87,6 +87,13 @@ NOT_STATED = {
     "ky": "Корпуста {terms} жөнүндө эч нерсе айтылбайт, ошондуктан бул суроого жооп жок. Жакын үзүндүлөр:",
 }
 
+# "Tell me more" after an answer that quoted every sentence its passages hold for the question (engine.more):
+NOTHING_MORE = {
+    "en": "The corpus says nothing more on this than I quoted.",
+    "ru": "Больше, чем я процитировал, в корпусе об этом нет.",
+    "kk": "Корпуста бұл туралы мен келтіргеннен артық ештеңе жоқ.",
+    "ky": "Корпуста бул тууралуу мен келтиргенден ашык эч нерсе жок.",
+}
 # The question scopes its articles by when they came out (period.py), and none came out then nor names it:
 NO_ARTICLES = {
     "en": "The corpus holds no article from {period}, so it does not answer this. Related passages:",
@@ -321,6 +328,10 @@ def no_articles(question: str, hits: list[Hit], period: Period) -> Answer:
 
 def small_talk_reply(message: str, talk: SmallTalk) -> Answer:
     return Answer(message, talk.reply, [], "small_talk", talk=talk)
+
+
+def nothing_more(message: str, earlier: str) -> Answer:
+    return Answer(message, NOTHING_MORE[detect_language(earlier)], [], "not_found", read_with=earlier)
 
 
 def not_found(question: str) -> Answer:

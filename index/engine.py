@@ -12,8 +12,8 @@ import numpy as np
 
 from .acronyms import full_names_in, shouted
 from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate, SentenceCentres, candidate_sentences,
-                     compose_answer, merge_answers, no_articles, not_found, not_stated, select_sentences,
-                     small_talk_reply)
+                     compose_answer, merge_answers, no_articles, not_found, not_stated, nothing_more,
+                     select_sentences, small_talk_reply)
 from .casing import CorpusCasing, NameDirection
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, FollowUp, mix, only_asks, read_follow_up, refers_back
@@ -29,6 +29,7 @@ from .period import Period, named_in, read_period
 from .recent import RecentVectors
 from .rerank import head_features, reorder
 from .search import Hit, Scored, candidates, interleave, to_hits
+from .more import asks_for_more
 from .small_talk import small_talk
 from .source_language import first_in_language, named_language
 from .store import LoadedIndex
@@ -55,6 +56,7 @@ TERM_CACHE = 8192
 # The passages an answer cites, whose names the near-miss check reads: the topic facet pairs a name the corpus
 # writes otherwise only among these (Engine._topic_first).
 VOUCHING = 5
+MORE_PASSAGES = 10  # "Tell me more" quotes from the last question's best passages, twice an answer's five
 RECENT_FOLLOW_UPS = 256  # (question, history) readings remembered: each question is read three times on its way
 
 
@@ -434,7 +436,10 @@ class Engine:
         """
         if vector is not None:
             return self._retrieve(question, k, mode, timings, vector, history)
-        parts, history = self.read(question), self.chat(history)
+        history = self.chat(history)
+        if history and asks_for_more(question) and (asked := _asked_before(history)):  # the question it asks more of
+            (question, history), _ = asked
+        parts = self.read(question)
         rankings = [self._retrieve(p.question, k, mode, timings, None, (*history, *p.context), p.within)
                     for p in parts]
         return rankings[0] if len(rankings) == 1 else interleave(rankings, k)
@@ -463,6 +468,8 @@ class Engine:
         talk = small_talk(question)
         if talk is not None:  # "hi", «спасибо», "who are you?": nothing to look up
             return small_talk_reply(question, talk)
+        if history and asks_for_more(question):  # "Tell me more": the last question, past its own answer
+            return self.more(question, self.chat(history), k, mode, timings)
         return self._answer(question, self.read(question), k, mode, timings, self.chat(history))
 
     def _answer(self, message: str, parts: list[Part], k: int, mode: Mode | None, timings: Timings,
@@ -498,6 +505,8 @@ class Engine:
         talk = small_talk(question)
         if talk is not None:
             return small_talk_reply(question, talk)
+        if history and asks_for_more(question):
+            return self.more(question, self.chat(history), len(hits) or 5, None, timings)
         parts, history = self.read(question), self.chat(history)
         if len(parts) > 1:
             return self._answer(question, parts, len(hits) or 5, None, timings, history)
@@ -534,6 +543,60 @@ class Engine:
         answer = compose_answer(question, hits, chosen)
         timings.add("compose", t)
         return answer if period is None else replace(answer, period=period)
+
+    def more(self, message: str, history: tuple[str, ...], k: int = 5, mode: Mode | None = None,
+             timings: Timings | None = None) -> Answer:
+        """The chat's last question answered again past what was quoted already ("Tell me more", more.py): the
+        sentences of its ``MORE_PASSAGES`` best passages that its answer, and any "more" since, left out; each
+        question of a message of several, as it was answered. Declined as the question was. The sources are
+        the passages quoted, under the numbers of their rank."""
+        timings = timings or Timings()
+        asked = _asked_before(history)
+        if asked is None:
+            return not_found(message)
+        (earlier, before), rounds = asked
+        parts = self.read(earlier)
+        first = self._answer(earlier, parts, k, mode, timings, before)
+        if first.verdict != "answer":
+            return replace(first, question=message, read_with=earlier)
+        said = [first.answer]
+        numbers: dict[str, int] = {}  # passage id → its number in the reply, as _answer numbers a message's
+        answers = []
+        for part in parts:
+            leans_on = (*before, *part.context)
+            hits = self._retrieve(part.question, MORE_PASSAGES, mode, timings, None, leans_on, part.within)
+            if len(parts) > 1:
+                hits = [replace(h, rank=numbers.setdefault(h.passage.passage_id, len(numbers) + 1)) for h in hits]
+            t = time.perf_counter()
+            chosen = self._further(part.question, hits, leans_on, part.within, said, rounds)
+            timings.add("compose", t)
+            if not chosen:
+                answers.append(nothing_more(part.question, earlier))
+                continue
+            answer = compose_answer(part.question, hits, chosen)
+            quoted = {hits[c.hit].rank for c in chosen}
+            answers.append(replace(answer, citations=[c for c in answer.citations if c.n in quoted]))
+        if all(not a.citations for a in answers):
+            return nothing_more(message, earlier)
+        merged = answers[0] if len(parts) == 1 else merge_answers(message, [p.question for p in parts], answers)
+        return replace(merged, question=message, read_with=earlier)
+
+    def _further(self, question: str, hits: list[Hit], history: tuple[str, ...], within: str, said: list[str],
+                 rounds: int) -> list[Candidate]:
+        """The sentences an answer to ``question`` would quote next: ``rounds`` picks, each past ``said`` (what
+        was quoted before it, to which it adds)."""
+        candidates_ = candidate_sentences(hits, self.index, passages=len(hits))
+        subject = self._spelt(self.subject(question), hits, question)
+        chosen: list[Candidate] = []
+        for _ in range(rounds):
+            left = [c for c in candidates_ if not any(c.text in text for text in said)]
+            if not left:
+                return []
+            left, similarity, coverage = self.sentence_inputs(question, hits, history, left, within)
+            chosen = select_sentences(left, similarity, hits, coverage, overlap=self.overlap(left),
+                                      bonus=self.sentence_bonus(left, hits, subject, detect_language(question)))
+            said.append(" ".join(c.text for c in chosen))
+        return chosen
 
     def _leans_back(self, text: str, history: tuple[str, ...]) -> bool:
         """A follow-up that points back ("Кого она тревожит?") or only asks ("Why?", «Қашан?»): its subject is in
@@ -621,6 +684,15 @@ class Engine:
     def confident(self, hits: list[Hit]) -> bool:
         """Whether the corpus holds an answer: some retrieved passage is close enough in meaning."""
         return any((h.dense or 0.0) >= self.min_score for h in hits)
+
+
+def _asked_before(history: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], int] | None:
+    """The chat's last question that did not itself ask for more, with the chat before it, and how many times
+    more has been asked of it, this time included; None when every message asked for more."""
+    asked = [i for i, h in enumerate(history) if not asks_for_more(h)]
+    if not asked:
+        return None
+    return (history[asked[-1]], history[:asked[-1]]), len(history) - asked[-1]
 
 
 def _same_basis(a: np.ndarray | None, b: np.ndarray | None) -> bool:

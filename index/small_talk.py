@@ -8,22 +8,19 @@ and gets a reply of its own kind in its own language.
 
 A message is small talk only when every word of it belongs to this closed table,
 written by hand like the calendar words (``PHRASES``; ``FILLERS`` may stand beside
-a phrase, never alone: "ok thanks", «спасибо, бот»). Punctuation and emoji are not
-words. Any other word makes the message a question and it is answered as one:
-"Hi! Who is Samat Abish?" (message.py leaves the greeting out), «Спасибо, а когда
-…?», "What did Tokayev thank Putin for?". Kazakh and Kyrgyz letters are matched
-with their Russian lookalikes too, so «Салеметсиз бе» typed without them is
-«Сәлеметсіз бе».
+a phrase, never alone: "ok thanks", «спасибо, бот»; phrases.py reads it). Punctuation
+and emoji are not words. Any other word makes the message a question and it is
+answered as one: "Hi! Who is Samat Abish?" (message.py leaves the greeting out),
+«Спасибо, а когда …?», "What did Tokayev thank Putin for?".
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass
 from typing import Literal
 
 from .lang import LANGS, Lang, detect_language
+from .phrases import PhraseTable
 
 Kind = Literal["greeting", "thanks", "farewell", "identity"]
 # A message of several phrases is of its last kind but a greeting: "Hi, who are you?" asks who; "Thanks, bye!" leaves.
@@ -122,10 +119,7 @@ REPLIES: dict[Kind, dict[Lang, str]] = {
     },
 }
 
-# Kazakh and Kyrgyz letters and their Russian lookalikes, as a phone without the Kazakh layout types them.
-_LOOKALIKES = str.maketrans("әғқңөұүһіё", "агкноуухие")
-_WORDS = re.compile(r"[^\W\d_]+")
-_LONGEST = 6  # words in the longest phrase
+TABLE: PhraseTable[Kind] = PhraseTable(PHRASES, FILLERS)
 
 
 @dataclass(frozen=True)
@@ -138,62 +132,10 @@ class SmallTalk:
         return REPLIES[self.kind][self.lang]
 
 
-def _typed(text: str) -> tuple[str, ...]:
-    return tuple(_WORDS.findall(text.lower().replace("'", "").replace("’", "")))
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(word.translate(_LOOKALIKES) for word in _typed(text))
-
-
-@functools.cache
-def _table() -> dict[tuple[str, ...], tuple[Kind, tuple[Lang, ...]]]:
-    """Each phrase's words, its kind and the languages writing it (салам, рахмат, кош are several languages')."""
-    table: dict[tuple[str, ...], tuple[Kind, tuple[Lang, ...]]] = {}
-    for kind, by_lang in PHRASES.items():
-        for lang, phrases in by_lang.items():
-            for phrase in phrases.split("|"):
-                words = _words(phrase)
-                assert 0 < len(words) <= _LONGEST, phrase
-                _, langs = table.get(words, (kind, ()))
-                table[words] = (kind, (*langs, lang))
-    return table
-
-
-@functools.cache
-def _spelt() -> dict[tuple[str, ...], tuple[Lang, ...]]:
-    """The languages writing a phrase letter for letter: «Сиз кимсиз» is Kyrgyz, though Kazakh «Сіз кімсіз» folds
-    to it; a phrase typed without its letters («Салеметсиз бе») is any language it folds from."""
-    spelt: dict[tuple[str, ...], tuple[Lang, ...]] = {}
-    for by_lang in PHRASES.values():
-        for lang, phrases in by_lang.items():
-            for phrase in phrases.split("|"):
-                spelt[_typed(phrase)] = (*spelt.get(_typed(phrase), ()), lang)
-    return spelt
-
-
 def small_talk(message: str) -> SmallTalk | None:
     """What ``message`` says if it is small talk, else None; a digit anywhere makes it a question."""
-    if any(c.isdigit() for c in message):
-        return None
-    typed = _typed(message)
-    words, table = tuple(word.translate(_LOOKALIKES) for word in typed), _table()
-    if not words or len(words) > 4 * _LONGEST:
-        return None
-    found: list[tuple[Kind, tuple[Lang, ...]]] = []
-    i = 0
-    while i < len(words):  # longest phrase first, then a filler
-        for n in range(min(_LONGEST, len(words) - i), 0, -1):
-            if words[i:i + n] in table:
-                kind, langs = table[words[i:i + n]]
-                found.append((kind, _spelt().get(typed[i:i + n], langs)))
-                i += n
-                break
-        else:
-            if words[i] not in FILLERS:
-                return None
-            i += 1
-    if not found:
+    found = TABLE.read(message)
+    if found is None:
         return None
     kind = next((k for k, _ in reversed(found) if k != "greeting"), "greeting")
     return SmallTalk(kind, _language(message, found))

@@ -8,7 +8,8 @@ import pytest
 
 from conftest import ROOT
 from index.lang import LANGS
-from index.small_talk import KINDS, PHRASES, REPLIES, SmallTalk, _table, _words, small_talk
+from index.phrases import folded, typed
+from index.small_talk import KINDS, PHRASES, REPLIES, TABLE, SmallTalk, small_talk
 
 DATA = ROOT / "tests" / "data"
 
@@ -61,7 +62,7 @@ def test_the_table_is_one_kind_a_phrase_and_every_reply_is_written():
     for kind, by_lang in PHRASES.items():
         for phrases in by_lang.values():
             for phrase in phrases.split("|"):
-                kinds.setdefault(_words(phrase), set()).add(kind)
+                kinds.setdefault(folded(typed(phrase)), set()).add(kind)
     assert {words: k for words, k in kinds.items() if len(k) > 1} == {}
-    assert len(_table()) == len(kinds)
+    assert len(TABLE.table) == len(kinds)
     assert all(REPLIES[kind][lang] for kind in KINDS for lang in LANGS)

@@ -379,6 +379,21 @@ async def test_follow_ups_lean_on_the_chat_and_chats_are_independent(engine, tmp
         assert FACT in (await _say(server, 13, FOLLOW_UP)).result["text"]
 
 
+async def test_tell_me_more_quotes_what_the_answer_left_out_and_pages_its_question(engine, tmp_path):
+    async with running_bot(engine, tmp_path) as server:
+        first = (await _say(server, 35, FIRST)).result["text"]
+        more = await _say(server, 35, "Tell me more")
+        text = more.result["text"]
+        assert text.split("\n")[0] == f"Read with your earlier question “{FIRST}” (/new to ask afresh)"
+        body = text.split("\n", 1)[1].split("Sources")[0]
+        assert "[" in body and not {s for s in body.split(". ") if len(s) > 40} & {s for s in first.split(". ")}
+        paging = next(b["callback_data"] for b in buttons(more) if b["callback_data"].startswith("m|"))
+        before = len(server.messages_to(35))
+        server.press(paging, more.result, user_id=35)
+        (page,) = await server.replies(35, before)  # the sources of the earlier question, paged on
+        assert page.result["text"].startswith("[") and "Tell me more" not in page.result["text"]
+
+
 async def test_small_talk_gets_its_own_reply_and_leaves_the_chat_as_it_was(engine, tmp_path):
     async with running_bot(engine, tmp_path) as server:
         await _say(server, 31, FIRST)
