@@ -87,6 +87,7 @@ bench: setup
 	$(BIN)/python bench/two_asks.py --out docs/results/two-asks.json
 	$(BIN)/python bench/small_talk.py --test --out docs/results/small-talk.json
 	$(BIN)/python bench/follow.py --out docs/results/follow-dev.json
+	$(BIN)/python bench/more.py --test --out docs/results/more.json
 	$(BIN)/python bench/periods.py --test --out docs/results/periods.json
 	$(BIN)/python bench/kyrgyz_translated.py --out docs/results/kyrgyz-translated-dev.json
 	$(BIN)/python bench/language_projection.py --out docs/results/language-projection-dev.json
