@@ -17,7 +17,8 @@ from index.answer import Answer
 from index.conversation import Conversation
 from index.engine import Engine, QuestionError
 
-HELP = ("Ask a question in English, Russian, Kazakh or Kyrgyz; follow-ups may lean on your earlier questions.\n"
+HELP = ("Ask a question in English, Russian, Kazakh or Kyrgyz; follow-ups may lean on your earlier questions,\n"
+        "and \"Tell me more\" quotes what an answer left out.\n"
         "  /new   start a new conversation     /quit   leave (or Ctrl-D)")
 
 

@@ -16,6 +16,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "taken from the articles and numbered sources — tap a number to read the passage.\n\n"
                  "To ask within a period, say when the articles came out: “What was written in November "
                  "about …?”, “… last week?”; in a follow-up, “And in September?”.\n\n"
+                 "Ask “Tell me more” for what an answer left out.\n\n"
                  "In groups, mention me, reply to me, or use /ask your question.\n\n"
                  "Commands: /help, /new (forget the conversation: follow-ups lean on your last questions), /sources (the documents), /about (the index).\n\nExamples:\n{examples}"),
         "empty": "Please write a question, for example: /ask {example}",
@@ -41,6 +42,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "из статей и пронумерованные источники — нажмите номер, чтобы прочитать фрагмент.\n\n"
                  "Чтобы спросить о периоде, скажите, когда вышли статьи: «Что писали в ноябре о …?», "
                  "«… на прошлой неделе?»; в уточнении — «А в сентябре?».\n\n"
+                 "Напишите «Подробнее», чтобы получить то, что не вошло в ответ.\n\n"
                  "В группах упомяните меня, ответьте на моё сообщение или напишите /ask вопрос.\n\n"
                  "Команды: /help, /new (начать разговор заново: уточняющие вопросы опираются на ваши последние вопросы), /sources (документы), /about (индекс).\n\nПримеры:\n{examples}"),
         "empty": "Напишите вопрос, например: /ask {example}",
@@ -65,6 +67,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "пен нөмірленген дереккөздер беремін — үзіндіні оқу үшін нөмірді басыңыз.\n\n"
                  "Кезең бойынша сұрау үшін мақалалар қашан шыққанын айтыңыз: «Қарашада … туралы не "
                  "жазылды?», «… өткен аптада?»; нақтылауда — «Ал қыркүйекте ше?».\n\n"
+                 "Жауапқа сыймағанын білу үшін «Толығырақ айтшы» деп жазыңыз.\n\n"
                  "Топтарда мені атаңыз, хабарыма жауап беріңіз немесе /ask сұрақ деп жазыңыз.\n\n"
                  "Командалар: /help, /new (әңгімені жаңадан бастау: нақтылау сұрақтары соңғы сұрақтарыңызға сүйенеді), /sources (құжаттар), /about (индекс).\n\nМысалдар:\n{examples}"),
         "empty": "Сұрақ жазыңыз, мысалы: /ask {example}",
@@ -88,6 +91,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "жана номерленген булактар берем — үзүндүнү окуу үчүн номерди басыңыз.\n\n"
                  "Мезгил боюнча суроо үчүн макалалар качан чыкканын айтыңыз: «Ноябрда … тууралуу эмне "
                  "жазылган?», «… өткөн жумада?»; тактоодо — «Ал эми сентябрда?».\n\n"
+                 "Жоопко батпай калганын билүү үчүн «Кененирээк айтып берчи» деп жазыңыз.\n\n"
                  "Топтордо мени атаңыз, билдирүүмө жооп бериңиз же /ask суроо деп жазыңыз.\n\n"
                  "Буйруктар: /help, /new (маекти жаңыдан баштоо: тактоочу суроолор акыркы суроолоруңузга таянат), /sources (документтер), /about (индекс).\n\nМисалдар:\n{examples}"),
         "empty": "Суроо жазыңыз, мисалы: /ask {example}",
