@@ -137,8 +137,9 @@ def refers_back(question: str, casing: Casing = unseen) -> bool:
 
 
 # What a bare follow-up may hold besides its question words: particles, negation and the postposition that makes
-# "why" («Эмне үчүн?», «Не үшін?»; "Why not?", «А почему?», «Ал эми качан?»), and the measure a count or a length is asked in ("How many times?", «Сколько раз?», «Қанша уақыт?»,
-# «Канча жолу?»). A closed class, as the question words are.
+# "why" («Эмне үчүн?», «Не үшін?»; "Why not?", «А почему?», «Ал эми качан?»), and the measure a count or a length
+# is asked in ("How many times?", «Сколько раз?», «Қанша уақыт?», «Канча жолу?»). A closed class, as the question
+# words are.
 BARE = frozenset("""
 not no then so exactly times time long many much often hours days years
 а и же ли не нет именно раз раза долго часов часа дней лет

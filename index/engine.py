@@ -74,7 +74,7 @@ def validate_question(question: str, max_chars: int) -> str:
         raise QuestionError("empty", "the question is empty")
     if not any(c.isalnum() for c in text):  # "?", emoji, punctuation: nothing to look up
         raise QuestionError("no_words", "the question has no words to look up")
-    if other_script(text):  # "托卡耶夫访问莫斯科了吗？": the corpus' languages are written in neither, so none can match
+    if other_script(text):  # "托卡耶夫访问莫斯科了吗？": the corpus is written in neither alphabet, so nothing can match
         raise QuestionError("language", "the question is not written in English, Russian, Kazakh or Kyrgyz")
     if len(question) > max_chars:
         raise QuestionError("too_long",

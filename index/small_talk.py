@@ -52,7 +52,8 @@ PHRASES: dict[Kind, dict[Lang, str]] = {
                  ыраазымын""",
     },
     "farewell": {
-        "en": "bye | goodbye | good bye | bye bye | see you | see you later | see ya | cya | good night | take care | farewell",
+        "en": """bye | goodbye | good bye | bye bye | see you | see you later | see ya | cya | good night | take care |
+                 farewell""",
         "ru": """пока | пока пока | до свидания | всего доброго | всего хорошего | до встречи | до завтра |
                  спокойной ночи | прощай | прощайте | увидимся""",
         "kk": """сау бол | сау болыңыз | сау болыңдар | көріскенше | қош | қош бол | қош болыңыз | қайырлы түн""",
@@ -62,7 +63,8 @@ PHRASES: dict[Kind, dict[Lang, str]] = {
     "identity": {
         "en": """who are you | what are you | what can you do | what do you do | how do you work | help | what is this |
                  what is this bot | are you a bot | are you a robot | who made you | who created you |
-                 what do you know | how can you help | how can you help me | tell me about yourself | what is corpusbot""",
+                 what do you know | how can you help | how can you help me | tell me about yourself |
+                 what is corpusbot""",
         "ru": """кто ты | кто вы | ты кто | вы кто | что ты умеешь | что вы умеете | что ты можешь | что вы можете |
                  как ты работаешь | как вы работаете | что ты такое | ты бот | вы бот | помощь | помоги | помогите |
                  что ты знаешь | что вы знаете | чем ты можешь помочь | чем вы можете помочь | расскажи о себе |
@@ -71,8 +73,8 @@ PHRASES: dict[Kind, dict[Lang, str]] = {
                  сіз не істей аласыз | сен не білесің | сіз не білесіз | көмек | көмектес | көмектесіңіз |
                  сен бот па | сен қалай жұмыс істейсің | қалай жұмыс істейсің | қалай жұмыс істейсіз |
                  өзің туралы айтшы""",
-        "ky": """сен кимсиң | сиз кимсиз | кимсиң | кимсиз | эмне кыла аласың | эмне кыла аласыз | сен эмне кыла аласың |
-                 сиз эмне кыла аласыз | сен эмне билесиң | сиз эмне билесиз | жардам | жардам бер | жардам бериңиз |
+        "ky": """сен кимсиң | сиз кимсиз | кимсиң | кимсиз | эмне кыла аласың | эмне кыла аласыз |
+                 сен эмне кыла аласың | сиз эмне кыла аласыз | сен эмне билесиң | сиз эмне билесиз | жардам | жардам бер | жардам бериңиз |
                  кантип иштейсиң | кантип иштейсиз | сен ботсуңбу | өзүң жөнүндө айтып бер""",
     },
 }

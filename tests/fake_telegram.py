@@ -256,34 +256,33 @@ class FakeTelegram:
         return query_id
 
     async def inline_answer(self, query_id: str, timeout: float = 60.0) -> Sent:
-        deadline = time.monotonic() + timeout
-        while True:
-            for sent in self.sent:
-                if sent.method == "answerInlineQuery" and sent.params.get("inline_query_id") == query_id:
-                    return sent
-            if time.monotonic() > deadline:
-                raise AssertionError(f"inline query {query_id} was not answered")
-            self._new_sent.clear()
-            try:
-                await asyncio.wait_for(self._new_sent.wait(), 0.5)
-            except asyncio.TimeoutError:
-                pass
+        answered = lambda: next((s for s in self.sent if s.method == "answerInlineQuery"  # noqa: E731
+                                 and s.params.get("inline_query_id") == query_id), None)
+        return await self._sent_when(answered, timeout, lambda: f"inline query {query_id} was not answered")
 
     def messages_to(self, chat_id: int) -> list[Sent]:
         return [s for s in self.sent if s.method == "sendMessage" and int(s.params["chat_id"]) == chat_id]
 
     async def replies(self, chat_id: int, after: int, count: int = 1, timeout: float = 60.0) -> list[Sent]:
         """Wait for ``count`` messages to ``chat_id`` beyond the first ``after``."""
+        arrived = lambda: self.messages_to(chat_id)[after:] if len(self.messages_to(chat_id)) >= after + count \
+            else None  # noqa: E731
+        return await self._sent_when(arrived, timeout, lambda: (
+            f"chat {chat_id}: {len(self.messages_to(chat_id)) - after} of {count} replies"))
+
+    async def _sent_when(self, ready, timeout: float, failure):
+        """``ready()``'s answer once it is not None, checked whenever the bot sends; AssertionError(``failure()``)
+        after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
-        while len(self.messages_to(chat_id)) < after + count:
+        while (found := ready()) is None:
             if time.monotonic() > deadline:
-                raise AssertionError(f"chat {chat_id}: {len(self.messages_to(chat_id)) - after} of {count} replies")
+                raise AssertionError(failure())
             self._new_sent.clear()
             try:
                 await asyncio.wait_for(self._new_sent.wait(), 0.5)
             except asyncio.TimeoutError:
                 pass
-        return self.messages_to(chat_id)[after:]
+        return found
 
 
 def _error(code: int, description: str) -> web.Response:

@@ -189,17 +189,24 @@ def test_cli_dry_run_and_build_report(built, model_cache, monkeypatch):
     assert '"embedded": 0' in again.stdout and '"unchanged": 5' in again.stdout
 
 
+def _wire_article(corpus: Path, index_dir: Path, embedder, url: str) -> Engine:
+    """The solar-park article as a JSONL record with its address, added to the corpus and built."""
+    import json
+
+    record = {"id": "wire-412", "title": "Zhetysu solar park opens its second phase", "date": "2026-11-01",
+              "lang": "en", "url": url, "text": NEW_TEXT.split(" ", 2)[2]}
+    (corpus / "wire.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    build_index(corpus, index_dir, embedder)
+    return Engine(embedder, load_index(index_dir, embedder.fingerprint))
+
+
 def test_an_articles_address_reaches_its_citations(built, embedder, model_cache, monkeypatch):
     """A JSONL record's ``url`` is kept with its passages and given with every citation of them, in the CLI too."""
     import json
 
     corpus, index_dir = built
     url = "https://news.example.kz/energy/zhetysu-solar?id=412"
-    record = {"id": "wire-412", "title": "Zhetysu solar park opens its second phase", "date": "2026-11-01",
-              "lang": "en", "url": url, "text": NEW_TEXT.split(" ", 2)[2]}
-    (corpus / "wire.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
-    build_index(corpus, index_dir, embedder)
-    answer = Engine(embedder, load_index(index_dir, embedder.fingerprint)).ask(NEW_QUESTION)
+    answer = _wire_article(corpus, index_dir, embedder, url).ask(NEW_QUESTION)
     assert answer.citations[0].doc_id == "wire-412" and answer.citations[0].url == url
     assert all(c.url is None for c in answer.citations[1:])  # the seeds' pages give no address
     monkeypatch.setenv("MODEL_CACHE_DIR", str(model_cache))
@@ -210,17 +217,10 @@ def test_an_articles_address_reaches_its_citations(built, embedder, model_cache,
 
 
 async def test_the_bot_links_a_source_to_its_article_without_a_preview(built, embedder, tmp_path):
-    import json
-
     from test_telegram import ask, buttons, running_bot
 
     corpus, index_dir = built
-    url = "https://news.example.kz/energy/zhetysu-solar?id=412&lang=en"
-    record = {"id": "wire-412", "title": "Zhetysu solar park opens its second phase", "date": "2026-11-01",
-              "lang": "en", "url": url, "text": NEW_TEXT.split(" ", 2)[2]}
-    (corpus / "wire.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
-    build_index(corpus, index_dir, embedder)
-    engine = Engine(embedder, load_index(index_dir, embedder.fingerprint))
+    engine = _wire_article(corpus, index_dir, embedder, "https://news.example.kz/energy/zhetysu-solar?id=412&lang=en")
     async with running_bot(engine, tmp_path, index_dir=index_dir) as tg:
         (reply,) = await ask(tg, NEW_QUESTION)
         link = '<a href="https://news.example.kz/energy/zhetysu-solar?id=412&amp;lang=en"><b>Zhetysu solar park'
