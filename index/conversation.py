@@ -21,6 +21,7 @@ from typing import Callable
 
 import numpy as np
 
+from .more import asks_for_more
 from .text import has_digit
 
 # Words that point back to something said before. Kazakh and Kyrgyz share several.
@@ -80,6 +81,7 @@ CONTINUING = frozenset("and but а и но және бірақ жана биро
 FUNCTION_WORDS = REFERRING | POINTING | OPENERS
 WORD = re.compile(r"\w[\w’'.-]*\w|\w", re.UNICODE)
 MAX_TURNS = 3  # earlier questions a conversation keeps
+MORE_KEPT = 16  # and "Tell me more" after them
 
 # How the corpus writes a word (casing.py): True as a name, False as an ordinary word, None never seen.
 Casing = Callable[[str], "bool | None"]
@@ -229,8 +231,13 @@ class Conversation:
         return tuple(q for _, q in self.turns)
 
     def add(self, question: str, now: float, max_turns: int = MAX_TURNS) -> None:
+        """Keep the last ``max_turns`` questions; "Tell me more" is no question of its own and keeps the one it
+        asks more of (more.py), up to ``MORE_KEPT`` of them in a row."""
         self.turns.append((now, question))
-        del self.turns[:-max_turns]
+        asked = [i for i, (_, q) in enumerate(self.turns) if not asks_for_more(q)]
+        if len(asked) > max_turns:
+            del self.turns[:asked[-max_turns]]
+        del self.turns[:-(max_turns + MORE_KEPT)]
 
     def expired(self, now: float, ttl: float) -> bool:
         return not self.turns or now - self.turns[-1][0] > ttl

@@ -25,11 +25,11 @@ from .lang import detect_language
 from .language_subspace import project
 from .latin import in_cyrillic_if_kazakh
 from .message import Part, corpus_cased, read_message
+from .more import asks_for_more
 from .period import Period, named_in, read_period
 from .recent import RecentVectors
 from .rerank import head_features, reorder
 from .search import Hit, Scored, candidates, interleave, to_hits
-from .more import asks_for_more
 from .small_talk import small_talk
 from .source_language import first_in_language, named_language
 from .store import LoadedIndex
@@ -549,7 +549,7 @@ class Engine:
         """The chat's last question answered again past what was quoted already ("Tell me more", more.py): the
         sentences of its ``MORE_PASSAGES`` best passages that its answer, and any "more" since, left out; each
         question of a message of several, as it was answered. Declined as the question was. The sources are
-        the passages quoted, under the numbers of their rank."""
+        the passages quoted, under the numbers of their rank. ``history``: the chat as ``chat`` reads it."""
         timings = timings or Timings()
         asked = _asked_before(history)
         if asked is None:

@@ -119,6 +119,15 @@ def test_conversation_keeps_the_last_turns_and_expires():
     assert chat.history(now=200.0, ttl=60) == () and chat.expired(200.0, 60)
 
 
+def test_asking_for_more_keeps_the_question_it_asks_more_of():
+    chat = Conversation()
+    for i, text in enumerate(["q1", "q2", "q3", "Tell me more", "Подробнее", "Ещё", "What else?"]):
+        chat.add(text, now=100.0 + i)
+    assert chat.history(now=110.0, ttl=60)[:3] == ("q1", "q2", "q3")
+    chat.add("q4", now=111.0)
+    assert chat.history(now=112.0, ttl=60) == ("q2", "q3", "Tell me more", "Подробнее", "Ещё", "What else?", "q4")
+
+
 def test_history_lifts_follow_ups_and_leaves_topic_changes_alone(engine):
     follow_ups = [q for q in DEV if q.kind == "follow_up"]
     changes = [q for q in DEV if q.kind == "topic_change"]
