@@ -4,7 +4,9 @@
 
 tests/data/dev_small_talk.jsonl (43: 31 small talk, 12 controls) and
 test_small_talk.jsonl (54: 38 and 16, frozen) were written together, before
-any output of the reading (rule 715d1b1). A control is a question holding small
+any output of the reading (rule 715d1b1); dev_small_talk2 and test_small_talk2
+(13 and 14, acknowledgements such as "ok" or «жарайды» and questions opening
+with one) before the acknowledgements were read (rule ee8b86e). A control is a question holding small
 talk's words ("What did Tokayev thank Putin for?", «Сәлем! Тоқаев Мәскеуге
 қашан барады?») and must be answered as before. Each message is asked as
 ``ask`` asks it, once with the reading and once with it switched off. Scored:
@@ -91,7 +93,8 @@ def main() -> None:
     built = dev_indexes(args.work)
     engine = Engine(built.encoder, built.seeds)
     out: dict = {"gold": gold_read_as_small_talk()}
-    for name in ("dev_small_talk", "test_small_talk") if args.test else ("dev_small_talk",):
+    dev, test = ("dev_small_talk", "dev_small_talk2"), ("test_small_talk", "test_small_talk2")
+    for name in (*dev, *test) if args.test else dev:
         out[name] = score(engine, _rows(DATA / f"{name}.jsonl"))
         print(name, {k: out[name][k] for k in ("kind_and_language_read", "controls_read_as_small_talk",
                                                 "controls_changed", "before_verdicts")}, file=sys.stderr)

@@ -22,9 +22,9 @@ from typing import Literal
 from .lang import LANGS, Lang, detect_language
 from .phrases import PhraseTable
 
-Kind = Literal["greeting", "thanks", "farewell", "identity"]
+Kind = Literal["greeting", "thanks", "farewell", "identity", "ok"]
 # A message of several phrases is of its last kind but a greeting: "Hi, who are you?" asks who; "Thanks, bye!" leaves.
-KINDS: tuple[Kind, ...] = ("greeting", "thanks", "farewell", "identity")
+KINDS: tuple[Kind, ...] = ("greeting", "thanks", "farewell", "identity", "ok")
 
 PHRASES: dict[Kind, dict[Lang, str]] = {
     "greeting": {
@@ -77,13 +77,18 @@ PHRASES: dict[Kind, dict[Lang, str]] = {
                  сен эмне кыла аласың | сиз эмне кыла аласыз | сен эмне билесиң | сиз эмне билесиз | жардам | жардам бер | жардам бериңиз |
                  кантип иштейсиң | кантип иштейсиз | сен ботсуңбу | өзүң жөнүндө айтып бер""",
     },
+    # An acknowledgement asks nothing: "ok" after an answer is no follow-up to read with it.
+    "ok": {
+        "en": "ok | okay | ok ok | got it | i see | cool | great | nice | perfect | awesome | good | fine | alright | noted",
+        "ru": "ок | окей | хорошо | ясно | понятно | ясно понятно | отлично | супер | ладно | понял | поняла | принято",
+        "kk": "жарайды | жақсы | түсінікті | түсіндім | керемет | тамаша | ок",
+        "ky": "макул | жакшы | түшүнүктүү | түшүндүм | сонун | эң жакшы | ок",
+    },
 }
-# Words that may stand beside a phrase, never alone ("ok thanks", «спасибо, бот», «жарайды, рахмет»).
+# Words that may stand beside a phrase, never alone ("thanks a lot bot", «спасибо, бот», «рахмет сізге»).
 FILLERS = frozenset("""
-ok okay great cool nice perfect awesome good very so much bot corpusbot dear all everyone
-ок окей хорошо ясно понятно отлично супер бот очень
-жарайды жақсы түсінікті керемет
-макул жакшы түшүнүктүү сонун
+very so much bot corpusbot dear all everyone
+бот очень
 """.split())
 
 REPLIES: dict[Kind, dict[Lang, str]] = {
@@ -104,6 +109,12 @@ REPLIES: dict[Kind, dict[Lang, str]] = {
         "ru": "До свидания! Возвращайтесь с новыми вопросами.",
         "kk": "Сау болыңыз! Жаңа сұрақтарыңызбен қайта келіңіз.",
         "ky": "Жакшы калыңыз! Жаңы суроолор менен кайра келиңиз.",
+    },
+    "ok": {
+        "en": "Ask another question whenever you like.",
+        "ru": "Спрашивайте, когда захотите.",
+        "kk": "Тағы сұрағыңыз болса, сұраңыз.",
+        "ky": "Дагы суроо болсо, сураңыз.",
     },
     "identity": {
         "en": ("I am corpusbot: I answer questions about a news corpus in English, Russian, Kazakh and Kyrgyz with a "

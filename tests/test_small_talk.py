@@ -18,7 +18,7 @@ def _rows(name: str) -> list[dict]:
     return [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("row", _rows("dev_small_talk.jsonl"), ids=lambda r: r["id"])
+@pytest.mark.parametrize("row", _rows("dev_small_talk.jsonl") + _rows("dev_small_talk2.jsonl"), ids=lambda r: r["id"])
 def test_dev_messages_are_read_as_their_kind_in_their_language(row):
     talk = small_talk(row["message"])
     if row["talk"] is None:
@@ -34,7 +34,7 @@ def test_no_gold_question_or_history_is_small_talk():
     assert [t for t in texts if small_talk(t)] == []
 
 
-@pytest.mark.parametrize("message", ["ok", "Бот!", "жақсы", "thanks 2", "Hi, Tokayev?", "help me find Putin",
+@pytest.mark.parametrize("message", ["very much", "Бот!", "очень", "thanks 2", "Hi, Tokayev?", "help me find Putin",
                                      "Кто ты, Самат Абиш?", "спасибо Путину"])
 def test_fillers_alone_digits_and_other_words_are_no_small_talk(message):
     assert small_talk(message) is None
@@ -52,6 +52,7 @@ def test_fillers_alone_digits_and_other_words_are_no_small_talk(message):
     ("Кимсиз?", "identity", "ky"),  # Kyrgyz as written, though Kazakh «Кімсіз» folds to it
     ("Кімсіз?", "identity", "kk"),
     ("WHAT'S UP", "greeting", "en"),
+    ("ok", "ok", "en"), ("Понятно, спасибо!", "thanks", "ru"), ("Жарайды", "ok", "kk"), ("Ok, bye", "farewell", "en"),
 ])
 def test_phrases_fillers_and_spellings(message, kind, lang):
     assert small_talk(message) == (SmallTalk(kind, lang) if kind else None)

@@ -402,6 +402,7 @@ async def test_small_talk_gets_its_own_reply_and_leaves_the_chat_as_it_was(engin
         (thanks,) = await server.replies(31, before)
         assert thanks.result["text"] == "You're welcome! Ask another question whenever you like."
         assert not buttons(thanks)  # nothing cited, nothing to vote on
+        assert (await _say(server, 31, "ok")).result["text"] == "Ask another question whenever you like."
         assert FACT in (await _say(server, 31, FOLLOW_UP)).result["text"]  # the follow-up still leans on FIRST
         before = len(server.messages_to(32))
         server.message("Кто ты?", user_id=32, chat_id=32, lang="en")
