@@ -17,7 +17,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "To ask within a period, say when the articles came out: “What was written in November "
                  "about …?”, “… last week?”; in a follow-up, “And in September?”.\n\n"
                  "Ask “Tell me more” for what an answer left out.\n\n"
-                 "In groups, mention me, reply to me, or use /ask your question.\n\n"
+                 "In groups, mention me, reply to me, or use /ask your question. In any chat, type "
+                 "@{bot} and a question to post its answer there.\n\n"
                  "Commands: /help, /new (forget the conversation: follow-ups lean on your last questions), /sources (the documents), /about (the index).\n\nExamples:\n{examples}"),
         "empty": "Please write a question, for example: /ask {example}",
         "no_words": "There are no words in that message to look up. Ask in words, for example: /ask {example}",
@@ -43,7 +44,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "Чтобы спросить о периоде, скажите, когда вышли статьи: «Что писали в ноябре о …?», "
                  "«… на прошлой неделе?»; в уточнении — «А в сентябре?».\n\n"
                  "Напишите «Подробнее», чтобы получить то, что не вошло в ответ.\n\n"
-                 "В группах упомяните меня, ответьте на моё сообщение или напишите /ask вопрос.\n\n"
+                 "В группах упомяните меня, ответьте на моё сообщение или напишите /ask вопрос. В любом чате "
+                 "наберите @{bot} и вопрос, чтобы отправить туда ответ.\n\n"
                  "Команды: /help, /new (начать разговор заново: уточняющие вопросы опираются на ваши последние вопросы), /sources (документы), /about (индекс).\n\nПримеры:\n{examples}"),
         "empty": "Напишите вопрос, например: /ask {example}",
         "no_words": "В сообщении нет слов, по которым можно искать. Спросите словами, например: /ask {example}",
@@ -68,7 +70,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "Кезең бойынша сұрау үшін мақалалар қашан шыққанын айтыңыз: «Қарашада … туралы не "
                  "жазылды?», «… өткен аптада?»; нақтылауда — «Ал қыркүйекте ше?».\n\n"
                  "Жауапқа сыймағанын білу үшін «Толығырақ айтшы» деп жазыңыз.\n\n"
-                 "Топтарда мені атаңыз, хабарыма жауап беріңіз немесе /ask сұрақ деп жазыңыз.\n\n"
+                 "Топтарда мені атаңыз, хабарыма жауап беріңіз немесе /ask сұрақ деп жазыңыз. Кез келген чатта "
+                 "жауапты сонда жіберу үшін @{bot} және сұрақты теріңіз.\n\n"
                  "Командалар: /help, /new (әңгімені жаңадан бастау: нақтылау сұрақтары соңғы сұрақтарыңызға сүйенеді), /sources (құжаттар), /about (индекс).\n\nМысалдар:\n{examples}"),
         "empty": "Сұрақ жазыңыз, мысалы: /ask {example}",
         "no_words": "Хабарда іздейтін сөз жоқ. Сөзбен сұраңыз, мысалы: /ask {example}",
@@ -92,7 +95,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "Мезгил боюнча суроо үчүн макалалар качан чыкканын айтыңыз: «Ноябрда … тууралуу эмне "
                  "жазылган?», «… өткөн жумада?»; тактоодо — «Ал эми сентябрда?».\n\n"
                  "Жоопко батпай калганын билүү үчүн «Кененирээк айтып берчи» деп жазыңыз.\n\n"
-                 "Топтордо мени атаңыз, билдирүүмө жооп бериңиз же /ask суроо деп жазыңыз.\n\n"
+                 "Топтордо мени атаңыз, билдирүүмө жооп бериңиз же /ask суроо деп жазыңыз. Каалаган чатта "
+                 "жоопту ошол жакка жөнөтүү үчүн @{bot} жана суроону териңиз.\n\n"
                  "Буйруктар: /help, /new (маекти жаңыдан баштоо: тактоочу суроолор акыркы суроолоруңузга таянат), /sources (документтер), /about (индекс).\n\nМисалдар:\n{examples}"),
         "empty": "Суроо жазыңыз, мисалы: /ask {example}",
         "no_words": "Билдирүүдө издей турган сөз жок. Сөз менен сураңыз, мисалы: /ask {example}",

@@ -180,15 +180,16 @@ class CorpusBot:
 
     # ---- commands ----------------------------------------------------------------------
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.effective_message.reply_text(self._help_text(_lang(update)), parse_mode=ParseMode.HTML)
+        await update.effective_message.reply_text(self._help_text(_lang(update), context.bot.username),
+                                                  parse_mode=ParseMode.HTML)
 
-    def _help_text(self, lang: str) -> str:
+    def _help_text(self, lang: str, bot: str) -> str:
         docs = self.engine.index.documents
         dates = docs.date_range() or ("?", "?")
         langs = ", ".join(render.LANG_NAMES.get(code, code) for code in docs.languages())
         examples = "\n".join(f"• {render.esc(text)}" for text in EXAMPLES.values())
         return say(lang, "help", docs=len(docs), langs=render.esc(langs), first=render.esc(dates[0]),
-                   last=render.esc(dates[-1]), examples=examples)
+                   last=render.esc(dates[-1]), examples=examples, bot=render.esc(bot))
 
     async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lang = _lang(update)
@@ -279,7 +280,8 @@ class CorpusBot:
 
     async def small_talk(self, message: Message, talk: SmallTalk) -> None:
         """A greeting, thanks or goodbye in the message's own language; "who are you?" gets /help in it."""
-        text = self._help_text(talk.lang) if talk.kind == "identity" else render.esc(talk.reply)
+        text = self._help_text(talk.lang, message.get_bot().username) if talk.kind == "identity" \
+            else render.esc(talk.reply)
         await with_retries(lambda: message.reply_text(text, parse_mode=ParseMode.HTML))
 
     # ---- inline mode -------------------------------------------------------------------

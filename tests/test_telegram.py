@@ -58,6 +58,7 @@ async def test_start_commands_and_typing(tg):
     assert "2025-09-18" in reply.result["text"] and "2025-12-28" in reply.result["text"]
     (reply,) = await ask(tg, "/help", lang="de")  # not one of ours: English
     assert reply.result["text"].startswith("I answer questions")
+    assert f"type @{BOT_USERNAME} and a question" in reply.result["text"]  # inline mode
 
 
 @pytest.mark.parametrize("question,lang,doc_title", [
