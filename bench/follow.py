@@ -24,7 +24,6 @@ when asked. This script keeps the measurement; the product has no /follow.
 from __future__ import annotations
 
 import copy
-import re
 import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -35,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.answer import Answer, Citation  # noqa: E402
+from index.answer import Answer, Citation, quotes  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import load_gold  # noqa: E402
 from index.period import Period  # noqa: E402
@@ -44,7 +43,6 @@ ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2025, 12, 31)
 DAYS = ("2025-09-18", "2025-11-13", "2025-12-28")
 DEV = ("gold", "names", "dev_paraphrase", "dev_nearmiss")
-_QUOTED = re.compile(r"\[(\d+)\]")
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ def within(engine: Engine, period: Period) -> Engine:
 
 def quoted(answer: Answer) -> list[Citation]:
     """The sources the answer's sentences come from (not those listed only as further reading)."""
-    numbers = {int(n) for n in _QUOTED.findall(answer.answer)}
+    numbers = {n for _, n in quotes(answer.answer)}
     return [c for c in answer.citations if c.n in numbers]
 
 

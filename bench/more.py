@@ -15,7 +15,6 @@ test.jsonl and KazQAD's test half, run once after the dev decision.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -24,18 +23,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dev_indexes import dev_indexes, sweep_arguments  # noqa: E402
 from report import emit  # noqa: E402
 
-from index.answer import Answer  # noqa: E402
+from index.answer import Answer, quotes  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import GoldQuestion, answer_hit, load_gold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-_QUOTE = re.compile(r" \[\d+\](?: |$)")
 MORE = {"en": "Tell me more", "ru": "Расскажи подробнее", "kk": "Толығырақ айтшы", "ky": "Кененирээк айтып берчи"}
 
 
 def sentences(answer: Answer) -> set[str]:
-    """The sentences an answer quotes: its text is each sentence followed by its source's number (compose_answer)."""
-    return {s for s in _QUOTE.split(answer.answer) if s.strip()}
+    return {sentence for sentence, _ in quotes(answer.answer)}
 
 
 def score(engine: Engine, gold: list[GoldQuestion]) -> dict:

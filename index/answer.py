@@ -301,6 +301,17 @@ def _restates(index: int, picked: list[int], candidates: list[Candidate], overla
                for j in picked)
 
 
+# compose_answer writes each quoted sentence followed by its source's number ("… [2] … [1]").
+_QUOTE = re.compile(r" \[(\d+)\](?:\s+|$)")
+
+
+def quotes(text: str) -> list[tuple[str, int]]:
+    """The sentences an answer's text quotes, each with its source's number, in order (compose_answer's format; a
+    message of several questions opens each paragraph with its question)."""
+    pieces = _QUOTE.split(text)
+    return [(sentence, int(n)) for sentence, n in zip(pieces[::2], pieces[1::2])]
+
+
 def compose_answer(question: str, hits: list[Hit], chosen: list[Candidate]) -> Answer:
     text = " ".join(f"{c.text} [{hits[c.hit].rank}]" for c in chosen)
     return Answer(question, text, cite(hits), lead=chosen[0].text if chosen else "")

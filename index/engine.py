@@ -74,7 +74,7 @@ def validate_question(question: str, max_chars: int) -> str:
         raise QuestionError("empty", "the question is empty")
     if not any(c.isalnum() for c in text):  # "?", emoji, punctuation: nothing to look up
         raise QuestionError("no_words", "the question has no words to look up")
-    if other_script(text):  # "托卡耶夫访问莫斯科了吗？": the corpus is written in neither alphabet, so nothing can match
+    if other_script(text):  # "托卡耶夫访问莫斯科了吗？": no word of it can match the corpus
         raise QuestionError("language", "the question is not written in English, Russian, Kazakh or Kyrgyz")
     if len(question) > max_chars:
         raise QuestionError("too_long",
@@ -465,12 +465,20 @@ class Engine:
         """
         timings = timings or Timings()
         validate_question(question, self.max_question_chars)
-        talk = small_talk(question)
-        if talk is not None:  # "hi", «спасибо», "who are you?": nothing to look up
-            return small_talk_reply(question, talk)
-        if history and asks_for_more(question):  # "Tell me more": the last question, past its own answer
-            return self.more(question, self.chat(history), k, mode, timings)
+        if (reply := self._no_question(question, history, k, mode, timings)) is not None:
+            return reply
         return self._answer(question, self.read(question), k, mode, timings, self.chat(history))
+
+    def _no_question(self, message: str, history: tuple[str, ...], k: int, mode: Mode | None,
+                     timings: Timings) -> Answer | None:
+        """The reply to a message that asks nothing of its own, None for a question: small talk ("hi", «спасибо»,
+        "who are you?") is answered as itself, "Tell me more" from the chat's last question (``more``)."""
+        talk = small_talk(message)
+        if talk is not None:
+            return small_talk_reply(message, talk)
+        if history and asks_for_more(message):
+            return self.more(message, self.chat(history), k, mode, timings)
+        return None
 
     def _answer(self, message: str, parts: list[Part], k: int, mode: Mode | None, timings: Timings,
                 history: tuple[str, ...]) -> Answer:
@@ -502,11 +510,8 @@ class Engine:
         own ranking (``hits``, their interleaving, only sets how many passages each cites).
         """
         timings = timings or Timings()
-        talk = small_talk(question)
-        if talk is not None:
-            return small_talk_reply(question, talk)
-        if history and asks_for_more(question):
-            return self.more(question, self.chat(history), len(hits) or 5, None, timings)
+        if (reply := self._no_question(question, history, len(hits) or 5, None, timings)) is not None:
+            return reply
         parts, history = self.read(question), self.chat(history)
         if len(parts) > 1:
             return self._answer(question, parts, len(hits) or 5, None, timings, history)

@@ -498,3 +498,11 @@ def test_an_answer_sentence_in_the_questions_own_language_pays_for_the_encoders_
     assert detect_language(unpaid.lead) == "en" and "старшим товарищем" not in unpaid.lead, unpaid.lead
     assert "старшим товарищем" in engine.ask(question).lead
     assert engine.with_index(engine.index).same_language == engine.same_language
+
+
+def test_quotes_reads_back_the_sentences_and_numbers_an_answer_quotes():
+    from index.answer import quotes
+
+    assert quotes("Putin met Nazarbayev [sic]. On Dec. 19. [2] It lasted two hours. [3]") == [
+        ("Putin met Nazarbayev [sic]. On Dec. 19.", 2), ("It lasted two hours.", 3)]
+    assert quotes("Who? — A b. [1]\n\nWhen? — C d. [2]") == [("Who? — A b.", 1), ("When? — C d.", 2)]

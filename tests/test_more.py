@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
+from index.answer import quotes
 from index.more import asks_for_more
 
 FIRST = "Who is Samat Abish?"
-_QUOTE = re.compile(r" \[\d+\](?: |$)")
 
 
 def _quoted(text: str) -> set[str]:
-    return {s for s in _QUOTE.split(text) if s.strip()}
+    return {sentence for sentence, _ in quotes(text)}
 
 
 @pytest.mark.parametrize("message,more", [
@@ -33,7 +31,7 @@ def test_more_quotes_what_the_answer_left_out_and_again_further(engine):
     assert not _quoted(first.answer) & _quoted(more.answer)
     assert not (_quoted(first.answer) | _quoted(more.answer)) & _quoted(again.answer)
     cited = {c.n for c in more.citations}  # the passages quoted, under the numbers of their rank
-    assert cited == {int(n) for n in re.findall(r"\[(\d+)\]", more.answer)} and max(cited) <= 10
+    assert cited == {n for _, n in quotes(more.answer)} and max(cited) <= 10
 
 
 def test_more_after_a_message_of_two_questions_continues_each(engine):
