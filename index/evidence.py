@@ -85,6 +85,15 @@ news anything something happened happen happening article articles me us the a a
 """.split())
 # What a topical question may hold besides its names (topic_terms, topical_shape).
 _TOPICAL = FUNCTION_WORDS | _NAMING | _ABOUT
+# Words that ask someone's position, job, role or rank ("What is Peskov's job?", «Кем работает Керимли?»,
+# «Песковтың лауазымы қандай?», «Рубио кандай кызматта иштейт?»): asked of one name, a who-is question.
+_ROLE = frozenset("""
+job jobs position post role title rank occupation profession hold holds held work works serve serves served
+должность должности должностью занимает занимал занимала пост работает работал работала является являлся
+являлась роль профессия звание
+қызмет қызметі қызметте қызметін лауазым лауазымы атақ атағы болып жұмыс істейді атқарады болған
+кызмат кызматы кызматта кызматты наам наамы наамга ээ ээлейт иштейт болуп болгон
+""".split())
 # Passages read to see whether the corpus writes an acronym of the acronym table itself, not only its folded
 # token (``spelt``): all of them for the acronym's own token, a sample spread over the index for a common one.
 ACRONYM_SAMPLE = 64
@@ -318,7 +327,17 @@ def topic_terms(question: str, index: LoadedIndex, casing: Casing | None = None,
     rest = [w for w in (w.strip(_PUNCTUATION).lower() for w in without(question, terms).split()) if w]
     if any(w in POINTING for w in rest):
         return ()
-    return tuple(terms) if all(w in _TOPICAL for w in rest) else ()
+    if all(w in _TOPICAL for w in rest):
+        return tuple(terms)
+    return tuple(terms) if all(w in _TOPICAL or w in _ROLE for w in rest) and _one_name(question, terms) else ()
+
+
+def _one_name(question: str, terms: Sequence[str]) -> bool:
+    """Whether ``terms`` stand together in ``question``, one name ("Aidos Ukibay's"), not two ("Tokayev's
+    position on Ukraine" asks a stance, not who he is)."""
+    drop = tuple(t.lower() for t in terms)
+    held = [i for i, w in enumerate(question.split()) if w.strip(_PUNCTUATION).lower().startswith(drop)]
+    return bool(held) and held[-1] - held[0] == len(held) - 1
 
 
 def topical_shape(question: str) -> bool:

@@ -92,3 +92,27 @@ def test_no_facet_without_a_topic_the_cited_passages_hold(engine, embedder, seed
     plain = Engine(embedder, seed_index, topic_first=False)
     ids = lambda e: [h.passage.passage_id for h in e.retrieve(question, 10)]  # noqa: E731
     assert ids(engine) == ids(plain)
+
+
+@pytest.mark.parametrize("question,stated", [
+    ("What is Valentina Matviyenko's position?", "Совета Федерации"), ("What position does Marco Rubio hold?",
+                                                                       "госсекретарь США"),
+    ("Кем работает Айдос Укибай?", "басма сөз катчысы"), ("Артур Сулейманов кім болып жұмыс істейді?", "политолог"),
+    ("Марко Рубио кандай кызматта иштейт?", "госсекретарь США"),
+])
+def test_a_question_about_someones_position_is_answered_from_the_sentences_naming_them(engine, question, stated):
+    """Read as "who is X?" (evidence._ROLE): short, such a question sat under the threshold and was "not found"."""
+    answer = engine.ask(question)
+    assert answer.verdict == "answer" and stated in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "What is Tokayev's position on Ukraine?",  # two names: a stance, not who he is
+    "What did Tokayev sign in Moscow?",
+])
+def test_a_question_with_two_names_or_a_predicate_is_no_position_question(question: str, seed_index) -> None:
+    assert not topic_terms(question, seed_index)
+
+
+def test_a_position_question_about_someone_the_corpus_never_names_is_declined(engine) -> None:
+    assert engine.ask("What is Sergei Lavrov's position?").verdict != "answer"
