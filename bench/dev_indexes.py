@@ -66,7 +66,7 @@ def reading_whole(engine):
     from index.message import Part
 
     whole = copy.copy(engine)
-    whole.read = lambda message: [Part(" ".join(message.split()))]
+    whole.read = lambda message, history=(): [Part(" ".join(message.split()))]
     whole.chat = lambda history: tuple(history)
     return whole
 

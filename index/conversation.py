@@ -98,13 +98,18 @@ def names(text: str, casing: Casing = unseen) -> list[str]:
     An opening word counts unless it is a question word, a referring word, or a
     word the corpus writes in lower case ("Мәселелер…", "Жолугушуунун…").
     """
+    return [match.group().strip(".-’'") for match in name_matches(text, casing)]
+
+
+def name_matches(text: str, casing: Casing = unseen) -> list[re.Match[str]]:
+    """The words ``names`` reads as names, where they stand in ``text``."""
     out = []
     for match in WORD.finditer(text):
         word = match.group()
         start = match.start()
         opens = start == 0 or text[:start].rstrip()[-1:] in ".?!«\"“"
         if has_digit(word) or (word[0].isupper() and (not opens or opening_name(word, casing))):
-            out.append(word.strip(".-’'"))
+            out.append(match)
     return out
 
 

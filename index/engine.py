@@ -33,6 +33,7 @@ from .search import Hit, Scored, candidates, interleave, to_hits
 from .small_talk import small_talk
 from .source_language import first_in_language, named_language
 from .store import LoadedIndex
+from .substitution import resolve
 from .vectors import QueryEncoder
 from .vectors.latent import LatentTerms
 
@@ -135,7 +136,7 @@ class Engine:
                  fusion: FusionParams = FusionParams(), name_match: float = DEFAULT_NAME_MATCH,
                  same_language: float = SAME_LANGUAGE, places: bool = True, topic_first: bool = True,
                  topic_pairing: bool = True, periods: bool = True, clock: Callable[[], date] = date.today,
-                 period_history: tuple[str, ...] = ("cue", "scope")) -> None:
+                 period_history: tuple[str, ...] = ("cue", "scope"), substitutions: bool = True) -> None:
         self.embedder = embedder
         self.index = index
         self.min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
@@ -155,6 +156,7 @@ class Engine:
         self.periods = periods  # a question scoped by when its articles came out (period.py); off: as before (benches)
         self.clock = clock  # the day a question is asked, for periods said from it ("last month"; period.py)
         self.period_history = period_history  # how a chat's scoped question reaches the next (``period``)
+        self.substitutions = substitutions  # "And Tokayev?" read as its earlier question about him (``read``)
         # A question is embedded once even when retrieval and answer composition both ask for it,
         # and a chat's earlier question is not embedded again for its follow-up.
         self._vectors: RecentVectors[str, Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
@@ -176,7 +178,7 @@ class Engine:
         """
         engine = Engine(self.embedder, index, self.min_score, self.max_question_chars, self.mode, self.fusion,
                         self.name_match, self.same_language, self.places, self.topic_first,
-                        self.topic_pairing, self.periods, self.clock, self.period_history)
+                        self.topic_pairing, self.periods, self.clock, self.period_history, self.substitutions)
         engine._terms = self._terms.copy()
         if engine.latent == self.latent and _same_basis(index.language_basis, self.index.language_basis):
             engine._vectors = self._vectors.copy()
@@ -406,14 +408,21 @@ class Engine:
             return ()
         return tuple(pairs[t][0][1] if t in pairs else t for t in topic)
 
-    def read(self, message: str) -> list[Part]:
-        """The questions of ``message``, each with the message's earlier questions it may lean on (message.py)."""
+    def read(self, message: str, history: tuple[str, ...] = ()) -> list[Part]:
+        """The questions of ``message``, each with the message's earlier questions it may lean on (message.py).
+
+        ``history``: the chat's earlier questions as ``chat`` reads them. A question that puts a new name in
+        an earlier one's place ("And Tokayev?") is read as that question with the name replaced
+        (substitution.py), and says so (``Part.typed``).
+        """
         parts = []
         for p in read_message(message, self.casing):
             typed = " ".join(p.question.split())
             question = self._cyrillic(typed)
-            parts.append(Part(question, tuple(self._cyrillic(" ".join(c.split())) for c in p.context),
-                              self._cyrillic(" ".join(p.within.split())) if p.within else "",
+            context = tuple(self._cyrillic(" ".join(c.split())) for c in p.context)
+            if self.substitutions and (history or context):
+                question = resolve(question, (*history, *context), self.casing) or question
+            parts.append(Part(question, context, self._cyrillic(" ".join(p.within.split())) if p.within else "",
                               typed if question != typed else ""))
         return parts
 
@@ -439,7 +448,7 @@ class Engine:
         history = self.chat(history)
         if history and asks_for_more(question) and (asked := _asked_before(history)):  # the question it asks more of
             (question, history), _ = asked
-        parts = self.read(question)
+        parts = self.read(question, history)
         rankings = [self._retrieve(p.question, k, mode, timings, None, (*history, *p.context), p.within)
                     for p in parts]
         return rankings[0] if len(rankings) == 1 else interleave(rankings, k)
@@ -467,7 +476,8 @@ class Engine:
         validate_question(question, self.max_question_chars)
         if (reply := self._no_question(question, history, k, mode, timings)) is not None:
             return reply
-        return self._answer(question, self.read(question), k, mode, timings, self.chat(history))
+        history = self.chat(history)
+        return self._answer(question, self.read(question, history), k, mode, timings, history)
 
     def _no_question(self, message: str, history: tuple[str, ...], k: int, mode: Mode | None,
                      timings: Timings) -> Answer | None:
@@ -512,7 +522,8 @@ class Engine:
         timings = timings or Timings()
         if (reply := self._no_question(question, history, len(hits) or 5, None, timings)) is not None:
             return reply
-        parts, history = self.read(question), self.chat(history)
+        history = self.chat(history)
+        parts = self.read(question, history)
         if len(parts) > 1:
             return self._answer(question, parts, len(hits) or 5, None, timings, history)
         part = parts[0]
@@ -560,7 +571,7 @@ class Engine:
         if asked is None:
             return not_found(message)
         (earlier, before), rounds = asked
-        parts = self.read(earlier)
+        parts = self.read(earlier, before)
         first = self._answer(earlier, parts, k, mode, timings, before)
         if first.verdict != "answer":
             return replace(first, question=message, read_with=earlier)
