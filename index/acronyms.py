@@ -180,6 +180,16 @@ def as_word(term: str, word: str) -> bool:
 
 
 @lru_cache(maxsize=8192)  # the retrieved passages' names recur from question to question
+def table_form(word: str) -> str:
+    """``word`` typed in lower case with its acronym in capitals, when its letters before any hyphen are an
+    acronym of the table ("одкб": ОДКБ, "ақш-тың": АҚШ-тың) and no everyday word; "" for any other word."""
+    head, hyphen, rest = word.partition("-")
+    return head.upper() + hyphen + rest if head.upper() in _table()[0] and head.lower() not in _WORDS else ""
+
+
+_WORDS = frozenset({"us"})  # lower case, an everyday word ("tell us"), not the acronym
+
+
 def named(word: str) -> frozenset[int]:
     """The numbers of the entities ``word`` is an acronym of (none for any other word)."""
     written = acronym(word)

@@ -40,7 +40,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .conversation import QUESTION_WORDS, TURKIC_QUESTION_STEMS, Casing, names, unseen
+from .acronyms import table_form
+from .conversation import QUESTION_WORDS, TURKIC_QUESTION_STEMS, Casing, asking, names, unseen
 from .lang import detect_language
 from .text import LETTERS, split_sentences
 
@@ -93,8 +94,9 @@ def in_capitals(sentence: str) -> bool:
 
 
 def as_the_corpus_writes(sentence: str, casing: Casing = unseen) -> str:
-    """A sentence in capitals in the corpus' own casing: a word the corpus writes as a name keeps its capital
-    (acronyms included: "Csto" is found as CSTO), every other word is lower case, the first letter capital."""
+    """A sentence in capitals (or in lower case) in the corpus' own casing: a word the corpus writes as a name
+    keeps or gets its capital (acronyms included: "Csto" is found as CSTO), every other word is lower case, the
+    first letter capital."""
     def word(match: re.Match) -> str:
         low = match.group().lower()
         return low[:1].upper() + low[1:] if casing(low) is True else low
@@ -104,13 +106,43 @@ def as_the_corpus_writes(sentence: str, casing: Casing = unseen) -> str:
     return written if first is None else written[:first] + written[first].upper() + written[first + 1:]
 
 
+def in_lower_case(sentence: str) -> bool:
+    """Typed without a capital letter ("кто такой песков"), as chat messages often are: opening with a letter,
+    since one opening with a number ("1867-68 жылдардағы…") has no first letter to show how it was typed."""
+    first = next((c for c in sentence if c.isalnum()), "")
+    return first.isalpha() and not any(c.isupper() for c in sentence)
+
+
 def corpus_cased(text: str, casing: Casing = unseen) -> str:
-    """``text`` with its sentences typed in capitals written as the corpus writes their words; else unchanged."""
+    """``text`` with its sentences typed in capitals or in lower case written as the corpus writes their words
+    (names keep or get their capital); else unchanged."""
     spans = split_sentences(text)
-    if not any(in_capitals(text[start:end]) for start, end in spans):
+    typed = [in_capitals(text[start:end]) or in_lower_case(text[start:end]) for start, end in spans]
+    if not any(typed):
         return text
-    return " ".join(as_the_corpus_writes(text[start:end], casing) if in_capitals(text[start:end])
-                    else text[start:end] for start, end in spans)
+    return " ".join(_retyped(text[start:end], casing) if retyped else text[start:end]
+                    for (start, end), retyped in zip(spans, typed))
+
+
+# Words that make a sentence a question wherever they stand (Russian «ли», the Kazakh particles) or opening it
+# (English auxiliaries): "did tokayev visit moscow", «бар ма»; besides the question words (conversation.asking).
+_ASKING_PARTICLES = frozenset("ли ма ме ба бе па пе".split())
+_AUXILIARIES = frozenset("is are was were do does did can could will would should has have had".split())
+
+
+def _retyped(sentence: str, casing: Casing) -> str:
+    """A sentence typed in capitals or in lower case as the corpus writes its words; one typed in lower case
+    that asks without a closing mark ("кто такой песков") gets its question mark, as a question is written."""
+    lower = in_lower_case(sentence)
+    written = as_the_corpus_writes(sentence, casing)
+    if lower:  # "одкб", "ақш": an acronym of the table in its capitals, as the acronym readings need it
+        written = LETTERS.sub(lambda m: table_form(m.group()) or m.group(), written)
+    if not lower or written.rstrip()[-1:] in ".!?…" + _CLOSING:
+        return written
+    words = [w.lower() for w in _WORD.findall(sentence)]
+    if any(map(asking, words)) or any(w in _ASKING_PARTICLES for w in words) or words[:1] and words[0] in _AUXILIARIES:
+        return written.rstrip() + "?"
+    return written
 
 
 def two_asks(sentence: str) -> list[str]:

@@ -166,3 +166,26 @@ def test_capitals_change_neither_the_answer_nor_a_follow_up(engine):
     earlier = "WHAT DID VALENTINA MATVIYENKO SAY ABOUT TOKAYEV'S VISIT?"
     answer = engine.ask("WHAT IS HER POSITION?", history=(earlier,))
     assert answer.verdict == "answer" and answer.read_with and "Совета Федерации" in answer.answer
+
+
+def test_a_sentence_typed_in_lower_case_is_written_as_the_corpus_writes_its_words_and_asks():
+    corpus = {"песков": True, "samat": True, "abish": True, "who": False}.get
+    casing = lambda word: corpus(word.lower())  # noqa: E731
+    assert corpus_cased("кто такой песков", casing) == "Кто такой Песков?"
+    assert corpus_cased("did samat abish meet putin", casing) == "Did Samat Abish meet putin?"  # putin: unseen here
+    assert corpus_cased("какая страна вышла из одкб", casing) == "Какая страна вышла из ОДКБ?"  # the acronym table's
+    assert corpus_cased("tell us about samat abish", casing) == "Tell us about Samat Abish"  # "us"; nothing asks
+    assert corpus_cased("who is samat abish!", casing) == "Who is Samat Abish!"  # its own closing mark kept
+    # a sentence opening with a number shows no first letter: left as it was
+    assert corpus_cased("1867-68 жылдардағы реформа", casing) == "1867-68 жылдардағы реформа"
+    assert corpus_cased("Кто такой Песков", casing) == "Кто такой Песков"  # typed with capitals: as typed
+
+
+@pytest.mark.parametrize("typed,written", [
+    ("кто такой песков", "Кто такой Песков?"), ("риззат тасым кім", "Риззат Тасым кім?"),
+    ("кто такая матвиенко", "Кто такая Матвиенко?"),
+])
+def test_a_question_typed_in_lower_case_is_answered_as_written(engine, typed: str, written: str) -> None:
+    """Typed so, every reading that keys on capitals missed the names: "not found" for each of these."""
+    answer = engine.ask(typed)
+    assert answer.verdict == "answer" and answer.answer == engine.ask(written).answer
