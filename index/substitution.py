@@ -1,11 +1,12 @@
-"""A follow-up that puts a new name in its earlier question's place: "And Tokayev?", «А Матвиенко?».
+"""A follow-up that puts a new name in its earlier question's place: "And Tokayev?", "No, I meant Matviyenko".
 
 After "When did Nazarbayev leave office?", "And Tokayev?" asks "When did Tokayev
 leave office?". Read as other follow-ups are (conversation.py), it would borrow
 the earlier question's names, Nazarbayev with them, and the old subject would
 keep pulling the answer to itself. A message that names someone or something
 in a frame of substitution (an opening "and" or «а», "what about", "same
-question about", «как насчёт», the Kazakh particle «ше», the Kyrgyz «чы»), and
+question about", «как насчёт», the Kazakh particle «ше», the Kyrgyz «чы»; or a
+correction's: "no, I meant", «нет, я про», «жоқ, мен … туралы сұрадым»), and
 says nothing its earlier question does not, is read as that question with one
 of its names replaced: the one standing by the same word ("according to Peskov"
 for "according to Tokayev", «Тоқаевтың ұшағын» for «Путиннің ұшағын»), else the
@@ -27,12 +28,20 @@ PHRASES = frozenset({("what", "about"), ("how", "about"), ("same", "question"), 
                      ("как", "насчет"), ("что", "насчёт"), ("что", "насчет"), ("тот", "же"), ("то", "же")})
 # The Kazakh and Kyrgyz particles of "and what about…?": «Матвиенко ше?», «Айдос Укибай чы?».
 PARTICLES = frozenset("ше чы чи чу чү".split())
+# A correction is one too: "No, I meant Matviyenko", «Нет, я про Матвиенко», «Жоқ, мен Матвиенко туралы сұрадым»,
+# «Кечиресиз, Матвиенкону сурадым»: an opening "no" or "sorry", or a word of meaning or asking.
+CORRECTING = frozenset("no sorry нет извините простите жоқ кешіріңіз жок кечиресиз".split())
+MEANT = frozenset("meant mean asking asked виду сұрадым сұрағам айттым айтқам сурадым сураган айткам".split())
 # What else such a message may hold: the words of its frame, in a closed class as the question words are.
 FRAME = frozenset("""
 and but what about how same question for the as with regarding also then again
 а и но что как насчёт насчет про о об обо тот то же самое вопрос тогда ну
 ал ше және бірақ туралы жайлы сұрақ да де тағы
 эми чы чи чу чү жана бирок тууралуу жөнүндө дагы суроо
+no sorry i meant mean was am asking asked talking actually not
+нет извините простите я имел имела имелся имелась в виду спрашивал спрашивала говорил говорила вообще-то
+жоқ кешіріңіз мен сұрадым сұрағам айттым айтқам
+жок кечиресиз сурадым сураган айткам
 """.split())
 # "And according to Tokayev himself?", «А по словам самого Токаева?», «Тоқаевтың өзі бойынша ше?»: emphasis, not
 # content.
@@ -98,19 +107,22 @@ def substituted(question: str, anchor: str, casing: Casing = unseen) -> str | No
 
 
 def _framed(words: list[str]) -> bool:
-    """Worded as asking the same of someone else: an opening "and", a phrase of "what about", a closing particle."""
-    return (words[0] in OPENING or words[-1] in PARTICLES
+    """Worded as asking the same of someone else, or as a correction: an opening "and" or "no", a phrase of "what
+    about", a closing particle, a word of meaning ("I meant")."""
+    return (words[0] in OPENING or words[0] in CORRECTING or words[-1] in PARTICLES or any(w in MEANT for w in words)
             or any((a, b) in PHRASES for a, b in zip(words, words[1:])))
 
 
 def _spans(text: str, matches: list[re.Match[str]], casing: Casing) -> list[Span]:
-    """The names of ``text`` as runs of words ("Aidos Ukibay" is one), by word position."""
-    starts = {m.start() for m in name_matches(text, casing)}
+    """The names of ``text`` as runs of words ("Aidos Ukibay" is one; "No, Aidos Ukibay": "No" opens the frame
+    and a comma parts it), by word position."""
+    starts = {m.start() for m in name_matches(text, casing) if m.group().lower() not in FRAME | SELF}
     spans: list[Span] = []
     for i, match in enumerate(matches):
         if match.start() not in starts:
             continue
-        if spans and spans[-1][1] == i and not SURNAME.search(matches[i - 1].group().lower()):
+        joined = i > 0 and not text[matches[i - 1].end():match.start()].strip()
+        if spans and spans[-1][1] == i and joined and not SURNAME.search(matches[i - 1].group().lower()):
             spans[-1] = (spans[-1][0], i + 1)
         else:
             spans.append((i, i + 1))

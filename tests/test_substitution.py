@@ -22,6 +22,12 @@ from index.substitution import resolve, substituted
     ("Песков Путин менен Токаевдин сүйлөшүүсү тууралуу эмне деди?", "Матвиенко чы?",
      "Матвиенко Путин менен Токаевдин сүйлөшүүсү тууралуу эмне деди?"),
     ("What was written in 2025 about Tokayev?", "And in 2024?", "What was written in 2024 about Tokayev?"),
+    # a correction: its frame's words ("No", «Жоқ», «Мен») are no names, and a comma parts a run of capitals
+    ("What did Peskov say about the talks?", "No, I meant Matviyenko", "What did Matviyenko say about the talks?"),
+    ("Риззат Тасым кім?", "Жоқ, Артур Сулейманов туралы", "Артур Сулейманов кім?"),
+    ("Тоқаевтың ұшағын қандай ұшақтар алып жүрді?", "Мен Путиннің ұшағын айттым",
+     "Путиннің ұшағын қандай ұшақтар алып жүрді?"),
+    ("Самат Абиш ким?", "Кечиресиз, Айдос Укибай жөнүндө сурадым", "Айдос Укибай ким?"),
 ])
 def test_the_new_name_takes_the_place_of_one_of_the_earlier_question(anchor: str, question: str, read: str) -> None:
     assert substituted(question, anchor) == read
@@ -34,6 +40,8 @@ def test_the_new_name_takes_the_place_of_one_of_the_earlier_question(anchor: str
     ("What did they sign?", "And Tokayev?"),  # the earlier question names nobody
     ("When did Nazarbayev meet Xi?", "And Putin and Tokayev?"),  # two names, neither standing by a word
     ("Что писали в ноябре о визите Токаева?", "А в марте 2024 года?"),  # a period: period.py reads it
+    ("What is C5+1?", "What does C5+1 mean?"),  # "mean" asks here: "does" is the question's own word
+    ("Who is Samat Abish?", "No, what did Tokayev sign?"),  # "no", then a question of its own
 ])
 def test_other_follow_ups_are_left_to_the_usual_reading(anchor: str, question: str) -> None:
     assert substituted(question, anchor) is None
@@ -65,3 +73,11 @@ def test_a_name_with_a_particle_of_its_own_is_read_only_with_the_reading(embedde
     answer = engine.ask("Артур Сулейманов ше?", history=("Риззат Тасым кім?",))
     assert (answer.read_as == "Артур Сулейманов кім?") is use
     assert (answer.verdict == "answer" and "политолог" in answer.answer) is use
+
+
+def test_a_correction_is_answered_as_the_question_it_corrects(engine) -> None:
+    """"No, I meant Matviyenko" was "not found": read as the earlier question about her, it is answered."""
+    answer = engine.ask("No, I meant Matviyenko", history=("What did Peskov say about the talks between Putin "
+                                                         "and Tokayev?",))
+    assert answer.read_as == "What did Matviyenko say about the talks between Putin and Tokayev?"
+    assert answer.verdict == "answer" and "Матвиенко" in answer.lead
