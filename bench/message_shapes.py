@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/message_shapes.py [--out docs/results/message-shapes.json]
 
-Every gold question is asked in seven shapes: as written; after a neutral
+Every gold question is asked in eight shapes: as written; after a neutral
 sentence ("I have a question about the news."); after a greeting ("Hi!");
-followed by "Thanks."; typed in capitals (its history too); with another
+followed by "Thanks."; typed in capitals (its history too); typed in lower case without a closing
+"?" (its history too, ``lowercase_sets.typed``); with another
 question of the same set before it, and after it (the other is the answerable
 question seven places on); and, for a follow-up, with its earlier question in
 the same message instead of the chat's history. Kazakh questions are also
@@ -31,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dev_indexes import reading_whole, seeds_engine  # noqa: E402
+from lowercase_sets import typed  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.evaluate import GoldQuestion, evaluate, load_gold  # noqa: E402
@@ -71,6 +73,8 @@ def shapes(gold: list[GoldQuestion]) -> dict[str, list[GoldQuestion]]:
         "then_thanks": [replace(q, question=f"{q.question} {THANKS[q.lang]}") for q in gold],
         "in_capitals": [replace(q, question=q.question.upper(), history=tuple(h.upper() for h in q.history))
                         for q in gold],
+        "in_lower_case": [replace(q, question=typed(q.question), history=tuple(typed(h) for h in q.history))
+                          for q in gold],
     }
     if len(answerable) > OTHER:
         out["second_of_two_questions"] = [replace(q, question=f"{other[q.id]} {q.question}") for q in answerable]
