@@ -380,6 +380,15 @@ async def test_follow_ups_lean_on_the_chat_and_chats_are_independent(engine, tmp
         assert FACT in (await _say(server, 13, FOLLOW_UP)).result["text"]
 
 
+async def test_a_new_name_or_a_correction_asks_the_last_question_again_and_says_how(engine, tmp_path):
+    async with running_bot(engine, tmp_path) as server:
+        await _say(server, 37, "Who is Peskov?")
+        corrected = (await _say(server, 37, "No, I meant Matviyenko")).result["text"]
+        assert corrected.split("\n")[0] == "Read as “Who is Matviyenko?”" and FACT in corrected
+        again = (await _say(server, 37, "And Aidos Ukibay?")).result["text"]  # the correction, read in turn
+        assert again.split("\n")[0] == "Read as “Who is Aidos Ukibay?”" and "басма сөз катчысы" in again
+
+
 async def test_tell_me_more_quotes_what_the_answer_left_out_and_pages_its_question(engine, tmp_path):
     async with running_bot(engine, tmp_path) as server:
         first = (await _say(server, 35, FIRST)).result["text"]
