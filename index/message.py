@@ -68,8 +68,8 @@ class Part:
     question: str
     context: tuple[str, ...] = ()
     within: str = ""  # the sentence this question was one ask of (two_asks); "" when the sentence asked once
-    # The question as typed, when reading it rewrote it (Kazakh in Latin letters, or without its own letters:
-    # Engine.read); "" when it is read as typed.
+    # The question as typed, when reading it rewrote it (Kazakh in Latin letters, or without its own letters; "And
+    # Tokayev?" as the earlier question about him: Engine.read); "" when it is read as typed.
     typed: str = ""
 
 

@@ -50,6 +50,7 @@ himself herself itself themselves own
 сам сама само сами самого самой самих самому самим самом
 өзі өзінің өзіне өзін өзү өзүнүн өзүнө өзүн
 """.split())
+_NEVER_NAMES = FRAME | SELF  # "No", «Жоқ», «Мен» open a message with a capital and name nobody
 STEM = 5  # letters two words share to count as one inflected word ("самолёт" / "самолёта")
 # A surname ends a name: "Песков Путин менен…" is two people, "Марко Рубио" and "Айдос Укибай" one each.
 SURNAME = re.compile(r"(?:ов|ев|ёв|ова|ева|ин|ина|ский|ская|енко|ov|ev|ova|eva|enko)$")
@@ -62,6 +63,9 @@ def resolve(question: str, history: tuple[str, ...] | list[str], casing: Casing 
     messages, oldest first), or None when it is not such a follow-up. The earlier question is the
     latest sentence that names something, itself resolved first: "And Ukibay?" after "And Matviyenko?"
     after "Who is Peskov?" is "Who is Ukibay?"."""
+    words = [w.lower() for w in WORD.findall(question)]
+    if not words or not _framed(words):
+        return None  # the common case, told before any earlier question is read
     history = [" ".join(h[a:b].split()) for h in history for a, b in split_sentences(h)]
     for i in range(len(history) - 1, -1, -1):
         if name_matches(history[i], casing):
@@ -116,7 +120,7 @@ def _framed(words: list[str]) -> bool:
 def _spans(text: str, matches: list[re.Match[str]], casing: Casing) -> list[Span]:
     """The names of ``text`` as runs of words ("Aidos Ukibay" is one; "No, Aidos Ukibay": "No" opens the frame
     and a comma parts it), by word position."""
-    starts = {m.start() for m in name_matches(text, casing) if m.group().lower() not in FRAME | SELF}
+    starts = {m.start() for m in name_matches(text, casing) if m.group().lower() not in _NEVER_NAMES}
     spans: list[Span] = []
     for i, match in enumerate(matches):
         if match.start() not in starts:
@@ -137,7 +141,7 @@ def _stem(word: str) -> str:
     return word[:STEM]
 
 
-def _beside(span: Span, words: list[str], content: list[int]) -> list[str]:
+def _beside(span: Span, words: list[str], content: list[int]) -> list[tuple[str, str]]:
     """The content words next to ``span`` (an emphatic "himself" between does not part them), left then right."""
     out = []
     left = span[0] - 1
