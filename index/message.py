@@ -47,6 +47,7 @@ from .text import LETTERS, split_sentences
 
 MAX_PARTS = 3  # questions answered one by one; a longer list of questions is read whole
 _CLOSING = "»\"”’')]"
+_OPENING_QUOTES = "«\"“‘'("
 CAPITALS = 0.9  # a sentence of at least this share of capital letters (and 3+ words) is typed in capitals
 # Conjunctions that may join two questions in one sentence, and the prepositions a fronted question word may
 # follow ("and with whom", "и с кем"). Kazakh and Kyrgyz question words stand before the verb, not first.
@@ -107,9 +108,10 @@ def as_the_corpus_writes(sentence: str, casing: Casing = unseen) -> str:
 
 
 def in_lower_case(sentence: str) -> bool:
-    """Typed without a capital letter ("кто такой песков"), as chat messages often are: opening with a letter,
-    since one opening with a number ("1867-68 жылдардағы…") has no first letter to show how it was typed."""
-    first = next((c for c in sentence if c.isalnum()), "")
+    """Typed without a capital letter ("кто такой песков"), as chat messages often are: opening with a letter
+    (after any opening quote), since one opening with a number ("1867-68 жылдардағы…") or another sign
+    ("‡нді мұхиттының…", "... геофизика жылы") has no first letter to show how it was typed."""
+    first = sentence.lstrip().lstrip(_OPENING_QUOTES)[:1]
     return first.isalpha() and not any(c.isupper() for c in sentence)
 
 

@@ -178,6 +178,8 @@ def test_a_sentence_typed_in_lower_case_is_written_as_the_corpus_writes_its_word
     assert corpus_cased("who is samat abish!", casing) == "Who is Samat Abish!"  # its own closing mark kept
     # a sentence opening with a number shows no first letter: left as it was
     assert corpus_cased("1867-68 жылдардағы реформа", casing) == "1867-68 жылдардағы реформа"
+    assert corpus_cased("‡нді мұхиттының жылы бөлігі", casing) == "‡нді мұхиттының жылы бөлігі"  # nor with a sign
+    assert corpus_cased("«кто такой песков»", casing) == "«Кто такой Песков»"  # after an opening quote: a letter
     assert corpus_cased("Кто такой Песков", casing) == "Кто такой Песков"  # typed with capitals: as typed
 
 
