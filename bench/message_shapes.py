@@ -5,7 +5,7 @@
 Every gold question is asked in eight shapes: as written; after a neutral
 sentence ("I have a question about the news."); after a greeting ("Hi!");
 followed by "Thanks."; typed in capitals (its history too); typed in lower case without a closing
-"?" (its history too, ``lowercase_sets.typed``); with another
+"?" (its history too, ``typed_sets.typed``); with another
 question of the same set before it, and after it (the other is the answerable
 question seven places on); and, for a follow-up, with its earlier question in
 the same message instead of the chat's history. Kazakh questions are also
@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dev_indexes import reading_whole, seeds_engine  # noqa: E402
-from lowercase_sets import typed  # noqa: E402
+from typed_sets import typed  # noqa: E402
 from report import emit  # noqa: E402
 
 from index.evaluate import GoldQuestion, evaluate, load_gold  # noqa: E402
