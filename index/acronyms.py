@@ -179,7 +179,6 @@ def as_word(term: str, word: str) -> bool:
     return shorter >= _AS_WORD and len(term) >= _AS_WORD and mine[:shorter] == theirs[:shorter]
 
 
-@lru_cache(maxsize=8192)  # the retrieved passages' names recur from question to question
 def table_form(word: str) -> str:
     """``word`` typed in lower case with its acronym in capitals, when its letters before any hyphen are an
     acronym of the table ("одкб": ОДКБ, "ақш-тың": АҚШ-тың) and no everyday word; "" for any other word."""
@@ -190,6 +189,7 @@ def table_form(word: str) -> str:
 _WORDS = frozenset({"us"})  # lower case, an everyday word ("tell us"), not the acronym
 
 
+@lru_cache(maxsize=8192)  # the retrieved passages' names recur from question to question
 def named(word: str) -> frozenset[int]:
     """The numbers of the entities ``word`` is an acronym of (none for any other word)."""
     written = acronym(word)
