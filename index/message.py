@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from . import places
 from .acronyms import table_form
 from .conversation import QUESTION_WORDS, TURKIC_QUESTION_STEMS, Casing, asking, names, unseen
 from .lang import detect_language
@@ -137,14 +138,23 @@ def _retyped(sentence: str, casing: Casing) -> str:
     that asks without a closing mark ("кто такой песков") gets its question mark, as a question is written."""
     lower = in_lower_case(sentence)
     written = as_the_corpus_writes(sentence, casing)
-    if lower:  # "одкб", "ақш": an acronym of the table in its capitals, as the acronym readings need it
-        written = LETTERS.sub(lambda m: table_form(m.group()) or m.group(), written)
+    if lower:  # "одкб", "ақш": an acronym of the table in its capitals, as the acronym readings need it; "berlin"
+        written = LETTERS.sub(lambda m: table_form(m.group()) or _place(m.group(), casing), written)
     if not lower or written.rstrip()[-1:] in ".!?…" + _CLOSING:
         return written
     words = [w.lower() for w in _WORD.findall(sentence)]
     if any(map(asking, words)) or any(w in _ASKING_PARTICLES for w in words) or words[:1] and words[0] in _AUXILIARIES:
         return written.rstrip() + "?"
     return written
+
+
+def _place(word: str, casing: Casing) -> str:
+    """A lower-case word the corpus never writes that names a country or capital of the places table ("berlin",
+    «японию»), with its capital, so the near-miss check reads it as a name; any other word as it was. One the
+    corpus writes is left to its casing («того», Russian "of that", is also Togo)."""
+    if not word.islower() or not places.named(word) or casing(word) is not None:
+        return word
+    return word[:1].upper() + word[1:]
 
 
 def two_asks(sentence: str) -> list[str]:
