@@ -183,6 +183,19 @@ def test_a_sentence_typed_in_lower_case_is_written_as_the_corpus_writes_its_word
     assert corpus_cased("Кто такой Песков", casing) == "Кто такой Песков"  # typed with capitals: as typed
 
 
+def test_a_place_typed_in_lower_case_gets_its_capital_unless_the_corpus_writes_the_word():
+    corpus = {"того": False, "putin": True}.get
+    casing = lambda word: corpus(word.lower())  # noqa: E731
+    assert corpus_cased("when did putin visit berlin", casing) == "When did Putin visit Berlin?"
+    assert corpus_cased("токаев японияга качан барат", casing) == "Токаев Японияга качан барат?"
+    assert corpus_cased("после того что он сказал", casing) == "После того что он сказал?"  # «того»: not Togo
+
+
+@pytest.mark.parametrize("question", ["when did tokayev last visit berlin", "токаев германияга качан барат"])
+def test_a_near_miss_about_a_place_typed_in_lower_case_is_declined_as_written(engine, question: str) -> None:
+    assert engine.ask(question).verdict == "not_stated"
+
+
 @pytest.mark.parametrize("typed,written", [
     ("кто такой песков", "Кто такой Песков?"), ("риззат тасым кім", "Риззат Тасым кім?"),
     ("кто такая матвиенко", "Кто такая Матвиенко?"),
