@@ -152,7 +152,7 @@ def _place(word: str, casing: Casing) -> str:
     """A lower-case word the corpus never writes that names a country or capital of the places table ("berlin",
     «японию»), with its capital, so the near-miss check reads it as a name; any other word as it was. One the
     corpus writes is left to its casing («того», Russian "of that", is also Togo)."""
-    if not word.islower() or not places.named(word) or casing(word) is not None:
+    if not word.islower() or not places.named_in_lower_case(word) or casing(word) is not None:
         return word
     return word[:1].upper() + word[1:]
 

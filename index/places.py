@@ -68,6 +68,18 @@ def named(term: str) -> frozenset[int]:
     return frozenset(p for p in _by_start().get(low[:3], ()) if any(names(low, n) for n in _places()[p]))
 
 
+_TYPED = 5  # letters a name (or its stem before a case ending) needs to be read off a lower-case word
+
+
+def named_in_lower_case(word: str) -> bool:
+    """Whether a word typed in lower case names a country or capital ("берлинге", "japan"): as ``named``, but only
+    by a name, or the stem a case ending replaced the end of, of at least ``_TYPED`` letters. Shorter ones end
+    everyday words: Kazakh «санай» ("consider") is «Сана» with an ending, Kyrgyz «макалада» «Макао»'s stem."""
+    low = word.lower()
+    return any(len(name) >= _TYPED and names(low, name) and (low.startswith(name) or len(name) - 1 >= _TYPED)
+               for p in _by_start().get(low[:3], ()) for name in _places()[p])
+
+
 def same_place(term: str, name: str) -> bool:
     """Whether ``term`` and ``name`` name one country or capital, in whatever language and case."""
     return bool(named(term) & named(name))
