@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from .conversation import CONTINUING, WORD, Casing, name_matches, unseen
-from .text import split_sentences
+from .text import has_digit, split_sentences
 
 # Words that, opening a message, carry on from the one before: "And Tokayev?", «А Матвиенко?», «Ал эми Путин чы?».
 OPENING = CONTINUING | frozenset({"ал"})
@@ -96,8 +96,9 @@ def substituted(question: str, anchor: str, casing: Casing = unseen) -> str | No
         if _said(words, span) in said and not _beside(span, words, content):
             return None  # a name the earlier question asked about already, standing by nothing new
         place = _aligned(span, words, content, anchor_spans, anchor_words)
-        if place is None and len(spans) == 1:
-            place = next((s for s in anchor_spans if _said(anchor_words, s) != _said(words, span)), None)
+        if place is None and len(spans) == 1:  # the first name of its kind: a number stands for a number
+            place = next((s for s in anchor_spans if _said(anchor_words, s) != _said(words, span)
+                          and has_digit(_said(anchor_words, s)) == has_digit(_said(words, span))), None)
         if place is None or place in chosen:
             return None
         chosen[place] = span

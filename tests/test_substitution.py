@@ -42,6 +42,7 @@ def test_the_new_name_takes_the_place_of_one_of_the_earlier_question(anchor: str
     ("Что писали в ноябре о визите Токаева?", "А в марте 2024 года?"),  # a period: period.py reads it
     ("What is C5+1?", "What does C5+1 mean?"),  # "mean" asks here: "does" is the question's own word
     ("Who is Samat Abish?", "No, what did Tokayev sign?"),  # "no", then a question of its own
+    ("Who is Peskov?", "And 2019?"),  # a number stands for a number, not for a person
 ])
 def test_other_follow_ups_are_left_to_the_usual_reading(anchor: str, question: str) -> None:
     assert substituted(question, anchor) is None
