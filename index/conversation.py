@@ -65,12 +65,16 @@ QUESTION_WORDS = {
 # a word asks when it is one of these stems with an ending. «Не» is too short a stem and stays in its listed forms.
 TURKIC_QUESTION_STEMS = ("кім", "қанша", "қандай", "қайсы", "қашан", "қайда", "қалай", "неше", "нелер",
                          "ким", "эмне", "канча", "кандай", "кайсы", "качан", "кайда", "кантип")
+# English auxiliaries, which open a question ("Did Tokayev visit Moscow?"), and the particles that make one wherever
+# they stand (Russian «ли», the Kazakh «ма» and its kin): a question without a question word (message.py reads them).
+AUXILIARIES = frozenset("is are was were do does did can could will would should has have had".split())
+ASKING_PARTICLES = frozenset("ли ма ме ба бе па пе".split())
 # Words that open questions: capitalised there, but never names. "Какую должность…" and "Чью позицию…" name nothing.
-OPENERS = frozenset().union(*QUESTION_WORDS.values()) | frozenset("""
-is are was were do does did can could will would should has have had and but so or in on at for from about tell please
+OPENERS = frozenset().union(*QUESTION_WORDS.values()) | AUXILIARIES | ASKING_PARTICLES | frozenset("""
+and but so or in on at for from about tell please
 list give name
-ли а и но или в на о об по расскажи скажи назови перечисли
-ма ме ба бе па пе және бірақ
+а и но или в на о об по расскажи скажи назови перечисли
+және бірақ
 жана бирок
 """.split())
 # "Кто такой Самат Абиш?" asks who he is: "такой" after "кто" / "что" is part of the question word.

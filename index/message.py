@@ -42,7 +42,8 @@ from typing import Callable
 
 from . import places
 from .acronyms import table_form
-from .conversation import QUESTION_WORDS, TURKIC_QUESTION_STEMS, Casing, asking, names, unseen
+from .conversation import (ASKING_PARTICLES, AUXILIARIES, QUESTION_WORDS, TURKIC_QUESTION_STEMS, Casing, asking,
+                           names, unseen)
 from .lang import detect_language
 from .text import LETTERS, split_sentences
 
@@ -127,12 +128,6 @@ def corpus_cased(text: str, casing: Casing = unseen) -> str:
                     for (start, end), retyped in zip(spans, typed))
 
 
-# Words that make a sentence a question wherever they stand (Russian «ли», the Kazakh particles) or opening it
-# (English auxiliaries): "did tokayev visit moscow", «бар ма»; besides the question words (conversation.asking).
-_ASKING_PARTICLES = frozenset("ли ма ме ба бе па пе".split())
-_AUXILIARIES = frozenset("is are was were do does did can could will would should has have had".split())
-
-
 def _retyped(sentence: str, casing: Casing) -> str:
     """A sentence typed in capitals or in lower case as the corpus writes its words; one typed in lower case
     that asks without a closing mark ("кто такой песков") gets its question mark, as a question is written."""
@@ -143,7 +138,9 @@ def _retyped(sentence: str, casing: Casing) -> str:
     if not lower or written.rstrip()[-1:] in ".!?…" + _CLOSING:
         return written
     words = [w.lower() for w in _WORD.findall(sentence)]
-    if any(map(asking, words)) or any(w in _ASKING_PARTICLES for w in words) or words[:1] and words[0] in _AUXILIARIES:
+    # a question word (conversation.asking), «ли» or a Kazakh particle anywhere, or an opening English auxiliary:
+    # "did tokayev visit moscow", «бар ма»
+    if any(map(asking, words)) or any(w in ASKING_PARTICLES for w in words) or words[:1] and words[0] in AUXILIARIES:
         return written.rstrip() + "?"
     return written
 

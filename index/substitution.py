@@ -32,16 +32,16 @@ PARTICLES = frozenset("ше чы чи чу чү".split())
 # «Кечиресиз, Матвиенкону сурадым»: an opening "no" or "sorry", or a word of meaning or asking.
 CORRECTING = frozenset("no sorry нет извините простите жоқ кешіріңіз жок кечиресиз".split())
 MEANT = frozenset("meant mean asking asked виду сұрадым сұрағам айттым айтқам сурадым сураган айткам".split())
-# What else such a message may hold: the words of its frame, in a closed class as the question words are.
-FRAME = frozenset("""
-and but what about how same question for the as with regarding also then again
-а и но что как насчёт насчет про о об обо тот то же самое вопрос тогда ну
-ал ше және бірақ туралы жайлы сұрақ да де тағы
-эми чы чи чу чү жана бирок тууралуу жөнүндө дагы суроо
-no sorry i meant mean was am asking asked talking actually not
-нет извините простите я имел имела имелся имелась в виду спрашивал спрашивала говорил говорила вообще-то
-жоқ кешіріңіз мен сұрадым сұрағам айттым айтқам
-жок кечиресиз сурадым сураган айткам
+# What else such a message may hold: the words of its frame (those above, and these), in a closed class as the
+# question words are.
+FRAME = OPENING | PARTICLES | CORRECTING | MEANT | frozenset(w for pair in PHRASES for w in pair) | frozenset("""
+the as with regarding also then again
+про о об обо самое вопрос тогда ну
+туралы жайлы сұрақ да де тағы
+эми тууралуу жөнүндө дагы суроо
+i was am talking actually not
+я имел имела имелся имелась в спрашивал спрашивала говорил говорила вообще-то
+мен
 """.split())
 # "And according to Tokayev himself?", «А по словам самого Токаева?», «Тоқаевтың өзі бойынша ше?»: emphasis, not
 # content.
