@@ -24,6 +24,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .hashing import sha256_text
+from .latin import russian_reading
 from .lexical import LexicalIndex
 from .recent import RecentVectors
 
@@ -40,6 +41,7 @@ LEARNER = "logistic-regression C=1 balanced"  # in NameWords.key: change it when
 # learned from them by a hair, but learning it again embeds all two thousand (3-4 s of an incremental build).
 REUSE_OVERLAP = 0.9
 _LETTER_WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
+_PLAIN_WORD = re.compile(r"[^\W\d_]+")
 
 
 def stem(word: str) -> str:
@@ -75,6 +77,27 @@ def counts(word: str, texts: Sequence[str]) -> tuple[int, int]:
     return upper, lower
 
 
+def alike(a: str, b: str) -> bool:
+    """Whether two spellings (Analyzer.spelling) are forms of one word: each begins with the other's stem, so
+    "matvienko" and «Матвиенко»'s "matvienko" are, and "trans" and «Транскаспийского» are not."""
+    return b.startswith(stem(a)) and a.startswith(stem(b))
+
+
+def counts_alike(spelling: str, texts: Sequence[str], spell: Callable[[str], str]) -> tuple[int, int]:
+    """(capitalised, lower-case) mid-sentence occurrences in ``texts`` of words whose spelling (``spell``) is
+    ``spelling``'s (``alike``), in whatever script they are written."""
+    upper = lower = 0
+    for text in texts:
+        for match in _PLAIN_WORD.finditer(text):
+            if not alike(spell(match.group()), spelling) or opens(text, match.start()):
+                continue
+            if match.group()[0].isupper():
+                upper += 1
+            else:
+                lower += 1
+    return upper, lower
+
+
 def sample_rows(lexical: LexicalIndex, word: str, sample: int) -> list[int]:
     """Up to ``sample`` passages holding ``word``'s lexical token, spread over the whole index, so a common
     token costs no more to read than a rare one; [] for a word of no token or of several."""
@@ -103,15 +126,31 @@ class CorpusCasing:
         self.texts_of = texts_of
         self.sample = sample
         self._seen: RecentVectors[str, bool | None] = RecentVectors(cache)
+        self._across: RecentVectors[str, bool | None] = RecentVectors(cache)
 
     def __call__(self, word: str) -> bool | None:
         return self._seen.get([word.lower()], lambda words: [self._read(w) for w in words])[0]
 
+    def across(self, word: str) -> bool | None:
+        """How the corpus writes the words that spell ``word`` alike once folded and romanized, in any script
+        ("matviyenko": «Матвиенко», a name): for a word it never writes as typed (``__call__`` None), whose
+        casing a sentence typed in lower case or in capitals cannot show."""
+        return self._across.get([word.lower()], lambda words: [self._read_across(w) for w in words])[0]
+
     def _read(self, word: str) -> bool | None:
         return verdict(*counts(word, self.texts_of(self.rows(word))))
 
+    def _read_across(self, word: str) -> bool | None:
+        spell = self.lexical.analyzer.spelling
+        # an English name may be written as Russian writes it ("john": «Джон», latin.russian_reading)
+        forms = dict.fromkeys([word, *([russian_reading(word)] if word.isascii() else [])])
+        rows = sorted(set().union(*(self.rows(form) for form in forms)))
+        texts = self.texts_of(rows)
+        return verdict(*map(sum, zip(*(counts_alike(spell(form), texts, spell) for form in forms))))
+
     def clear(self) -> None:
         self._seen.clear()
+        self._across.clear()
 
     def rows(self, word: str) -> list[int]:
         """Up to ``sample`` passages holding the word's lexical token, spread over the whole index.

@@ -416,7 +416,7 @@ class Engine:
         (substitution.py), and says so (``Part.typed``).
         """
         parts = []
-        for p in read_message(message, self.casing):
+        for p in read_message(message, self.casing, self.casing.across):
             typed = " ".join(p.question.split())
             question = self._cyrillic(typed)
             context = tuple(self._cyrillic(" ".join(c.split())) for c in p.context)
@@ -434,7 +434,7 @@ class Engine:
 
     def chat(self, history: tuple[str, ...]) -> tuple[str, ...]:
         """The chat's earlier questions as a follow-up reads them: one typed in capitals in the corpus' casing."""
-        return tuple(self._cyrillic(corpus_cased(h, self.casing)) for h in history)
+        return tuple(self._cyrillic(corpus_cased(h, self.casing, self.casing.across)) for h in history)
 
     def retrieve(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
                  vector: np.ndarray | None = None, history: tuple[str, ...] = ()) -> list[Hit]:

@@ -95,6 +95,11 @@ class Analyzer:
                 out.append(token)
         return out
 
+    def spelling(self, word: str) -> str:
+        """``word`` folded and romanized whole, as its token is before the prefix cut: one spelling for
+        «Матвиенко» and "Matviyenko", which a casing read across scripts compares (casing.CorpusCasing.across)."""
+        return _normalise(word.lower(), self.fold, self.romanize, self.latin_marks)
+
     def token_set(self, text: str) -> frozenset[str]:
         """The distinct tokens of a stored text (a passage, a sentence), remembered across questions.
 

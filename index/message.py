@@ -96,13 +96,15 @@ def in_capitals(sentence: str) -> bool:
     return len(words) >= 3 and sum(c.isupper() for c in letters) >= CAPITALS * len(letters)
 
 
-def as_the_corpus_writes(sentence: str, casing: Casing = unseen) -> str:
+def as_the_corpus_writes(sentence: str, casing: Casing = unseen, across: Casing = unseen) -> str:
     """A sentence in capitals (or in lower case) in the corpus' own casing: a word the corpus writes as a name
     keeps or gets its capital (acronyms included: "Csto" is found as CSTO), every other word is lower case, the
-    first letter capital."""
+    first letter capital. A word the corpus never writes as typed takes the casing ``across`` reads from its
+    other spellings ("matviyenko": «Матвиенко», CorpusCasing.across)."""
     def word(match: re.Match) -> str:
         low = match.group().lower()
-        return low[:1].upper() + low[1:] if casing(low) is True else low
+        seen = casing(low)
+        return low[:1].upper() + low[1:] if seen is True or (seen is None and across(low) is True) else low
 
     written = LETTERS.sub(word, sentence)
     first = next((i for i, c in enumerate(written) if c.isalpha()), None)
@@ -117,22 +119,22 @@ def in_lower_case(sentence: str) -> bool:
     return first.isalpha() and not any(c.isupper() for c in sentence)
 
 
-def corpus_cased(text: str, casing: Casing = unseen) -> str:
+def corpus_cased(text: str, casing: Casing = unseen, across: Casing = unseen) -> str:
     """``text`` with its sentences typed in capitals or in lower case written as the corpus writes their words
-    (names keep or get their capital); else unchanged."""
+    (names keep or get their capital; ``across``: as_the_corpus_writes); else unchanged."""
     spans = split_sentences(text)
     typed = [in_capitals(text[start:end]) or in_lower_case(text[start:end]) for start, end in spans]
     if not any(typed):
         return text
-    return " ".join(_retyped(text[start:end], casing) if retyped else text[start:end]
+    return " ".join(_retyped(text[start:end], casing, across) if retyped else text[start:end]
                     for (start, end), retyped in zip(spans, typed))
 
 
-def _retyped(sentence: str, casing: Casing) -> str:
+def _retyped(sentence: str, casing: Casing, across: Casing = unseen) -> str:
     """A sentence typed in capitals or in lower case as the corpus writes its words; one typed in lower case
     that asks without a closing mark ("кто такой песков") gets its question mark, as a question is written."""
     lower = in_lower_case(sentence)
-    written = as_the_corpus_writes(sentence, casing)
+    written = as_the_corpus_writes(sentence, casing, across)
     if lower:  # "одкб", "ақш": an acronym of the table in its capitals, as the acronym readings need it; "berlin"
         written = LETTERS.sub(lambda m: table_form(m.group()) or _place(m.group(), casing), written)
     if not lower or written.rstrip()[-1:] in ".!?…" + _CLOSING:
@@ -190,9 +192,10 @@ def _about(words: list[str], question: Callable[[str], bool], least: int) -> boo
     return sum(not question(w) for w in words) >= least
 
 
-def read_message(text: str, casing: Casing = unseen) -> list[Part]:
-    """The questions of ``text``, each with the earlier questions it may lean on; one whole part if it asks none."""
-    text = corpus_cased(text, casing)
+def read_message(text: str, casing: Casing = unseen, across: Casing = unseen) -> list[Part]:
+    """The questions of ``text``, each with the earlier questions it may lean on; one whole part if it asks none.
+    ``across``: as corpus_cased."""
+    text = corpus_cased(text, casing, across)
     sentences, within = [], []
     for start, end in split_sentences(text):
         asked = two_asks(text[start:end])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from index.casing import counts, stem, verdict
+from index.casing import alike, counts, counts_alike, stem, verdict
+from index.lexical import Analyzer
 
 
 def test_forms_share_a_stem_but_short_stems_do_not_swallow_other_words():
@@ -25,6 +26,24 @@ def test_the_built_index_tells_names_from_ordinary_words(engine):
     assert engine.casing("Натыйжада") is None  # the corpus writes it only at a sentence's start
     assert engine.casing("Zyxwvutsrq") is None  # no passage holds it
     assert engine.casing.rows("Токаев") and len(engine.casing.rows("Токаев")) <= engine.casing.sample
+
+
+def test_spellings_alike_across_scripts_are_one_word_but_a_shared_opening_is_not():
+    spell = Analyzer().spelling
+    assert alike(spell("matviyenko"), spell("Матвиенко")) and alike(spell("Тоқаевтың"), spell("Токаев"))
+    assert alike(spell("самат"), spell("Samat")) and alike(spell("herbst"), spell("Хербст"))
+    assert not alike(spell("transit"), spell("Транскаспийского"))  # five letters shared, the rest is another word
+    assert not alike(spell("trump"), spell("Трампа"))  # the corpus' «Трамп» romanizes to "tramp"
+    texts = ["Сам Токаев на встрече с Валентиной Матвиенко подтвердил это.", "Матвиенко согласилась, а матвиенко нет."]
+    assert counts_alike(spell("matviyenko"), texts, spell) == (1, 1)  # the second text's opening word not counted
+
+
+def test_the_built_index_reads_a_word_as_its_other_spellings_are_written(engine):
+    assert engine.casing("matviyenko") is None  # no passage writes it so
+    assert engine.casing.across("matviyenko") is True and engine.casing.across("rizzat") is True
+    assert engine.casing.across("john") is True  # «Джон»: an English name as Russian writes it
+    assert engine.casing.across("video") is False  # «видеодо»: an ordinary word
+    assert engine.casing.across("zyxwvutsrq") is None
 
 
 def test_corpus_words_are_read_mid_sentence_only():

@@ -191,6 +191,26 @@ def test_a_place_typed_in_lower_case_gets_its_capital_unless_the_corpus_writes_t
     assert corpus_cased("после того что он сказал", casing) == "После того что он сказал?"  # «того»: not Togo
 
 
+def test_a_name_typed_in_lower_case_takes_the_casing_its_other_script_is_written_in():
+    corpus = {"who": False, "is": False}.get
+    casing = lambda word: corpus(word.lower())  # noqa: E731
+    other = {"marco": True, "rubio": True, "migration": False}.get
+    across = lambda word: other(word.lower())  # noqa: E731
+    assert corpus_cased("who is marco rubio", casing) == "Who is marco rubio?"  # as the corpus writes it: unseen
+    assert corpus_cased("who is marco rubio", casing, across) == "Who is Marco Rubio?"
+    assert corpus_cased("WHAT DID MARCO RUBIO SAY ABOUT MIGRATION?", casing, across) == (
+        "What did Marco Rubio say about migration?")
+    assert corpus_cased("Who is marco rubio?", casing, across) == "Who is marco rubio?"  # typed with a capital
+
+
+@pytest.mark.parametrize("typed", ["who is marco rubio", "WHO IS VALENTINA MATVIYENKO?", "who is rizzat tasym"])
+def test_a_who_is_question_about_a_name_written_in_another_script_is_answered_typed_in_any_case(engine, typed):
+    """The corpus writes them in Cyrillic only; typed without capitals they were "not found" (stop 53)."""
+    answer = engine.ask(typed)
+    assert answer.verdict == "answer"
+    assert answer.answer == engine.ask(typed.title().replace(" Is ", " is ").rstrip("?") + "?").answer
+
+
 @pytest.mark.parametrize("question", ["when did tokayev last visit berlin", "токаев германияга качан барат"])
 def test_a_near_miss_about_a_place_typed_in_lower_case_is_declined_as_written(engine, question: str) -> None:
     assert engine.ask(question).verdict == "not_stated"
