@@ -83,15 +83,18 @@ def alike(a: str, b: str) -> bool:
     return b.startswith(stem(a)) and a.startswith(stem(b))
 
 
-def counts_alike(spelling: str, texts: Sequence[str], spell: Callable[[str], str]) -> tuple[int, int]:
+def counts_alike(spelling: str, texts: Sequence[str], spell: Callable[[str], str],
+                 same: Callable[[str, str], bool] = alike) -> tuple[int, int]:
     """(capitalised, lower-case) mid-sentence occurrences in ``texts`` of words whose spelling (``spell``) is
-    ``spelling``'s (``alike``), in whatever script they are written."""
+    ``spelling``'s (``same``: ``alike``, forms of one word), in whatever script they are written. A word in
+    capitals is left out: an acronym's letters are read otherwise in each script ("back" is no BAQ)."""
     upper = lower = 0
     for text in texts:
         for match in _PLAIN_WORD.finditer(text):
-            if not alike(spell(match.group()), spelling) or opens(text, match.start()):
+            word = match.group()
+            if (len(word) > 1 and word.isupper()) or not same(spell(word), spelling) or opens(text, match.start()):
                 continue
-            if match.group()[0].isupper():
+            if word[0].isupper():
                 upper += 1
             else:
                 lower += 1
@@ -142,11 +145,14 @@ class CorpusCasing:
 
     def _read_across(self, word: str) -> bool | None:
         spell = self.lexical.analyzer.spelling
-        # an English name may be written as Russian writes it ("john": «Джон», latin.russian_reading)
-        forms = dict.fromkeys([word, *([russian_reading(word)] if word.isascii() else [])])
-        rows = sorted(set().union(*(self.rows(form) for form in forms)))
-        texts = self.texts_of(rows)
-        return verdict(*map(sum, zip(*(counts_alike(spell(form), texts, spell) for form in forms))))
+        seen = counts_alike(spell(word), self.texts_of(self.rows(word)), spell)
+        reading = russian_reading(word) if word.isascii() else word
+        if reading != word:  # an English name as Russian writes it ("john": «Джон», latin.russian_reading), spelt
+            # alike whole: read as a name, "threats" is "treats", whose stem «Treaty» shares
+            rows = self.rows(reading)
+            more = counts_alike(spell(reading), self.texts_of(rows), spell, str.__eq__) if rows else (0, 0)
+            seen = (seen[0] + more[0], seen[1] + more[1])
+        return verdict(*seen)
 
     def clear(self) -> None:
         self._seen.clear()

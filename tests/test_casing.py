@@ -43,6 +43,9 @@ def test_the_built_index_reads_a_word_as_its_other_spellings_are_written(engine)
     assert engine.casing.across("matviyenko") is True and engine.casing.across("rizzat") is True
     assert engine.casing.across("john") is True  # «Джон»: an English name as Russian writes it
     assert engine.casing.across("video") is False  # «видеодо»: an ordinary word
+    # read as a name, "threats" is "treats", which shares its stem with «Treaty»: only a whole spelling counts
+    assert engine.casing.across("threats") is None
+    assert engine.casing.across("back") is None  # no acronym ("BAQ.KZ") lends a word its capitals
     assert engine.casing.across("zyxwvutsrq") is None
 
 
