@@ -56,6 +56,7 @@ from .store import LoadedIndex
 from .text import WORD, has_digit, split_sentences
 
 _PUNCTUATION = "«»\"“”„'’.,:;!?()[]"
+_DASHES = "-‐–—"
 # A term embedded alone sits this close to its own spelling in another script and
 # below it to other names: the middle of the plateau 0.86–0.89 on the dev questions (bench/abstention.py).
 DEFAULT_NAME_MATCH = 0.875
@@ -325,6 +326,8 @@ def topic_terms(question: str, index: LoadedIndex, casing: Casing | None = None,
     if not terms:
         return ()
     rest = [w for w in (w.strip(_PUNCTUATION).lower() for w in without(question, terms).split()) if w]
+    if set_apart(question, terms):  # "Rizzat Tasym, who is he?": its pronoun is the name
+        rest = [w for w in rest if w not in POINTING and w.strip(_DASHES)]
     if any(w in POINTING for w in rest):
         return ()
     if all(w in _TOPICAL for w in rest):
@@ -338,6 +341,26 @@ def _one_name(question: str, terms: Sequence[str]) -> bool:
     drop = tuple(t.lower() for t in terms)
     held = [i for i, w in enumerate(question.split()) if w.strip(_PUNCTUATION).lower().startswith(drop)]
     return bool(held) and held[-1] - held[0] == len(held) - 1
+
+
+def set_apart(question: str, terms: Sequence[str]) -> bool:
+    """Whether ``terms`` are one name standing apart from the rest of ``question`` by a comma, dash or colon,
+    first ("Rizzat Tasym, who is he?", «Попов — кем он работает?») or last ("Who is he, this John Herbst?"): what
+    a pronoun of the question points at, as a chat writes a name and then asks about it."""
+    if not _one_name(question, terms):
+        return False
+    words = question.split()
+    drop = tuple(t.lower() for t in terms)
+    held = [i for i, w in enumerate(words) if w.strip(_PUNCTUATION).lower().startswith(drop)]
+    first, last = held[0], held[-1]
+    if any(w.endswith((",", ":")) for w in words[first:last]):
+        return False  # "Tokayev, Putin: …" names two
+    if first == 0 and last < len(words) - 1:  # the name opens the question, a sign closing it
+        return words[last].rstrip("»\"”’'").endswith((",", ":")) or not words[last + 1].strip(_DASHES)
+    if last == len(words) - 1 and first > 0:  # the name closes it, a sign (and a "this") before it
+        before = first - 1 - (words[first - 1].lower() in POINTING and first > 1)
+        return words[before].endswith((",", ":")) or not words[before].strip(_DASHES)
+    return False
 
 
 def topical_shape(question: str) -> bool:

@@ -116,3 +116,31 @@ def test_a_question_with_two_names_or_a_predicate_is_no_position_question(questi
 
 def test_a_position_question_about_someone_the_corpus_never_names_is_declined(engine) -> None:
     assert engine.ask("What is Sergei Lavrov's position?").verdict != "answer"
+
+
+@pytest.mark.parametrize("question,terms,apart", [
+    ("Rizzat Tasym, who is he?", ["Rizzat", "Tasym"], True), ("Попов — кем он работает?", ["Попов"], True),
+    ("Samat Abish: who is he?", ["Samat", "Abish"], True), ("Who is he, this John Herbst?", ["John", "Herbst"], True),
+    ("«Риззат Тасым», ол кім?", ["Риззат", "Тасым"], True),
+    ("Who is Rizzat Tasym?", ["Rizzat", "Tasym"], False),  # no sign
+    ("Ол Қазақстан туралы не деді?", ["Қазақстан"], False),  # the pronoun is not the name
+    ("Tokayev, Putin: who met whom?", ["Tokayev", "Putin"], False),  # two names
+])
+def test_a_name_set_apart_by_a_sign_is_what_the_pronoun_points_at(question: str, terms: list[str], apart: bool):
+    from index.evidence import set_apart
+
+    assert set_apart(question, terms) is apart
+
+
+@pytest.mark.parametrize("question,stated", [
+    ("Rizzat Tasym, who is he?", "саясаттанушы"), ("Айдос Укибай — кто это?", "басма сөз катчысы"),
+    ("Марко Рубио — бұл кім?", "госсекретарь США"), ("Who is she, Valentina Matviyenko?", "Совета Федерации"),
+])
+def test_a_name_written_first_and_asked_about_with_a_pronoun_is_a_who_is_question(engine, question, stated):
+    """Short, and holding a pronoun, such a question was read as pointing elsewhere and was "not found" (stop 53)."""
+    answer = engine.ask(question)
+    assert answer.verdict == "answer" and stated in answer.answer
+
+
+def test_a_pronoun_beside_a_name_set_apart_still_reads_as_pointing_when_it_asks_more(seed_index) -> None:
+    assert not topic_terms("Rizzat Tasym, what did he say about Tokayev?", seed_index)  # two names: not topical
