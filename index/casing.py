@@ -32,6 +32,7 @@ SAMPLE = 16  # passages read per word: enough to see how it is written, a fracti
 CACHE = 4096
 MIN_STEM = 5  # a shorter stem matches unrelated words ("назар" in "Назарбаев")
 SUFFIX = 4  # characters of case ending a word may differ by ("Назарбаевтың" ~ "Назарбаев")
+OPENING = 7  # letters of spelling two words share to be read as one name written otherwise (writes_alike)
 _OPENING = ".?!«\"“"
 NAME_WORDS = 1000  # words of each kind a name direction learns from: a few seconds of a build at any size
 NAME_PASSAGES = 20000  # passages read for them, spread over the corpus
@@ -99,6 +100,20 @@ def counts_alike(spelling: str, texts: Sequence[str], spell: Callable[[str], str
             else:
                 lower += 1
     return upper, lower
+
+
+def writes_alike(word: str, texts: Sequence[str], spell: Callable[[str], str]) -> bool:
+    """Whether ``texts`` write a form of ``word`` (``alike`` once spelt by ``spell``), or a word whose spelling
+    shares its first ``OPENING`` letters, in any script, anywhere: Russian «Азербайджане» and Kazakh «Әзербайжан»
+    part at дж / ж, «Байконур» and «Байкоочулардын» before the seventh letter."""
+    spelling = spell(word)
+    opening = spelling[:OPENING] if len(spelling) >= OPENING else None
+    for text in texts:
+        for match in _PLAIN_WORD.finditer(text):
+            other = spell(match.group())
+            if alike(other, spelling) or (opening is not None and other.startswith(opening)):
+                return True
+    return False
 
 
 def sample_rows(lexical: LexicalIndex, word: str, sample: int) -> list[int]:

@@ -44,7 +44,7 @@ import numpy as np
 from .acronyms import (absent_entity, full_names_in, other_entities, outside_form, own_form, reads_as, same_entity,
                        shouted, spelt_out, unwritten, written_as, written_in)
 from .acronyms import named as entities_of
-from .casing import sample_rows
+from .casing import SAMPLE, sample_rows, writes_alike
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .institutions import written as institution_written
@@ -310,8 +310,18 @@ def _known(name: str, index: LoadedIndex, capitals: bool = True) -> bool:
     ("John" / «Джон», latin.russian_reading): for what a who-is question is about, not for the near-miss check,
     where a given name read so leaves an absent surname alone against the translated-term test."""
     if spelt(name, index, capitals):
-        return True
+        return _written_alike(name, index)
     return name.isascii() and (reading := russian_reading(name)) != name.lower() and index.lexical.spells(reading)
+
+
+def _written_alike(name: str, index: LoadedIndex) -> bool:
+    """Whether a passage holding ``name``'s token writes a form of it (casing.alike): the token is the name's
+    first five letters, and «Байконур» shares "baiko" with «Байкоочулардын». An acronym, a number, or a name of
+    several tokens or none, is read by its spelling alone."""
+    rows = [] if name.isupper() or has_digit(name) else sample_rows(index.lexical, name, SAMPLE)
+    if not rows:
+        return True
+    return writes_alike(name, [p.text for p in index.passages.many(rows)], index.lexical.analyzer.spelling)
 
 
 def topic_terms(question: str, index: LoadedIndex, casing: Casing | None = None,
