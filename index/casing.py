@@ -32,7 +32,7 @@ SAMPLE = 16  # passages read per word: enough to see how it is written, a fracti
 CACHE = 4096
 MIN_STEM = 5  # a shorter stem matches unrelated words ("назар" in "Назарбаев")
 SUFFIX = 4  # characters of case ending a word may differ by ("Назарбаевтың" ~ "Назарбаев")
-OPENING = 7  # letters of spelling two words share to be read as one name written otherwise (writes_alike)
+SHARED_LETTERS = 7  # letters of spelling two words share to be read as one name written otherwise (writes_alike)
 _OPENING = ".?!«\"“"
 NAME_WORDS = 1000  # words of each kind a name direction learns from: a few seconds of a build at any size
 NAME_PASSAGES = 20000  # passages read for them, spread over the corpus
@@ -104,10 +104,10 @@ def counts_alike(spelling: str, texts: Sequence[str], spell: Callable[[str], str
 
 def writes_alike(word: str, texts: Sequence[str], spell: Callable[[str], str]) -> bool:
     """Whether ``texts`` write a form of ``word`` (``alike`` once spelt by ``spell``), or a word whose spelling
-    shares its first ``OPENING`` letters, in any script, anywhere: Russian «Азербайджане» and Kazakh «Әзербайжан»
+    shares its first ``SHARED_LETTERS`` letters, in any script, anywhere: Russian «Азербайджане» and Kazakh «Әзербайжан»
     part at дж / ж, «Байконур» and «Байкоочулардын» before the seventh letter."""
     spelling = spell(word)
-    opening = spelling[:OPENING] if len(spelling) >= OPENING else None
+    opening = spelling[:SHARED_LETTERS] if len(spelling) >= SHARED_LETTERS else None
     for text in texts:
         for match in _PLAIN_WORD.finditer(text):
             other = spell(match.group())

@@ -306,9 +306,10 @@ def asks_about(question: str, index: LoadedIndex, casing: Casing | None = None,
 
 
 def _known(name: str, index: LoadedIndex, capitals: bool = True) -> bool:
-    """Whether the corpus spells ``name``, or, an English spelling, writes it as Russian writes English names
-    ("John" / «Джон», latin.russian_reading): for what a who-is question is about, not for the near-miss check,
-    where a given name read so leaves an absent surname alone against the translated-term test."""
+    """Whether the corpus spells ``name`` (a form of it written, not its token alone: ``_written_alike``), or, an
+    English spelling, writes it as Russian writes English names ("John" / «Джон», latin.russian_reading): for
+    what a who-is question is about, not for the near-miss check, where a given name read so leaves an absent
+    surname alone against the translated-term test."""
     if spelt(name, index, capitals):
         return _written_alike(name, index)
     return name.isascii() and (reading := russian_reading(name)) != name.lower() and index.lexical.spells(reading)
