@@ -17,8 +17,8 @@ from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate
 from .casing import CorpusCasing, NameDirection
 from .chunk import Passage
 from .conversation import FUNCTION_WORDS, FollowUp, mix, only_asks, read_follow_up, refers_back
-from .evidence import (DEFAULT_NAME_MATCH, asks_about, naming, pair_names, place_vouched, question_terms, same_name,
-                       spelt, taken_up, topic_terms, topical_shape, weigh)
+from .evidence import (DEFAULT_NAME_MATCH, asks_about, asks_who, naming, pair_names, place_vouched, question_terms,
+                       same_name, spelt, taken_up, topic_terms, topical_shape, weigh, written_as_russian)
 from .fuse import FusionParams, Mode, collapse_near_duplicates, first_where, rank, spread_documents
 from .kazakh_letters import written_back
 from .lang import detect_language
@@ -549,9 +549,12 @@ class Engine:
             timings.add("compose", t)  # not one word of it occurs in the corpus ("lorem ipsum", "Tokyo?")
             return not_found(question)
         candidates_ = candidate_sentences(hits, self.index)
-        if evidence.missing and (evidence.absent or not taken_up(text, evidence.missing, self._closeness(candidates_))):
+        # a who-is question's missing name is absent, whatever the passages say near it ("Olaf Scholz, who is he?")
+        who = bool(evidence.missing) and asks_who(text, evidence.terms)
+        missing = tuple(t for t in evidence.missing if not (who and written_as_russian(t, self.index)))
+        if missing and (evidence.absent or who or not taken_up(text, missing, self._closeness(candidates_))):
             timings.add("compose", t)
-            return not_stated(question, hits, evidence.missing)
+            return not_stated(question, hits, missing)
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_, within)
         chosen = select_sentences(candidates_, similarity, hits, coverage, overlap=self.overlap(candidates_),
                                   bonus=self.sentence_bonus(candidates_, hits, self._spelt(subject, hits, text),

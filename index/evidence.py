@@ -86,6 +86,8 @@ news anything something happened happen happening article articles me us the a a
 """.split())
 # What a topical question may hold besides its names (topic_terms, topical_shape).
 _TOPICAL = FUNCTION_WORDS | _NAMING | _ABOUT
+# Words that ask who someone is, in the four languages (their case forms: "whom", «кем», «кімнің»).
+_WHO = frozenset("who whom кто кого кем кім кімнің кімді ким кимдин кимди".split())
 # Words that ask someone's position, job, role or rank ("What is Peskov's job?", «Кем работает Керимли?»,
 # «Песковтың лауазымы қандай?», «Рубио кандай кызматта иштейт?»): asked of one name, a who-is question.
 _ROLE = frozenset("""
@@ -312,6 +314,11 @@ def _known(name: str, index: LoadedIndex, capitals: bool = True) -> bool:
     surname alone against the translated-term test."""
     if spelt(name, index, capitals):
         return _written_alike(name, index)
+    return written_as_russian(name, index)
+
+
+def written_as_russian(name: str, index: LoadedIndex) -> bool:
+    """Whether ``name``, an English spelling, is written as Russian writes English names ("John" / «Джон»)."""
     return name.isascii() and (reading := russian_reading(name)) != name.lower() and index.lexical.spells(reading)
 
 
@@ -352,6 +359,22 @@ def _one_name(question: str, terms: Sequence[str]) -> bool:
     drop = tuple(t.lower() for t in terms)
     held = [i for i, w in enumerate(question.split()) if w.strip(_PUNCTUATION).lower().startswith(drop)]
     return bool(held) and held[-1] - held[0] == len(held) - 1
+
+
+def asks_who(question: str, terms: Sequence[str]) -> bool:
+    """Whether ``question`` asks only who its names are or what post they hold ("Who is Olaf Scholz?", «Кем
+    работает Юрий Ушаков?», «Садыр Жапаров, ал ким?»): besides the names (``terms``, and a capitalised word
+    beside one, a given name no term reads), a who word or a word of position (``_ROLE``), with question,
+    function and pointing words only. A person's name has no translation a passage could take up in meaning
+    (``taken_up``); a spelling in another script is paired before it."""
+    words = question.split()
+    drop = tuple(t.lower() for t in terms)
+    held = {i for i, w in enumerate(words) if w.strip(_PUNCTUATION).lower().startswith(drop)}
+    held |= {i for i, w in enumerate(words) if w[:1].isupper() and (i - 1 in held or i + 1 in held)}
+    rest = [w for w in (w.strip(_PUNCTUATION).lower() for i, w in enumerate(words) if i not in held)
+            if w.strip(_DASHES)]
+    return (any(w in _WHO or w in _ROLE for w in rest)
+            and all(w in _TOPICAL or w in _ROLE or w in POINTING for w in rest))
 
 
 def set_apart(question: str, terms: Sequence[str]) -> bool:
