@@ -87,6 +87,19 @@ NOT_STATED = {
     "ky": "Корпуста {terms} жөнүндө эч нерсе айтылбайт, ошондуктан бул суроого жооп жок. Жакын үзүндүлөр:",
 }
 
+# The question asks something of a person (their family, birth, schooling, pay: attributes.py) that no sentence
+# about them says: name what was asked, and show the nearest passages as related reading.
+NOT_SAID = {
+    "en": "The passages naming {terms} say nothing of this ({asked}), so the corpus does not answer it. Related "
+          "passages:",
+    "ru": "Во фрагментах, где упоминается {terms}, об этом ({asked}) ничего не сказано, поэтому ответа в корпусе "
+          "нет. Близкие фрагменты:",
+    "kk": "{terms} аталатын үзінділерде бұл ({asked}) туралы ештеңе айтылмайды, сондықтан бұл сұраққа жауап жоқ. "
+          "Жақын үзінділер:",
+    "ky": "{terms} аталган үзүндүлөрдө бул ({asked}) тууралуу эч нерсе айтылбайт, ошондуктан бул суроого жооп жок. "
+          "Жакын үзүндүлөр:",
+}
+
 # "Tell me more" after an answer that quoted every sentence its passages hold for the question (engine.more):
 NOTHING_MORE = {
     "en": "The corpus says nothing more on this than I quoted.",
@@ -330,6 +343,12 @@ def cite(hits: list[Hit]) -> list[Citation]:
 def not_stated(question: str, hits: list[Hit], missing: tuple[str, ...]) -> Answer:
     terms = ", ".join(f"«{t}»" for t in missing)
     return Answer(question, NOT_STATED[detect_language(question)].format(terms=terms), cite(hits), "not_stated")
+
+
+def not_said(question: str, hits: list[Hit], terms: tuple[str, ...], asked: str) -> Answer:
+    names = ", ".join(f"«{t}»" for t in terms)
+    return Answer(question, NOT_SAID[detect_language(question)].format(terms=names, asked=asked), cite(hits),
+                  "not_stated")
 
 
 def no_articles(question: str, hits: list[Hit], period: Period) -> Answer:

@@ -11,8 +11,9 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .acronyms import full_names_in, shouted
+from .attributes import Attribute, asked, says
 from .answer import (ALONE_MIX, SAME_LANGUAGE, SUBJECT_WEIGHT, Answer, Candidate, SentenceCentres, candidate_sentences,
-                     compose_answer, merge_answers, no_articles, not_found, not_stated, nothing_more,
+                     compose_answer, merge_answers, no_articles, not_found, not_said, not_stated, nothing_more,
                      select_sentences, small_talk_reply)
 from .casing import CorpusCasing, NameDirection
 from .chunk import Passage
@@ -57,6 +58,9 @@ TERM_CACHE = 8192
 # The passages an answer cites, whose names the near-miss check reads: the topic facet pairs a name the corpus
 # writes otherwise only among these (Engine._topic_first).
 VOUCHING = 5
+# Passages whose sentences a question asking a person's family, birth, schooling or pay is read against before it is
+# declined (attributes.py): ten, so a sentence saying it below the answer's five still counts.
+ATTRIBUTE_PASSAGES = 10
 MORE_PASSAGES = 10  # "Tell me more" quotes from the last question's best passages, twice an answer's five
 RECENT_FOLLOW_UPS = 256  # (question, history) readings remembered: each question is read three times on its way
 
@@ -555,6 +559,10 @@ class Engine:
         if missing and (evidence.absent or who or not taken_up(text, missing, self._closeness(candidates_))):
             timings.add("compose", t)
             return not_stated(question, hits, missing)
+        if evidence.terms and (attribute := asked(text)) and not self._says(text, attribute[0], candidates_, history,
+                                                                             within):
+            timings.add("compose", t)  # "Who is Tokayev's wife?": no sentence about him says anything of a wife
+            return not_said(question, hits, evidence.terms, attribute[1])
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_, within)
         chosen = select_sentences(candidates_, similarity, hits, coverage, overlap=self.overlap(candidates_),
                                   bonus=self.sentence_bonus(candidates_, hits, self._spelt(subject, hits, text),
@@ -562,6 +570,15 @@ class Engine:
         answer = compose_answer(question, hits, chosen)
         timings.add("compose", t)
         return answer if period is None else replace(answer, period=period)
+
+    def _says(self, text: str, attribute: Attribute, candidates_: list[Candidate], history: tuple[str, ...],
+              within: str) -> bool:
+        """Whether a sentence the answer may quote, or one of the question's ``ATTRIBUTE_PASSAGES`` best passages,
+        says ``attribute`` of someone: the sentence saying it may rank below the answer's passages."""
+        if any(says(c.text, attribute) for c in candidates_):
+            return True
+        hits = self._retrieve(text, ATTRIBUTE_PASSAGES, None, Timings(), None, history, within)
+        return any(says(c.text, attribute) for c in candidate_sentences(hits, self.index, passages=len(hits)))
 
     def more(self, message: str, history: tuple[str, ...], k: int = 5, mode: Mode | None = None,
              timings: Timings | None = None) -> Answer:
