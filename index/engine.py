@@ -559,10 +559,10 @@ class Engine:
         if missing and (evidence.absent or who or not taken_up(text, missing, self._closeness(candidates_))):
             timings.add("compose", t)
             return not_stated(question, hits, missing)
-        if evidence.terms and (attribute := asked(text)) and not self._says(text, attribute[0], candidates_, history,
-                                                                             within):
+        named = evidence.terms or self.follow_up(text, history).carried  # "Who is his wife?": the chat's names
+        if named and (attribute := asked(text)) and not self._says(text, attribute[0], candidates_, history, within):
             timings.add("compose", t)  # "Who is Tokayev's wife?": no sentence about him says anything of a wife
-            return not_said(question, hits, evidence.terms, attribute[1])
+            return not_said(question, hits, named, attribute[1])
         candidates_, similarity, coverage = self.sentence_inputs(text, hits, history, candidates_, within)
         chosen = select_sentences(candidates_, similarity, hits, coverage, overlap=self.overlap(candidates_),
                                   bonus=self.sentence_bonus(candidates_, hits, self._spelt(subject, hits, text),

@@ -48,3 +48,11 @@ def test_an_attribute_no_sentence_says_is_declined_with_the_related_passages(eng
 def test_an_attribute_a_sentence_says_is_answered(engine) -> None:
     answer = engine.ask("Who is Nazarbayev's nephew?")
     assert answer.verdict == "answer" and "Samat Abish" in answer.answer
+
+
+def test_a_follow_up_asks_the_attribute_of_the_person_its_earlier_question_named(engine) -> None:
+    """"Who is his wife?" after "Who is Aidos Ukibay?" quoted the earlier answer (stop 53)."""
+    answer = engine.ask("Who is his wife?", history=("Who is Aidos Ukibay?",))
+    assert answer.verdict == "not_stated" and "«Aidos», «Ukibay»" in answer.answer
+    answer = engine.ask("Whose nephew is he?", history=("Who is Samat Abish?",))
+    assert answer.verdict == "answer" and "nephew" in answer.answer
