@@ -5,12 +5,12 @@ passages come close in meaning and its one key term, the name, is spelt: the
 near-miss check (evidence.py) passes it, and the reply quoted his visit to
 Moscow. No sentence of the corpus says anything of a wife. An attribute of a
 person is named by a closed class of words in each language, as question words
-are; a question asking one is answered only where a sentence the answer may
-quote holds a word of that attribute, in any of the four languages («жиені»,
-"nephew" and «племянник» are one kind; a spouse, children, parents, brothers and
-sisters, and other kin are five, so a "nephew" says nothing of a wife). Asking for a date or a number instead
-was tried and failed: a news sentence near the question nearly always holds
-one (docs/benchmarks.md §1, stop 40).
+are; a question asking one is answered only where a sentence of its best
+passages holds a word of that attribute, in any of the four languages («жиені»,
+"nephew" and «племянник» are one kind; a spouse, children, parents, brothers
+and sisters, and other kin are five, so a "nephew" says nothing of a wife).
+Asking for a date or a number instead was tried and failed: a news sentence
+near the question nearly always holds one (docs/benchmarks.md §1, stop 40).
 
 A word is an attribute's when it is one of its ``words`` or begins with one of
 its ``stems``; stems are kept to openings no everyday word shares («муж» is a
