@@ -356,8 +356,7 @@ def topic_terms(question: str, index: LoadedIndex, casing: Casing | None = None,
 def _one_name(question: str, terms: Sequence[str]) -> bool:
     """Whether ``terms`` stand together in ``question``, one name ("Aidos Ukibay's"), not two ("Tokayev's
     position on Ukraine" asks a stance, not who he is)."""
-    drop = tuple(t.lower() for t in terms)
-    held = [i for i, w in enumerate(question.split()) if w.strip(_PUNCTUATION).lower().startswith(drop)]
+    held = _holding(question.split(), terms)
     return bool(held) and held[-1] - held[0] == len(held) - 1
 
 
@@ -368,8 +367,7 @@ def asks_who(question: str, terms: Sequence[str]) -> bool:
     function and pointing words only. A person's name has no translation a passage could take up in meaning
     (``taken_up``); a spelling in another script is paired before it."""
     words = question.split()
-    drop = tuple(t.lower() for t in terms)
-    held = {i for i, w in enumerate(words) if w.strip(_PUNCTUATION).lower().startswith(drop)}
+    held = set(_holding(words, terms))
     held |= {i for i, w in enumerate(words) if w[:1].isupper() and (i - 1 in held or i + 1 in held)}
     rest = [w for w in (w.strip(_PUNCTUATION).lower() for i, w in enumerate(words) if i not in held)
             if w.strip(_DASHES)]
@@ -384,8 +382,7 @@ def set_apart(question: str, terms: Sequence[str]) -> bool:
     if not _one_name(question, terms):
         return False
     words = question.split()
-    drop = tuple(t.lower() for t in terms)
-    held = [i for i, w in enumerate(words) if w.strip(_PUNCTUATION).lower().startswith(drop)]
+    held = _holding(words, terms)
     first, last = held[0], held[-1]
     if any(w.endswith((",", ":")) for w in words[first:last]):
         return False  # "Tokayev, Putin: …" names two
@@ -415,8 +412,15 @@ def naming(texts: Sequence[str], terms: Sequence[str], index: LoadedIndex) -> np
 
 def without(question: str, terms: Sequence[str]) -> str:
     """``question`` with the words holding ``terms`` taken out, a case ending with its name ("Бейжіңнің")."""
+    words = question.split()
+    held = set(_holding(words, terms))
+    return " ".join(w for i, w in enumerate(words) if i not in held)
+
+
+def _holding(words: Sequence[str], terms: Sequence[str]) -> list[int]:
+    """The positions of the ``words`` that hold one of ``terms``, a case ending with its name ("Бейжіңнің")."""
     drop = tuple(t.lower() for t in terms)
-    return " ".join(w for w in question.split() if not w.strip(_PUNCTUATION).lower().startswith(drop))
+    return [i for i, w in enumerate(words) if w.strip(_PUNCTUATION).lower().startswith(drop)]
 
 
 def taken_up(question: str, missing: Sequence[str], closeness: Callable[[str], float]) -> bool:
