@@ -120,9 +120,12 @@ def sample_rows(lexical: LexicalIndex, word: str, sample: int) -> list[int]:
     """Up to ``sample`` passages holding ``word``'s lexical token, spread over the whole index, so a common
     token costs no more to read than a rare one; [] for a word of no token or of several."""
     tokens = lexical.analyzer.tokens(word)
-    if len(tokens) != 1:
-        return []
-    holding = lexical.rows_holding(tokens[0])
+    return sample_token_rows(lexical, tokens[0], sample) if len(tokens) == 1 else []
+
+
+def sample_token_rows(lexical: LexicalIndex, token: str, sample: int) -> list[int]:
+    """``sample_rows`` for a lexical token itself, one of the index's vocabulary (respelling.py)."""
+    holding = lexical.rows_holding(token)
     if len(holding) > sample:
         holding = holding[np.linspace(0, len(holding) - 1, sample).astype(np.int64)]
     return [int(r) for r in holding]

@@ -30,6 +30,7 @@ from .more import asks_for_more
 from .period import Period, named_in, read_period
 from .recent import RecentVectors
 from .rerank import head_features, reorder
+from .respelling import respellings, respelt
 from .search import Hit, Scored, candidates, interleave, to_hits
 from .small_talk import small_talk
 from .source_language import first_in_language, named_language
@@ -292,6 +293,12 @@ class Engine:
             return embedded
         return Embedded(mix(embedded.vector, self.embedded([within])[0].vector, WITHIN_WEIGHT), embedded.terms)
 
+    def lexical_query(self, question: str, follow_up: FollowUp) -> str:
+        """What BM25 and the answer's coverage read: the question with the names its chat carries, and the corpus'
+        own tokens for the English names it writes with another vowel ("Trump" / «Трамп», respelling.py)."""
+        query = follow_up.lexical_query(question)
+        return " ".join([query, *respellings(query, self.index)])
+
     def ranked(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
                vector: np.ndarray | None = None, history: tuple[str, ...] = (), learned: bool = True,
                within: str = "") -> Ranked:
@@ -311,8 +318,8 @@ class Engine:
             t = timings.add("embed_query", t)
         lang = detect_language(question)
         dated = self.dated(self.period(question, history))
-        scored = candidates(self.index, vector, follow_up.lexical_query(question), max(self.fusion.depth, k), lang,
-                            self.fusion.sentence_weight, terms if mode == "hybrid" else None, dated)
+        scored = candidates(self.index, vector, self.lexical_query(question, follow_up), max(self.fusion.depth, k),
+                            lang, self.fusion.sentence_weight, terms if mode == "hybrid" else None, dated)
         t = timings.add("search", t)
         ranking = rank(scored, mode, self.fusion)
         order = np.argsort(-ranking, kind="stable")
@@ -384,8 +391,8 @@ class Engine:
         # the table's pairing, which comes first, gave its spelling) is never declined by the threshold
         # (``_compose``): no closeness guard. One with another name spelt otherwise is, so the facet must not put
         # the close passages out.
-        free = all(name == written or (self.places and same_name(name, written))
-                   for name, written in zip(topic, spelling))
+        free = all(name == written or respelt(name, self.index) == written
+                   or (self.places and same_name(name, written)) for name, written in zip(topic, spelling))
         close = None if free else scored.dense >= self.min_score
         return first_where(order, ranking, head,
                            lambda i: all(w <= analyzer.token_set(scored.passages[i].text) for w in wanted), close)
@@ -397,12 +404,14 @@ class Engine:
         «Түрікменстан», Қытай / «Китаем») is the name of the ``cited`` passages the near-miss check's lexicon
         pairs with it best, and without one the reading is (). Pairing further down could be wrong, and the
         passages moved up for it would then vouch for it themselves («Жапония» answered); pairing among the
-        passages the check reads changes none of its verdicts.
+        passages the check reads changes none of its verdicts. An English name the corpus writes with another
+        vowel is its token there ("Trump": "tramp", respelling.py).
         """
         capitals = not shouted(question)
+        written = tuple(respelt(t, self.index) or t for t in topic)
         unspelt = [t for t in topic if not spelt(t, self.index, capitals)]
         if not unspelt:
-            return topic
+            return written
         if not self.topic_pairing:
             return ()
         within = full_names_in(question) if self.places else None
@@ -410,7 +419,7 @@ class Engine:
                            capitals)
         if any(not pairs[t] for t in unspelt):
             return ()
-        return tuple(pairs[t][0][1] if t in pairs else t for t in topic)
+        return tuple(pairs[t][0][1] if t in pairs else w for t, w in zip(topic, written))
 
     def read(self, message: str, history: tuple[str, ...] = ()) -> list[Part]:
         """The questions of ``message``, each with the message's earlier questions it may lean on (message.py).
@@ -646,7 +655,7 @@ class Engine:
         follow_up = self.follow_up(text, history)
         vector = self.query_vector(text, follow_up, within)
         candidates_ = candidate_sentences(hits, self.index) if candidates_ is None else candidates_
-        coverage = self.index.lexical.text_coverage(follow_up.lexical_query(text), [c.text for c in candidates_],
+        coverage = self.index.lexical.text_coverage(self.lexical_query(text, follow_up), [c.text for c in candidates_],
                                                     detect_language(text))
         return candidates_, self.similarity(vector, candidates_, self.centres), coverage
 

@@ -50,6 +50,7 @@ from .conversation import FUNCTION_WORDS, POINTING, Casing, opening_name
 from .institutions import written as institution_written
 from .latin import russian_reading
 from .places import absent_place, other_places, same_place
+from .respelling import respelt
 from .search import Hit
 from .source_language import cue_words
 from .store import LoadedIndex
@@ -261,9 +262,10 @@ def spelt(term: str, index: LoadedIndex, capitals: bool = True) -> bool:
     one in capitals outside it (``capitals``: unless the question is itself written in capitals), bare or with a
     case ending (acronyms.outside_form: «ҰҚК-ның» is ҰҚК), only where a passage writes it letter for letter
     (acronyms.reads_as) or, a word of 4+ letters, the word in any case (acronyms.as_word: a name in capitals
-    for emphasis)."""
+    for emphasis). An English name the corpus writes with another vowel ("Trump" / «Трамп», respelling.py) is
+    written."""
     if not index.lexical.spells(term):
-        return institution_written(term, index.lexical.spells, index.lexical.begins)
+        return institution_written(term, index.lexical.spells, index.lexical.begins) or bool(respelt(term, index))
     if not entities_of(term) and not (capitals and outside_form(term)):
         return True
     return index.acronyms_written.get([term], lambda terms: [_written_as_acronym(t, index) for t in terms])[0]

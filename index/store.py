@@ -123,6 +123,10 @@ class LoadedIndex:
     # check, the absence test (every acronym of the entity) and the topical reading each ask. Not copied by ``replace``.
     acronyms_written: RecentVectors[str, bool] = field(default_factory=lambda: RecentVectors(ACRONYMS_REMEMBERED),
                                                        init=False, repr=False, compare=False)
+    # Per capitalised Latin word the corpus does not spell, its token for it where it writes the name with another
+    # vowel ("Trump": "tramp", respelling.py), else "": asked by the near-miss check and by every query's BM25.
+    respellings: RecentVectors[str, str] = field(default_factory=lambda: RecentVectors(ACRONYMS_REMEMBERED),
+                                                 init=False, repr=False, compare=False)
 
     @property
     def multilingual(self) -> bool:
