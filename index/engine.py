@@ -25,7 +25,7 @@ from .kazakh_letters import written_back
 from .lang import detect_language
 from .language_subspace import project
 from .latin import in_cyrillic_if_kazakh
-from .message import Part, corpus_cased, read_message
+from .message import Part, corpus_cased, read_message, written_out
 from .more import asks_for_more
 from .period import Period, named_in, read_period
 from .recent import RecentVectors
@@ -424,12 +424,13 @@ class Engine:
     def read(self, message: str, history: tuple[str, ...] = ()) -> list[Part]:
         """The questions of ``message``, each with the message's earlier questions it may lean on (message.py).
 
-        ``history``: the chat's earlier questions as ``chat`` reads them. A question that puts a new name in
-        an earlier one's place ("And Tokayev?") is read as that question with the name replaced
-        (substitution.py), and says so (``Part.typed``).
+        ``history``: the chat's earlier questions as ``chat`` reads them. Contracted question words are written
+        out ("Who's": "Who is", message.written_out) and not shown: what the question asks is unchanged. A
+        question that puts a new name in an earlier one's place ("And Tokayev?") is read as that question with
+        the name replaced (substitution.py), and says so (``Part.typed``).
         """
         parts = []
-        for p in read_message(message, self.casing, self.casing.across):
+        for p in read_message(written_out(message), self.casing, self.casing.across):
             typed = " ".join(p.question.split())
             question = self._cyrillic(typed)
             context = tuple(self._cyrillic(" ".join(c.split())) for c in p.context)
@@ -447,7 +448,7 @@ class Engine:
 
     def chat(self, history: tuple[str, ...]) -> tuple[str, ...]:
         """The chat's earlier questions as a follow-up reads them: one typed in capitals in the corpus' casing."""
-        return tuple(self._cyrillic(corpus_cased(h, self.casing, self.casing.across)) for h in history)
+        return tuple(self._cyrillic(corpus_cased(written_out(h), self.casing, self.casing.across)) for h in history)
 
     def retrieve(self, question: str, k: int, mode: Mode | None = None, timings: Timings | None = None,
                  vector: np.ndarray | None = None, history: tuple[str, ...] = ()) -> list[Hit]:

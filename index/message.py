@@ -192,6 +192,23 @@ def _about(words: list[str], question: Callable[[str], bool], least: int) -> boo
     return sum(not question(w) for w in words) >= least
 
 
+# An English question word contracted with "is" or "are" ("Who's", "What’re"; a phone writes ’), and the two
+# people type without the apostrophe ("whats", "whos"): the readings keyed on question words look for "who" and "is".
+_CONTRACTED = re.compile(r"\b(who|what|where|when|why|how)(?:['’](s|re)|(?<=what)(s)|(?<=who)(s))\b", re.IGNORECASE)
+
+
+def written_out(text: str) -> str:
+    """``text`` with its contracted question words written out: "Who's Rizzat Tasym?" is "Who is Rizzat Tasym?",
+    "whats rosatom" "what is rosatom". The who-is, topical and attribute readings, and the encoder, then read it
+    as the question written out, which is what a person means by it."""
+    def out(match: re.Match) -> str:
+        word, verb = match.group(1), next(v for v in match.groups()[1:] if v)
+        full = "is" if verb.lower() == "s" else "are"
+        return f"{word} {full.upper() if word.isupper() and len(word) > 1 else full}"
+
+    return _CONTRACTED.sub(out, text)
+
+
 def read_message(text: str, casing: Casing = unseen, across: Casing = unseen) -> list[Part]:
     """The questions of ``text``, each with the earlier questions it may lean on; one whole part if it asks none.
     ``across``: as corpus_cased."""
