@@ -8,7 +8,10 @@ person is named by a closed class of words in each language, as question words
 are; a question asking one is answered only where a sentence of its best
 passages holds a word of that attribute, in any of the four languages («жиені»,
 "nephew" and «племянник» are one kind; a spouse, children, parents, brothers
-and sisters, and other kin are five, so a "nephew" says nothing of a wife).
+and sisters, grandchildren, nephews and nieces, and uncles, aunts and cousins
+are seven, so a "nephew" says nothing of a wife or a grandson). Relatives and
+family are an eighth, which a sentence naming any of the seven says: a nephew
+is a relative, while "relatives" say nothing of a grandson.
 Asking for a date or a number instead was tried and failed: a news sentence
 near the question nearly always holds one (docs/benchmarks.md §1, stop 40).
 
@@ -28,6 +31,8 @@ class Attribute:
     name: str
     words: frozenset[str]
     stems: tuple[str, ...] = ()
+    # Attributes a sentence says this one by saying: a nephew is a relative, "relatives" say nothing of a grandson.
+    covered_by: tuple[str, ...] = ()
 
     def named_by(self, word: str) -> bool:
         return word in self.words or word.startswith(self.stems)
@@ -54,13 +59,22 @@ brother brothers sister sisters
 брат брата брату братом братья братьев
 ағасы інісі әпкесі агасы иниси эжеси
 """.split()), ("сестр", "қарындас", "карындаш")),
-    Attribute("kin", frozenset("""
-grandson grandsons granddaughter granddaughters grandchildren nephew nephews niece nieces uncle aunt relative
-relatives family cousin cousins
-тётя тетя дядя дяди семья семьи семье семью семьёй семьей
+    Attribute("grandchildren", frozenset("""
+grandson grandsons granddaughter granddaughters grandchild grandchildren
+""".split()), ("внук", "внучк", "немере", "небере")),
+    Attribute("nephews", frozenset("""
+nephew nephews niece nieces
+""".split()), ("племянни", "жиен", "жээн")),
+    Attribute("other kin", frozenset("""
+uncle uncles aunt aunts cousin cousins
+тётя тетя тёти тети дядя дяди дядей
+""".split()), ("двоюродн", "нағашы", "нагашы", "таяке")),
+    Attribute("relatives", frozenset("""
+relative relatives family families kin kinsman
+семья семьи семье семью семьёй семьей родня родни родне родню роднёй
 отбасы
-""".split()), ("внук", "внучк", "родственни", "родня", "племянни", "немере", "жиен", "туыс", "небере", "жээн",
-               "тууган", "үй-бүлө")),
+""".split()), ("родственни", "туыс", "тууган", "үй-бүлө"),
+        covered_by=("spouse", "children", "parents", "siblings", "grandchildren", "nephews", "other kin")),
     Attribute("birth", frozenset("""
 born birth birthday birthplace age aged
 родился родилась родились родом возраст возраста возрасте
@@ -79,7 +93,8 @@ salary salaries earn earns earned earnings income wealth fortune wage wages
 табысы айлығы
 """.split()), ("зарплат", "доход", "зарабатыва", "заработ", "жалақ", "айлык", "маяна")),
 )
-_BIRTH = ATTRIBUTES[5]
+_BIRTH = next(a for a in ATTRIBUTES if a.name == "birth")
+_NAMED = {a.name: a for a in ATTRIBUTES}
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # "How old is X?", «Сколько лет Риззату Тасыму?» (the Kazakh and Kyrgyz «жаста», «жашта» are words of the table):
 # age asked by a question word and a measure. «Сколько лет Назарбаев был президентом?» asks a length of time.
@@ -99,5 +114,7 @@ def asked(question: str) -> tuple[Attribute, str] | None:
 
 
 def says(text: str, attribute: Attribute) -> bool:
-    """Whether ``text`` holds a word of ``attribute``, in any of the four languages."""
-    return any(attribute.named_by(w.lower()) for w in _WORD.findall(text))
+    """Whether ``text`` holds a word of ``attribute``, or of one that says it (``covered_by``), in any of the four
+    languages."""
+    kinds = (attribute, *(_NAMED[name] for name in attribute.covered_by))
+    return any(kind.named_by(w.lower()) for w in _WORD.findall(text) for kind in kinds)

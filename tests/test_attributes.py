@@ -9,10 +9,12 @@ from index.attributes import asked, says
 
 @pytest.mark.parametrize("question,kind,word", [
     ("Who is Tokayev's wife?", "spouse", "wife"), ("Кто муж Матвиенко?", "spouse", "муж"),
-    ("Токаевдин балдары барбы?", "children", "балдары"), ("Назарбаевтың жиені кім?", "kin", "жиені"),
+    ("Токаевдин балдары барбы?", "children", "балдары"), ("Назарбаевтың жиені кім?", "nephews", "жиені"),
     ("How old is Rizzat Tasym?", "birth", "How old"), ("Сколько лет Риззату Тасыму?", "birth", "Сколько лет"),
     ("Укибай неше жаста?", "birth", "жаста"), ("Тоқаев қай жерде оқыған?", "schooling", "оқыған"),
-    ("What is Nazarbayev's salary?", "pay", "salary"),
+    ("What is Nazarbayev's salary?", "pay", "salary"), ("Кто внук Назарбаева?", "grandchildren", "внук"),
+    ("Назарбаевдин небереси ким?", "grandchildren", "небереси"), ("Who is Putin's cousin?", "other kin", "cousin"),
+    ("Назарбаевтың туыстары туралы не айтылады?", "relatives", "туыстары"),
 ])
 def test_the_attribute_a_question_asks_is_read_in_four_languages(question: str, kind: str, word: str) -> None:
     attribute, named = asked(question)
@@ -35,10 +37,18 @@ def test_a_kind_of_family_is_said_by_its_own_words_in_any_language() -> None:
     sentence = "According to UlysMedia’s undisclosed sources, … Samat Abish, … Nazarbayev’s nephew."
     assert says(sentence, kin) and says("Самат Абиш — племянник Назарбаева.", kin)
     assert not says(sentence, spouse)  # a nephew says nothing of a wife
+    grandson, _ = asked("Who is Nazarbayev's grandson?")
+    relatives, _ = asked("Who are Nazarbayev's relatives?")
+    assert not says(sentence, grandson)  # nor of a grandson
+    assert says(sentence, relatives)  # a nephew is a relative
+    lifted = "… which lifted the legal immunity provided to the former president’s relatives."
+    assert says(lifted, relatives) and not says(lifted, grandson) and not says(lifted, kin)
+    assert not says("Из родника текла вода.", relatives)  # «родник», a spring, is no «родня»
 
 
 @pytest.mark.parametrize("question", ["Who is Tokayev's wife?", "Назарбаев қай жылы туған?",
-                                      "Which university did Tokayev graduate from?", "Токаевдин аялы ким?"])
+                                      "Which university did Tokayev graduate from?", "Токаевдин аялы ким?",
+                                      "Назарбаевдин небереси ким?"])
 def test_an_attribute_no_sentence_says_is_declined_with_the_related_passages(engine, question: str) -> None:
     """Each was answered with sentences about Tokayev's visit or the January events (stop 53)."""
     answer = engine.ask(question)
