@@ -5,6 +5,8 @@
 ``tests/data/dev_lowercase.jsonl`` is the dev sets' questions (gold, dev_nearmiss, dev_paraphrase, dev_entities,
 dev_places) and ``test_lowercase.jsonl`` the frozen test sets' (test, test_mentions, test_positions), each in
 lower case with its closing "?" or "." dropped, its id prefixed "lc-", everything else as it was.
+``dev_english_lowercase.jsonl`` and ``test_english_lowercase.jsonl`` are the English-names sets' questions
+(Trump, whom the corpus writes «Трамп») retyped the same way.
 ``dev_no_mark.jsonl`` and ``test_no_mark.jsonl`` are the same questions with their capitals, only the closing
 "?" dropped, ids prefixed "nm-". ``dev_contracted.jsonl`` and ``test_contracted.jsonl`` are the English questions of
 those and more sets that ask with "who is", "what are" and the like, the two words contracted as people type them
@@ -20,7 +22,9 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 DEV = ("gold", "dev_nearmiss", "dev_paraphrase", "dev_entities", "dev_places")
 TEST = ("test", "test_mentions", "test_positions")
-SETS = {"dev_lowercase": DEV, "test_lowercase": TEST, "dev_no_mark": DEV, "test_no_mark": TEST}
+SETS = {"dev_lowercase": DEV, "test_lowercase": TEST, "dev_no_mark": DEV, "test_no_mark": TEST,
+        "dev_english_lowercase": ("dev_english_names", "dev_english_names2"),
+        "test_english_lowercase": ("test_english_names", "test_english_names2")}
 CONTRACTED = {"dev_contracted": (*DEV, "dev_positions", "dev_who_absent", "dev_fronted_names", "dev_topics",
                                  "dev_mentions", "dev_attributes", "followups_dev"),
               "test_contracted": (*TEST, "test_who_absent", "test_fronted_names", "test_attributes", "followups_test")}
