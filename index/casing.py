@@ -142,10 +142,12 @@ class CorpusCasing:
     """``casing(word)``: how this build's passages write ``word`` (see ``verdict``); remembered per word."""
 
     def __init__(self, lexical: LexicalIndex, texts_of: Callable[[list[int]], list[str]],
-                 sample: int = SAMPLE, cache: int = CACHE) -> None:
+                 sample: int = SAMPLE, cache: int = CACHE, respelt: Callable[[str], str] = lambda _word: "") -> None:
         self.lexical = lexical
         self.texts_of = texts_of
         self.sample = sample
+        # The corpus' token for a capitalised English name it writes with another vowel (respelling.respelt).
+        self.respelt = respelt
         self._seen: RecentVectors[str, bool | None] = RecentVectors(cache)
         self._across: RecentVectors[str, bool | None] = RecentVectors(cache)
 
@@ -170,6 +172,8 @@ class CorpusCasing:
             rows = self.rows(reading)
             more = counts_alike(spell(reading), self.texts_of(rows), spell, str.__eq__) if rows else (0, 0)
             seen = (seen[0] + more[0], seen[1] + more[1])
+        if seen == (0, 0) and word.isascii() and self.respelt(word.capitalize()):
+            return True  # "trump": «Трамп», a name written with another vowel (respelling.py)
         return verdict(*seen)
 
     def clear(self) -> None:

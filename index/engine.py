@@ -167,7 +167,8 @@ class Engine:
         self._vectors: RecentVectors[str, Embedded] = RecentVectors(VECTOR_CACHE)  # with this index's language basis
         self._terms: RecentVectors[str, np.ndarray] = RecentVectors(TERM_CACHE)  # raw vectors of names and numbers
         self.latent = uses_latent_terms(embedder, index)
-        self.casing = CorpusCasing(index.lexical, lambda rows: [p.text for p in index.passages.many(rows)])
+        self.casing = CorpusCasing(index.lexical, lambda rows: [p.text for p in index.passages.many(rows)],
+                                   respelt=lambda word: respelt(word, index))
         self.names = NameDirection.from_dict(index.manifest.get("name_direction"))
         # Retrieval, the reply's note and sentence choice each read how a question leans on its history.
         self._follow_ups: RecentVectors[tuple[str, tuple[str, ...]], FollowUp] = RecentVectors(RECENT_FOLLOW_UPS)

@@ -6,10 +6,16 @@ from __future__ import annotations
 from index.respelling import other_vowels, respellings, respelt
 
 
-def test_one_vowel_is_changed_for_another_at_a_time():
-    assert "tramp" in other_vowels("trump") and "trump" not in other_vowels("trump")
-    assert len(other_vowels("trump")) == 4 and other_vowels("krk") == []
-    assert all(sum(a != b for a, b in zip(v, "sulivan")) == 1 for v in other_vowels("sulivan"))
+def test_one_vowel_is_written_as_russian_writes_it_at_a_time():
+    assert other_vowels("trump") == ["tramp", "tremp"] and other_vowels("krk") == []
+    assert other_vowels("sulivan") == ["salivan", "selivan", "suliven"]  # Sullivan / Салливан
+    assert other_vowels("petting") == []  # e is kept: "petting" is no «Путинге»
+
+
+def test_a_word_is_read_as_a_name_only_rarely_and_never_a_short_one(engine):
+    index = engine.index
+    words = ("This", "That", "Tell", "Petting", "Throat", "Pesky", "Monist", "Tromp", "Dock", "Canto", "Hunter")
+    assert [w for w in words if respelt(w, index)] == []  # "This" was «Тасым», "Petting" «Путинге»
 
 
 def test_the_corpus_writes_trump_with_an_a_and_no_other_name_is_read_so(engine):
