@@ -85,8 +85,16 @@ news anything something happened happen happening article articles me us the a a
 тууралуу жөнүндө айтылган айтылат белгилүү жазылган жазылат деп деди айтты болду жаңылык жаңылыктар кабар айтчы
 бир нерсе бар барбы айтылганбы
 """.split())
+# Words that only stress a question ("Who exactly is Rizzat Tasym?", «Кто вообще такой Айдос Укибай?», «Риззат Тасым
+# өзі кім?»), and the bot addressed as "you" ("Do you know who John Herbst is?"): they ask nothing of their own.
+_STRESS = frozenset("""
+exactly actually really precisely again just even ever anyway you
+вообще именно же всё-таки все-таки
+өзі негізі нақты шынымен
+өзү негизи чынында
+""".split())
 # What a topical question may hold besides its names (topic_terms, topical_shape).
-_TOPICAL = FUNCTION_WORDS | _NAMING | _ABOUT
+_TOPICAL = FUNCTION_WORDS | _NAMING | _ABOUT | _STRESS
 # Words that ask who someone is, in the four languages (their case forms: "whom", «кем», «кімнің»).
 _WHO = frozenset("who whom кто кого кем кім кімнің кімді ким кимдин кимди".split())
 # Words that ask someone's position, job, role or rank ("What is Peskov's job?", «Кем работает Керимли?»,

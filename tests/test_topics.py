@@ -165,7 +165,8 @@ def test_a_name_sharing_only_its_token_with_a_corpus_word_is_not_known(engine, s
 
 @pytest.mark.parametrize("question,who", [
     ("Who is Olaf Scholz?", True), ("Садыр Жапаров, ал ким?", True), ("Кем работает Юрий Ушаков?", True),
-    ("Sergey Lavrov - who is that?", True),
+    ("Sergey Lavrov - who is that?", True), ("Who exactly is Olaf Scholz?", True), ("Садыр Жапаров өзі кім?", True),
+    ("Do you know who Olaf Scholz is?", True),
     ("What did Olaf Scholz say about Tokayev?", False), ("Когда Токаев посетит Лондон?", False),
 ])
 def test_a_question_asking_only_who_someone_is_is_told(question: str, who: bool) -> None:
@@ -186,3 +187,14 @@ def test_a_who_is_question_about_a_name_the_corpus_never_writes_is_declined(engi
 def test_an_english_given_name_written_as_russian_writes_it_is_not_missing(engine) -> None:
     answer = engine.ask("Who is John Herbst?")
     assert answer.verdict == "answer" and "Хербст" in answer.answer
+
+
+@pytest.mark.parametrize("question,stated", [
+    ("Who exactly is Rizzat Tasym?", "саясаттанушы"), ("Do you know who John Herbst is?", "Хербст"),
+    ("Кто вообще такой Айдос Укибай?", "Айдос Укибай"), ("Риззат Тасым өзі кім?", "Риззат Тасым"),
+])
+def test_a_word_that_only_stresses_a_who_is_question_keeps_it_one(engine, question: str, stated: str) -> None:
+    """Each was "not found" while the question without the word was answered (stop 54)."""
+    answer = engine.ask(question)
+    assert answer.verdict == "answer" and stated in answer.answer
+    assert engine.ask("Who exactly is Olaf Scholz?").verdict == "not_stated"
