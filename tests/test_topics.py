@@ -197,4 +197,4 @@ def test_a_word_that_only_stresses_a_who_is_question_keeps_it_one(engine, questi
     """Each was "not found" while the question without the word was answered (stop 54)."""
     answer = engine.ask(question)
     assert answer.verdict == "answer" and stated in answer.answer
-    assert engine.ask("Who exactly is Olaf Scholz?").verdict == "not_stated"
+    assert engine.ask("Who exactly is Olaf Scholz?").verdict != "answer"  # declined, as without "exactly"
