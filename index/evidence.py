@@ -89,9 +89,15 @@ news anything something happened happen happening article articles me us the a a
 # өзі кім?»), and the bot addressed as "you" ("Do you know who John Herbst is?"): they ask nothing of their own.
 _STRESS = frozenset("""
 exactly actually really precisely again just even ever anyway you
+well hey hi hello oh ok okay hmm um btw pls plz guy
 вообще именно же всё-таки все-таки
 өзі негізі нақты шынымен
 өзү негизи чынында
+""".split())
+# A demonstrative standing directly before a name points at the name, not at an earlier question ("Who is this
+# Rizzat Tasym?", «Кто этот Риззат Тасым?», «Бұл Риззат Тасым кім?»): it is the name's determiner (``_determined``).
+_DETERMINERS = frozenset("""
+this that these those этот эта это эти тот та те бұл осы сол мына мынау бул ушул ошол тиги
 """.split())
 # What a topical question may hold besides its names (topic_terms, topical_shape).
 _TOPICAL = FUNCTION_WORDS | _NAMING | _ABOUT | _STRESS
@@ -353,7 +359,10 @@ def topic_terms(question: str, index: LoadedIndex, casing: Casing | None = None,
     terms = question_terms(question, index, casing) if terms is None else terms
     if not terms:
         return ()
-    rest = [w for w in (w.strip(_PUNCTUATION).lower() for w in without(question, terms).split()) if w]
+    words = question.split()
+    held = set(_holding(words, terms))
+    held |= _determined(words, held)
+    rest = [w for w in (w.strip(_PUNCTUATION).lower() for i, w in enumerate(words) if i not in held) if w]
     if set_apart(question, terms):  # "Rizzat Tasym, who is he?": its pronoun is the name
         rest = [w for w in rest if w not in POINTING and w.strip(_DASHES)]
     if any(w in POINTING for w in rest):
@@ -379,6 +388,7 @@ def asks_who(question: str, terms: Sequence[str]) -> bool:
     words = question.split()
     held = set(_holding(words, terms))
     held |= {i for i, w in enumerate(words) if w[:1].isupper() and (i - 1 in held or i + 1 in held)}
+    held |= _determined(words, held)
     rest = [w for w in (w.strip(_PUNCTUATION).lower() for i, w in enumerate(words) if i not in held)
             if w.strip(_DASHES)]
     return (any(w in _WHO or w in _ROLE for w in rest)
@@ -425,6 +435,11 @@ def without(question: str, terms: Sequence[str]) -> str:
     words = question.split()
     held = set(_holding(words, terms))
     return " ".join(w for i, w in enumerate(words) if i not in held)
+
+
+def _determined(words: Sequence[str], held: set[int]) -> set[int]:
+    """The positions of the demonstratives standing directly before a held word (``_DETERMINERS``)."""
+    return {i for i, w in enumerate(words) if i + 1 in held and w.strip(_PUNCTUATION).lower() in _DETERMINERS}
 
 
 def _holding(words: Sequence[str], terms: Sequence[str]) -> list[int]:

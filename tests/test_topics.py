@@ -166,7 +166,8 @@ def test_a_name_sharing_only_its_token_with_a_corpus_word_is_not_known(engine, s
 @pytest.mark.parametrize("question,who", [
     ("Who is Olaf Scholz?", True), ("Садыр Жапаров, ал ким?", True), ("Кем работает Юрий Ушаков?", True),
     ("Sergey Lavrov - who is that?", True), ("Who exactly is Olaf Scholz?", True), ("Садыр Жапаров өзі кім?", True),
-    ("Do you know who Olaf Scholz is?", True),
+    ("Do you know who Olaf Scholz is?", True), ("Hey, who is this Olaf Scholz guy?", True),
+    ("Кто этот Михаил Мишустин?", True), ("What did this Olaf Scholz say about Tokayev?", False),
     ("What did Olaf Scholz say about Tokayev?", False), ("Когда Токаев посетит Лондон?", False),
 ])
 def test_a_question_asking_only_who_someone_is_is_told(question: str, who: bool) -> None:
@@ -198,3 +199,14 @@ def test_a_word_that_only_stresses_a_who_is_question_keeps_it_one(engine, questi
     answer = engine.ask(question)
     assert answer.verdict == "answer" and stated in answer.answer
     assert engine.ask("Who exactly is Olaf Scholz?").verdict != "answer"  # declined, as without "exactly"
+
+
+@pytest.mark.parametrize("question,stated", [
+    ("Well, who is Rizzat Tasym?", "саясаттанушы"), ("who is Rizzat Tasym pls", "саясаттанушы"),
+    ("Who is this Vladimir Popov guy?", "генерал-майор"), ("Кто этот Риззат Тасым?", "Риззат Тасым"),
+    ("Бұл Риззат Тасым кім?", "Риззат Тасым"),
+])
+def test_an_interjection_or_a_demonstrative_before_the_name_keeps_a_who_is_question_one(engine, question, stated):
+    """Each was "not found" (stop 54): a pointing word before the name is its determiner, not a pronoun."""
+    answer = engine.ask(question)
+    assert answer.verdict == "answer" and stated in answer.answer
