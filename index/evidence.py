@@ -99,6 +99,16 @@ well hey hi hello oh ok okay hmm um btw pls plz guy
 _DETERMINERS = frozenset("""
 this that these those этот эта это эти тот та те бұл осы сол мына мынау бул ушул ошол тиги
 """.split())
+# A person's title written before the name describes whom the question means ("Who is the expert Rizzat Tasym?",
+# «Кто такой политолог Артур Сулейманов?», «Сарапшы Риззат Тасым кім?»): read with the name (``_determined``).
+_TITLES = frozenset("""
+expert analyst political scientist diplomat ambassador envoy spokesman spokesperson spokeswoman press secretary
+general journalist correspondent official politician minister senator speaker former ex
+эксперт аналитик политолог дипломат посол генерал журналист корреспондент собкор министр спикер политик бывший
+пресс-секретарь
+сарапшы саясаттанушы елші тілші бұрынғы
+серепчи саясат таануучу элчи кабарчы мурдагы
+""".split())
 # What a topical question may hold besides its names (topic_terms, topical_shape).
 _TOPICAL = FUNCTION_WORDS | _NAMING | _ABOUT | _STRESS
 # Words that ask who someone is, in the four languages (their case forms: "whom", «кем», «кімнің»).
@@ -438,8 +448,14 @@ def without(question: str, terms: Sequence[str]) -> str:
 
 
 def _determined(words: Sequence[str], held: set[int]) -> set[int]:
-    """The positions of the demonstratives standing directly before a held word (``_DETERMINERS``)."""
-    return {i for i, w in enumerate(words) if i + 1 in held and w.strip(_PUNCTUATION).lower() in _DETERMINERS}
+    """The positions of the words read with a held word standing after them: a demonstrative (``_DETERMINERS``)
+    and titles (``_TITLES``, "the political scientist Rizzat Tasym"), each directly before the name or another."""
+    low = [w.strip(_PUNCTUATION).lower() for w in words]
+    determined: set[int] = set()
+    for i in range(len(words) - 2, -1, -1):  # from the right: "political" stands before "scientist"
+        if i not in held and (i + 1 in held or i + 1 in determined) and (low[i] in _TITLES or low[i] in _DETERMINERS):
+            determined.add(i)
+    return determined
 
 
 def _holding(words: Sequence[str], terms: Sequence[str]) -> list[int]:

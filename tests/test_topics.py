@@ -168,6 +168,7 @@ def test_a_name_sharing_only_its_token_with_a_corpus_word_is_not_known(engine, s
     ("Sergey Lavrov - who is that?", True), ("Who exactly is Olaf Scholz?", True), ("Садыр Жапаров өзі кім?", True),
     ("Do you know who Olaf Scholz is?", True), ("Hey, who is this Olaf Scholz guy?", True),
     ("Кто этот Михаил Мишустин?", True), ("What did this Olaf Scholz say about Tokayev?", False),
+    ("Who is the political scientist Olaf Scholz?", True), ("Сарапшы Садыр Жапаров кім?", True),
     ("What did Olaf Scholz say about Tokayev?", False), ("Когда Токаев посетит Лондон?", False),
 ])
 def test_a_question_asking_only_who_someone_is_is_told(question: str, who: bool) -> None:
@@ -208,5 +209,15 @@ def test_a_word_that_only_stresses_a_who_is_question_keeps_it_one(engine, questi
 ])
 def test_an_interjection_or_a_demonstrative_before_the_name_keeps_a_who_is_question_one(engine, question, stated):
     """Each was "not found" (stop 54): a pointing word before the name is its determiner, not a pronoun."""
+    answer = engine.ask(question)
+    assert answer.verdict == "answer" and stated in answer.answer
+
+
+@pytest.mark.parametrize("question,stated", [
+    ("Who is the expert Rizzat Tasym?", "саясаттанушы"), ("Who is political scientist Artur Suleimanov?", "политолог"),
+    ("Кто такой политолог Артур Сулейманов?", "политолог"), ("Сарапшы Риззат Тасым кім?", "Риззат Тасым"),
+])
+def test_a_title_before_the_name_keeps_a_who_is_question_one(engine, question: str, stated: str) -> None:
+    """Each was "not found" (stop 54): the title describes whom the question means, as "this" does."""
     answer = engine.ask(question)
     assert answer.verdict == "answer" and stated in answer.answer
