@@ -369,10 +369,7 @@ def topic_terms(question: str, index: LoadedIndex, casing: Casing | None = None,
     terms = question_terms(question, index, casing) if terms is None else terms
     if not terms:
         return ()
-    words = question.split()
-    held = set(_holding(words, terms))
-    held |= _determined(words, held)
-    rest = [w for w in (w.strip(_PUNCTUATION).lower() for i, w in enumerate(words) if i not in held) if w]
+    rest = _besides(question, terms)
     if set_apart(question, terms):  # "Rizzat Tasym, who is he?": its pronoun is the name
         rest = [w for w in rest if w not in POINTING and w.strip(_DASHES)]
     if any(w in POINTING for w in rest):
@@ -395,12 +392,7 @@ def asks_who(question: str, terms: Sequence[str]) -> bool:
     beside one, a given name no term reads), a who word or a word of position (``_ROLE``), with question,
     function and pointing words only. A person's name has no translation a passage could take up in meaning
     (``taken_up``); a spelling in another script is paired before it."""
-    words = question.split()
-    held = set(_holding(words, terms))
-    held |= {i for i, w in enumerate(words) if w[:1].isupper() and (i - 1 in held or i + 1 in held)}
-    held |= _determined(words, held)
-    rest = [w for w in (w.strip(_PUNCTUATION).lower() for i, w in enumerate(words) if i not in held)
-            if w.strip(_DASHES)]
+    rest = [w for w in _besides(question, terms, given_names=True) if w.strip(_DASHES)]
     return (any(w in _WHO or w in _ROLE for w in rest)
             and all(w in _TOPICAL or w in _ROLE or w in POINTING for w in rest))
 
@@ -445,6 +437,17 @@ def without(question: str, terms: Sequence[str]) -> str:
     words = question.split()
     held = set(_holding(words, terms))
     return " ".join(w for i, w in enumerate(words) if i not in held)
+
+
+def _besides(question: str, terms: Sequence[str], given_names: bool = False) -> list[str]:
+    """The words of ``question`` besides its names (``terms``, with the demonstratives and titles read with them,
+    ``_determined``; ``given_names``: and a capitalised word beside one), lower-cased, without punctuation."""
+    words = question.split()
+    held = set(_holding(words, terms))
+    if given_names:
+        held |= {i for i, w in enumerate(words) if w[:1].isupper() and (i - 1 in held or i + 1 in held)}
+    held |= _determined(words, held)
+    return [w for w in (w.strip(_PUNCTUATION).lower() for i, w in enumerate(words) if i not in held) if w]
 
 
 def _determined(words: Sequence[str], held: set[int]) -> set[int]:
