@@ -52,21 +52,25 @@ def contracted(question: str, apostrophe: str = "'") -> str:
     return _ASKING.sub(lambda m: m.group(1) + apostrophe + ("s" if m.group(2).lower() == "is" else "re"), question, 1)
 
 
+def _rows(sources: tuple[str, ...]) -> list[dict]:
+    return [json.loads(line) for source in sources for line in (DATA / f"{source}.jsonl").open(encoding="utf-8")]
+
+
+def _write(name: str, rows: list[dict]) -> None:
+    lines = [json.dumps(row, ensure_ascii=False) for row in rows]
+    (DATA / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(name, len(lines))
+
+
 def main() -> None:
     for name, sources in SETS.items():
-        rows = [json.loads(line) for source in sources for line in (DATA / f"{source}.jsonl").open(encoding="utf-8")]
         prefix, retyped = ("lc-", typed) if "lowercase" in name else ("nm-", unmarked)
-        lines = [json.dumps({**row, "id": prefix + row["id"], "question": retyped(row["question"])}, ensure_ascii=False)
-                 for row in rows]
-        (DATA / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        print(name, len(lines))
+        _write(name, [{**row, "id": prefix + row["id"], "question": retyped(row["question"])}
+                      for row in _rows(sources)])
     for name, sources in CONTRACTED.items():
-        rows = [json.loads(line) for source in sources for line in (DATA / f"{source}.jsonl").open(encoding="utf-8")]
-        rows = [row for row in rows if row["lang"] == "en" and contracted(row["question"]) != row["question"]]
-        lines = [json.dumps({**row, "id": "ct-" + row["id"], "question": contracted(row["question"], "'’"[i % 2])},
-                            ensure_ascii=False) for i, row in enumerate(rows)]
-        (DATA / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        print(name, len(lines))
+        rows = [row for row in _rows(sources) if row["lang"] == "en" and contracted(row["question"]) != row["question"]]
+        _write(name, [{**row, "id": "ct-" + row["id"], "question": contracted(row["question"], "'’"[i % 2])}
+                      for i, row in enumerate(rows)])
 
 
 if __name__ == "__main__":
